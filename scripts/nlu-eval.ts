@@ -1,0 +1,127 @@
+/**
+ * npm run nlu:eval [-- <intents dir | corpus.json ...>] [--json] [--k 5] [--no-nlpjs]
+ * Trains on each split's training part, evaluates its test part, and runs NLP.js on the same splits.
+ */
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { ROOT } from '../src/config.js';
+import { IntentModel } from '../src/nlu/intent.js';
+import { loadSplits, type Split } from './eval/datasets.js';
+import { report, type Outcome, type Report } from './eval/metrics.js';
+
+interface EngineResult extends Report {
+  engine: string;
+  trainingMs: number;
+  microsPerQuery: number;
+}
+
+interface Engine {
+  name: string;
+  run(split: Split): Promise<{ outcomes: Outcome[]; trainingMs: number; queryMs: number }>;
+}
+
+const bot: Engine = {
+  name: 'this bot (ngram)',
+  async run(split) {
+    const t0 = performance.now();
+    const model = IntentModel.train(split.train.map((e) => e.text), split.train.map((e) => e.intent));
+    const trainingMs = performance.now() - t0;
+    const t1 = performance.now();
+    const outcomes = split.test.map((e) => ({ expected: e.intent, predicted: model.predict(e.text).intent }));
+    return { outcomes, trainingMs, queryMs: performance.now() - t1 };
+  },
+};
+
+const nlpjs: Engine = {
+  name: 'NLP.js 4',
+  async run(split) {
+    const { NlpManager } = createRequire(import.meta.url)('node-nlp');
+    const manager = new NlpManager({ languages: [split.lang], nlu: { log: false }, autoSave: false, autoLoad: false });
+    for (const e of split.train) manager.addDocument(split.lang, e.text, e.intent);
+    const t0 = performance.now();
+    await manager.train();
+    const trainingMs = performance.now() - t0;
+    const outcomes: Outcome[] = [];
+    const t1 = performance.now();
+    for (const e of split.test) {
+      const r = await manager.process(split.lang, e.text);
+      outcomes.push({ expected: e.intent, predicted: r.intent ?? 'None' });
+    }
+    return { outcomes, trainingMs, queryMs: performance.now() - t1 };
+  },
+};
+
+async function evaluate(engine: Engine, splits: Split[]): Promise<EngineResult> {
+  const outcomes: Outcome[] = [];
+  let trainingMs = 0;
+  let queryMs = 0;
+  for (const split of splits) {
+    const r = await engine.run(split);
+    outcomes.push(...r.outcomes);
+    trainingMs += r.trainingMs;
+    queryMs += r.queryMs;
+  }
+  return { engine: engine.name, ...report(outcomes), trainingMs: trainingMs / splits.length, microsPerQuery: (queryMs * 1000) / outcomes.length };
+}
+
+function parseArgs(argv: string[]) {
+  const targets: string[] = [];
+  let json = false;
+  let k = 5;
+  let withNlpjs = true;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--json') json = true;
+    else if (argv[i] === '--no-nlpjs') withNlpjs = false;
+    else if (argv[i] === '--k') k = Number(argv[++i]);
+    else targets.push(argv[i]);
+  }
+  return { targets: targets.length ? targets : [path.join(ROOT, 'intents')], json, k, withNlpjs };
+}
+
+const pct = (x: number) => (100 * x).toFixed(1).padStart(5);
+
+function print(name: string, results: EngineResult[], byLang?: Record<string, EngineResult[]>): void {
+  console.log(`\n== ${name}`);
+  console.log('engine'.padEnd(20), 'accuracy', ' train ms', '  µs/query');
+  for (const r of results) {
+    console.log(r.engine.padEnd(20), `${pct(r.accuracy)}%  `, r.trainingMs.toFixed(0).padStart(8), r.microsPerQuery.toFixed(0).padStart(10));
+  }
+  for (const [lang, rs] of Object.entries(byLang ?? {})) {
+    console.log(`  ${lang}:`, rs.map((r) => `${r.engine} ${pct(r.accuracy)}%`).join('   '));
+  }
+  const ours = results[0];
+  console.log(`\nper intent (${ours.engine}):`);
+  for (const [intent, m] of Object.entries(ours.perIntent)) {
+    console.log(`  ${intent.padEnd(28)} P ${pct(m.precision)}  R ${pct(m.recall)}  F1 ${pct(m.f1)}  n=${m.support}`);
+  }
+  console.log('most confused (expected -> predicted):');
+  for (const c of ours.confused.slice(0, 8)) console.log(`  ${c.count} × ${c.expected} -> ${c.predicted}`);
+}
+
+async function main(): Promise<void> {
+  const { targets, json, k, withNlpjs } = parseArgs(process.argv.slice(2));
+  const engines = withNlpjs ? [bot, nlpjs] : [bot];
+  const out: Record<string, unknown> = {};
+  // Several corpus files are reported together (the NLU Evaluation Corpora's test parts pooled).
+  const isDir = targets.length === 1 && !targets[0].endsWith('.json');
+  const splits = targets.flatMap((t) => loadSplits(t, k));
+  const name = isDir ? `${path.basename(targets[0])} (${k}-fold per language)` : targets.map((t) => path.basename(t)).join(' + ');
+  const results: EngineResult[] = [];
+  for (const e of engines) results.push(await evaluate(e, splits));
+  const langs = [...new Set(splits.map((s) => s.lang))];
+  const byLang: Record<string, EngineResult[]> = {};
+  if (langs.length > 1) {
+    for (const lang of langs) {
+      byLang[lang] = [];
+      for (const e of engines) byLang[lang].push(await evaluate(e, splits.filter((s) => s.lang === lang)));
+    }
+  }
+  out[name] = { results, byLang };
+  if (json) console.log(JSON.stringify(out, null, 2));
+  else print(name, results, byLang);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

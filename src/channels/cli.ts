@@ -1,0 +1,26 @@
+import readline from 'node:readline/promises';
+import { stdin, stdout } from 'node:process';
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../config.js';
+import { Bot } from '../bot.js';
+
+/** npm run chat: a terminal conversation with the same core as the web chat and Telegram. */
+async function main(): Promise<void> {
+  const bot = await Bot.create(loadConfig());
+  const rl = readline.createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY });
+  const sessionId = randomUUID();
+  stdout.write('Citizen chatbot (es, ca, it, sv, en). Ctrl+D to quit.\n');
+  for await (const line of rl) {
+    if (!line.trim()) continue;
+    const { reply, nlu } = await bot.chat({ sessionId, text: line, channel: 'cli' });
+    stdout.write(`\n${reply.text}\n`);
+    if (reply.quickReplies.length) stdout.write(`  [${reply.quickReplies.map((q) => q.label).join(' | ')}]\n`);
+    stdout.write(`  (${nlu.lang} · ${nlu.intent} ${nlu.confidence.toFixed(2)}${nlu.entities.office ? ' · ' + nlu.entities.office : ''})\n\n`);
+  }
+  await bot.close();
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err?.message ?? err}\n`);
+  process.exit(1);
+});

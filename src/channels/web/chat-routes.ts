@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import type { Bot } from '../../bot.js';
+import { LANGS } from '../../knowledge/schema.js';
+
+const quickReply = {
+  type: 'object',
+  properties: { label: { type: 'string' }, text: { type: 'string' } },
+  required: ['label', 'text'],
+} as const;
+
+const chatBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['sessionId', 'text'],
+  properties: {
+    sessionId: { type: 'string', minLength: 1, maxLength: 128 },
+    text: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' },
+    lang: { type: 'string', enum: [...LANGS] },
+  },
+} as const;
+
+const chatResponse = {
+  type: 'object',
+  properties: {
+    sessionId: { type: 'string' },
+    lang: { type: 'string' },
+    reply: {
+      type: 'object',
+      properties: { text: { type: 'string' }, quickReplies: { type: 'array', items: quickReply } },
+    },
+    nlu: {
+      type: 'object',
+      properties: {
+        intent: { type: 'string' },
+        confidence: { type: 'number' },
+        lang: { type: 'string' },
+        entities: {
+          type: 'object',
+          properties: {
+            office: { type: 'string' },
+            organisation: { type: 'string' },
+            certificate: { type: 'string' },
+            language: { type: 'string' },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+interface ChatBody {
+  sessionId: string;
+  text: string;
+  lang?: (typeof LANGS)[number];
+}
+
+/** POST /api/chat: one turn of the web chat. */
+export function chatRoutes(app: FastifyInstance, getBot: () => Bot | undefined): void {
+  app.post<{ Body: ChatBody }>(
+    '/api/chat',
+    { schema: { body: chatBody, response: { 200: chatResponse } } },
+    async (request, reply) => {
+      const bot = getBot();
+      if (!bot) return reply.code(503).send({ error: 'Service Unavailable', message: 'The bot is still starting.' });
+      const { sessionId, text, lang } = request.body;
+      const result = await bot.chat({ sessionId, text, lang, channel: 'web' });
+      return { sessionId, lang: result.lang, reply: result.reply, nlu: result.nlu };
+    },
+  );
+}

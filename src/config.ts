@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root: data folders (knowledge/, intents/, locales/, web/) live here. */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const bool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_MESSAGES: bool,
+  KNOWLEDGE_DIR: z.string().default(path.join(ROOT, 'knowledge')),
+  INTENTS_DIR: z.string().default(path.join(ROOT, 'intents')),
+  LOCALES_DIR: z.string().default(path.join(ROOT, 'locales')),
+  DEFAULT_LANG: z.enum(['es', 'ca', 'it', 'sv', 'en']).default('es'),
+  SESSION_TTL_MINUTES: z.coerce.number().positive().default(60),
+  NLU_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.35),
+  TELEGRAM_BOT_TOKEN: z.string().optional(),
+  TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_URL: z.url().optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'letters, digits, _ and - only').optional(),
+  /** Comma-separated origins allowed to embed the widget (CORS), e.g. https://www.elche.es. */
+  WIDGET_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** The one reading of the environment; nothing else reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,77 @@
+import type { KnowledgeBase, Lang, Office, Organisation, Procedure, Status, Text } from './schema.js';
+
+/** A change of an office's live state made by staff. */
+export interface StatusChange {
+  status?: Status;
+  expectedReopening?: string;
+  note?: Text;
+}
+
+/**
+ * The knowledge base in service: the files' content with staff's live status changes on top.
+ * Reloading the files keeps the live changes; answers always read through here.
+ */
+export class Knowledge {
+  private kb: KnowledgeBase;
+  private overrides = new Map<string, StatusChange & { updatedAt: string }>();
+
+  constructor(kb: KnowledgeBase) {
+    this.kb = kb;
+  }
+
+  replace(kb: KnowledgeBase): void {
+    this.kb = kb;
+  }
+
+  get base(): KnowledgeBase {
+    return this.kb;
+  }
+
+  get offices(): Office[] {
+    return this.kb.offices.map((o) => this.withOverride(o));
+  }
+
+  get organisations(): Organisation[] {
+    return this.kb.organisations;
+  }
+
+  office(id: string | undefined): Office | undefined {
+    const o = id ? this.kb.offices.find((x) => x.id === id) : undefined;
+    return o && this.withOverride(o);
+  }
+
+  organisation(id: string | undefined): Organisation | undefined {
+    return id ? this.kb.organisations.find((o) => o.id === id) : undefined;
+  }
+
+  officesOf(orgId: string): Office[] {
+    return this.offices.filter((o) => o.organisation === orgId);
+  }
+
+  procedures(orgId: string | undefined, kind: Procedure['kind']): Procedure[] {
+    return this.kb.procedures.filter((p) => p.kind === kind && (!orgId || p.organisation === orgId));
+  }
+
+  setOverride(id: string, change: StatusChange & { updatedAt: string }): void {
+    this.overrides.set(id, { ...this.overrides.get(id), ...change });
+  }
+
+  private withOverride(o: Office): Office {
+    const change = this.overrides.get(o.id);
+    if (!change) return o;
+    return {
+      ...o,
+      status: change.status ?? o.status,
+      expectedReopening: change.expectedReopening ?? o.expectedReopening,
+      notes: change.note ? { ...o.notes, ...change.note } : o.notes,
+      updatedAt: change.updatedAt,
+    };
+  }
+}
+
+/** A text in the wanted language, else Spanish, else English, else any. */
+export function localized(text: Text | string | undefined, lang: Lang): string {
+  if (!text) return '';
+  if (typeof text === 'string') return text;
+  return text[lang] ?? text.es ?? text.en ?? Object.values(text).find(Boolean) ?? '';
+}

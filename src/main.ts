@@ -1,0 +1,39 @@
+import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { Bot } from './bot.js';
+import { buildApp } from './channels/web/app.js';
+import { KnowledgeError } from './knowledge/loader.js';
+
+/** Starts what the configuration asks for and shuts down gracefully on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config);
+  const started = performance.now();
+  let bot: Bot | undefined;
+  const app = buildApp({ bot: () => bot, logger: log });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  bot = await Bot.create(config);
+  log.info(
+    { url: `http://${config.HOST}:${config.PORT}`, encoders: bot.nlu.encoders, readyMs: Math.round(performance.now() - started) },
+    'citizen chatbot ready',
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await app.close();
+    await bot?.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  // A broken knowledge base or configuration stops the start with a readable reason.
+  const message = err instanceof KnowledgeError || err?.message?.startsWith('Invalid configuration') ? err.message : err?.stack ?? String(err);
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,108 @@
+import { distance } from 'fastest-levenshtein';
+import { normalize, tokens } from './normalize.js';
+import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
+
+/** `scope: all` marks questions about every office ("which offices are open?"). */
+export type EntityType = 'office' | 'organisation' | 'certificate' | 'language' | 'scope';
+export type LexiconType = 'certificate' | 'language' | 'scope';
+export type Entities = Partial<Record<EntityType, string>>;
+
+interface Entry {
+  type: EntityType;
+  id: string;
+  notIn: Lang[];
+}
+
+type Alias = string | { text: string; notIn: Lang[] };
+
+/** Lexicons of entity values: id -> phrases (from intents/entities/). */
+export type Lexicon = Record<string, string[]>;
+
+/**
+ * Gazetteer extraction: the knowledge base's office and organisation aliases plus the certificate
+ * and language lexicons, matched leftmost-longest on normalised tokens (case and accents don't
+ * matter), after correcting tokens that are a typo away from an alias word ("torellano").
+ */
+export class EntityExtractor {
+  private phrases = new Map<string, Entry[]>();
+  private maxLen = 1;
+  private aliasWords = new Set<string>();
+  private corrections = new Map<string, string>();
+
+  /** @param knownWords words of ordinary text (the training examples): short ones are never "corrected". */
+  constructor(
+    kb: KnowledgeBase,
+    lexicons: Partial<Record<LexiconType, Lexicon>>,
+    private readonly knownWords: Set<string> = new Set(),
+  ) {
+    for (const o of kb.offices) this.addAll('office', o.id, [...o.aliases, ...Object.values(o.name)]);
+    for (const o of kb.organisations) this.addAll('organisation', o.id, [o.id, ...o.aliases, ...Object.values(o.name)]);
+    for (const type of ['certificate', 'language', 'scope'] as const) {
+      for (const [id, words] of Object.entries(lexicons[type] ?? {})) this.addAll(type, id, words);
+    }
+  }
+
+  private addAll(type: EntityType, id: string, aliases: Alias[]): void {
+    for (const a of aliases) {
+      const text = typeof a === 'string' ? a : a.text;
+      const notIn = typeof a === 'string' ? [] : a.notIn;
+      const words = tokens(normalize(text));
+      if (words.length === 0) continue;
+      const key = words.join(' ');
+      const list = this.phrases.get(key) ?? [];
+      if (!list.some((e) => e.type === type && e.id === id)) list.push({ type, id, notIn });
+      this.phrases.set(key, list);
+      this.maxLen = Math.max(this.maxLen, words.length);
+      for (const w of words) if (w.length >= 5) this.aliasWords.add(w);
+    }
+  }
+
+  /** Maps a word to the alias word it is a typo of, or returns it unchanged. */
+  private correct(word: string): string {
+    if (word.length < 5 || this.aliasWords.has(word)) return word;
+    const cached = this.corrections.get(word);
+    if (cached !== undefined) return cached;
+    const known = this.knownWords.has(word);
+    let best = word;
+    let bestDist = Infinity;
+    for (const a of this.aliasWords) {
+      // Real words only yield to long, distinctive alias words ("dentro" is not "centro").
+      if (known && a.length < 8) continue;
+      const tolerance = a.length >= 8 ? 2 : 1;
+      if (Math.abs(a.length - word.length) > tolerance) continue;
+      const d = distance(word, a);
+      if (d <= tolerance && d < bestDist) {
+        best = a;
+        bestDist = d;
+      }
+    }
+    if (this.corrections.size > 50_000) this.corrections.clear();
+    this.corrections.set(word, best);
+    return best;
+  }
+
+  /**
+   * The entities of a message, and whether it is "bare": nothing but entity names and short
+   * function words ("y torrellano?", "the one in altabix", "Svenska"), i.e. an answer to a question.
+   */
+  extract(normalized: string, lang?: Lang): { entities: Entities; bare: boolean } {
+    const words = tokens(normalized).map((w) => this.correct(w));
+    const found: Entities = {};
+    let bare = true;
+    for (let i = 0; i < words.length; ) {
+      let matched = 0;
+      for (let len = Math.min(this.maxLen, words.length - i); len >= 1 && !matched; len--) {
+        const entries = this.phrases.get(words.slice(i, i + len).join(' '));
+        if (!entries) continue;
+        for (const e of entries) {
+          if (lang && e.notIn.includes(lang)) continue;
+          found[e.type] ??= e.id;
+          matched = len;
+        }
+      }
+      if (!matched && words[i].length > 3) bare = false;
+      i += matched || 1;
+    }
+    return { entities: found, bare: bare && Object.keys(found).length > 0 };
+  }
+}

@@ -1,0 +1,47 @@
+import { normalize } from './normalize.js';
+import { NgramEncoder } from './encoders/ngram.js';
+import { SoftmaxClassifier, argmax, type TrainOptions } from './classifier.js';
+import type { Features } from './encoders/types.js';
+
+export interface IntentPrediction {
+  intent: string;
+  confidence: number;
+}
+
+/** Text -> intent: the n-gram encoder and the softmax head, trained together on labelled texts. */
+export class IntentModel {
+  private constructor(
+    readonly encoder: NgramEncoder,
+    private readonly classifier: SoftmaxClassifier,
+  ) {}
+
+  static train(texts: string[], labels: string[], options: Partial<TrainOptions> = {}): IntentModel {
+    const normalized = texts.map(normalize);
+    const encoder = new NgramEncoder();
+    encoder.fit(normalized);
+    const features = normalized.map((t) => encoder.encode(t));
+    const classes = [...new Set(labels)].sort();
+    const classifier = new SoftmaxClassifier(classes, encoder.dim);
+    classifier.train(features, labels.map((l) => classes.indexOf(l)), options);
+    return new IntentModel(encoder, classifier);
+  }
+
+  get intents(): string[] {
+    return this.classifier.labels;
+  }
+
+  /** Features of an already normalised text (shared with language identification). */
+  features(normalized: string): Features {
+    return this.encoder.encode(normalized);
+  }
+
+  predictFeatures(features: Features): IntentPrediction {
+    const probs = this.classifier.predict(features);
+    const best = argmax(probs);
+    return { intent: this.classifier.labels[best], confidence: probs[best] };
+  }
+
+  predict(text: string): IntentPrediction {
+    return this.predictFeatures(this.features(normalize(text)));
+  }
+}

