@@ -1,13 +1,16 @@
-import type Keyv from 'keyv';
 import type { Config } from './config.js';
 import { loadKnowledge } from './knowledge/loader.js';
-import { Knowledge } from './knowledge/store.js';
-import type { Lang } from './knowledge/schema.js';
+import { Knowledge, localized } from './knowledge/store.js';
+import type { Lang, Office } from './knowledge/schema.js';
 import { loadTexts, type Texts } from './i18n.js';
 import { Nlu } from './nlu/index.js';
 import { Dialogue } from './dialogue/turn.js';
+import { officeStatus } from './dialogue/answers.js';
 import { SubscriptionStore } from './dialogue/subscriptions.js';
 import type { Address, Session, TurnResult } from './dialogue/types.js';
+import { LiveStatus } from './operations/live.js';
+import { Notifier } from './operations/notifier.js';
+import { Stats } from './operations/stats.js';
 import { createStores, type Stores } from './storage.js';
 
 export interface ChatRequest {
@@ -21,8 +24,8 @@ export interface ChatRequest {
 }
 
 /**
- * The bot without its channels: knowledge, texts, NLU, dialogue and the stores.
- * `chat` loads the session, runs one turn and saves the session.
+ * The bot without its channels: knowledge, texts, NLU, dialogue, staff operations and the stores.
+ * `chat` loads the session, runs one turn, saves the session and counts the question.
  */
 export class Bot {
   private constructor(
@@ -32,10 +35,13 @@ export class Bot {
     readonly nlu: Nlu,
     readonly stores: Stores,
     readonly subscriptions: SubscriptionStore,
+    readonly live: LiveStatus,
+    readonly notifier: Notifier,
+    readonly stats: Stats,
     private readonly dialogue: Dialogue,
   ) {}
 
-  static async create(config: Config, stores: Stores = createStores()): Promise<Bot> {
+  static async create(config: Config, stores: Stores = createStores(config)): Promise<Bot> {
     const knowledge = new Knowledge(loadKnowledge(config.KNOWLEDGE_DIR));
     const texts = await loadTexts(config.LOCALES_DIR);
     const nlu = await Nlu.fromDirectory(config.INTENTS_DIR, knowledge.base, {
@@ -44,17 +50,28 @@ export class Bot {
       threshold: config.NLU_CONFIDENCE_THRESHOLD,
     });
     const subscriptions = new SubscriptionStore(stores.subscriptions);
+    const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, (kb) => nlu.useKnowledge(kb));
+    await live.restore();
+    const render = (office: Office, lang: Lang) => {
+      const t = texts.t(lang);
+      return `${t('notify.changed', { office: localized(office.name, lang) })}\n${officeStatus({ k: knowledge, t, lang, office })}`;
+    };
+    const notifier = new Notifier(stores.outbox, subscriptions, render);
+    // Web chat subscribers find their notices at their next poll.
+    notifier.useSender('web', async (address, text) => {
+      const inbox: string[] = (await stores.inbox.get(address.id)) ?? [];
+      await stores.inbox.set(address.id, [...inbox, text]);
+    });
+    live.onChange((office) => notifier.enqueue(office));
+    void notifier.drain(); // what a previous run left in the outbox
+    const stats = new Stats(stores.stats);
     const dialogue = new Dialogue({ nlu, knowledge, texts, subscriptions });
-    return new Bot(config, knowledge, texts, nlu, stores, subscriptions, dialogue);
-  }
-
-  private get sessions(): Keyv {
-    return this.stores.sessions;
+    return new Bot(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue);
   }
 
   async chat(req: ChatRequest): Promise<TurnResult> {
     const key = `${req.channel}:${req.sessionId}`;
-    const session: Session = (await this.sessions.get(key)) ?? {};
+    const session: Session = (await this.stores.sessions.get(key)) ?? {};
     const result = await this.dialogue.turn(session, {
       text: req.text,
       lang: req.lang,
@@ -62,11 +79,25 @@ export class Bot {
       intent: req.intent,
       address: { channel: req.channel, id: req.sessionId },
     });
-    await this.sessions.set(key, result.session, this.config.SESSION_TTL_MINUTES * 60_000);
+    await this.stores.sessions.set(key, result.session, this.config.SESSION_TTL_MINUTES * 60_000);
+    const { nlu } = result;
+    if (!req.intent) {
+      this.stats.record({ channel: req.channel, intent: nlu.intent, office: nlu.entities.office, lang: result.lang, confidence: nlu.confidence, text: req.text });
+    }
     return result;
   }
 
+  /** Notices waiting for a web chat session (status changes it subscribed to); reading empties them. */
+  async takeNotifications(sessionId: string): Promise<string[]> {
+    const inbox: string[] = (await this.stores.inbox.get(sessionId)) ?? [];
+    if (inbox.length) await this.stores.inbox.delete(sessionId);
+    return inbox;
+  }
+
   async close(): Promise<void> {
+    this.live.stop();
+    await this.notifier.stop();
+    await this.stats.close();
     await this.stores.close();
   }
 }

@@ -19,8 +19,14 @@ const schema = z.object({
   INTENTS_DIR: z.string().default(path.join(ROOT, 'intents')),
   LOCALES_DIR: z.string().default(path.join(ROOT, 'locales')),
   DEFAULT_LANG: z.enum(['es', 'ca', 'it', 'sv', 'en']).default('es'),
+  /** memory | sqlite (a file under DATA_DIR) | redis (REDIS_URL); default sqlite, or redis when REDIS_URL is set. */
+  STORE: z.enum(['memory', 'sqlite', 'redis']).optional(),
+  DATA_DIR: z.string().default(path.join(ROOT, 'data')),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
   SESSION_TTL_MINUTES: z.coerce.number().positive().default(60),
   NLU_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.35),
+  /** Enables the admin API (Authorization: Bearer <ADMIN_TOKEN>); unset, the admin API is off. */
+  ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   TELEGRAM_BOT_TOKEN: z.string().optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
   TELEGRAM_WEBHOOK_URL: z.url().optional(),
@@ -32,7 +38,7 @@ const schema = z.object({
     .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = Omit<z.infer<typeof schema>, 'STORE'> & { STORE: 'memory' | 'sqlite' | 'redis' };
 
 /** The one reading of the environment; nothing else reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -41,5 +47,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return parsed.data;
+  const data = parsed.data;
+  return { ...data, STORE: data.STORE ?? (data.REDIS_URL ? 'redis' : 'sqlite') };
 }

@@ -2,6 +2,7 @@ import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { Bot } from './bot.js';
 import { buildApp } from './channels/web/app.js';
+import { registerTelegramWebhook, startTelegram } from './channels/telegram/index.js';
 import { KnowledgeError } from './knowledge/loader.js';
 
 /** Starts what the configuration asks for and shuts down gracefully on SIGTERM/SIGINT. */
@@ -10,19 +11,25 @@ async function main(): Promise<void> {
   const log = createLogger(config);
   const started = performance.now();
   let bot: Bot | undefined;
-  const app = buildApp({ bot: () => bot, logger: log });
+  const app = buildApp({ bot: () => bot, logger: log, adminToken: config.ADMIN_TOKEN });
+  registerTelegramWebhook(app, config); // fastify takes no routes once listening; it answers 503 until Telegram starts
   await app.listen({ port: config.PORT, host: config.HOST });
   bot = await Bot.create(config);
   log.info(
     { url: `http://${config.HOST}:${config.PORT}`, encoders: bot.nlu.encoders, readyMs: Math.round(performance.now() - started) },
     'citizen chatbot ready',
   );
+  // A Telegram outage or a revoked token is logged and leaves the web chat serving.
+  const telegram = config.TELEGRAM_BOT_TOKEN
+    ? await startTelegram(bot, config, app, log).catch((err: Error) => log.error({ error: err.message }, 'telegram channel not started'))
+    : undefined;
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    await telegram?.stop();
     await app.close();
     await bot?.close();
     process.exit(0);

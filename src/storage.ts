@@ -1,20 +1,73 @@
-import Keyv from 'keyv';
+import fs from 'node:fs';
+import path from 'node:path';
+import Keyv, { type KeyvStoreAdapter } from 'keyv';
+import KeyvSqlite from '@keyv/sqlite';
+import KeyvRedis, { createClient } from '@keyv/redis';
+import type { Config } from './config.js';
+import { FallbackStore, type FallbackEvents } from './fallback-store.js';
 
-export interface Stores {
-  sessions: Keyv;
-  subscriptions: Keyv;
+/** What the bot keeps: each a keyv namespace in the same backing store. */
+const NAMESPACES = ['sessions', 'subscriptions', 'status', 'audit', 'outbox', 'stats', 'inbox'] as const;
+export type Namespace = (typeof NAMESPACES)[number];
+
+export interface Stores extends Record<Namespace, Keyv> {
+  kind: 'memory' | 'sqlite' | 'redis';
   close(): Promise<void>;
 }
 
-/** The keyv stores the bot uses. In-process by default. */
-export function createStores(): Stores {
-  const sessions = new Keyv({ namespace: 'sessions' });
-  const subscriptions = new Keyv({ namespace: 'subscriptions' });
+type StoreConfig = Pick<Config, 'STORE' | 'DATA_DIR' | 'REDIS_URL'>;
+
+function adapter(config: StoreConfig, events: FallbackEvents): () => KeyvStoreAdapter | Map<unknown, unknown> {
+  if (config.STORE === 'redis') {
+    if (!config.REDIS_URL) throw new Error('STORE=redis needs REDIS_URL');
+    // Fail fast instead of queueing commands while Redis is away: the fallback store takes over.
+    const client = createClient({
+      url: config.REDIS_URL,
+      disableOfflineQueue: true,
+      socket: { connectTimeout: 1000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
+    });
+    client.on('error', () => {}); // reported once by the fallback store
+    let degraded = false;
+    const once: FallbackEvents = {
+      onDegraded: (err) => {
+        if (!degraded) events.onDegraded(err);
+        degraded = true;
+      },
+      onRecovered: () => {
+        if (degraded) events.onRecovered();
+        degraded = false;
+      },
+    };
+    return () =>
+      new FallbackStore(
+        new KeyvRedis(client as never, { throwOnErrors: true, throwOnConnectError: true }) as unknown as KeyvStoreAdapter,
+        once,
+      ) as unknown as KeyvStoreAdapter;
+  }
+  if (config.STORE === 'sqlite') {
+    fs.mkdirSync(config.DATA_DIR, { recursive: true });
+    const uri = `sqlite://${path.resolve(config.DATA_DIR, 'bot.sqlite')}`;
+    return () => new KeyvSqlite({ uri, busyTimeout: 10_000 }) as unknown as KeyvStoreAdapter;
+  }
+  const map = new Map();
+  return () => map;
+}
+
+/**
+ * The keyv stores: in-process (STORE=memory), an SQLite file under DATA_DIR (the default), or
+ * Redis (REDIS_URL) so that several instances behind a load balancer share everything.
+ */
+export function createStores(
+  config: StoreConfig,
+  events: FallbackEvents = { onDegraded: () => {}, onRecovered: () => {} },
+): Stores {
+  const make = adapter(config, events);
+  const stores = Object.fromEntries(NAMESPACES.map((ns) => [ns, new Keyv({ store: make(), namespace: ns })])) as Record<Namespace, Keyv>;
   return {
-    sessions,
-    subscriptions,
+    ...stores,
+    kind: config.STORE,
     async close() {
-      await Promise.all([sessions.disconnect(), subscriptions.disconnect()]);
+      await Promise.allSettled(NAMESPACES.map((ns) => stores[ns].disconnect()));
     },
   };
 }

@@ -3,8 +3,9 @@ import { loadConfig, type Config } from '../src/config.js';
 import { Bot } from '../src/bot.js';
 import { buildApp } from '../src/channels/web/app.js';
 
+/** Tests keep their state in process unless they ask for a store. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', ...env });
+  return loadConfig({ LOG_LEVEL: 'silent', STORE: 'memory', ...env });
 }
 
 /** A bot on the sample knowledge base and the real training data, and its web app (no port). */

@@ -136,6 +136,7 @@ export class Dialogue {
       case 'human_agent':
         return answers.reply(answers.humanAgent(ctx));
       case 'subscribe_updates': {
+        if (input.address.channel === 'cli') return answers.reply(t('subscribe.unsupported'));
         if (!office) return ask('office');
         const added = await this.deps.subscriptions.add(office.id, input.address, lang);
         return answers.reply(t(added ? 'subscribe.done' : 'subscribe.already', { office: localized(office.name, lang) }));

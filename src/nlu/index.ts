@@ -54,7 +54,11 @@ export class Nlu {
     const model = IntentModel.train(examples.map((e) => e.text), examples.map((e) => e.intent));
     const texts = examples.map((e) => normalize(e.text));
     const features = texts.map((t) => model.features(t));
-    const language = await LanguageIdentifier.create(options.langs, features, examples.map((e) => e.lang));
+    const language = await LanguageIdentifier.create(
+      options.langs,
+      model.encoder.dim,
+      examples.map((e, i) => ({ raw: e.text, features: features[i], lang: e.lang })),
+    );
     const knownWords = new Set(texts.flatMap((t) => t.split(' ')));
     const entities = new EntityExtractor(kb, lexicons, knownWords);
     return new Nlu(model, language, entities, options, knownWords, lexicons, performance.now() - start);
@@ -80,7 +84,7 @@ export class Nlu {
       return { lang: hint ?? this.options.defaultLang, langConfidence: 0, intent: OUT_OF_SCOPE, confidence: 1, entities: {}, bare: false };
     }
     const features = this.model.features(norm);
-    const { lang, confidence: langConfidence } = this.language.identify(norm, features, hint);
+    const { lang, confidence: langConfidence } = this.language.identify(text, norm, features, hint);
     const best = this.model.predictFeatures(features);
     const confidence = best.confidence;
     const intent = confidence < this.options.threshold ? OUT_OF_SCOPE : best.intent;

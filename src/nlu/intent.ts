@@ -1,5 +1,5 @@
 import { normalize } from './normalize.js';
-import { NgramEncoder } from './encoders/ngram.js';
+import { NgramEncoder, type NgramOptions } from './encoders/ngram.js';
 import { SoftmaxClassifier, argmax, type TrainOptions } from './classifier.js';
 import type { Features } from './encoders/types.js';
 
@@ -15,9 +15,14 @@ export class IntentModel {
     private readonly classifier: SoftmaxClassifier,
   ) {}
 
-  static train(texts: string[], labels: string[], options: Partial<TrainOptions> = {}): IntentModel {
+  static train(
+    texts: string[],
+    labels: string[],
+    options: Partial<TrainOptions> = {},
+    encoderOptions: Partial<NgramOptions> = {},
+  ): IntentModel {
     const normalized = texts.map(normalize);
-    const encoder = new NgramEncoder();
+    const encoder = new NgramEncoder(encoderOptions);
     encoder.fit(normalized);
     const features = normalized.map((t) => encoder.encode(t));
     const classes = [...new Set(labels)].sort();

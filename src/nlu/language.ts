@@ -5,6 +5,23 @@ import type { Lang } from '../knowledge/schema.js';
 
 type FastTextModel = Awaited<ReturnType<typeof FastText.create>>;
 
+/** Letters that tell the five languages apart and that normalisation strips (està / está). */
+const MARKED = 'àèòìùáéíóúïüñç·äöå';
+
+/** The n-gram features plus one feature per marked letter present in the raw text. */
+function withMarks(raw: string, features: Features, dim: number): Features {
+  const indices = features.indices.slice();
+  const values = features.values.slice();
+  const lower = raw.toLowerCase();
+  for (let i = 0; i < MARKED.length; i++) {
+    if (lower.includes(MARKED[i])) {
+      indices.push(dim + i);
+      values.push(0.5);
+    }
+  }
+  return { indices, values };
+}
+
 export interface LanguageGuess {
   lang: Lang;
   confidence: number;
@@ -21,11 +38,16 @@ export class LanguageIdentifier {
     private readonly langs: Lang[],
     private readonly fastText: FastTextModel | null,
     private readonly local: SoftmaxClassifier,
+    private readonly dim: number,
   ) {}
 
-  static async create(langs: Lang[], samples: Features[], targets: Lang[]): Promise<LanguageIdentifier> {
-    const local = new SoftmaxClassifier(langs, Math.max(1, ...samples.flatMap((s) => s.indices)) + 1);
-    local.train(samples, targets.map((l) => langs.indexOf(l)), { epochs: 6 });
+  static async create(langs: Lang[], dim: number, samples: { raw: string; features: Features; lang: Lang }[]): Promise<LanguageIdentifier> {
+    const local = new SoftmaxClassifier(langs, dim + MARKED.length);
+    local.train(
+      samples.map((s) => withMarks(s.raw, s.features, dim)),
+      samples.map((s) => langs.indexOf(s.lang)),
+      { epochs: 6 },
+    );
     let fastText: FastTextModel | null = null;
     try {
       fastText = await FastText.create();
@@ -33,16 +55,16 @@ export class LanguageIdentifier {
     } catch {
       fastText = null; // the local classifier alone still works
     }
-    return new LanguageIdentifier(langs, fastText, local);
+    return new LanguageIdentifier(langs, fastText, local, dim);
   }
 
   get usesFastText(): boolean {
     return this.fastText !== null;
   }
 
-  identify(normalized: string, features: Features, hint?: Lang): LanguageGuess {
+  identify(raw: string, normalized: string, features: Features, hint?: Lang): LanguageGuess {
     const words = normalized ? normalized.split(' ').length : 0;
-    const p = this.local.predict(features);
+    const p = this.local.predict(withMarks(raw, features, this.dim));
     // Confident local answers on longer messages need no second opinion (fastText costs ~25 µs).
     if (this.fastText && words >= 2 && p[argmax(p)] < 0.97) this.blendFastText(normalized, p);
     if (hint) {

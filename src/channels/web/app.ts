@@ -2,11 +2,14 @@ import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Bot } from '../../bot.js';
 import { chatRoutes } from './chat-routes.js';
+import { adminRoutes } from './admin-routes.js';
 
 export interface AppOptions {
   /** The bot, or a getter while it is still starting (then /health answers 503). */
   bot: Bot | (() => Bot | undefined);
   logger?: FastifyBaseLogger;
+  /** Enables /api/admin; without it the admin API answers that it is off. */
+  adminToken?: string;
 }
 
 /** Builds the web server without listening: tests call app.inject(). */
@@ -38,5 +41,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return { status: 'ok', langs: bot.texts.langs, encoders: bot.nlu.encoders, intents: bot.nlu.intents.length };
   });
   chatRoutes(app, getBot);
+  adminRoutes(app, getBot, options.adminToken);
   return app;
 }

@@ -67,4 +67,20 @@ export function chatRoutes(app: FastifyInstance, getBot: () => Bot | undefined):
       return { sessionId, lang: result.lang, reply: result.reply, nlu: result.nlu };
     },
   );
+
+  // The web chat polls here for status changes it subscribed to.
+  app.get<{ Params: { sessionId: string } }>(
+    '/api/chat/:sessionId/notifications',
+    {
+      schema: {
+        params: { type: 'object', properties: { sessionId: { type: 'string', minLength: 1, maxLength: 128 } } },
+        response: { 200: { type: 'object', properties: { notifications: { type: 'array', items: { type: 'string' } } } } },
+      },
+    },
+    async (request, reply) => {
+      const bot = getBot();
+      if (!bot) return reply.code(503).send({ error: 'Service Unavailable', message: 'The bot is still starting.' });
+      return { notifications: await bot.takeNotifications(request.params.sessionId) };
+    },
+  );
 }

@@ -1,4 +1,5 @@
 import type { Encoder, Features } from './types.js';
+import { IntMap } from './int-map.js';
 
 export interface NgramOptions {
   /** Character n-grams inside word boundaries (Rasa's char_wb), from min to max. */
@@ -6,20 +7,31 @@ export interface NgramOptions {
   charMax: number;
   /** Also word bigrams. */
   wordBigrams: boolean;
-  /** Features seen fewer times than this in training are dropped. */
-  minCount: number;
+  /** Weight of word features against character features (there are many more of the latter). */
+  wordWeight: number;
 }
 
-const DEFAULTS: NgramOptions = { charMin: 2, charMax: 5, wordBigrams: true, minCount: 1 };
+const DEFAULTS: NgramOptions = { charMin: 2, charMax: 5, wordBigrams: true, wordWeight: 1 };
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const SPACE = 32;
+const WORD_TAG = 0x9e3779b9;
+const BIGRAM_TAG = 0x85ebca6b;
 
 /**
  * The built-in encoder: word unigrams and bigrams plus char_wb n-grams, sublinear tf, L2-normalised.
  * Needs no download; robust to typos and unseen word forms because of the character n-grams.
+ * N-grams are FNV-1a hashes of the characters (no substrings are built), mapped to the
+ * vocabulary seen in training; a 32-bit collision only merges two rare features. Hashes stay int32 (small integers are
+ * what V8 hashes fastest as Map keys).
  */
 export class NgramEncoder implements Encoder {
   readonly name = 'ngram';
-  private vocab = new Map<string, number>();
+  private vocab = new IntMap();
+  private isWord = new Uint8Array(0);
   private readonly opts: NgramOptions;
+  private buffer = new Int32Array(512);
 
   constructor(opts: Partial<NgramOptions> = {}) {
     this.opts = { ...DEFAULTS, ...opts };
@@ -29,41 +41,75 @@ export class NgramEncoder implements Encoder {
     return this.vocab.size;
   }
 
-  private grams(text: string, emit: (g: string) => void): void {
-    const words = text.length ? text.split(' ') : [];
+  /** Calls emit(hash, isWord) for every feature of a normalised text (words separated by one space). */
+  private grams(text: string, emit: (h: number, word: boolean) => void): void {
     const { charMin, charMax, wordBigrams } = this.opts;
-    for (let w = 0; w < words.length; w++) {
-      const word = words[w];
-      emit('w:' + word);
-      if (wordBigrams && w + 1 < words.length) emit('b:' + word + '_' + words[w + 1]);
-      const padded = ' ' + word + ' ';
-      for (let n = charMin; n <= charMax; n++) {
-        for (let i = 0; i + n <= padded.length; i++) emit(padded.substring(i, i + n));
+    const len = text.length;
+    let prevWord = 0;
+    let start = 0;
+    while (start < len) {
+      let end = text.indexOf(' ', start);
+      if (end < 0) end = len;
+      // The word padded with a space on each side, as char codes.
+      const padded = end - start + 2;
+      let word = FNV_OFFSET;
+      for (let i = start; i < end; i++) word = Math.imul(word ^ text.charCodeAt(i), FNV_PRIME);
+      word = Math.imul(word ^ WORD_TAG, FNV_PRIME) | 0;
+      emit(word, true);
+      if (wordBigrams && prevWord !== 0) emit(Math.imul(prevWord ^ BIGRAM_TAG, FNV_PRIME) ^ word, true);
+      prevWord = word;
+      for (let i = 0; i < padded; i++) {
+        let h = FNV_OFFSET;
+        for (let n = 1; n <= charMax && i + n <= padded; n++) {
+          const p = i + n - 1;
+          const c = p === 0 || p === padded - 1 ? SPACE : text.charCodeAt(start + p - 1);
+          h = Math.imul(h ^ c, FNV_PRIME);
+          if (n >= charMin) emit((h ^ n) | 0, false);
+        }
       }
+      start = end + 1;
     }
   }
 
   fit(texts: string[]): void {
-    const counts = new Map<string, number>();
-    for (const t of texts) this.grams(t, (g) => counts.set(g, (counts.get(g) ?? 0) + 1));
-    this.vocab = new Map();
-    for (const [g, c] of counts) if (c >= this.opts.minCount) this.vocab.set(g, this.vocab.size);
+    this.vocab = new IntMap(texts.length * 64);
+    const isWord: number[] = [];
+    for (const t of texts) {
+      this.grams(t, (h, word) => {
+        if (this.vocab.get(h) === -1) {
+          this.vocab.set(h, this.vocab.size);
+          isWord.push(word ? 1 : 0);
+        }
+      });
+    }
+    this.isWord = Uint8Array.from(isWord);
   }
 
   encode(text: string): Features {
-    const tf = new Map<number, number>();
-    this.grams(text, (g) => {
-      const i = this.vocab.get(g);
-      if (i !== undefined) tf.set(i, (tf.get(i) ?? 0) + 1);
+    let count = 0;
+    this.grams(text, (h) => {
+      const i = this.vocab.get(h);
+      if (i === -1) return;
+      if (count === this.buffer.length) {
+        const bigger = new Int32Array(this.buffer.length * 2);
+        bigger.set(this.buffer);
+        this.buffer = bigger;
+      }
+      this.buffer[count++] = i;
     });
+    const found = this.buffer.subarray(0, count).sort();
     const indices: number[] = [];
     const values: number[] = [];
     let norm = 0;
-    for (const [i, c] of tf) {
-      const v = 1 + Math.log(c);
+    for (let j = 0; j < found.length; ) {
+      let c = 1;
+      while (j + c < found.length && found[j + c] === found[j]) c++;
+      const i = found[j];
+      const v = (1 + Math.log(c)) * (this.isWord[i] ? this.opts.wordWeight : 1);
       indices.push(i);
       values.push(v);
       norm += v * v;
+      j += c;
     }
     norm = Math.sqrt(norm) || 1;
     for (let k = 0; k < values.length; k++) values[k] /= norm;

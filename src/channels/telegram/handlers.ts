@@ -1,0 +1,89 @@
+import { Composer, type Api, type Context } from 'grammy';
+import type { Logger } from 'pino';
+import type { Bot } from '../../bot.js';
+import type { Reply } from '../../dialogue/types.js';
+import { OUT_OF_SCOPE } from '../../nlu/index.js';
+import { inlineKeyboard, langHint, parseCallbackData, splitMessage } from './format.js';
+import type { QuickReplyMemory } from './quick-replies.js';
+
+/** Each command is a turn of the dialogue core with its intent named (no classification). */
+export const COMMANDS = {
+  start: 'greeting',
+  help: 'help',
+  language: 'change_language',
+  offices: 'office_status',
+  subscribe: 'subscribe_updates',
+  unsubscribe: 'unsubscribe_updates',
+} as const;
+
+export type Command = keyof typeof COMMANDS;
+
+/**
+ * Sends an answer as plain text (no parse_mode, so nothing in the knowledge base or in what a
+ * user typed can turn into markup), split to Telegram's length limit; the quick replies become
+ * an inline keyboard under the last part.
+ */
+export async function sendReply(api: Api, chatId: number | string, reply: Reply, memory: QuickReplyMemory): Promise<void> {
+  const parts = splitMessage(reply.text);
+  const markup = parts.length > 0 && reply.quickReplies.length > 0 ? inlineKeyboard(reply.quickReplies, await memory.remember(chatId, reply.quickReplies)) : undefined;
+  for (const [i, part] of parts.entries()) {
+    await api.sendMessage(chatId, part, i === parts.length - 1 && markup ? { reply_markup: markup } : {});
+  }
+}
+
+/** The label of a pressed button, read from the message it hangs under (for keyboards no longer remembered). */
+function pressedLabel(ctx: Context, data: string): string | undefined {
+  const message = ctx.callbackQuery?.message;
+  const rows = message && 'reply_markup' in message ? message.reply_markup?.inline_keyboard : undefined;
+  return rows?.flat().find((b) => 'callback_data' in b && b.callback_data === data)?.text;
+}
+
+/**
+ * The bot's behaviour on Telegram: commands, text messages and button presses, each handed to
+ * the dialogue core with the chat as the session and the user's language_code as a hint.
+ */
+export function telegramHandlers(bot: Bot, memory: QuickReplyMemory, log: Logger): Composer<Context> {
+  const handlers = new Composer<Context>();
+
+  const converse = async (ctx: Context, text: string, intent?: string): Promise<void> => {
+    const chat = ctx.chat;
+    if (!chat) return; // inline queries and the like have no conversation to answer in
+    const result = await bot.chat({
+      sessionId: String(chat.id),
+      text,
+      channel: 'telegram',
+      langHint: langHint(ctx.from?.language_code, bot.texts.langs),
+      intent,
+    });
+    await sendReply(ctx.api, chat.id, result.reply, memory);
+  };
+
+  // /start greets, then offers the language buttons.
+  handlers.command('start', async (ctx) => {
+    await converse(ctx, '', COMMANDS.start);
+    await converse(ctx, '', COMMANDS.language);
+  });
+  // The other commands take what follows them as the message ("/subscribe Torrellano").
+  for (const command of ['help', 'language', 'offices', 'subscribe', 'unsubscribe'] as const) {
+    handlers.command(command, (ctx) => converse(ctx, ctx.match.trim(), COMMANDS[command]));
+  }
+
+  handlers.on('message:text', (ctx) => converse(ctx, ctx.message.text));
+  handlers.on('message:caption', (ctx) => converse(ctx, ctx.message.caption));
+  // Stickers, photos, voice notes: say what the bot can do rather than stay silent.
+  handlers.on('message', (ctx) => (ctx.chat.type === 'private' ? converse(ctx, '', OUT_OF_SCOPE) : undefined));
+
+  // A button press is the user's choice, as if they had typed the button's text.
+  handlers.on('callback_query:data', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    const data = ctx.callbackQuery.data;
+    const ref = parseCallbackData(data);
+    const chatId = ctx.chat?.id;
+    const choice = ref && chatId !== undefined ? await memory.recall(chatId, ref.keyboardId, ref.index) : undefined;
+    const text = choice?.text ?? pressedLabel(ctx, data);
+    if (text) await converse(ctx, text);
+    else log.debug({ updateId: ctx.update.update_id, chatId }, 'telegram button no longer known');
+  });
+
+  return handlers;
+}

@@ -1,0 +1,153 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Bot as Telegram, webhookCallback, type Api } from 'grammy';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { apiThrottler } from '@grammyjs/transformer-throttler';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Bot } from '../../bot.js';
+import type { Config } from '../../config.js';
+import { COMMANDS, sendReply, telegramHandlers, type Command } from './handlers.js';
+import { QuickReplyMemory } from './quick-replies.js';
+
+export interface TelegramChannel {
+  mode: 'polling' | 'webhook';
+  /** The grammY bot; its `api` retries and throttles like every call the channel makes. */
+  telegram: Telegram;
+  /** Sends a notice to a chat (plain text, split at 4096 characters), retried and throttled. */
+  sendText(chatId: string, text: string): Promise<void>;
+  /** Stops polling (confirming the updates handled) or makes the webhook route answer 503. */
+  stop(): Promise<void>;
+}
+
+/** Only what the channel handles, so Telegram does not send (or queue) anything else. */
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+type WebhookHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+interface WebhookSlot {
+  secret: string;
+  handle?: WebhookHandler;
+}
+const webhookSlots = new WeakMap<FastifyInstance, WebhookSlot>();
+
+/** TELEGRAM_WEBHOOK_SECRET, or one derived from the bot token: the same on every instance, unguessable without the token. */
+function webhookSecret(config: Config): string {
+  return config.TELEGRAM_WEBHOOK_SECRET ?? createHmac('sha256', config.TELEGRAM_BOT_TOKEN ?? '').update('telegram-webhook-secret').digest('base64url');
+}
+
+function sameSecret(header: unknown, secret: string): boolean {
+  if (typeof header !== 'string') return false;
+  const a = Buffer.from(header);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Adds the webhook route (POST on the path of TELEGRAM_WEBHOOK_URL) to the web server. Fastify
+ * takes no routes once it listens, and the bot is ready only later, so main.ts calls this before
+ * listening: until startTelegram() fills the route in it answers 503, and Telegram redelivers.
+ * Every request must carry the secret token, or it gets a 401 before its body is read.
+ */
+export function registerTelegramWebhook(app: FastifyInstance, config: Config): void {
+  if (!config.TELEGRAM_BOT_TOKEN || !config.TELEGRAM_WEBHOOK_URL || webhookSlots.has(app)) return;
+  const slot: WebhookSlot = { secret: webhookSecret(config) };
+  webhookSlots.set(app, slot);
+  app.post(
+    new URL(config.TELEGRAM_WEBHOOK_URL).pathname,
+    {
+      bodyLimit: 1024 * 1024,
+      config: { rateLimit: false }, // Telegram's servers, not citizens: never throttle them
+      onRequest: async (request, reply) => {
+        if (!sameSecret(request.headers[SECRET_HEADER], slot.secret)) {
+          return reply.code(401).send({ error: 'Unauthorized', statusCode: 401, message: 'Wrong or missing secret token.' });
+        }
+      },
+      schema: { body: { type: 'object', required: ['update_id'], properties: { update_id: { type: 'integer' } } } },
+    },
+    async (request, reply) => {
+      if (!slot.handle) return reply.code(503).send({ error: 'Service Unavailable', statusCode: 503, message: 'The Telegram channel is not running.' });
+      await slot.handle(request, reply);
+      return reply;
+    },
+  );
+}
+
+async function registerCommands(api: Api, bot: Bot, config: Config): Promise<void> {
+  const commands = (lang: Parameters<Bot['texts']['t']>[0]) =>
+    (Object.keys(COMMANDS) as Command[]).map((command) => ({ command, description: bot.texts.t(lang)(`telegram.commands.${command}`) }));
+  for (const lang of bot.texts.langs) await api.setMyCommands(commands(lang), { language_code: lang });
+  // Users whose app language the bot does not speak see the default language's list.
+  await api.setMyCommands(commands(config.DEFAULT_LANG));
+}
+
+/**
+ * Runs the bot on Telegram: long polling, or a webhook on the web server when
+ * TELEGRAM_WEBHOOK_URL is set. Every API call is throttled to Telegram's limits and retried on
+ * 429 and 5xx; an error in one update is logged (ids and the error's message, never message
+ * text) and the bot carries on. Status-change notices to Telegram subscribers go through it.
+ */
+export async function startTelegram(bot: Bot, config: Config, app: FastifyInstance, log: Logger): Promise<TelegramChannel> {
+  if (!config.TELEGRAM_BOT_TOKEN) throw new Error('TELEGRAM_BOT_TOKEN is not set');
+  const telegram = new Telegram(config.TELEGRAM_BOT_TOKEN, { client: { apiRoot: config.TELEGRAM_API_ROOT.replace(/\/+$/, '') } });
+  // The last transformer installed runs first: each retry goes through the throttler again.
+  telegram.api.config.use(apiThrottler());
+  telegram.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+
+  const memory = new QuickReplyMemory(bot.stores.sessions, config.SESSION_TTL_MINUTES * 60_000);
+  const failed = (err: unknown, updateId: number, chatId: number | undefined) =>
+    // Only the message: a GrammyError's payload holds the text that was being sent.
+    log.error({ updateId, chatId, error: err instanceof Error ? err.message : String(err) }, 'telegram update failed');
+  // Webhook mode bypasses bot.catch, so the boundary is a middleware of its own.
+  telegram.use(async (ctx, next) => {
+    log.debug({ updateId: ctx.update.update_id, chatId: ctx.chat?.id }, 'telegram update');
+    try {
+      await next();
+    } catch (err) {
+      failed(err, ctx.update.update_id, ctx.chat?.id);
+    }
+  });
+  telegram.use(telegramHandlers(bot, memory, log));
+  telegram.catch((err) => failed(err.error, err.ctx.update.update_id, err.ctx.chat?.id));
+
+  await telegram.init();
+  await registerCommands(telegram.api, bot, config).catch((err: Error) => log.warn({ error: err.message }, 'telegram setMyCommands failed'));
+
+  const sendText = (chatId: string, text: string) => sendReply(telegram.api, chatId, { text, quickReplies: [] }, memory);
+  bot.notifier.useSender('telegram', (address, text) => sendText(address.id, text));
+
+  if (config.TELEGRAM_WEBHOOK_URL) {
+    registerTelegramWebhook(app, config);
+    const slot = webhookSlots.get(app)!;
+    // Answer Telegram within its timeout even when an update is slow; the work goes on.
+    slot.handle = webhookCallback(telegram, 'fastify', { secretToken: slot.secret, onTimeout: 'return', timeoutMilliseconds: 9_000 });
+    await telegram.api.setWebhook(config.TELEGRAM_WEBHOOK_URL, { secret_token: slot.secret, allowed_updates: [...ALLOWED_UPDATES] });
+    log.info({ bot: telegram.botInfo.username, mode: 'webhook' }, 'telegram channel started');
+    return {
+      mode: 'webhook',
+      telegram,
+      sendText,
+      async stop() {
+        slot.handle = undefined; // the webhook stays set: Telegram keeps updates until we are back
+      },
+    };
+  }
+
+  let polling: Promise<void> | undefined;
+  await new Promise<void>((resolve, reject) => {
+    polling = telegram.start({ allowed_updates: [...ALLOWED_UPDATES], onStart: () => resolve() }).catch((err: Error) => {
+      // 401 (token revoked) or 409 (another instance polls, or a webhook is set): polling stops.
+      log.error({ error: err.message }, 'telegram polling stopped');
+      reject(err);
+    });
+  });
+  log.info({ bot: telegram.botInfo.username, mode: 'polling' }, 'telegram channel started');
+  return {
+    mode: 'polling',
+    telegram,
+    sendText,
+    async stop() {
+      if (telegram.isRunning()) await telegram.stop().catch((err: Error) => log.warn({ error: err.message }, 'telegram stop failed'));
+      await polling;
+    },
+  };
+}

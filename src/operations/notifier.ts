@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type Keyv from 'keyv';
+import type { Lang, Office } from '../knowledge/schema.js';
+import type { SubscriptionStore, Subscriber } from '../dialogue/subscriptions.js';
+import type { Address } from '../dialogue/types.js';
+
+/** One status change waiting to reach its subscribers: kept in the store until every one has it. */
+interface OutboxEntry {
+  id: string;
+  office: Office;
+  pending: Subscriber[];
+}
+
+export type Sender = (address: Address, text: string) => Promise<void>;
+
+/**
+ * Fans a status change out to the office's subscribers through an outbox kept in the store:
+ * each delivery is crossed off as it is made, so a restart in the middle resumes where it
+ * stopped, losing none and repeating none.
+ */
+export class Notifier {
+  private senders = new Map<Address['channel'], Sender>();
+  private draining?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly outbox: Keyv,
+    private readonly subscriptions: SubscriptionStore,
+    private readonly render: (office: Office, lang: Lang) => string,
+    private readonly onError: (err: unknown, address: Address) => void = () => {},
+  ) {}
+
+  /** Registers a channel's way to deliver; deliveries waiting for it start now. */
+  useSender(channel: Address['channel'], sender: Sender): void {
+    this.senders.set(channel, sender);
+    void this.drain();
+  }
+
+  async enqueue(office: Office): Promise<void> {
+    const pending = await this.subscriptions.subscribers(office.id);
+    if (pending.length === 0) return;
+    const entry: OutboxEntry = { id: randomUUID(), office, pending };
+    await this.outbox.set(entry.id, entry);
+    const queue: string[] = (await this.outbox.get('queue')) ?? [];
+    await this.outbox.set('queue', [...queue, entry.id]);
+    void this.drain();
+  }
+
+  /** Delivers everything in the outbox; safe to call at any time (one drain runs at once). */
+  drain(): Promise<void> {
+    this.draining ??= this.deliverAll().finally(() => (this.draining = undefined));
+    return this.draining;
+  }
+
+  async pendingCount(): Promise<number> {
+    let n = 0;
+    for (const id of ((await this.outbox.get('queue')) ?? []) as string[]) {
+      n += ((await this.outbox.get(id)) as OutboxEntry | undefined)?.pending.length ?? 0;
+    }
+    return n;
+  }
+
+  /** Stops after the delivery in flight; what is left stays in the outbox for the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.draining;
+  }
+
+  private async deliverAll(): Promise<void> {
+    for (;;) {
+      const queue: string[] = (await this.outbox.get('queue')) ?? [];
+      if (queue.length === 0 || this.stopped) return;
+      const entry: OutboxEntry | undefined = await this.outbox.get(queue[0]);
+      while (entry && entry.pending.length > 0) {
+        if (this.stopped) return;
+        const [next, ...rest] = entry.pending;
+        const send = this.senders.get(next.address.channel);
+        if (!send) return; // that channel is not started yet: useSender() resumes
+        try {
+          await send(next.address, this.render(entry.office, next.lang));
+        } catch (err) {
+          this.onError(err, next.address); // the sender already retried; one notice per change
+        }
+        entry.pending = rest;
+        await this.outbox.set(entry.id, entry);
+      }
+      await this.outbox.delete(queue[0]);
+      const now: string[] = (await this.outbox.get('queue')) ?? [];
+      await this.outbox.set('queue', now.filter((id) => id !== queue[0]));
+    }
+  }
+}
