@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const log = createLogger(config);
   const started = performance.now();
   let bot: Bot | undefined;
-  const app = buildApp({ bot: () => bot, logger: log, adminToken: config.ADMIN_TOKEN });
+  const app = buildApp({ bot: () => bot, logger: log, adminToken: config.ADMIN_TOKEN, widgetOrigins: config.WIDGET_ORIGINS });
   registerTelegramWebhook(app, config); // fastify takes no routes once listening; it answers 503 until Telegram starts
   await app.listen({ port: config.PORT, host: config.HOST });
   bot = await Bot.create(config);

@@ -35,7 +35,9 @@ export class Dialogue {
   async turn(previous: Session, input: TurnInput): Promise<TurnResult> {
     const session: Session = { ...previous };
     const hint = input.lang ?? (previous.langChosen ? previous.lang : undefined) ?? previous.lang ?? input.langHint;
-    const nlu = this.deps.nlu.parse(input.text, hint);
+    const parsed = this.deps.nlu.parse(input.text, hint);
+    // "i la de Torrellano?" is too short to tell the language: the conversation's holds.
+    const nlu = parsed.bare && previous.lang ? { ...parsed, lang: previous.lang } : parsed;
     if (input.lang) {
       session.lang = input.lang;
       session.langChosen = true;
@@ -43,7 +45,7 @@ export class Dialogue {
       session.lang = nlu.lang;
     }
     const intent = input.intent ?? this.resolveIntent(session, nlu);
-    const { officeId, orgId } = this.resolveSubject(session, nlu, intent);
+    const { officeId, orgId } = intent === OUT_OF_SCOPE ? {} : this.resolveSubject(session, nlu, intent);
     let lang = session.lang ?? nlu.lang;
     const chosen = intent === 'change_language' ? (nlu.entities.language as Lang | undefined) : undefined;
     if (chosen) {
@@ -58,7 +60,7 @@ export class Dialogue {
     if (orgId) session.organisation = orgId;
     if (intent !== OUT_OF_SCOPE) session.lastIntent = intent;
     const { scope: _scope, ...found } = nlu.entities;
-    const entities = { ...found, office: officeId, organisation: orgId };
+    const entities = intent === OUT_OF_SCOPE ? {} : { ...found, office: officeId, organisation: orgId };
     for (const key of Object.keys(entities) as (keyof typeof entities)[]) if (!entities[key]) delete entities[key];
     return { lang, reply, session, nlu: { ...nlu, intent, entities } };
   }
@@ -74,7 +76,7 @@ export class Dialogue {
           : e.office || e.organisation || e.certificate;
       if (answersIt && (nlu.bare || weak)) return session.pending.intent;
     }
-    if ((e.office || e.organisation) && (nlu.bare || nlu.intent === OUT_OF_SCOPE)) {
+    if ((e.office || e.organisation) && nlu.bare) {
       const last = session.lastIntent;
       return last && FOLLOWS_OFFICE.has(last) ? last : 'office_status';
     }

@@ -11,6 +11,8 @@ interface Entry {
   type: EntityType;
   id: string;
   notIn: Lang[];
+  /** The organisation of an office: its weak aliases count when the message names it. */
+  org?: string;
 }
 
 type Alias = string | { text: string; notIn: Lang[] };
@@ -28,6 +30,8 @@ export class EntityExtractor {
   private maxLen = 1;
   private aliasWords = new Set<string>();
   private corrections = new Map<string, string>();
+  /** Longer words that still only glue a follow-up together ("what about Altabix?"). */
+  private functionWords: Set<string>;
 
   /** @param knownWords words of ordinary text (the training examples): short ones are never "corrected". */
   constructor(
@@ -35,14 +39,16 @@ export class EntityExtractor {
     lexicons: Partial<Record<LexiconType, Lexicon>>,
     private readonly knownWords: Set<string> = new Set(),
   ) {
-    for (const o of kb.offices) this.addAll('office', o.id, [...o.aliases, ...Object.values(o.name)]);
+    for (const o of kb.offices) this.addAll('office', o.id, [...o.aliases, ...Object.values(o.name)], o.organisation);
     for (const o of kb.organisations) this.addAll('organisation', o.id, [o.id, ...o.aliases, ...Object.values(o.name)]);
-    for (const type of ['certificate', 'language', 'scope'] as const) {
-      for (const [id, words] of Object.entries(lexicons[type] ?? {})) this.addAll(type, id, words);
+    const { followup = [], ...scopes } = lexicons.scope ?? {};
+    this.functionWords = new Set(followup.map(normalize));
+    for (const [type, lexicon] of [['certificate', lexicons.certificate], ['language', lexicons.language], ['scope', scopes]] as const) {
+      for (const [id, words] of Object.entries(lexicon ?? {})) this.addAll(type, id, words);
     }
   }
 
-  private addAll(type: EntityType, id: string, aliases: Alias[]): void {
+  private addAll(type: EntityType, id: string, aliases: Alias[], org?: string): void {
     for (const a of aliases) {
       const text = typeof a === 'string' ? a : a.text;
       const notIn = typeof a === 'string' ? [] : a.notIn;
@@ -50,7 +56,7 @@ export class EntityExtractor {
       if (words.length === 0) continue;
       const key = words.join(' ');
       const list = this.phrases.get(key) ?? [];
-      if (!list.some((e) => e.type === type && e.id === id)) list.push({ type, id, notIn });
+      if (!list.some((e) => e.type === type && e.id === id)) list.push({ type, id, notIn, org });
       this.phrases.set(key, list);
       this.maxLen = Math.max(this.maxLen, words.length);
       for (const w of words) if (w.length >= 5) this.aliasWords.add(w);
@@ -88,6 +94,7 @@ export class EntityExtractor {
   extract(normalized: string, lang?: Lang): { entities: Entities; bare: boolean } {
     const words = tokens(normalized).map((w) => this.correct(w));
     const found: Entities = {};
+    let weak: Entry | undefined;
     let bare = true;
     for (let i = 0; i < words.length; ) {
       let matched = 0;
@@ -95,14 +102,16 @@ export class EntityExtractor {
         const entries = this.phrases.get(words.slice(i, i + len).join(' '));
         if (!entries) continue;
         for (const e of entries) {
-          if (lang && e.notIn.includes(lang)) continue;
-          found[e.type] ??= e.id;
+          // "como" is "how" in Spanish: there it names the office only beside "ATS".
+          if (lang && e.notIn.includes(lang)) weak ??= e;
+          else found[e.type] ??= e.id;
           matched = len;
         }
       }
-      if (!matched && words[i].length > 3) bare = false;
+      if (!matched && words[i].length > 3 && !this.functionWords.has(words[i])) bare = false;
       i += matched || 1;
     }
+    if (weak && !found[weak.type] && weak.org && found.organisation === weak.org) found[weak.type] = weak.id;
     return { entities: found, bare: bare && Object.keys(found).length > 0 };
   }
 }

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Bot } from '../../bot.js';
 import { chatRoutes } from './chat-routes.js';
 import { adminRoutes } from './admin-routes.js';
+import { registerWidget } from './widget.js';
 
 export interface AppOptions {
   /** The bot, or a getter while it is still starting (then /health answers 503). */
@@ -10,6 +11,8 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** Enables /api/admin; without it the admin API answers that it is off. */
   adminToken?: string;
+  /** Sites allowed to embed the chat widget (CORS); the server's own pages always may. */
+  widgetOrigins?: string[];
 }
 
 /** Builds the web server without listening: tests call app.inject(). */
@@ -40,6 +43,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     if (!bot) return reply.code(503).send({ status: 'starting' });
     return { status: 'ok', langs: bot.texts.langs, encoders: bot.nlu.encoders, intents: bot.nlu.intents.length };
   });
+  registerWidget(app, { getBot, origins: options.widgetOrigins });
   chatRoutes(app, getBot);
   adminRoutes(app, getBot, options.adminToken);
   return app;

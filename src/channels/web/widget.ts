@@ -1,0 +1,100 @@
+import path from 'node:path';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import type { Bot } from '../../bot.js';
+import { ROOT } from '../../config.js';
+import type { Lang } from '../../knowledge/schema.js';
+
+export interface WidgetOptions {
+  getBot: () => Bot | undefined;
+  /** Sites allowed to embed the widget (CORS on the routes the widget calls); same-origin always works. */
+  origins?: string[];
+  /** Folder of widget.js, widget.css and the demo page (index.html, demo.css). */
+  webDir?: string;
+}
+
+/** The only routes another site's page may call: the ones widget.js uses. */
+const WIDGET_API = [/^\/api\/chat$/, /^\/api\/chat\/[^/]+\/notifications$/, /^\/api\/widget\/i18n\/[^/]+$/];
+const isWidgetApi = (request: FastifyRequest) => WIDGET_API.some((re) => re.test(request.url.split('?')[0]));
+
+// The demo page and the API need nothing beyond our own origin: no inline code, no framing.
+const CSP = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'script-src-attr': ["'none'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'", 'data:'],
+  'font-src': ["'self'"],
+  'connect-src': ["'self'"],
+  'object-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+};
+
+/** widget.js and widget.css are loaded by other sites' pages (no-cors), so they must not be same-origin only. */
+const embeddable = { helmet: { crossOriginResourcePolicy: { policy: 'cross-origin' as const } } };
+
+const labelsResponse = {
+  type: 'object',
+  properties: {
+    lang: { type: 'string' },
+    langs: { type: 'array', items: { type: 'string' } },
+    labels: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+} as const;
+
+/**
+ * The embeddable web chat: serves web/ (demo page, widget.js, widget.css) and the widget's labels,
+ * and sets the security headers (helmet, for every route) and CORS (only the widget's API routes,
+ * only for the configured origins).
+ */
+export function registerWidget(app: FastifyInstance, options: WidgetOptions): void {
+  const origins = options.origins ?? [];
+  const webDir = options.webDir ?? path.join(ROOT, 'web');
+
+  app.register(fastifyHelmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CSP },
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  });
+
+  app.register(fastifyCors, {
+    delegator: (request: FastifyRequest, callback: (error: Error | null, options: object) => void) =>
+      callback(null, isWidgetApi(request) && origins.length
+        ? { origin: origins, methods: ['GET', 'POST'], allowedHeaders: ['Content-Type'], maxAge: 600 }
+        : { origin: false }),
+  });
+
+  // In a child plugin, so that helmet (registered above) sees these routes' own options.
+  app.register(async (scope) => {
+    await scope.register(fastifyStatic, { root: webDir, serve: false });
+    scope.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').sendFile('index.html'));
+    scope.get('/demo.css', (_request, reply) => reply.type('text/css; charset=utf-8').sendFile('demo.css'));
+    scope.get('/widget.js', embeddable, (_request, reply) => reply.type('text/javascript; charset=utf-8').sendFile('widget.js'));
+    scope.get('/widget.css', embeddable, (_request, reply) => reply.type('text/css; charset=utf-8').sendFile('widget.css'));
+  });
+
+  // The widget's own labels (launcher, placeholder, offline notice…) in one language.
+  app.get<{ Params: { lang: string } }>(
+    '/api/widget/i18n/:lang',
+    {
+      schema: {
+        params: { type: 'object', properties: { lang: { type: 'string', minLength: 1, maxLength: 16 } }, required: ['lang'] },
+        response: { 200: labelsResponse },
+      },
+    },
+    async (request, reply) => {
+      const bot = options.getBot();
+      if (!bot) return reply.code(503).send({ error: 'Service Unavailable', statusCode: 503, message: 'The bot is still starting.' });
+      const lang = request.params.lang as Lang;
+      if (!bot.texts.langs.includes(lang)) {
+        return reply.code(404).send({ error: 'Not Found', statusCode: 404, message: `No language ${request.params.lang}` });
+      }
+      reply.header('Cache-Control', 'public, max-age=300');
+      return { lang, langs: bot.texts.langs, labels: bot.texts.resources(lang).widget ?? {} };
+    },
+  );
+}

@@ -1,0 +1,23 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { startApp } from './helpers.js';
+import { loadHeldOut, scoreHeldOut } from '../scripts/eval/heldout.js';
+
+// Written by people who never saw intents/: 80 messages and 6 dialogues per language.
+const sets = loadHeldOut(path.join(import.meta.dirname, 'heldout'));
+let app: FastifyInstance;
+beforeAll(async () => {
+  ({ app } = await startApp());
+});
+afterAll(() => app.close());
+
+describe('held-out set through /api/chat', () => {
+  it.each(Object.keys(sets))('%s: intent and office accuracy ≥ 0.90', async (lang) => {
+    const score = await scoreHeldOut(app, lang, sets[lang]);
+    const summary = `${lang}: intent ${score.intentAccuracy.toFixed(3)}, office ${score.officeAccuracy.toFixed(3)}, language ${score.langAccuracy.toFixed(3)} over ${score.turns} turns`;
+    console.log(summary);
+    expect(score.intentAccuracy, summary).toBeGreaterThanOrEqual(0.9);
+    expect(score.officeAccuracy, summary).toBeGreaterThanOrEqual(0.9);
+  });
+});

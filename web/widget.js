@@ -1,0 +1,491 @@
+/*
+ * Citizen chat widget. Embed with:
+ *   <script src="https://bot.example.org/widget.js" data-lang="ca" defer></script>
+ * It adds a launcher button and a chat panel (in a shadow root, so the host page's styles do not
+ * leak in) and talks to the API at the origin the script was loaded from.
+ *
+ * Every piece of server or user text is put in the page with textContent / text nodes: never as
+ * HTML. Links are built as elements, and only for http(s), mailto: and tel:.
+ */
+(() => {
+  'use strict';
+
+  const script = document.currentScript;
+  if (!script || !script.src || window.__citizenChatWidget) return;
+  window.__citizenChatWidget = true;
+
+  const API = new URL(script.src, location.href).origin;
+  const KEY = `citizen-chat:${API}:`;
+  const POLL_MS = 30_000;
+  const REQUEST_TIMEOUT_MS = 20_000;
+  const MAX_BACKOFF_MS = 30_000;
+  const MAX_TRANSCRIPT = 200;
+  const MAX_TEXT = 2000;
+  const FALLBACK_LANG = 'es';
+
+  // ---- storage (localStorage may be unavailable or full: the widget then just forgets) ----
+
+  const store = {
+    get(name, fallback) {
+      try {
+        const raw = localStorage.getItem(KEY + name);
+        return raw === null ? fallback : JSON.parse(raw);
+      } catch {
+        return fallback;
+      }
+    },
+    set(name, value) {
+      try {
+        localStorage.setItem(KEY + name, JSON.stringify(value));
+      } catch {
+        /* private mode or quota: keep going without persistence */
+      }
+    },
+  };
+
+  function newId() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  const state = {
+    sessionId: store.get('session', null) || newId(),
+    /** The language the user picked in the menu; until then the server follows the messages. */
+    picked: store.get('picked', null),
+    lang: FALLBACK_LANG,
+    langs: [],
+    labels: {},
+    /** [{ id, from: 'user' | 'bot', text, lang?, pending? }] */
+    transcript: store.get('transcript', []),
+    quickReplies: store.get('quickReplies', []),
+    open: false,
+    sending: false,
+    attempt: 0,
+    retryTimer: 0,
+    pollTimer: 0,
+  };
+  store.set('session', state.sessionId);
+
+  const save = () => {
+    state.transcript = state.transcript.slice(-MAX_TRANSCRIPT);
+    store.set('transcript', state.transcript);
+    store.set('quickReplies', state.quickReplies);
+  };
+
+  // ---- network ----
+
+  async function request(path, init = {}) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+    try {
+      return await fetch(API + path, { ...init, credentials: 'omit', signal: controller.signal });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Labels of one language: from the server, else the copy kept from an earlier visit. */
+  async function fetchLabels(lang) {
+    const cached = store.get(`labels:${lang}`, null);
+    try {
+      const res = await request(`/api/widget/i18n/${encodeURIComponent(lang)}`);
+      if (res.status === 404) return null;
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const body = await res.json();
+      store.set(`labels:${lang}`, body);
+      return body;
+    } catch (err) {
+      if (cached) return cached;
+      throw err;
+    }
+  }
+
+  /** The script's data-lang, else the browser's languages, else Spanish, among the languages the server has. */
+  function candidates() {
+    const browser = (navigator.languages || [navigator.language || '']).map((l) => String(l).toLowerCase().split('-')[0]);
+    return [...new Set([state.picked, script.dataset.lang, ...browser, FALLBACK_LANG].filter(Boolean))];
+  }
+
+  async function loadLanguage() {
+    let delay = 2000;
+    for (;;) {
+      try {
+        for (const lang of candidates()) {
+          const body = await fetchLabels(lang);
+          if (body) return body;
+        }
+        throw new Error('no language available');
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+
+  // ---- DOM helpers ----
+
+  function el(tag, props = {}, children = []) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(props)) {
+      if (name === 'text') node.textContent = value;
+      else if (name === 'class') node.className = value;
+      else if (name in node && typeof value !== 'string') node[name] = value;
+      else node.setAttribute(name, value);
+    }
+    for (const child of children) node.append(child);
+    return node;
+  }
+
+  function icon(kind) {
+    const NS = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(NS, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    svg.setAttribute('class', `cw-icon cw-icon-${kind}`);
+    const shape = document.createElementNS(NS, 'path');
+    const paths = {
+      chat: 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z',
+      close: 'M6 6l12 12M18 6L6 18',
+      send: 'M3 11l18-8-8 18-2-8-8-2z',
+    };
+    shape.setAttribute('d', paths[kind]);
+    svg.append(shape);
+    return svg;
+  }
+
+  // Web addresses, emails and phone numbers (9 to 15 digits, with spaces, dots, dashes or slashes).
+  const TOKENS = /(https?:\/\/[^\s<>"']+|www\.[^\s<>"']+)|([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})|((?:\+|00)?\d[\d \u00a0./()-]{6,}\d)/g;
+  const TRAILING = /[.,;:!?)\]]+$/;
+
+  function safeUrl(raw) {
+    try {
+      const url = new URL(raw.startsWith('www.') ? `https://${raw}` : raw);
+      return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Text with links, as a fragment of text nodes and <a> elements. */
+  function linkify(text) {
+    const fragment = document.createDocumentFragment();
+    let last = 0;
+    for (const match of text.matchAll(TOKENS)) {
+      let [token] = match;
+      const [, url, email, phone] = match;
+      let link = null;
+      if (url) {
+        token = token.replace(TRAILING, '');
+        const href = safeUrl(token);
+        if (href) link = el('a', { href, target: '_blank', rel: 'noopener noreferrer', text: token });
+      } else if (email) {
+        link = el('a', { href: `mailto:${email}`, text: email });
+      } else if (phone) {
+        const digits = phone.replace(/\D/g, '');
+        if (digits.length >= 9 && digits.length <= 15) {
+          link = el('a', { href: `tel:${phone.trim().startsWith('+') ? '+' : ''}${digits}`, text: token });
+        }
+      }
+      if (!link) continue;
+      fragment.append(document.createTextNode(text.slice(last, match.index)), link);
+      last = match.index + token.length;
+    }
+    fragment.append(document.createTextNode(text.slice(last)));
+    return fragment;
+  }
+
+  // ---- the UI ----
+
+  const host = el('div', { class: 'citizen-chat-widget' });
+  const root = host.attachShadow({ mode: 'open' });
+  const ui = {};
+
+  function build() {
+    // Shown once its stylesheet has loaded (or failed to), not as a flash of unstyled buttons.
+    const stylesheet = el('link', { rel: 'stylesheet', href: `${API}/widget.css` });
+    const reveal = () => (ui.root.hidden = false);
+    stylesheet.addEventListener('load', reveal);
+    stylesheet.addEventListener('error', reveal);
+    root.append(stylesheet);
+
+    ui.launcherText = el('span', { class: 'cw-launcher-text' });
+    ui.launcher = el('button', { type: 'button', class: 'cw-launcher', 'aria-expanded': 'false', 'aria-controls': 'cw-panel' }, [icon('chat'), ui.launcherText]);
+
+    ui.title = el('h2', { id: 'cw-title', class: 'cw-title' });
+    ui.langLabel = el('label', { for: 'cw-lang', class: 'cw-sr' });
+    ui.langSelect = el('select', { id: 'cw-lang', class: 'cw-lang' });
+    ui.close = el('button', { type: 'button', class: 'cw-close' }, [icon('close')]);
+
+    ui.log = el('div', { class: 'cw-log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-labelledby': 'cw-title' });
+    ui.quick = el('div', { class: 'cw-quick' });
+    ui.typingText = el('span', { class: 'cw-sr' });
+    ui.typing = el('div', { class: 'cw-typing', hidden: true }, [
+      el('span', { class: 'cw-dots', 'aria-hidden': 'true' }, [el('span'), el('span'), el('span')]),
+      ui.typingText,
+    ]);
+    ui.body = el('div', { class: 'cw-body' }, [ui.log, ui.typing, ui.quick]);
+
+    ui.inputLabel = el('label', { for: 'cw-input', class: 'cw-sr' });
+    ui.input = el('input', { id: 'cw-input', class: 'cw-input', type: 'text', autocomplete: 'off', maxLength: MAX_TEXT });
+    ui.sendText = el('span', { class: 'cw-send-text' });
+    ui.send = el('button', { type: 'submit', class: 'cw-send' }, [icon('send'), ui.sendText]);
+    ui.form = el('form', { class: 'cw-form' }, [ui.inputLabel, ui.input, ui.send]);
+
+    ui.panel = el('section', { id: 'cw-panel', class: 'cw-panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'cw-title', hidden: true }, [
+      el('header', { class: 'cw-header' }, [ui.title, el('div', { class: 'cw-tools' }, [ui.langLabel, ui.langSelect, ui.close])]),
+      ui.body,
+      ui.form,
+    ]);
+    ui.root = el('div', { class: 'cw-root', hidden: true }, [ui.panel, ui.launcher]);
+    root.append(ui.root);
+
+    ui.launcher.addEventListener('click', () => (state.open ? close() : open()));
+    ui.close.addEventListener('click', () => close());
+    ui.panel.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        close();
+      }
+    });
+    ui.langSelect.addEventListener('change', () => pickLanguage(ui.langSelect.value));
+    ui.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const text = ui.input.value.trim();
+      if (!text) return;
+      ui.input.value = '';
+      enqueue(text);
+    });
+
+    for (const entry of state.transcript) ui.log.append(messageNode(entry));
+    renderQuickReplies();
+    document.body.append(host);
+  }
+
+  /** Puts the labels of the current language everywhere (and the lang attribute screen readers use). */
+  function applyLabels() {
+    const l = state.labels;
+    ui.panel.lang = state.lang;
+    ui.launcher.lang = state.lang;
+    ui.title.textContent = l.title || '';
+    ui.langLabel.textContent = l.language || '';
+    ui.close.setAttribute('aria-label', l.close || '');
+    ui.close.title = l.close || '';
+    ui.typingText.textContent = l.typing || '';
+    ui.inputLabel.textContent = l.placeholder || '';
+    ui.input.placeholder = l.placeholder || '';
+    ui.sendText.textContent = l.send || '';
+    ui.launcherText.textContent = state.open ? l.close || '' : l.open || '';
+    for (const who of root.querySelectorAll('.cw-who')) {
+      who.textContent = `${who.parentElement.classList.contains('cw-user') ? l.you : l.bot}: `;
+    }
+    for (const button of root.querySelectorAll('.cw-retry')) button.textContent = l.retry || '';
+    const notice = root.querySelector('.cw-notice-text');
+    if (notice) notice.textContent = l.offline || '';
+
+    ui.langSelect.replaceChildren(
+      ...state.langs.map((code) => {
+        const option = el('option', { value: code, lang: code, text: languageName(code) });
+        option.selected = code === state.lang;
+        return option;
+      }),
+    );
+  }
+
+  /** A language's name in that language, as the browser knows it. */
+  function languageName(code) {
+    try {
+      const name = new Intl.DisplayNames([code], { type: 'language' }).of(code) || code;
+      return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
+    } catch {
+      return code;
+    }
+  }
+
+  function messageNode(entry) {
+    const mine = entry.from === 'user';
+    const text = el('p', { class: 'cw-text' }, [mine ? document.createTextNode(entry.text) : linkify(entry.text)]);
+    const node = el('div', { class: `cw-msg ${mine ? 'cw-user' : 'cw-bot'}${entry.pending ? ' cw-pending' : ''}` }, [
+      el('span', { class: 'cw-sr cw-who', text: `${mine ? state.labels.you || '' : state.labels.bot || ''}: ` }),
+      text,
+    ]);
+    node.dataset.id = entry.id;
+    if (entry.lang) node.lang = entry.lang;
+    return node;
+  }
+
+  function addMessage(entry) {
+    state.transcript.push(entry);
+    save();
+    ui.log.append(messageNode(entry));
+    scrollDown();
+  }
+
+  function renderQuickReplies() {
+    ui.quick.replaceChildren(
+      ...state.quickReplies.map((qr) => {
+        const button = el('button', { type: 'button', class: 'cw-chip', text: qr.label });
+        button.addEventListener('click', () => {
+          enqueue(qr.text);
+          ui.input.focus();
+        });
+        return button;
+      }),
+    );
+  }
+
+  function scrollDown() {
+    ui.body.scrollTop = ui.body.scrollHeight;
+  }
+
+  // ---- sending, with a queue that survives the server being away ----
+
+  function enqueue(text) {
+    state.quickReplies = [];
+    renderQuickReplies();
+    addMessage({ id: newId(), from: 'user', text: text.slice(0, MAX_TEXT), pending: true });
+    flush();
+  }
+
+  async function flush() {
+    if (state.sending) return;
+    const entry = state.transcript.find((e) => e.pending);
+    if (!entry) return;
+    state.sending = true;
+    clearTimeout(state.retryTimer);
+    ui.typing.hidden = false;
+    scrollDown();
+    let retry = false;
+    try {
+      const res = await request('/api/chat', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ sessionId: state.sessionId, text: entry.text, ...(state.picked ? { lang: state.picked } : {}) }),
+      });
+      if (res.ok) {
+        const body = await res.json();
+        delivered(entry);
+        addMessage({ id: newId(), from: 'bot', text: body.reply.text, lang: body.lang });
+        state.quickReplies = body.reply.quickReplies || [];
+        save();
+        renderQuickReplies();
+      } else if (res.status === 408 || res.status === 429 || res.status >= 500) {
+        retry = true;
+      } else {
+        delivered(entry); // refused as invalid: sending it again would not help
+      }
+    } catch {
+      retry = true;
+    }
+    state.sending = false;
+    ui.typing.hidden = true;
+    if (retry) {
+      showOffline();
+      const delay = Math.min(2000 * 2 ** state.attempt, MAX_BACKOFF_MS) * (0.8 + Math.random() * 0.4);
+      state.attempt += 1;
+      state.retryTimer = setTimeout(flush, delay);
+    } else {
+      state.attempt = 0;
+      hideOffline();
+      flush();
+    }
+    scrollDown();
+  }
+
+  function delivered(entry) {
+    entry.pending = false;
+    save();
+    root.querySelector(`.cw-msg[data-id="${CSS.escape(entry.id)}"]`)?.classList.remove('cw-pending');
+  }
+
+  function showOffline() {
+    if (ui.notice) {
+      ui.log.append(ui.notice); // moved to the end, after what was typed meanwhile
+      return;
+    }
+    const retry = el('button', { type: 'button', class: 'cw-retry', text: state.labels.retry || '' });
+    retry.addEventListener('click', () => {
+      state.attempt = 0;
+      flush();
+    });
+    ui.notice = el('div', { class: 'cw-notice', role: 'alert' }, [el('p', { class: 'cw-notice-text', text: state.labels.offline || '' }), retry]);
+    ui.log.append(ui.notice);
+  }
+
+  function hideOffline() {
+    const hadFocus = ui.notice?.contains(root.activeElement);
+    ui.notice?.remove();
+    ui.notice = null;
+    if (hadFocus) ui.input.focus();
+  }
+
+  // ---- notifications (status changes the citizen asked to hear about) ----
+
+  async function poll() {
+    try {
+      const res = await request(`/api/chat/${encodeURIComponent(state.sessionId)}/notifications`);
+      if (!res.ok) return;
+      const { notifications = [] } = await res.json();
+      for (const text of notifications) addMessage({ id: newId(), from: 'bot', text });
+    } catch {
+      /* the next poll will try again */
+    }
+  }
+
+  // ---- open, close, language ----
+
+  function open() {
+    state.open = true;
+    ui.panel.hidden = false;
+    ui.root.classList.add('cw-open');
+    ui.launcher.setAttribute('aria-expanded', 'true');
+    ui.launcherText.textContent = state.labels.close || '';
+    scrollDown();
+    ui.input.focus();
+    poll();
+    clearInterval(state.pollTimer);
+    state.pollTimer = setInterval(poll, POLL_MS);
+    flush();
+  }
+
+  function close() {
+    state.open = false;
+    ui.panel.hidden = true;
+    ui.root.classList.remove('cw-open');
+    ui.launcher.setAttribute('aria-expanded', 'false');
+    ui.launcherText.textContent = state.labels.open || '';
+    clearInterval(state.pollTimer);
+    ui.launcher.focus();
+  }
+
+  async function pickLanguage(lang) {
+    state.picked = lang;
+    store.set('picked', lang);
+    try {
+      const body = await fetchLabels(lang);
+      if (body) useLanguage(body);
+    } catch {
+      state.lang = lang; // labels stay in the previous language until the server is back
+      ui.panel.lang = lang;
+    }
+  }
+
+  function useLanguage(body) {
+    state.lang = body.lang;
+    state.langs = body.langs;
+    state.labels = body.labels;
+    applyLabels();
+  }
+
+  async function start() {
+    const body = await loadLanguage();
+    build();
+    useLanguage(body);
+    // Messages the server never got before the page was left are sent once it answers.
+    if (state.transcript.some((e) => e.pending)) flush();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+  else start();
+})();
