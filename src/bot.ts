@@ -11,6 +11,7 @@ import type { Address, Session, TurnResult } from './dialogue/types.js';
 import { LiveStatus } from './operations/live.js';
 import { Notifier } from './operations/notifier.js';
 import { Stats } from './operations/stats.js';
+import { Metrics } from './operations/metrics.js';
 import { createStores, type Stores } from './storage.js';
 
 export interface ChatRequest {
@@ -39,6 +40,7 @@ export class Bot {
     readonly notifier: Notifier,
     readonly stats: Stats,
     private readonly dialogue: Dialogue,
+    readonly metrics = new Metrics(),
   ) {}
 
   static async create(config: Config, stores: Stores = createStores(config)): Promise<Bot> {
@@ -83,6 +85,8 @@ export class Bot {
     const { nlu } = result;
     if (!req.intent) {
       this.stats.record({ channel: req.channel, intent: nlu.intent, office: nlu.entities.office, lang: result.lang, confidence: nlu.confidence, text: req.text });
+      this.metrics.intents.inc({ intent: nlu.intent, lang: result.lang, channel: req.channel });
+      if (nlu.intent === 'out_of_scope') this.metrics.fallbacks.inc({ lang: result.lang, channel: req.channel });
     }
     return result;
   }

@@ -15,6 +15,9 @@ const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_MESSAGES: bool,
+  /** Chat messages one client (IP address) may send per minute; 0 turns the limit off. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(60),
+  TRUST_PROXY: bool,
   KNOWLEDGE_DIR: z.string().default(path.join(ROOT, 'knowledge')),
   INTENTS_DIR: z.string().default(path.join(ROOT, 'intents')),
   LOCALES_DIR: z.string().default(path.join(ROOT, 'locales')),

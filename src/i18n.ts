@@ -32,9 +32,28 @@ export async function loadTexts(dir: string, fallbackLng: Lang = 'en'): Promise<
     returnNull: false,
     initAsync: false,
   });
+  // i18next resolves every call afresh (~10 µs); answers repeat the same few texts, so each
+  // (language, key, values) result is kept. Bounded: cleared when it grows past a few thousand.
+  const cache = new Map<string, string>();
+  const fixed = new Map<Lang, TFunction>();
+  const memo = (lang: Lang): TFunction => {
+    const t = instance.getFixedT(lang);
+    const cached = ((key: string, options?: Record<string, unknown>) => {
+      const id = options ? `${lang}\u0000${key}\u0000${JSON.stringify(options)}` : `${lang}\u0000${key}`;
+      let text = cache.get(id);
+      if (text === undefined) {
+        text = t(key, options as never) as unknown as string;
+        if (cache.size > 5000) cache.clear();
+        cache.set(id, text);
+      }
+      return text;
+    }) as unknown as TFunction;
+    fixed.set(lang, cached);
+    return cached;
+  };
   return {
     langs,
-    t: (lang) => instance.getFixedT(lang),
+    t: (lang) => fixed.get(lang) ?? memo(lang),
     resources: (lang) => resources[lang]?.translation ?? {},
   };
 }

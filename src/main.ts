@@ -4,6 +4,7 @@ import { Bot } from './bot.js';
 import { buildApp } from './channels/web/app.js';
 import { registerTelegramWebhook, startTelegram } from './channels/telegram/index.js';
 import { KnowledgeError } from './knowledge/loader.js';
+import { createStores } from './storage.js';
 
 /** Starts what the configuration asks for and shuts down gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -11,10 +12,22 @@ async function main(): Promise<void> {
   const log = createLogger(config);
   const started = performance.now();
   let bot: Bot | undefined;
-  const app = buildApp({ bot: () => bot, logger: log, adminToken: config.ADMIN_TOKEN, widgetOrigins: config.WIDGET_ORIGINS });
+  const app = buildApp({ bot: () => bot, logger: log, adminToken: config.ADMIN_TOKEN, widgetOrigins: config.WIDGET_ORIGINS,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, trustProxy: config.TRUST_PROXY });
   registerTelegramWebhook(app, config); // fastify takes no routes once listening; it answers 503 until Telegram starts
   await app.listen({ port: config.PORT, host: config.HOST });
-  bot = await Bot.create(config);
+  const stores = createStores(config, {
+    onDegraded: (err) => log.warn({ error: (err as Error)?.message }, 'store unreachable: serving from process memory until it is back'),
+    onRecovered: () => log.info('store reachable again'),
+  });
+  bot = await Bot.create(config, stores);
+  // Edited knowledge files are picked up on their own; an invalid edit keeps the last good one.
+  bot.live.watch(
+    (err) => log.error({ error: (err as Error).message }, 'knowledge base not reloaded: the previous one stays in service'),
+    () => log.info('knowledge base reloaded'),
+  );
+  // Several instances on one Redis: a status change made on another shows here within seconds.
+  if (config.STORE === 'redis') bot.live.follow(3000, (err) => log.warn({ error: (err as Error).message }, 'live status refresh failed'));
   log.info(
     { url: `http://${config.HOST}:${config.PORT}`, encoders: bot.nlu.encoders, readyMs: Math.round(performance.now() - started) },
     'citizen chatbot ready',

@@ -16,8 +16,12 @@ export interface AnswerContext {
 const lines = (...parts: (string | false | undefined)[]) => parts.filter(Boolean).join('\n');
 const bullet = (s: string) => `• ${s}`;
 
+// Intl formatters are costly to build: one per language.
+const listFormats = new Map<Lang, Intl.ListFormat>();
 export function listOf(items: string[], lang: Lang): string {
-  return new Intl.ListFormat(lang, { type: 'conjunction' }).format(items);
+  let format = listFormats.get(lang);
+  if (!format) listFormats.set(lang, (format = new Intl.ListFormat(lang, { type: 'conjunction' })));
+  return format.format(items);
 }
 
 export function reply(text: string, quickReplies: QuickReply[] = []): Reply {

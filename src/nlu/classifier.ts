@@ -11,7 +11,7 @@ export interface TrainOptions {
 /** Gradients smaller than this are not applied (they change nothing but cost time). */
 const SKIP = 1e-3;
 
-const DEFAULTS: TrainOptions = { epochs: 12, learningRate: 0.5, l2: 3e-4, seed: 42 };
+const DEFAULTS: TrainOptions = { epochs: 6, learningRate: 0.5, l2: 3e-4, seed: 42 };
 
 /** Small deterministic PRNG so training is reproducible. */
 function mulberry32(seed: number): () => number {

@@ -84,7 +84,10 @@ export class Nlu {
       return { lang: hint ?? this.options.defaultLang, langConfidence: 0, intent: OUT_OF_SCOPE, confidence: 1, entities: {}, bare: false };
     }
     const features = this.model.features(norm);
-    const { lang, confidence: langConfidence } = this.language.identify(text, norm, features, hint);
+    // Without a hint, "hola" or "ok" lean towards the default language rather than a coin toss.
+    const { lang, confidence: langConfidence } = hint
+      ? this.language.identify(text, norm, features, hint)
+      : this.language.identify(text, norm, features, this.options.defaultLang, 0.3);
     const best = this.model.predictFeatures(features);
     const confidence = best.confidence;
     const intent = confidence < this.options.threshold ? OUT_OF_SCOPE : best.intent;

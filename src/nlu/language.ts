@@ -62,7 +62,8 @@ export class LanguageIdentifier {
     return this.fastText !== null;
   }
 
-  identify(raw: string, normalized: string, features: Features, hint?: Lang): LanguageGuess {
+  /** @param hintWeight how much to trust the hint: 1 for the conversation's language, less for a default. */
+  identify(raw: string, normalized: string, features: Features, hint?: Lang, hintWeight = 1): LanguageGuess {
     const words = normalized ? normalized.split(' ').length : 0;
     const p = this.local.predict(withMarks(raw, features, this.dim));
     // Confident local answers on longer messages need no second opinion (fastText costs ~25 µs).
@@ -70,7 +71,7 @@ export class LanguageIdentifier {
     if (hint) {
       const h = this.langs.indexOf(hint);
       // Short messages lean on the hint; long ones only a little.
-      if (h >= 0) p[h] += words <= 2 ? 0.8 : words <= 4 ? 0.25 : 0.1;
+      if (h >= 0) p[h] += hintWeight * (words <= 2 ? 0.8 : words <= 4 ? 0.25 : 0.1);
     }
     let sum = 0;
     for (const v of p) sum += v;

@@ -92,6 +92,15 @@ export async function startTelegram(bot: Bot, config: Config, app: FastifyInstan
   // The last transformer installed runs first: each retry goes through the throttler again.
   telegram.api.config.use(apiThrottler());
   telegram.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+  // Outermost: counts the calls that still failed after the retries.
+  telegram.api.config.use(async (prev, method, payload, signal) => {
+    const result = await prev(method, payload, signal).catch((err: unknown) => {
+      bot.metrics.telegramSendErrors.inc({ method });
+      throw err;
+    });
+    if (!result.ok) bot.metrics.telegramSendErrors.inc({ method });
+    return result;
+  });
 
   const memory = new QuickReplyMemory(bot.stores.sessions, config.SESSION_TTL_MINUTES * 60_000);
   const failed = (err: unknown, updateId: number, chatId: number | undefined) =>

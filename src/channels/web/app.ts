@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import type { Bot } from '../../bot.js';
 import { chatRoutes } from './chat-routes.js';
 import { adminRoutes } from './admin-routes.js';
@@ -13,6 +14,10 @@ export interface AppOptions {
   adminToken?: string;
   /** Sites allowed to embed the chat widget (CORS); the server's own pages always may. */
   widgetOrigins?: string[];
+  /** Chat messages a client may send per minute; 0 turns the limit off. */
+  rateLimitPerMinute?: number;
+  /** Behind a reverse proxy: take the client's address from X-Forwarded-For. */
+  trustProxy?: boolean;
 }
 
 /** Builds the web server without listening: tests call app.inject(). */
@@ -21,6 +26,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: 64 * 1024,
+    trustProxy: options.trustProxy ?? false,
+    // A slow or stuck client cannot hold a connection: requests must arrive within 10 s.
+    requestTimeout: 10_000,
+    connectionTimeout: 15_000,
+    keepAliveTimeout: 10_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
 
@@ -38,13 +48,29 @@ export function buildApp(options: AppOptions): FastifyInstance {
     reply.code(404).send({ error: 'Not Found', statusCode: 404, message: `No route ${request.method} ${request.url}` });
   });
 
+  app.addHook('onResponse', async (request, reply) => {
+    const metrics = getBot()?.metrics;
+    if (!metrics) return;
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ method: request.method, route, status: reply.statusCode });
+    metrics.latency.observe({ route }, reply.elapsedTime / 1000);
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const bot = getBot();
+    if (!bot) return reply.code(503).send({ status: 'starting' });
+    return reply.type(bot.metrics.registry.contentType).send(await bot.metrics.registry.metrics());
+  });
+
   app.get('/health', async (_request, reply) => {
     const bot = getBot();
     if (!bot) return reply.code(503).send({ status: 'starting' });
     return { status: 'ok', langs: bot.texts.langs, encoders: bot.nlu.encoders, intents: bot.nlu.intents.length };
   });
   registerWidget(app, { getBot, origins: options.widgetOrigins });
-  chatRoutes(app, getBot);
+  const perMinute = options.rateLimitPerMinute ?? 0;
+  if (perMinute > 0) app.register(rateLimit, { global: false });
+  // Registered after the rate limiter so that its per-route limit applies.
+  app.register(async (scope) => chatRoutes(scope, getBot, perMinute));
   adminRoutes(app, getBot, options.adminToken);
   return app;
 }

@@ -55,10 +55,11 @@ interface ChatBody {
 }
 
 /** POST /api/chat: one turn of the web chat. */
-export function chatRoutes(app: FastifyInstance, getBot: () => Bot | undefined): void {
+export function chatRoutes(app: FastifyInstance, getBot: () => Bot | undefined, perMinute = 0): void {
+  const limit = perMinute > 0 ? { rateLimit: { max: perMinute, timeWindow: '1 minute' } } : {};
   app.post<{ Body: ChatBody }>(
     '/api/chat',
-    { schema: { body: chatBody, response: { 200: chatResponse } } },
+    { schema: { body: chatBody, response: { 200: chatResponse } }, config: limit },
     async (request, reply) => {
       const bot = getBot();
       if (!bot) return reply.code(503).send({ error: 'Service Unavailable', message: 'The bot is still starting.' });
