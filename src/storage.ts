@@ -47,7 +47,13 @@ function adapter(config: StoreConfig, events: FallbackEvents): () => KeyvStoreAd
   if (config.STORE === 'sqlite') {
     fs.mkdirSync(config.DATA_DIR, { recursive: true });
     const uri = `sqlite://${path.resolve(config.DATA_DIR, 'bot.sqlite')}`;
-    return () => new KeyvSqlite({ uri, busyTimeout: 10_000 }) as unknown as KeyvStoreAdapter;
+    return () => {
+      const store = new KeyvSqlite({ uri, busyTimeout: 10_000 });
+      // Write-ahead logging: a session write is an append, not a synced rewrite of the page.
+      // NORMAL sync keeps the database consistent on a crash (the last writes may be lost).
+      void store.query('PRAGMA journal_mode=WAL').then(() => store.query('PRAGMA synchronous=NORMAL')).catch(() => {});
+      return store as unknown as KeyvStoreAdapter;
+    };
   }
   const map = new Map();
   return () => map;

@@ -234,7 +234,7 @@
     ui.form = el('form', { class: 'cw-form' }, [ui.inputLabel, ui.input, ui.send]);
 
     ui.panel = el('section', { id: 'cw-panel', class: 'cw-panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'cw-title', hidden: true }, [
-      el('header', { class: 'cw-header' }, [ui.title, el('div', { class: 'cw-tools' }, [ui.langLabel, ui.langSelect, ui.close])]),
+      el('div', { class: 'cw-header' }, [ui.title, el('div', { class: 'cw-tools' }, [ui.langLabel, ui.langSelect, ui.close])]),
       ui.body,
       ui.form,
     ]);
@@ -243,10 +243,12 @@
 
     ui.launcher.addEventListener('click', () => (state.open ? close() : open()));
     ui.close.addEventListener('click', () => close());
-    ui.panel.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape') {
+    ui.root.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && state.open) {
         event.preventDefault();
         close();
+      } else if (event.key === 'Tab' && state.open && FULL_SCREEN.matches) {
+        keepFocusInPanel(event);
       }
     });
     ui.langSelect.addEventListener('change', () => pickLanguage(ui.langSelect.value));
@@ -337,6 +339,22 @@
 
   function scrollDown() {
     ui.body.scrollTop = ui.body.scrollHeight;
+  }
+
+  /** On a phone the panel covers the page: Tab cycles inside it instead of reaching what is hidden behind. */
+  const FULL_SCREEN = matchMedia('(max-width: 480px)');
+  function keepFocusInPanel(event) {
+    const focusable = [...ui.panel.querySelectorAll('button, input, select, a[href]')].filter((node) => !node.disabled && node.getClientRects().length);
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    const active = root.activeElement;
+    if (event.shiftKey && (active === first || !ui.panel.contains(active))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || !ui.panel.contains(active))) {
+      event.preventDefault();
+      first.focus();
+    }
   }
 
   // ---- sending, with a queue that survives the server being away ----

@@ -71,10 +71,10 @@ export function registerWidget(app: FastifyInstance, options: WidgetOptions): vo
   // In a child plugin, so that helmet (registered above) sees these routes' own options.
   app.register(async (scope) => {
     await scope.register(fastifyStatic, { root: webDir, serve: false });
-    scope.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').sendFile('index.html'));
-    scope.get('/demo.css', (_request, reply) => reply.type('text/css; charset=utf-8').sendFile('demo.css'));
-    scope.get('/widget.js', embeddable, (_request, reply) => reply.type('text/javascript; charset=utf-8').sendFile('widget.js'));
-    scope.get('/widget.css', embeddable, (_request, reply) => reply.type('text/css; charset=utf-8').sendFile('widget.css'));
+    scope.get('/', (_request, reply) => reply.sendFile('index.html'));
+    scope.get('/demo.css', (_request, reply) => reply.sendFile('demo.css'));
+    scope.get('/widget.js', embeddable, (_request, reply) => reply.sendFile('widget.js'));
+    scope.get('/widget.css', embeddable, (_request, reply) => reply.sendFile('widget.css'));
   });
 
   // The widget's own labels (launcher, placeholder, offline notice…) in one language.
