@@ -1,9 +1,11 @@
+import path from 'node:path';
 import type { Config } from './config.js';
 import { loadKnowledge } from './knowledge/loader.js';
 import { Knowledge, localized } from './knowledge/store.js';
 import type { Lang, Office } from './knowledge/schema.js';
 import { loadTexts, type Texts } from './i18n.js';
 import { Nlu } from './nlu/index.js';
+import { TransformersEncoder } from './nlu/encoders/transformers.js';
 import { Dialogue } from './dialogue/turn.js';
 import { officeStatus } from './dialogue/answers.js';
 import { SubscriptionStore } from './dialogue/subscriptions.js';
@@ -22,6 +24,17 @@ export interface ChatRequest {
   channel: Address['channel'];
   /** Skip intent classification (commands such as /offices). */
   intent?: string;
+}
+
+/** The embedding model when NLU_ENCODER=auto and it loads; otherwise the built-in encoder alone. */
+async function loadEmbeddings(config: Config, log: { warn(msg: string): void }): Promise<TransformersEncoder | undefined> {
+  if (config.NLU_ENCODER === 'ngram') return undefined;
+  try {
+    return await TransformersEncoder.load({ model: config.NLU_MODEL, modelsDir: config.MODELS_DIR, allowDownload: config.NLU_ALLOW_DOWNLOAD });
+  } catch (err) {
+    log.warn(`${(err as Error).message.split('\n')[0]} — starting on the built-in n-gram encoder.`);
+    return undefined;
+  }
 }
 
 /**
@@ -43,14 +56,18 @@ export class Bot {
     readonly metrics = new Metrics(),
   ) {}
 
-  static async create(config: Config, stores: Stores = createStores(config)): Promise<Bot> {
+  /** @param log where the one line about a missing embedding model goes (defaults to nowhere). */
+  static async create(config: Config, stores: Stores = createStores(config), log: { warn(msg: string): void } = { warn() {} }): Promise<Bot> {
     const knowledge = new Knowledge(loadKnowledge(config.KNOWLEDGE_DIR));
     const texts = await loadTexts(config.LOCALES_DIR);
-    const nlu = await Nlu.fromDirectory(config.INTENTS_DIR, knowledge.base, {
-      langs: texts.langs,
-      defaultLang: config.DEFAULT_LANG,
-      threshold: config.NLU_CONFIDENCE_THRESHOLD,
-    });
+    const cacheDir = config.NLU_CACHE_DIR === 'off' ? undefined : (config.NLU_CACHE_DIR ?? path.join(config.DATA_DIR, 'nlu-cache'));
+    const nlu = await Nlu.fromDirectory(
+      config.INTENTS_DIR,
+      knowledge.base,
+      { langs: texts.langs, defaultLang: config.DEFAULT_LANG, threshold: config.NLU_CONFIDENCE_THRESHOLD },
+      cacheDir,
+      await loadEmbeddings(config, log),
+    );
     const subscriptions = new SubscriptionStore(stores.subscriptions);
     const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, (kb) => nlu.useKnowledge(kb));
     await live.restore();

@@ -25,9 +25,18 @@ const schema = z.object({
   /** memory | sqlite (a file under DATA_DIR) | redis (REDIS_URL); default sqlite, or redis when REDIS_URL is set. */
   STORE: z.enum(['memory', 'sqlite', 'redis']).optional(),
   DATA_DIR: z.string().default(path.join(ROOT, 'data')),
+  /** Where trained NLU models are kept between starts (default DATA_DIR/nlu-cache); "off" disables. */
+  NLU_CACHE_DIR: z.string().optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
   SESSION_TTL_MINUTES: z.coerce.number().positive().default(60),
   NLU_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.35),
+  /** auto: the built-in n-gram encoder plus the embedding model when it loads; ngram: built-in only. */
+  NLU_ENCODER: z.enum(['auto', 'ngram']).default('auto'),
+  /** The transformers.js embedding model, a folder under MODELS_DIR. */
+  NLU_MODEL: z.string().min(1).default('Xenova/paraphrase-multilingual-MiniLM-L12-v2'),
+  MODELS_DIR: z.string().default(path.join(ROOT, 'models')),
+  /** Lets the bot fetch a missing model from the Hugging Face Hub (off: air-gapped servers). */
+  NLU_ALLOW_DOWNLOAD: bool,
   /** Enables the admin API (Authorization: Bearer <ADMIN_TOKEN>); unset, the admin API is off. */
   ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   TELEGRAM_BOT_TOKEN: z.string().optional(),

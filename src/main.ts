@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     onDegraded: (err) => log.warn({ error: (err as Error)?.message }, 'store unreachable: serving from process memory until it is back'),
     onRecovered: () => log.info('store reachable again'),
   });
-  bot = await Bot.create(config, stores);
+  bot = await Bot.create(config, stores, { warn: (msg) => log.warn(msg) });
   // Edited knowledge files are picked up on their own; an invalid edit keeps the last good one.
   bot.live.watch(
     (err) => log.error({ error: (err as Error).message }, 'knowledge base not reloaded: the previous one stays in service'),

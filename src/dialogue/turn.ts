@@ -35,7 +35,7 @@ export class Dialogue {
   async turn(previous: Session, input: TurnInput): Promise<TurnResult> {
     const session: Session = { ...previous };
     const hint = input.lang ?? (previous.langChosen ? previous.lang : undefined) ?? previous.lang ?? input.langHint;
-    const parsed = this.deps.nlu.parse(input.text, hint);
+    const parsed = await this.deps.nlu.analyse(input.text, hint);
     // "i la de Torrellano?" is too short to tell the language: the conversation's holds.
     const nlu = parsed.bare && previous.lang ? { ...parsed, lang: previous.lang } : parsed;
     if (input.lang) {

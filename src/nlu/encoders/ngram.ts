@@ -1,5 +1,14 @@
 import type { Encoder, Features } from './types.js';
 import { IntMap } from './int-map.js';
+import { pack, unpack } from '../state.js';
+
+export interface NgramState {
+  opts: NgramOptions;
+  keys: string;
+  vals: string;
+  size: number;
+  isWord: string;
+}
 
 export interface NgramOptions {
   /** Character n-grams inside word boundaries (Rasa's char_wb), from min to max. */
@@ -41,6 +50,18 @@ export class NgramEncoder implements Encoder {
     return this.vocab.size;
   }
 
+  toState(): NgramState {
+    const { keys, vals, size } = this.vocab.tables;
+    return { opts: this.opts, keys: pack(keys), vals: pack(vals), size, isWord: pack(this.isWord) };
+  }
+
+  static fromState(state: NgramState): NgramEncoder {
+    const e = new NgramEncoder(state.opts);
+    e.vocab = IntMap.fromTables(unpack(state.keys, Int32Array), unpack(state.vals, Int32Array), state.size);
+    e.isWord = unpack(state.isWord, Uint8Array);
+    return e;
+  }
+
   /** Calls emit(hash, isWord) for every feature of a normalised text (words separated by one space). */
   private grams(text: string, emit: (h: number, word: boolean) => void): void {
     const { charMin, charMax, wordBigrams } = this.opts;
@@ -72,7 +93,7 @@ export class NgramEncoder implements Encoder {
   }
 
   fit(texts: string[]): void {
-    this.vocab = new IntMap(texts.length * 64);
+    this.vocab = new IntMap(4096);
     const isWord: number[] = [];
     for (const t of texts) {
       this.grams(t, (h, word) => {

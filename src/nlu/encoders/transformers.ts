@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DataType, FeatureExtractionPipeline } from '@huggingface/transformers';
+import type { Encoder, Features } from './types.js';
+
+export interface TransformersOptions {
+  /** A model id (a folder under modelsDir, e.g. Xenova/paraphrase-multilingual-MiniLM-L12-v2) or an absolute folder. */
+  model: string;
+  /** Where models live (MODELS_DIR); downloads are stored here too, in the same layout. */
+  modelsDir: string;
+  /** Fetch missing files from the Hugging Face Hub (NLU_ALLOW_DOWNLOAD). */
+  allowDownload: boolean;
+  /** ONNX weights to use; by default q8 (onnx/model_quantized.onnx) unless only onnx/model.onnx (fp32) is there. */
+  dtype?: DataType;
+  /** Texts per ONNX run in embed(). */
+  batchSize?: number;
+}
+
+/** Which weights a local model folder has: q8 first (what the Xenova exports ship), else fp32. */
+function pickDtype(dir: string): DataType {
+  if (fs.existsSync(path.join(dir, 'onnx', 'model_quantized.onnx'))) return 'q8';
+  if (fs.existsSync(path.join(dir, 'onnx', 'model.onnx'))) return 'fp32';
+  return 'q8';
+}
+
+/**
+ * A sentence-embedding encoder on transformers.js (ONNX Runtime): feature extraction, mean pooling,
+ * L2-normalised. Dense: encodeBatch returns all `dim` components. The model runs asynchronously,
+ * so only encodeBatch/embed serve it; the synchronous encode() cannot.
+ */
+export class TransformersEncoder implements Encoder {
+  readonly name: string;
+
+  private constructor(
+    private readonly extractor: FeatureExtractionPipeline,
+    readonly model: string,
+    readonly dim: number,
+    private readonly batchSize: number,
+  ) {
+    this.name = `transformers:${model}`;
+  }
+
+  /** Loads the model from modelsDir (downloading it there only if allowDownload); throws a clear Error if it can't. */
+  static async load(opts: TransformersOptions): Promise<TransformersEncoder> {
+    const { model, modelsDir, allowDownload } = opts;
+    const dir = path.isAbsolute(model) ? model : path.join(modelsDir, model);
+    const fail = (reason: string, cause?: unknown): Error =>
+      new Error(`Cannot load embedding model "${model}" from ${dir}: ${reason}`, { cause });
+    if (!allowDownload && !fs.existsSync(path.join(dir, 'config.json'))) {
+      throw fail('not found (downloads are off: run `npm run model:download` where there is internet and copy MODELS_DIR here, or set NLU_ALLOW_DOWNLOAD=true)');
+    }
+    let lib: typeof import('@huggingface/transformers');
+    try {
+      lib = await import('@huggingface/transformers');
+    } catch (err) {
+      throw fail(`transformers.js is not usable here (${(err as Error).message})`, err);
+    }
+    const { env, pipeline, LogLevel } = lib;
+    env.localModelPath = modelsDir;
+    env.allowLocalModels = true;
+    env.allowRemoteModels = allowDownload;
+    // The file cache is modelsDir itself: a download lands in <modelsDir>/<model>/, where loading looks.
+    env.cacheDir = modelsDir;
+    env.logLevel = LogLevel.ERROR;
+    try {
+      const extractor = await pipeline('feature-extraction', model, {
+        dtype: opts.dtype ?? pickDtype(dir),
+        local_files_only: !allowDownload,
+      });
+      const probe = await extractor('probe', { pooling: 'mean', normalize: true });
+      const dim = probe.dims[probe.dims.length - 1];
+      return new TransformersEncoder(extractor, model, dim, opts.batchSize ?? 32);
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string; message?: string } };
+      const why = e.cause?.code ?? e.cause?.message;
+      throw fail(`${e.message.split('\n')[0]}${why ? ` (${why})` : ''}`, err);
+    }
+  }
+
+  /** Mean-pooled, L2-normalised sentence embeddings, one per text. */
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (let i = 0; i < texts.length; i += this.batchSize) {
+      const batch = texts.slice(i, i + this.batchSize);
+      const tensor = await this.extractor(batch, { pooling: 'mean', normalize: true });
+      const data = tensor.data as Float32Array;
+      for (let j = 0; j < batch.length; j++) {
+        const v = data.slice(j * this.dim, (j + 1) * this.dim);
+        // A text whose tokens all pool to zero normalises to NaN: keep it a zero vector instead.
+        if (!Number.isFinite(v[0])) v.fill(0);
+        out.push(v);
+      }
+    }
+    return out;
+  }
+
+  async encodeBatch(texts: string[]): Promise<Features[]> {
+    const indices = Array.from({ length: this.dim }, (_, i) => i);
+    return (await this.embed(texts)).map((v) => ({ indices, values: Array.from(v) }));
+  }
+
+  /** Nothing to fit: the model is pretrained. */
+  fit(): void {}
+
+  encode(): Features {
+    throw new Error(`${this.name} is asynchronous: use encodeBatch()`);
+  }
+
+  /** Frees the ONNX session. */
+  async dispose(): Promise<void> {
+    await this.extractor.dispose();
+  }
+}
