@@ -5,6 +5,7 @@ import KeyvSqlite from '@keyv/sqlite';
 import KeyvRedis, { createClient } from '@keyv/redis';
 import type { Config } from './config.js';
 import { FallbackStore, type FallbackEvents } from './fallback-store.js';
+import { WriteBehindStore } from './write-behind-store.js';
 
 /** What the bot keeps: each a keyv namespace in the same backing store. */
 const NAMESPACES = ['sessions', 'subscriptions', 'status', 'audit', 'outbox', 'stats', 'inbox'] as const;
@@ -17,7 +18,7 @@ export interface Stores extends Record<Namespace, Keyv> {
 
 type StoreConfig = Pick<Config, 'STORE' | 'DATA_DIR' | 'REDIS_URL'>;
 
-function adapter(config: StoreConfig, events: FallbackEvents): () => KeyvStoreAdapter | Map<unknown, unknown> {
+function adapter(config: StoreConfig, events: FallbackEvents): (ns: Namespace) => KeyvStoreAdapter | Map<unknown, unknown> {
   if (config.STORE === 'redis') {
     if (!config.REDIS_URL) throw new Error('STORE=redis needs REDIS_URL');
     // Fail fast instead of queueing commands while Redis is away: the fallback store takes over.
@@ -27,15 +28,15 @@ function adapter(config: StoreConfig, events: FallbackEvents): () => KeyvStoreAd
       socket: { connectTimeout: 1000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
     });
     client.on('error', () => {}); // reported once by the fallback store
-    let degraded = false;
+    // One report for all namespaces: degraded when the first fails, recovered once the last is back
+    // (each namespace probes on its own; until then it still serves, and writes, in memory).
+    let degraded = 0;
     const once: FallbackEvents = {
       onDegraded: (err) => {
-        if (!degraded) events.onDegraded(err);
-        degraded = true;
+        if (degraded++ === 0) events.onDegraded(err);
       },
       onRecovered: () => {
-        if (degraded) events.onRecovered();
-        degraded = false;
+        if (--degraded === 0) events.onRecovered();
       },
     };
     return () =>
@@ -47,11 +48,13 @@ function adapter(config: StoreConfig, events: FallbackEvents): () => KeyvStoreAd
   if (config.STORE === 'sqlite') {
     fs.mkdirSync(config.DATA_DIR, { recursive: true });
     const uri = `sqlite://${path.resolve(config.DATA_DIR, 'bot.sqlite')}`;
-    return () => {
+    return (ns) => {
       const store = new KeyvSqlite({ uri, busyTimeout: 10_000 });
       // Write-ahead logging: a session write is an append, not a synced rewrite of the page.
       // NORMAL sync keeps the database consistent on a crash (the last writes may be lost).
       void store.query('PRAGMA journal_mode=WAL').then(() => store.query('PRAGMA synchronous=NORMAL')).catch(() => {});
+      // Sessions are read and written on every message: served from memory, written behind.
+      if (ns === 'sessions') return new WriteBehindStore(store as unknown as KeyvStoreAdapter) as unknown as KeyvStoreAdapter;
       return store as unknown as KeyvStoreAdapter;
     };
   }
@@ -68,7 +71,12 @@ export function createStores(
   events: FallbackEvents = { onDegraded: () => {}, onRecovered: () => {} },
 ): Stores {
   const make = adapter(config, events);
-  const stores = Object.fromEntries(NAMESPACES.map((ns) => [ns, new Keyv({ store: make(), namespace: ns })])) as Record<Namespace, Keyv>;
+  // Plain JSON: everything stored is plain data, and keyv's default serializer (which also
+  // handles Buffers and BigInts) showed up in the request profile.
+  const json = { serialize: JSON.stringify, deserialize: JSON.parse } as const;
+  const stores = Object.fromEntries(
+    NAMESPACES.map((ns) => [ns, new Keyv({ store: make(ns), namespace: ns, ...json })]),
+  ) as Record<Namespace, Keyv>;
   return {
     ...stores,
     kind: config.STORE,
