@@ -22,6 +22,7 @@ export class Notifier {
   private senders = new Map<Address['channel'], Sender>();
   private draining?: Promise<void>;
   private stopped = false;
+  private queueLock: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly outbox: Keyv,
@@ -37,13 +38,22 @@ export class Notifier {
     void this.drain().then(() => this.drain());
   }
 
+  /** Read-modify-write of the queue, one at a time: an enqueue never undoes a removal. */
+  private updateQueue(change: (queue: string[]) => string[]): Promise<void> {
+    const next = this.queueLock.then(async () => {
+      const queue: string[] = (await this.outbox.get('queue')) ?? [];
+      await this.outbox.set('queue', change(queue));
+    });
+    this.queueLock = next.catch(() => {});
+    return next;
+  }
+
   async enqueue(office: Office): Promise<void> {
     const pending = await this.subscriptions.subscribers(office.id);
     if (pending.length === 0) return;
     const entry: OutboxEntry = { id: randomUUID(), office, pending };
     await this.outbox.set(entry.id, entry);
-    const queue: string[] = (await this.outbox.get('queue')) ?? [];
-    await this.outbox.set('queue', [...queue, entry.id]);
+    await this.updateQueue((queue) => [...queue, entry.id]);
     void this.drain();
   }
 
@@ -94,8 +104,7 @@ export class Notifier {
         continue;
       }
       await this.outbox.delete(id);
-      const now: string[] = (await this.outbox.get('queue')) ?? [];
-      await this.outbox.set('queue', now.filter((i) => i !== id));
+      await this.updateQueue((queue) => queue.filter((i) => i !== id));
     }
   }
 }
