@@ -2,7 +2,6 @@ import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { Bot } from './bot.js';
 import { buildApp } from './channels/web/app.js';
-import { registerTelegramWebhook, startTelegram } from './channels/telegram/index.js';
 import { KnowledgeError } from './knowledge/loader.js';
 import { createStores } from './storage.js';
 
@@ -14,7 +13,9 @@ async function main(): Promise<void> {
   let bot: Bot | undefined;
   const app = buildApp({ bot: () => bot, logger: log, adminToken: config.ADMIN_TOKEN, widgetOrigins: config.WIDGET_ORIGINS,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, trustProxy: config.TRUST_PROXY });
-  registerTelegramWebhook(app, config); // fastify takes no routes once listening; it answers 503 until Telegram starts
+  // Telegram's code is loaded only when it is configured.
+  const telegramChannel = config.TELEGRAM_BOT_TOKEN ? await import('./channels/telegram/index.js') : undefined;
+  telegramChannel?.registerTelegramWebhook(app, config); // fastify takes no routes once listening; it answers 503 until Telegram starts
   await app.listen({ port: config.PORT, host: config.HOST });
   const stores = createStores(config, {
     onDegraded: (err) => log.warn({ error: (err as Error)?.message }, 'store unreachable: serving from process memory until it is back'),
@@ -33,8 +34,8 @@ async function main(): Promise<void> {
     'citizen chatbot ready',
   );
   // A Telegram outage or a revoked token is logged and leaves the web chat serving.
-  const telegram = config.TELEGRAM_BOT_TOKEN
-    ? await startTelegram(bot, config, app, log).catch((err: Error) => log.error({ error: err.message }, 'telegram channel not started'))
+  const telegram = telegramChannel
+    ? await telegramChannel.startTelegram(bot, config, app, log).catch((err: Error) => log.error({ error: err.message }, 'telegram channel not started'))
     : undefined;
 
   let stopping = false;

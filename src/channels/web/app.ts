@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Bot } from '../../bot.js';
 import { chatRoutes } from './chat-routes.js';
@@ -31,6 +31,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     requestTimeout: 10_000,
     connectionTimeout: 15_000,
     keepAliveTimeout: 10_000,
+    // No per-request log lines (they would be two per chat message); errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    // On SIGTERM, requests the server already took are answered (the bot closes only after them), not refused with a 503.
+    return503OnClosing: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
 
