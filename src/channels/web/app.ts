@@ -45,6 +45,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
+    // A client's mistake: its status and code, never the body it sent.
+    else request.log.info({ statusCode: status, code: (error as { code?: string }).code, route: request.routeOptions.url }, 'request refused');
     const message = status >= 500 ? 'Internal error; the request was not processed.' : error.message;
     reply.code(status).send({ error: STATUS_CODES[status] ?? 'Error', statusCode: status, message });
   });

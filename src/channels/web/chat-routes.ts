@@ -65,6 +65,8 @@ export function chatRoutes(app: FastifyInstance, getBot: () => Bot | undefined, 
       if (!bot) return reply.code(503).send({ error: 'Service Unavailable', message: 'The bot is still starting.' });
       const { sessionId, text, lang } = request.body;
       const result = await bot.chat({ sessionId, text, lang, channel: 'web' });
+      // Message text reaches the logs only when the operator asked for it.
+      if (bot.config.LOG_MESSAGES) request.log.info({ sessionId, text, intent: result.nlu.intent, lang: result.lang }, 'chat message');
       return { sessionId, lang: result.lang, reply: result.reply, nlu: result.nlu };
     },
   );
