@@ -1,7 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { KeyvStoreAdapter } from 'keyv';
 
-type SqliteAdapter = KeyvStoreAdapter & { query?: (sql: string) => Promise<unknown> };
+type SqliteAdapter = KeyvStoreAdapter & {
+  query?: (sql: string, ...params: unknown[]) => Promise<unknown>;
+  opts?: { table?: string };
+};
+
+/** Rows per multi-row upsert (SQLite allows 32,766 bound values). */
+const ROWS_PER_STATEMENT = 500;
 
 /**
  * Sessions for a single instance on SQLite: read from process memory, written to the file
@@ -78,11 +84,16 @@ export class WriteBehindStore extends EventEmitter {
       if (batch.length === 0) return;
       const tx = batch.length > 1 && this.file.query;
       try {
-        if (tx) await this.file.query!('BEGIN');
+        // IMMEDIATE: take the write lock first (waiting busyTimeout for it). A deferred transaction
+        // that a concurrent get() turned into a reader fails with SQLITE_BUSY when it comes to write.
+        if (tx) await this.file.query!('BEGIN IMMEDIATE');
         await Promise.all(batch.map(([key, ttl]) => this.file.set(key, this.memory.get(key), ttl)));
         if (tx) await this.file.query!('COMMIT');
       } catch (err) {
         if (tx) await this.file.query!('ROLLBACK').catch(() => {});
+        // Not written: keep them for the next flush (unless changed again since).
+        for (const [key, ttl] of batch) if (!this.dirty.has(key) && this.memory.has(key)) this.dirty.set(key, ttl);
+        this.timer ??= setTimeout(() => void this.flush(), this.everyMs);
         this.emit('error', err);
       }
     });
@@ -91,6 +102,8 @@ export class WriteBehindStore extends EventEmitter {
 
   async disconnect(): Promise<void> {
     await this.flush();
+    if (this.dirty.size > 0) await this.flush(); // one more try for a batch that failed
+    clearTimeout(this.timer);
     await this.file.disconnect?.();
   }
 }

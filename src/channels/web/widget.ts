@@ -61,11 +61,12 @@ export function registerWidget(app: FastifyInstance, options: WidgetOptions): vo
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   });
 
+  // The two answers are built once: the delegator runs on every request.
+  const allowed = { origin: origins, methods: ['GET', 'POST'], allowedHeaders: ['Content-Type'], maxAge: 600 };
+  const refused = { origin: false };
   app.register(fastifyCors, {
     delegator: (request: FastifyRequest, callback: (error: Error | null, options: object) => void) =>
-      callback(null, isWidgetApi(request) && origins.length
-        ? { origin: origins, methods: ['GET', 'POST'], allowedHeaders: ['Content-Type'], maxAge: 600 }
-        : { origin: false }),
+      callback(null, isWidgetApi(request) && origins.length ? allowed : refused),
   });
 
   // In a child plugin, so that helmet (registered above) sees these routes' own options.
