@@ -2,10 +2,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
 import { spawn, spawnSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import { ROOT } from '../src/config.js';
+import { freePort } from '../test/free-port.js';
 
 const MESSAGES = [
   '¿Está abierta la OMAC de Torrellano?', 'teléfono de la ATS de Varese', 'cómo pido el certificado de empadronamiento',
@@ -14,14 +14,6 @@ const MESSAGES = [
   'är kontoret i Altabix öppet?', 'hur får jag ett folkbokföringsintyg', 'hej',
   'is the El Altet office open yet?', 'phone number for ATS Como', 'which offices are open?', 'thanks, bye',
 ];
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 const rssMb = (pid: number) => {
   const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;

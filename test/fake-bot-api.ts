@@ -7,7 +7,7 @@ import type { Update } from 'grammy/types';
 export interface ApiCall {
   method: string;
   payload: Record<string, unknown>;
-  /** The HTTP status answered (a failure injected with failNext, or 200). */
+  /** The HTTP status answered (a failure injected with failNext, or 200; 0 for a call hung up on with hangNext). */
   status: number;
   at: number;
   /** The message_id given to a delivered message. */
@@ -17,6 +17,12 @@ export interface ApiCall {
 interface Failure {
   status: number;
   body: { ok: false; error_code: number; description: string; parameters?: { retry_after?: number } };
+}
+
+interface Hang {
+  ms: number;
+  /** After the delay: hang up without answering (what a timed-out call looks like to the bot), or answer as usual. */
+  then: 'drop' | 'answer';
 }
 
 interface Poll {
@@ -36,6 +42,8 @@ export class FakeBotApi {
   private updates: Update[] = [];
   private polls: Poll[] = [];
   private failures = new Map<string, Failure[]>();
+  private hangs = new Map<string, Hang[]>();
+  private hangTimers = new Set<NodeJS.Timeout>();
   private nextUpdateId = 1;
   private nextMessageId = 1;
   private server = http.createServer((req, res) => void this.handle(req, res));
@@ -53,6 +61,8 @@ export class FakeBotApi {
   }
 
   async close(): Promise<void> {
+    for (const timer of this.hangTimers) clearTimeout(timer);
+    this.hangTimers.clear();
     for (const poll of this.polls.splice(0)) poll.respond([]);
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -95,6 +105,15 @@ export class FakeBotApi {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...Array<Failure>(times).fill(failure)]);
   }
 
+  /**
+   * The next `times` calls of `method` are held for `ms` before anything happens: then the
+   * connection is dropped unanswered (`drop`, a timeout: nothing was done) or the call is served
+   * late (`answer`).
+   */
+  hangNext(method: string, ms: number, then: Hang['then'] = 'drop', times = 1): void {
+    this.hangs.set(method, [...(this.hangs.get(method) ?? []), ...Array<Hang>(times).fill({ ms, then })]);
+  }
+
   callsOf(method: string): ApiCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -130,6 +149,21 @@ export class FakeBotApi {
     };
     if (!m) return send(404, { ok: false, error_code: 404, description: 'Not Found' });
     const method = m[2];
+    const hang = this.hangs.get(method)?.shift();
+    if (hang) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.hangTimers.delete(timer);
+          resolve();
+        }, hang.ms);
+        this.hangTimers.add(timer);
+      });
+      if (hang.then === 'drop') {
+        this.calls.push({ method, payload, status: 0, at: Date.now() });
+        req.socket.destroy();
+        return;
+      }
+    }
     const failure = this.failures.get(method)?.shift();
     this.calls.push({ method, payload, status: failure?.status ?? 200, at: Date.now() });
     if (failure) return send(failure.status, failure.body);

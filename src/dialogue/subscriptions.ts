@@ -11,32 +11,45 @@ const key = (a: Address) => `${a.channel}:${a.id}`;
 
 /** Subscriptions to office status changes, kept in keyv: one record per office, one per address. */
 export class SubscriptionStore implements Subscriptions {
+  private lock: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly store: Keyv) {}
+
+  /** Changes are read-modify-writes of shared records: one at a time, or concurrent subscribers undo each other. */
+  private exclusive<T>(change: () => Promise<T>): Promise<T> {
+    const next = this.lock.then(change);
+    this.lock = next.catch(() => {});
+    return next;
+  }
 
   async subscribers(office: string): Promise<Subscriber[]> {
     const map: Record<string, Subscriber> = (await this.store.get(`office:${office}`)) ?? {};
     return Object.values(map);
   }
 
-  async add(office: string, address: Address, lang: Lang): Promise<boolean> {
-    const map: Record<string, Subscriber> = (await this.store.get(`office:${office}`)) ?? {};
-    const existing = map[key(address)];
-    map[key(address)] = { address, lang };
-    await this.store.set(`office:${office}`, map);
-    const offices: string[] = (await this.store.get(`address:${key(address)}`)) ?? [];
-    if (!offices.includes(office)) await this.store.set(`address:${key(address)}`, [...offices, office]);
-    return !existing;
+  add(office: string, address: Address, lang: Lang): Promise<boolean> {
+    return this.exclusive(async () => {
+      const map: Record<string, Subscriber> = (await this.store.get(`office:${office}`)) ?? {};
+      const existing = map[key(address)];
+      map[key(address)] = { address, lang };
+      await this.store.set(`office:${office}`, map);
+      const offices: string[] = (await this.store.get(`address:${key(address)}`)) ?? [];
+      if (!offices.includes(office)) await this.store.set(`address:${key(address)}`, [...offices, office]);
+      return !existing;
+    });
   }
 
-  async remove(address: Address, office?: string): Promise<number> {
-    const offices: string[] = (await this.store.get(`address:${key(address)}`)) ?? [];
-    const targets = office ? offices.filter((o) => o === office) : offices;
-    for (const o of targets) {
-      const map: Record<string, Subscriber> = (await this.store.get(`office:${o}`)) ?? {};
-      delete map[key(address)];
-      await this.store.set(`office:${o}`, map);
-    }
-    await this.store.set(`address:${key(address)}`, offices.filter((o) => !targets.includes(o)));
-    return targets.length;
+  remove(address: Address, office?: string): Promise<number> {
+    return this.exclusive(async () => {
+      const offices: string[] = (await this.store.get(`address:${key(address)}`)) ?? [];
+      const targets = office ? offices.filter((o) => o === office) : offices;
+      for (const o of targets) {
+        const map: Record<string, Subscriber> = (await this.store.get(`office:${o}`)) ?? {};
+        delete map[key(address)];
+        await this.store.set(`office:${o}`, map);
+      }
+      await this.store.set(`address:${key(address)}`, offices.filter((o) => !targets.includes(o)));
+      return targets.length;
+    });
   }
 }

@@ -24,6 +24,7 @@ export class LiveStatus {
   private listeners: Listener[] = [];
   private watcher?: fs.FSWatcher;
   private follower?: NodeJS.Timeout;
+  private lock: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly knowledge: Knowledge,
@@ -51,20 +52,28 @@ export class LiveStatus {
     this.listeners.push(listener);
   }
 
-  async update(id: string, change: StatusChange, actor = 'admin'): Promise<Office | undefined> {
-    const before = this.knowledge.office(id);
-    if (!before) return undefined;
-    const stored = { ...((await this.status.get(id)) ?? {}), ...change, updatedAt: new Date().toISOString() };
-    if (change.note) stored.note = { ...(await this.status.get(id))?.note, ...change.note };
-    await this.status.set(id, stored);
-    this.knowledge.setOverride(id, stored);
-    const after = this.knowledge.office(id)!;
-    const entry: AuditEntry = { at: stored.updatedAt, office: id, actor, before: snapshot(before), after: snapshot(after) };
-    const log: AuditEntry[] = (await this.audit.get('log')) ?? [];
-    log.push(entry);
-    await this.audit.set('log', log);
-    for (const listener of this.listeners) await listener(after, entry);
-    return after;
+  update(id: string, change: StatusChange, actor = 'admin'): Promise<Office | undefined> {
+    // One change at a time: the status record and the audit log are read-modify-writes.
+    const next = this.lock.then(async () => {
+      const before = this.knowledge.office(id);
+      if (!before) return undefined;
+      const stored = { ...((await this.status.get(id)) ?? {}), ...change, updatedAt: new Date().toISOString() };
+      if (change.note) stored.note = { ...(await this.status.get(id))?.note, ...change.note };
+      await this.status.set(id, stored);
+      this.knowledge.setOverride(id, stored);
+      const after = this.knowledge.office(id)!;
+      const entry: AuditEntry = { at: stored.updatedAt, office: id, actor, before: snapshot(before), after: snapshot(after) };
+      const log: AuditEntry[] = (await this.audit.get('log')) ?? [];
+      log.push(entry);
+      await this.audit.set('log', log);
+      return { after, entry };
+    });
+    this.lock = next.catch(() => {});
+    return next.then(async (done) => {
+      if (!done) return undefined;
+      for (const listener of this.listeners) await listener(done.after, done.entry);
+      return done.after;
+    });
   }
 
   async auditLog(): Promise<AuditEntry[]> {

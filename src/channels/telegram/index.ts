@@ -88,7 +88,8 @@ async function registerCommands(api: Api, bot: Bot, config: Config): Promise<voi
  */
 export async function startTelegram(bot: Bot, config: Config, app: FastifyInstance, log: Logger): Promise<TelegramChannel> {
   if (!config.TELEGRAM_BOT_TOKEN) throw new Error('TELEGRAM_BOT_TOKEN is not set');
-  const telegram = new Telegram(config.TELEGRAM_BOT_TOKEN, { client: { apiRoot: config.TELEGRAM_API_ROOT.replace(/\/+$/, '') } });
+  // A Bot API call that never answers is abandoned after 60 s (grammY's default is 500 s) and retried.
+  const telegram = new Telegram(config.TELEGRAM_BOT_TOKEN, { client: { apiRoot: config.TELEGRAM_API_ROOT.replace(/\/+$/, ''), timeoutSeconds: 60 } });
   // The last transformer installed runs first: each retry goes through the throttler again.
   telegram.api.config.use(apiThrottler());
   telegram.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
