@@ -111,3 +111,12 @@ describe('multi-turn conversations through /api/chat', () => {
     expect(body.reply.quickReplies.length).toBeGreaterThan(0);
   });
 });
+
+describe('language choices', () => {
+  it('name each language as its speakers do (Valencià, not Català)', async () => {
+    const ask = await say(app, 'names-1', 'I want to change the language');
+    expect(ask.reply.quickReplies.map((q) => q.label)).toEqual(['Valencià', 'English', 'Español', 'Italiano', 'Svenska']);
+    const done = await say(app, 'names-1', 'Valencià');
+    expect(done.lang).toBe('ca');
+  });
+});

@@ -88,7 +88,8 @@ describe('widget labels', () => {
       const res = await app.inject({ method: 'GET', url: `/api/widget/i18n/${lang}` });
       expect(res.statusCode, lang).toBe(200);
       const locale = JSON.parse(fs.readFileSync(path.join(ROOT, 'locales', lang, 'translation.json'), 'utf8'));
-      expect(res.json(), lang).toEqual({ lang, langs: bot.texts.langs, labels: locale.widget });
+      const names = { es: 'Español', ca: 'Valencià', it: 'Italiano', sv: 'Svenska', en: 'English' };
+      expect(res.json(), lang).toEqual({ lang, langs: bot.texts.langs, names, labels: locale.widget });
     }
   });
 

@@ -55,6 +55,7 @@
     picked: store.get('picked', null),
     lang: FALLBACK_LANG,
     langs: [],
+    names: {},
     labels: {},
     /** [{ id, from: 'user' | 'bot', text, lang?, pending? }] */
     transcript: store.get('transcript', []),
@@ -288,14 +289,14 @@
 
     ui.langSelect.replaceChildren(
       ...state.langs.map((code) => {
-        const option = el('option', { value: code, lang: code, text: languageName(code) });
+        const option = el('option', { value: code, lang: code, text: state.names[code] || languageName(code) });
         option.selected = code === state.lang;
         return option;
       }),
     );
   }
 
-  /** A language's name in that language, as the browser knows it. */
+  /** A language's name in that language, as the browser knows it (when the server gave none). */
   function languageName(code) {
     try {
       const name = new Intl.DisplayNames([code], { type: 'language' }).of(code) || code;
@@ -492,6 +493,7 @@
   function useLanguage(body) {
     state.lang = body.lang;
     state.langs = body.langs;
+    state.names = body.names || {};
     state.labels = body.labels;
     applyLabels();
   }

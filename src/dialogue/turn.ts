@@ -178,9 +178,9 @@ export class Dialogue {
   }
 
   private languageChoices(): QuickReply[] {
+    // Each language by its own name, as its locale gives it ("Valencià", not "Català").
     return this.deps.texts.langs.map((l) => {
-      const name = new Intl.DisplayNames([l], { type: 'language' }).of(l) ?? l;
-      const label = name.charAt(0).toUpperCase() + name.slice(1);
+      const label = this.deps.texts.t(l)('language.self');
       return { label, text: label };
     });
   }

@@ -42,6 +42,8 @@ const labelsResponse = {
   properties: {
     lang: { type: 'string' },
     langs: { type: 'array', items: { type: 'string' } },
+    /** Each language by its own name, from its locale ("Valencià"). */
+    names: { type: 'object', additionalProperties: { type: 'string' } },
     labels: { type: 'object', additionalProperties: { type: 'string' } },
   },
 } as const;
@@ -95,7 +97,8 @@ export function registerWidget(app: FastifyInstance, options: WidgetOptions): vo
         return reply.code(404).send({ error: 'Not Found', statusCode: 404, message: `No language ${request.params.lang}` });
       }
       reply.header('Cache-Control', 'public, max-age=300');
-      return { lang, langs: bot.texts.langs, labels: bot.texts.resources(lang).widget ?? {} };
+      const names = Object.fromEntries(bot.texts.langs.map((l) => [l, bot.texts.t(l)('language.self')]));
+      return { lang, langs: bot.texts.langs, names, labels: bot.texts.resources(lang).widget ?? {} };
     },
   );
 }
