@@ -120,3 +120,12 @@ describe('language choices', () => {
     expect(done.lang).toBe('ca');
   });
 });
+
+describe('status board', () => {
+  it("lists one organisation's offices when the question names it", async () => {
+    const body = await say(app, 'board-elche', '¿Qué oficinas de Elche están abiertas?');
+    expect(body.nlu).toMatchObject({ intent: 'office_status', entities: { organisation: 'elche' } });
+    expect(body.reply.text).toContain('OMAC Altabix');
+    expect(body.reply.text).not.toContain('ATS Insubria');
+  });
+});

@@ -53,10 +53,11 @@ function formatDate(iso: string, lang: Lang): string {
   return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Madrid' }).format(d);
 }
 
-export function statusBoard({ k, t, lang }: AnswerContext): string {
+/** Every office's status, or one organisation's when the question named it. */
+export function statusBoard({ k, t, lang, org }: AnswerContext): string {
   return lines(
     t('board.title'),
-    ...k.offices.map((o) => bullet(`${localized(o.name, lang)}: ${t(`status_short.${o.status}`)}`)),
+    ...(org ? k.officesOf(org.id) : k.offices).map((o) => bullet(`${localized(o.name, lang)}: ${t(`status_short.${o.status}`)}`)),
   );
 }
 

@@ -34,7 +34,8 @@ export class Dialogue {
 
   async turn(previous: Session, input: TurnInput): Promise<TurnResult> {
     const session: Session = { ...previous };
-    const hint = input.lang ?? (previous.langChosen ? previous.lang : undefined) ?? previous.lang ?? input.langHint;
+    // The picked language, else the conversation's, else the channel's guess (Telegram, the page).
+    const hint = input.lang ?? previous.lang ?? input.langHint;
     const parsed = await this.deps.nlu.analyse(input.text, hint);
     // "i la de Torrellano?" is too short to tell the language: the conversation's holds.
     const nlu = parsed.bare && previous.lang ? { ...parsed, lang: previous.lang } : parsed;
