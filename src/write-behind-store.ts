@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { KeyvStoreAdapter } from 'keyv';
+import { Serial } from './serial.js';
 
 type SqliteAdapter = KeyvStoreAdapter & {
   query?: (sql: string, ...params: unknown[]) => Promise<unknown>;
@@ -20,7 +21,7 @@ export class WriteBehindStore extends EventEmitter {
   private memory = new Map<string, unknown>();
   private dirty = new Map<string, number | undefined>();
   private timer?: NodeJS.Timeout;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly flushes = new Serial();
 
   constructor(
     private readonly file: SqliteAdapter,
@@ -80,7 +81,7 @@ export class WriteBehindStore extends EventEmitter {
     this.timer = undefined;
     const batch = [...this.dirty];
     this.dirty.clear();
-    this.flushing = this.flushing.then(async () => {
+    return this.flushes.run(async () => {
       if (batch.length === 0) return;
       const tx = batch.length > 1 && this.file.query;
       try {
@@ -97,7 +98,6 @@ export class WriteBehindStore extends EventEmitter {
         this.emit('error', err);
       }
     });
-    return this.flushing;
   }
 
   async disconnect(): Promise<void> {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createStores } from '../src/storage.js';
+import { Stats } from '../src/operations/stats.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'store-'));
 
@@ -37,6 +38,23 @@ describe('SQLite store', () => {
     await stores.sessions.set('web:brief', { lang: 'en' }, 50);
     await new Promise((r) => setTimeout(r, 120));
     expect(await stores.sessions.get('web:brief')).toBeUndefined();
+    await stores.close();
+  });
+});
+
+describe('statistics', () => {
+  it('lose no counts when flushes overlap (the timer and a query)', async () => {
+    const stores = createStores({ STORE: 'sqlite', DATA_DIR: tmp() });
+    const stats = new Stats(stores.stats, 0.5, 0);
+    const day = new Date('2026-11-22T10:00:00Z');
+    const flushes: Promise<void>[] = [];
+    for (let i = 0; i < 50; i++) {
+      stats.record({ channel: 'web', intent: 'office_status', lang: 'es', confidence: 0.9, text: 'x' }, day);
+      flushes.push(stats.flush());
+    }
+    await Promise.all(flushes);
+    expect((await stats.query('2026-11-22', '2026-11-22')).total).toBe(50);
+    await stats.close();
     await stores.close();
   });
 });

@@ -1,6 +1,7 @@
 import type Keyv from 'keyv';
 import type { Lang } from '../knowledge/schema.js';
 import type { Address, Subscriptions } from './types.js';
+import { Serial } from '../serial.js';
 
 export interface Subscriber {
   address: Address;
@@ -11,16 +12,10 @@ const key = (a: Address) => `${a.channel}:${a.id}`;
 
 /** Subscriptions to office status changes, kept in keyv: one record per office, one per address. */
 export class SubscriptionStore implements Subscriptions {
-  private lock: Promise<unknown> = Promise.resolve();
+  /** Changes rewrite shared records: one at a time, or concurrent subscribers undo each other. */
+  private readonly changes = new Serial();
 
   constructor(private readonly store: Keyv) {}
-
-  /** Changes are read-modify-writes of shared records: one at a time, or concurrent subscribers undo each other. */
-  private exclusive<T>(change: () => Promise<T>): Promise<T> {
-    const next = this.lock.then(change);
-    this.lock = next.catch(() => {});
-    return next;
-  }
 
   async subscribers(office: string): Promise<Subscriber[]> {
     const map: Record<string, Subscriber> = (await this.store.get(`office:${office}`)) ?? {};
@@ -28,7 +23,7 @@ export class SubscriptionStore implements Subscriptions {
   }
 
   add(office: string, address: Address, lang: Lang): Promise<boolean> {
-    return this.exclusive(async () => {
+    return this.changes.run(async () => {
       const map: Record<string, Subscriber> = (await this.store.get(`office:${office}`)) ?? {};
       const existing = map[key(address)];
       map[key(address)] = { address, lang };
@@ -40,7 +35,7 @@ export class SubscriptionStore implements Subscriptions {
   }
 
   remove(address: Address, office?: string): Promise<number> {
-    return this.exclusive(async () => {
+    return this.changes.run(async () => {
       const offices: string[] = (await this.store.get(`address:${key(address)}`)) ?? [];
       const targets = office ? offices.filter((o) => o === office) : offices;
       for (const o of targets) {

@@ -3,6 +3,7 @@ import type Keyv from 'keyv';
 import { loadKnowledge } from '../knowledge/loader.js';
 import type { Knowledge, StatusChange } from '../knowledge/store.js';
 import type { KnowledgeBase, Office } from '../knowledge/schema.js';
+import { Serial } from '../serial.js';
 
 export interface AuditEntry {
   at: string;
@@ -24,7 +25,8 @@ export class LiveStatus {
   private listeners: Listener[] = [];
   private watcher?: fs.FSWatcher;
   private follower?: NodeJS.Timeout;
-  private lock: Promise<unknown> = Promise.resolve();
+  /** The status record and the audit log are read-modify-writes: one change at a time. */
+  private readonly changes = new Serial();
 
   constructor(
     private readonly knowledge: Knowledge,
@@ -53,12 +55,12 @@ export class LiveStatus {
   }
 
   update(id: string, change: StatusChange, actor = 'admin'): Promise<Office | undefined> {
-    // One change at a time: the status record and the audit log are read-modify-writes.
-    const next = this.lock.then(async () => {
+    const done = this.changes.run(async () => {
       const before = this.knowledge.office(id);
       if (!before) return undefined;
-      const stored = { ...((await this.status.get(id)) ?? {}), ...change, updatedAt: new Date().toISOString() };
-      if (change.note) stored.note = { ...(await this.status.get(id))?.note, ...change.note };
+      const previous = (await this.status.get(id)) ?? {};
+      const stored = { ...previous, ...change, updatedAt: new Date().toISOString() };
+      if (change.note) stored.note = { ...previous.note, ...change.note };
       await this.status.set(id, stored);
       this.knowledge.setOverride(id, stored);
       const after = this.knowledge.office(id)!;
@@ -68,11 +70,11 @@ export class LiveStatus {
       await this.audit.set('log', log);
       return { after, entry };
     });
-    this.lock = next.catch(() => {});
-    return next.then(async (done) => {
-      if (!done) return undefined;
-      for (const listener of this.listeners) await listener(done.after, done.entry);
-      return done.after;
+    // Listeners (the notifier) run outside the lock: a slow fan-out does not hold up staff.
+    return done.then(async (result) => {
+      if (!result) return undefined;
+      for (const listener of this.listeners) await listener(result.after, result.entry);
+      return result.after;
     });
   }
 

@@ -3,6 +3,7 @@ import type Keyv from 'keyv';
 import type { Lang, Office } from '../knowledge/schema.js';
 import type { SubscriptionStore, Subscriber } from '../dialogue/subscriptions.js';
 import type { Address } from '../dialogue/types.js';
+import { Serial } from '../serial.js';
 
 /** One status change waiting to reach its subscribers: kept in the store until every one has it. */
 interface OutboxEntry {
@@ -22,7 +23,8 @@ export class Notifier {
   private senders = new Map<Address['channel'], Sender>();
   private draining?: Promise<void>;
   private stopped = false;
-  private queueLock: Promise<void> = Promise.resolve();
+  /** The queue record is rewritten by enqueue and by the drain: one change at a time. */
+  private readonly queueChanges = new Serial();
 
   constructor(
     private readonly outbox: Keyv,
@@ -38,14 +40,11 @@ export class Notifier {
     void this.drain().then(() => this.drain());
   }
 
-  /** Read-modify-write of the queue, one at a time: an enqueue never undoes a removal. */
   private updateQueue(change: (queue: string[]) => string[]): Promise<void> {
-    const next = this.queueLock.then(async () => {
+    return this.queueChanges.run(async () => {
       const queue: string[] = (await this.outbox.get('queue')) ?? [];
       await this.outbox.set('queue', change(queue));
     });
-    this.queueLock = next.catch(() => {});
-    return next;
   }
 
   async enqueue(office: Office): Promise<void> {

@@ -1,5 +1,6 @@
 import type Keyv from 'keyv';
 import { redact } from './redact.js';
+import { Serial } from '../serial.js';
 
 export interface TurnRecord {
   channel: string;
@@ -25,6 +26,13 @@ const bump = (m: Record<string, number>, k: string | undefined, n = 1) => {
 };
 const MAX_UNANSWERED_PER_DAY = 500;
 
+/** Adds counts into others, keeping at most `keep` unanswered questions (the latest). */
+function merge(into: DayStats, add: DayStats, keep = Infinity): void {
+  into.total += add.total;
+  for (const k of ['intents', 'offices', 'langs', 'channels'] as const) for (const [key, n] of Object.entries(add[k])) bump(into[k], key, n);
+  into.unanswered = [...into.unanswered, ...add.unanswered].slice(-keep);
+}
+
 /**
  * Questions per intent, office, language and channel, by day. Unanswered or low-confidence
  * questions are kept with personal data redacted. Counted in memory, flushed to the store.
@@ -32,6 +40,8 @@ const MAX_UNANSWERED_PER_DAY = 500;
 export class Stats {
   private buffer = new Map<string, DayStats>();
   private timer?: NodeJS.Timeout;
+  /** The timer's flush and a query's flush must not both rewrite a day's record. */
+  private readonly flushes = new Serial();
 
   constructor(
     private readonly store: Keyv,
@@ -58,28 +68,25 @@ export class Stats {
     this.buffer.set(day, s);
   }
 
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
     const days = [...this.buffer];
     this.buffer.clear();
-    for (const [day, add] of days) {
-      const s: DayStats = (await this.store.get(day)) ?? empty();
-      s.total += add.total;
-      for (const k of ['intents', 'offices', 'langs', 'channels'] as const) for (const [key, n] of Object.entries(add[k])) bump(s[k], key, n);
-      s.unanswered = [...s.unanswered, ...add.unanswered].slice(-MAX_UNANSWERED_PER_DAY);
-      await this.store.set(day, s);
-    }
+    return this.flushes.run(async () => {
+      for (const [day, add] of days) {
+        const s: DayStats = (await this.store.get(day)) ?? empty();
+        merge(s, add, MAX_UNANSWERED_PER_DAY);
+        await this.store.set(day, s);
+      }
+    });
   }
 
   /** Totals over the days from..to (YYYY-MM-DD, inclusive). */
-  async query(from: string, to: string): Promise<Omit<DayStats, 'unanswered'> & { from: string; to: string; unanswered: DayStats['unanswered'] }> {
+  async query(from: string, to: string): Promise<DayStats & { from: string; to: string }> {
     await this.flush();
     const out = { from, to, ...empty() };
     for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1)) {
       const s: DayStats | undefined = await this.store.get(d.toISOString().slice(0, 10));
-      if (!s) continue;
-      out.total += s.total;
-      for (const k of ['intents', 'offices', 'langs', 'channels'] as const) for (const [key, n] of Object.entries(s[k])) bump(out[k], key, n);
-      out.unanswered.push(...s.unanswered);
+      if (s) merge(out, s);
     }
     return out;
   }
