@@ -88,7 +88,7 @@ export class WriteBehindStore extends EventEmitter {
         // IMMEDIATE: take the write lock first (waiting busyTimeout for it). A deferred transaction
         // that a concurrent get() turned into a reader fails with SQLITE_BUSY when it comes to write.
         if (tx) await this.file.query!('BEGIN IMMEDIATE');
-        await Promise.all(batch.map(([key, ttl]) => this.file.set(key, this.memory.get(key), ttl)));
+        await this.write(batch.map(([key]) => [key, this.memory.get(key)]));
         if (tx) await this.file.query!('COMMIT');
       } catch (err) {
         if (tx) await this.file.query!('ROLLBACK').catch(() => {});
@@ -98,6 +98,24 @@ export class WriteBehindStore extends EventEmitter {
         this.emit('error', err);
       }
     });
+  }
+
+  /**
+   * One multi-row upsert per few hundred sessions: the statement keyv's SQLite store runs for one
+   * (expiry travels inside the value). Without SQL access, one set() per session.
+   */
+  private async write(rows: [string, unknown][]): Promise<void> {
+    const { query, opts } = this.file;
+    if (!query || !opts?.table) {
+      await Promise.all(rows.map(([key, value]) => this.file.set(key, value)));
+      return;
+    }
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+      const values = chunk.map(() => '(?, ?)').join(', ');
+      const sql = `INSERT INTO ${opts.table} (key, value) VALUES ${values} ON CONFLICT(key) DO UPDATE SET value=excluded.value`;
+      await query.call(this.file, sql, ...chunk.flat());
+    }
   }
 
   async disconnect(): Promise<void> {
