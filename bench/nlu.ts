@@ -30,8 +30,8 @@ export async function benchNlu(): Promise<Record<string, number>> {
   times.sort((a, b) => a - b);
   return {
     messages: times.length,
-    'training ms (intent model, at start)': Math.round(nlu.trainingMs),
-    'NLU ready ms (training + fastText load + gazetteer)': Math.round(startupMs),
+    'training ms (intent and language heads, fastText load)': Math.round(nlu.trainingMs),
+    'NLU ready ms (the above + reading intents/ YAML)': Math.round(startupMs),
     'median µs per message': +percentile(times, 50).toFixed(1),
     'p99 µs per message': +percentile(times, 99).toFixed(1),
   };

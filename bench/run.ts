@@ -6,12 +6,12 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'nlu') {
     console.log('\n== NLU (built-in encoder)');
-    for (const [k, v] of Object.entries(await benchNlu())) console.log(`${k.padEnd(52)} ${v}`);
+    for (const [k, v] of Object.entries(await benchNlu())) console.log(`${k.padEnd(56)} ${v}`);
   }
   if (!only || only === 'load') {
     const seconds = Number(process.env.BENCH_SECONDS ?? 60);
     console.log(`\n== POST /api/chat under load (autocannon, ${seconds} s, 20 connections, SQLite store)`);
-    for (const [k, v] of Object.entries(await benchLoad(seconds))) console.log(`${k.padEnd(52)} ${v}`);
+    for (const [k, v] of Object.entries(await benchLoad(seconds))) console.log(`${k.padEnd(56)} ${v}`);
   }
 }
 

@@ -43,20 +43,21 @@ interface Dense {
 
 /** The NLU pipeline: normalise -> encode -> language -> intent -> entities. Trained once at start. */
 export class Nlu {
-  readonly trainingMs: number;
-
   private dense?: Dense;
+
+  private entities: EntityExtractor;
 
   private constructor(
     private readonly model: IntentModel,
     private readonly language: LanguageIdentifier,
-    private entities: EntityExtractor,
+    kb: KnowledgeBase,
     private readonly options: NluOptions,
     private readonly knownWords: Set<string>,
     private readonly lexicons: ReturnType<typeof loadLexicons>,
-    trainingMs: number,
+    /** Time spent training (or loading the cached model) at start. */
+    readonly trainingMs: number,
   ) {
-    this.trainingMs = trainingMs;
+    this.entities = new EntityExtractor(kb, lexicons, knownWords);
   }
 
   /**
@@ -78,9 +79,7 @@ export class Nlu {
       const start = performance.now();
       const model = IntentModel.fromState(cached.intent);
       const language = await LanguageIdentifier.fromState(cached.language, model.encoder.dim);
-      const knownWords = new Set(cached.knownWords);
-      const entities = new EntityExtractor(kb, lexicons, knownWords);
-      const nlu = new Nlu(model, language, entities, options, knownWords, lexicons, performance.now() - start);
+      const nlu = new Nlu(model, language, kb, options, new Set(cached.knownWords), lexicons, performance.now() - start);
       if (encoder && cached.dense) nlu.dense = { encoder, head: SoftmaxClassifier.fromState(cached.dense) };
       return nlu;
     }
@@ -124,8 +123,7 @@ export class Nlu {
       examples.map((e, i) => ({ raw: e.text, features: features[i], lang: e.lang })),
     );
     const knownWords = new Set(texts.flatMap((t) => t.split(' ')));
-    const entities = new EntityExtractor(kb, lexicons, knownWords);
-    return new Nlu(model, language, entities, options, knownWords, lexicons, performance.now() - start);
+    return new Nlu(model, language, kb, options, knownWords, lexicons, performance.now() - start);
   }
 
   /** Rebuilds the entity gazetteer after the knowledge base changed (new offices or aliases). */
@@ -151,30 +149,37 @@ export class Nlu {
    * are averaged. Without an embedding model this is parse() (synchronous work, ~40 µs).
    */
   async analyse(text: string, hint?: Lang): Promise<NluResult> {
-    const result = this.parse(text, hint);
-    if (!this.dense || !normalize(text)) return result;
+    const { result, probs } = this.read(text, hint);
+    if (!this.dense || !probs) return result;
     const [embedding] = await this.dense.encoder.encodeBatch([text]);
-    const dense = this.dense.head.predict(embedding);
-    const ngram = this.model.probabilities(this.model.features(normalize(text)));
-    for (let i = 0; i < dense.length; i++) dense[i] = (dense[i] + ngram[i]) / 2;
-    const best = argmax(dense);
-    const confidence = dense[best];
-    return { ...result, intent: confidence < this.options.threshold ? OUT_OF_SCOPE : this.model.intents[best], confidence };
+    const votes = this.dense.head.predict(embedding);
+    for (let i = 0; i < votes.length; i++) votes[i] = (votes[i] + probs[i]) / 2;
+    return { ...result, ...this.decide(votes) };
   }
 
   parse(text: string, hint?: Lang): NluResult {
+    return this.read(text, hint).result;
+  }
+
+  /** The reading of a message, and the n-gram head's probabilities (none for an empty message). */
+  private read(text: string, hint?: Lang): { result: NluResult; probs?: Float64Array } {
     const norm = normalize(text);
     if (!norm) {
-      return { lang: hint ?? this.options.defaultLang, langConfidence: 0, intent: OUT_OF_SCOPE, confidence: 1, entities: {}, bare: false };
+      return { result: { lang: hint ?? this.options.defaultLang, langConfidence: 0, intent: OUT_OF_SCOPE, confidence: 1, entities: {}, bare: false } };
     }
     const features = this.model.features(norm);
     // Without a hint, "hola" or "ok" lean towards the default language rather than a coin toss.
     const { lang, confidence: langConfidence } = hint
       ? this.language.identify(text, norm, features, hint)
       : this.language.identify(text, norm, features, this.options.defaultLang, 0.3);
-    const best = this.model.predictFeatures(features);
-    const confidence = best.confidence;
-    const intent = confidence < this.options.threshold ? OUT_OF_SCOPE : best.intent;
-    return { lang, langConfidence, intent, confidence, ...this.entities.extract(norm, lang) };
+    const probs = this.model.probabilities(features);
+    return { result: { lang, langConfidence, ...this.decide(probs), ...this.entities.extract(norm, lang) }, probs };
+  }
+
+  /** The most probable intent, or out_of_scope below the confidence threshold. */
+  private decide(probs: Float64Array): { intent: string; confidence: number } {
+    const best = argmax(probs);
+    const confidence = probs[best];
+    return { intent: confidence < this.options.threshold ? OUT_OF_SCOPE : this.model.intents[best], confidence };
   }
 }

@@ -1,5 +1,5 @@
 import { normalize } from './normalize.js';
-import { NgramEncoder, type NgramOptions, type NgramState } from './encoders/ngram.js';
+import { NgramEncoder, type NgramState } from './encoders/ngram.js';
 import { SoftmaxClassifier, argmax, type ClassifierState, type TrainOptions } from './classifier.js';
 
 export interface IntentModelState {
@@ -20,14 +20,9 @@ export class IntentModel {
     private readonly classifier: SoftmaxClassifier,
   ) {}
 
-  static train(
-    texts: string[],
-    labels: string[],
-    options: Partial<TrainOptions> = {},
-    encoderOptions: Partial<NgramOptions> = {},
-  ): IntentModel {
+  static train(texts: string[], labels: string[], options: Partial<TrainOptions> = {}): IntentModel {
     const normalized = texts.map(normalize);
-    const encoder = new NgramEncoder(encoderOptions);
+    const encoder = new NgramEncoder();
     encoder.fit(normalized);
     const features = normalized.map((t) => encoder.encode(t));
     const classes = [...new Set(labels)].sort();
@@ -58,13 +53,10 @@ export class IntentModel {
     return this.classifier.predict(features);
   }
 
-  predictFeatures(features: Features): IntentPrediction {
-    const probs = this.classifier.predict(features);
+  /** The most probable intent of a text (the evaluation's view of the model). */
+  predict(text: string): IntentPrediction {
+    const probs = this.probabilities(this.features(normalize(text)));
     const best = argmax(probs);
     return { intent: this.classifier.labels[best], confidence: probs[best] };
-  }
-
-  predict(text: string): IntentPrediction {
-    return this.predictFeatures(this.features(normalize(text)));
   }
 }

@@ -7,7 +7,6 @@ export interface NgramState {
   keys: string;
   vals: string;
   size: number;
-  isWord: string;
 }
 
 export interface NgramOptions {
@@ -16,11 +15,9 @@ export interface NgramOptions {
   charMax: number;
   /** Also word bigrams. */
   wordBigrams: boolean;
-  /** Weight of word features against character features (there are many more of the latter). */
-  wordWeight: number;
 }
 
-const DEFAULTS: NgramOptions = { charMin: 2, charMax: 5, wordBigrams: true, wordWeight: 1 };
+const DEFAULTS: NgramOptions = { charMin: 2, charMax: 5, wordBigrams: true };
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -32,13 +29,12 @@ const BIGRAM_TAG = 0x85ebca6b;
  * The built-in encoder: word unigrams and bigrams plus char_wb n-grams, sublinear tf, L2-normalised.
  * Needs no download; robust to typos and unseen word forms because of the character n-grams.
  * N-grams are FNV-1a hashes of the characters (no substrings are built), mapped to the
- * vocabulary seen in training; a 32-bit collision only merges two rare features. Hashes stay int32 (small integers are
- * what V8 hashes fastest as Map keys).
+ * vocabulary seen in training (an open-addressing int map); a 32-bit collision only merges
+ * two rare features.
  */
 export class NgramEncoder implements Encoder {
   readonly name = 'ngram';
   private vocab = new IntMap();
-  private isWord = new Uint8Array(0);
   private readonly opts: NgramOptions;
   private buffer = new Int32Array(512);
 
@@ -52,18 +48,17 @@ export class NgramEncoder implements Encoder {
 
   toState(): NgramState {
     const { keys, vals, size } = this.vocab.tables;
-    return { opts: this.opts, keys: pack(keys), vals: pack(vals), size, isWord: pack(this.isWord) };
+    return { opts: this.opts, keys: pack(keys), vals: pack(vals), size };
   }
 
   static fromState(state: NgramState): NgramEncoder {
     const e = new NgramEncoder(state.opts);
     e.vocab = IntMap.fromTables(unpack(state.keys, Int32Array), unpack(state.vals, Int32Array), state.size);
-    e.isWord = unpack(state.isWord, Uint8Array);
     return e;
   }
 
-  /** Calls emit(hash, isWord) for every feature of a normalised text (words separated by one space). */
-  private grams(text: string, emit: (h: number, word: boolean) => void): void {
+  /** Calls emit(hash) for every feature of a normalised text (words separated by one space). */
+  private grams(text: string, emit: (h: number) => void): void {
     const { charMin, charMax, wordBigrams } = this.opts;
     const len = text.length;
     let prevWord = 0;
@@ -76,8 +71,8 @@ export class NgramEncoder implements Encoder {
       let word = FNV_OFFSET;
       for (let i = start; i < end; i++) word = Math.imul(word ^ text.charCodeAt(i), FNV_PRIME);
       word = Math.imul(word ^ WORD_TAG, FNV_PRIME) | 0;
-      emit(word, true);
-      if (wordBigrams && prevWord !== 0) emit(Math.imul(prevWord ^ BIGRAM_TAG, FNV_PRIME) ^ word, true);
+      emit(word);
+      if (wordBigrams && prevWord !== 0) emit(Math.imul(prevWord ^ BIGRAM_TAG, FNV_PRIME) ^ word);
       prevWord = word;
       for (let i = 0; i < padded; i++) {
         let h = FNV_OFFSET;
@@ -85,7 +80,7 @@ export class NgramEncoder implements Encoder {
           const p = i + n - 1;
           const c = p === 0 || p === padded - 1 ? SPACE : text.charCodeAt(start + p - 1);
           h = Math.imul(h ^ c, FNV_PRIME);
-          if (n >= charMin) emit((h ^ n) | 0, false);
+          if (n >= charMin) emit((h ^ n) | 0);
         }
       }
       start = end + 1;
@@ -94,16 +89,11 @@ export class NgramEncoder implements Encoder {
 
   fit(texts: string[]): void {
     this.vocab = new IntMap(4096);
-    const isWord: number[] = [];
     for (const t of texts) {
-      this.grams(t, (h, word) => {
-        if (this.vocab.get(h) === -1) {
-          this.vocab.set(h, this.vocab.size);
-          isWord.push(word ? 1 : 0);
-        }
+      this.grams(t, (h) => {
+        if (this.vocab.get(h) === -1) this.vocab.set(h, this.vocab.size);
       });
     }
-    this.isWord = Uint8Array.from(isWord);
   }
 
   encode(text: string): Features {
@@ -126,7 +116,7 @@ export class NgramEncoder implements Encoder {
       let c = 1;
       while (j + c < found.length && found[j + c] === found[j]) c++;
       const i = found[j];
-      const v = (1 + Math.log(c)) * (this.isWord[i] ? this.opts.wordWeight : 1);
+      const v = 1 + Math.log(c);
       indices.push(i);
       values.push(v);
       norm += v * v;
