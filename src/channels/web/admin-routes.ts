@@ -4,6 +4,7 @@ import type { Bot } from '../../bot.js';
 import { KnowledgeError } from '../../knowledge/loader.js';
 import { LANGS, STATUSES } from '../../knowledge/schema.js';
 import type { StatusChange } from '../../knowledge/store.js';
+import { stillStarting } from './starting.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -43,7 +44,7 @@ export function adminRoutes(app: FastifyInstance, getBot: () => Bot | undefined,
             .header('www-authenticate', 'Bearer')
             .send({ error: 'Unauthorized', statusCode: 401, message: 'A valid "Authorization: Bearer <ADMIN_TOKEN>" header is required.' });
         }
-        if (!getBot()) return reply.code(503).send({ error: 'Service Unavailable', statusCode: 503, message: 'The bot is still starting.' });
+        if (!getBot()) return stillStarting(reply);
       });
       const bot = () => getBot()!;
 

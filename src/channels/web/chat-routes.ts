@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Bot } from '../../bot.js';
 import { LANGS } from '../../knowledge/schema.js';
+import { stillStarting } from './starting.js';
 
 const quickReply = {
   type: 'object',
@@ -62,7 +63,7 @@ export function chatRoutes(app: FastifyInstance, getBot: () => Bot | undefined, 
     { schema: { body: chatBody, response: { 200: chatResponse } }, config: limit },
     async (request, reply) => {
       const bot = getBot();
-      if (!bot) return reply.code(503).send({ error: 'Service Unavailable', message: 'The bot is still starting.' });
+      if (!bot) return stillStarting(reply);
       const { sessionId, text, lang } = request.body;
       const result = await bot.chat({ sessionId, text, lang, channel: 'web' });
       // Message text reaches the logs only when the operator asked for it.
@@ -82,7 +83,7 @@ export function chatRoutes(app: FastifyInstance, getBot: () => Bot | undefined, 
     },
     async (request, reply) => {
       const bot = getBot();
-      if (!bot) return reply.code(503).send({ error: 'Service Unavailable', message: 'The bot is still starting.' });
+      if (!bot) return stillStarting(reply);
       return { notifications: await bot.takeNotifications(request.params.sessionId) };
     },
   );

@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import type { Bot } from '../../bot.js';
 import { ROOT } from '../../config.js';
 import type { Lang } from '../../knowledge/schema.js';
+import { stillStarting } from './starting.js';
 
 export interface WidgetOptions {
   getBot: () => Bot | undefined;
@@ -91,7 +92,7 @@ export function registerWidget(app: FastifyInstance, options: WidgetOptions): vo
     },
     async (request, reply) => {
       const bot = options.getBot();
-      if (!bot) return reply.code(503).send({ error: 'Service Unavailable', statusCode: 503, message: 'The bot is still starting.' });
+      if (!bot) return stillStarting(reply);
       const lang = request.params.lang as Lang;
       if (!bot.texts.langs.includes(lang)) {
         return reply.code(404).send({ error: 'Not Found', statusCode: 404, message: `No language ${request.params.lang}` });
