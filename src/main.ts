@@ -17,27 +17,9 @@ async function main(): Promise<void> {
   const telegramChannel = config.TELEGRAM_BOT_TOKEN ? await import('./channels/telegram/index.js') : undefined;
   telegramChannel?.registerTelegramWebhook(app, config); // fastify takes no routes once listening; it answers 503 until Telegram starts
   await app.listen({ port: config.PORT, host: config.HOST });
-  const stores = createStores(config, {
-    onDegraded: (err) => log.warn({ error: (err as Error)?.message }, 'store unreachable: serving from process memory until it is back'),
-    onRecovered: () => log.info('store reachable again'),
-  });
-  bot = await Bot.create(config, stores, { warn: (msg) => log.warn(msg) });
-  // Edited knowledge files are picked up on their own; an invalid edit keeps the last good one.
-  bot.live.watch(
-    (err) => log.error({ error: (err as Error).message }, 'knowledge base not reloaded: the previous one stays in service'),
-    () => log.info('knowledge base reloaded'),
-  );
-  // Several instances on one Redis: a status change made on another shows here within seconds.
-  if (config.STORE === 'redis') bot.live.follow(3000, (err) => log.warn({ error: (err as Error).message }, 'live status refresh failed'));
-  log.info(
-    { url: `http://${config.HOST}:${config.PORT}`, encoders: bot.nlu.encoders, readyMs: Math.round(performance.now() - started) },
-    'citizen chatbot ready',
-  );
-  // A Telegram outage or a revoked token is logged and leaves the web chat serving.
-  const telegram = telegramChannel
-    ? await telegramChannel.startTelegram(bot, config, app, log).catch((err: Error) => log.error({ error: err.message }, 'telegram channel not started'))
-    : undefined;
 
+  // From here on a signal shuts down cleanly, also while the bot is still starting.
+  let telegram: { stop(): Promise<void> } | void;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -50,6 +32,28 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+
+  const stores = createStores(config, {
+    onDegraded: (err) => log.warn({ error: (err as Error)?.message }, 'store unreachable: serving from process memory until it is back'),
+    onRecovered: () => log.info('store reachable again'),
+  });
+  bot = await Bot.create(config, stores, log);
+  // Edited knowledge files are picked up on their own; an invalid edit keeps the last good one.
+  bot.live.watch(
+    (err) => log.error({ error: (err as Error).message }, 'knowledge base not reloaded: the previous one stays in service'),
+    () => log.info('knowledge base reloaded'),
+  );
+  // Several instances on one Redis: a status change made on another shows here within seconds.
+  if (config.STORE === 'redis') bot.live.follow(3000, (err) => log.warn({ error: (err as Error).message }, 'live status refresh failed'));
+  log.info(
+    { url: `http://${config.HOST}:${config.PORT}`, encoders: bot.nlu.encoders, readyMs: Math.round(performance.now() - started) },
+    'citizen chatbot ready',
+  );
+  // A Telegram outage or a revoked token is logged and leaves the web chat serving.
+  telegram = telegramChannel
+    ? await telegramChannel.startTelegram(bot, config, app, log).catch((err: Error) => log.error({ error: err.message }, 'telegram channel not started'))
+    : undefined;
+
 }
 
 main().catch((err) => {
