@@ -10,7 +10,8 @@ export interface FallbackEvents {
 /**
  * A keyv store that serves from its primary (Redis) and, when the primary fails or is too slow,
  * from an in-process Map until the primary answers again: the chat keeps answering while Redis
- * is down. What is written meanwhile stays in this process only.
+ * is down. What is written meanwhile lives in this process only and is dropped when the
+ * primary answers again (conversations then start afresh).
  */
 export class FallbackStore extends EventEmitter {
   opts: unknown = {};
