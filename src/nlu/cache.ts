@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 
 /** Bump when the model's shape or features change: old cache files are then ignored. */
-const MODEL_VERSION = 'ngram-softmax-5';
+const MODEL_VERSION = 'ngram-svm-2';
 
 function filesUnder(dir: string): string[] {
   return fs

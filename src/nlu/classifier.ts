@@ -22,7 +22,7 @@ const SKIP = 1e-3;
 const DEFAULTS: TrainOptions = { epochs: 6, learningRate: 0.5, l2: 3e-4, seed: 42 };
 
 /** Small deterministic PRNG so training is reproducible. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -31,6 +31,16 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
+}
+
+/** Fisher-Yates, in place. */
+export function shuffle(order: number[] | Int32Array, size: number, rand: () => number): void {
+  for (let i = size - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const tmp = order[i];
+    order[i] = order[j];
+    order[j] = tmp;
+  }
 }
 
 /**
@@ -63,12 +73,7 @@ export class SoftmaxClassifier {
     const active = new Int32Array(k);
     const grads = new Float64Array(k);
     for (let epoch = 0; epoch < epochs; epoch++) {
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
-        const tmp = order[i];
-        order[i] = order[j];
-        order[j] = tmp;
-      }
+      shuffle(order, order.length, rand);
       for (const s of order) {
         const x = samples[s];
         this.scores(x, probs);

@@ -1,9 +1,10 @@
 import { normalize } from './normalize.js';
 import { IntentModel, type IntentModelState } from './intent.js';
 import { SoftmaxClassifier, argmax, type ClassifierState } from './classifier.js';
+import type { SvmState } from './svm.js';
 import type { TransformersEncoder } from './encoders/transformers.js';
 import { ModelCache, fingerprint } from './cache.js';
-import { LanguageIdentifier } from './language.js';
+import { LanguageIdentifier, loadFastText } from './language.js';
 import { EntityExtractor, type Entities } from './entities.js';
 import { loadExamples, loadLexicons, type Example } from './training.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
@@ -29,7 +30,7 @@ export interface NluOptions {
 
 interface CachedModel {
   intent: IntentModelState;
-  language: ClassifierState;
+  language: SvmState;
   knownWords: string[];
   /** The head over sentence embeddings, when an embedding model was in use. */
   dense?: ClassifierState;
@@ -78,7 +79,7 @@ export class Nlu {
     if (cached && (!encoder || cached.dense)) {
       const start = performance.now();
       const model = IntentModel.fromState(cached.intent);
-      const language = await LanguageIdentifier.fromState(cached.language, model.encoder.dim);
+      const language = LanguageIdentifier.fromState(cached.language, model.encoder.dim, await loadFastText());
       const nlu = new Nlu(model, language, kb, options, new Set(cached.knownWords), lexicons, performance.now() - start);
       if (encoder && cached.dense) nlu.dense = { encoder, head: SoftmaxClassifier.fromState(cached.dense) };
       return nlu;
@@ -114,13 +115,18 @@ export class Nlu {
     lexicons: ReturnType<typeof loadLexicons> = { certificate: {}, language: {}, scope: {} },
   ): Promise<Nlu> {
     const start = performance.now();
-    const model = IntentModel.train(examples.map((e) => e.text), examples.map((e) => e.intent));
+    // fastText's WebAssembly compiles on a background thread while the intent head trains.
+    const fastText = loadFastText();
     const texts = examples.map((e) => normalize(e.text));
-    const features = texts.map((t) => model.features(t));
-    const language = await LanguageIdentifier.create(
+    const trained = IntentModel.trainNormalized(texts, examples.map((e) => e.intent), {}, examples.map((e) => e.lang));
+    const model = trained.model;
+    // Language identification reads the features without stems (it runs before the language is known).
+    const features = model.encoder.usesLanguage ? texts.map((t) => model.features(t)) : trained.features;
+    const language = LanguageIdentifier.create(
       options.langs,
       model.encoder.dim,
       examples.map((e, i) => ({ raw: e.text, features: features[i], lang: e.lang })),
+      await fastText,
     );
     const knownWords = new Set(texts.flatMap((t) => t.split(' ')));
     return new Nlu(model, language, kb, options, knownWords, lexicons, performance.now() - start);
@@ -172,7 +178,7 @@ export class Nlu {
     const { lang, confidence: langConfidence } = hint
       ? this.language.identify(text, norm, features, hint)
       : this.language.identify(text, norm, features, this.options.defaultLang, 0.3);
-    const probs = this.model.probabilities(features);
+    const probs = this.model.probabilities(this.model.encoder.usesLanguage ? this.model.features(norm, lang) : features);
     return { result: { lang, langConfidence, ...this.decide(probs), ...this.entities.extract(norm, lang) }, probs };
   }
 

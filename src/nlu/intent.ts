@@ -1,34 +1,46 @@
 import { normalize } from './normalize.js';
-import { NgramEncoder, type NgramState } from './encoders/ngram.js';
-import { SoftmaxClassifier, argmax, type ClassifierState, type TrainOptions } from './classifier.js';
+import { NgramEncoder, type NgramOptions, type NgramState } from './encoders/ngram.js';
+import { argmax } from './classifier.js';
+import { LinearSvm, type SvmOptions, type SvmState } from './svm.js';
 
 export interface IntentModelState {
   encoder: NgramState;
-  classifier: ClassifierState;
+  classifier: SvmState;
 }
 import type { Features } from './encoders/types.js';
+
+/** The pipeline's choices (Rasa's config.yml): the encoder's n-grams and the SVM's penalty. */
+export interface IntentModelOptions {
+  encoder?: Partial<NgramOptions>;
+  svm?: Partial<SvmOptions>;
+}
 
 export interface IntentPrediction {
   intent: string;
   confidence: number;
 }
 
-/** Text -> intent: the n-gram encoder and the softmax head, trained together on labelled texts. */
+/** Text -> intent: the n-gram encoder and the linear SVM head, trained together on labelled texts. */
 export class IntentModel {
   private constructor(
     readonly encoder: NgramEncoder,
-    private readonly classifier: SoftmaxClassifier,
+    private readonly classifier: LinearSvm,
   ) {}
 
-  static train(texts: string[], labels: string[], options: Partial<TrainOptions> = {}): IntentModel {
-    const normalized = texts.map(normalize);
-    const encoder = new NgramEncoder();
-    encoder.fit(normalized);
-    const features = normalized.map((t) => encoder.encode(t));
+  /** @param langs each text's language: needed only when the encoder stems. */
+  static train(texts: string[], labels: string[], options: IntentModelOptions = {}, langs?: string[]): IntentModel {
+    return IntentModel.trainNormalized(texts.map(normalize), labels, options, langs).model;
+  }
+
+  /** Training on already normalised texts; also returns the features it computed for them. */
+  static trainNormalized(normalized: string[], labels: string[], options: IntentModelOptions = {}, langs?: string[]) {
+    const encoder = new NgramEncoder(options.encoder);
+    encoder.fit(normalized, langs);
+    const features = normalized.map((t, i) => encoder.encode(t, langs?.[i]));
     const classes = [...new Set(labels)].sort();
-    const classifier = new SoftmaxClassifier(classes, encoder.dim);
-    classifier.train(features, labels.map((l) => classes.indexOf(l)), options);
-    return new IntentModel(encoder, classifier);
+    const classifier = new LinearSvm(classes, encoder.dim);
+    classifier.train(features, labels.map((l) => classes.indexOf(l)), options.svm);
+    return { model: new IntentModel(encoder, classifier), features };
   }
 
   toState(): IntentModelState {
@@ -36,16 +48,16 @@ export class IntentModel {
   }
 
   static fromState(state: IntentModelState): IntentModel {
-    return new IntentModel(NgramEncoder.fromState(state.encoder), SoftmaxClassifier.fromState(state.classifier));
+    return new IntentModel(NgramEncoder.fromState(state.encoder), LinearSvm.fromState(state.classifier));
   }
 
   get intents(): string[] {
     return this.classifier.labels;
   }
 
-  /** Features of an already normalised text (shared with language identification). */
-  features(normalized: string): Features {
-    return this.encoder.encode(normalized);
+  /** Features of an already normalised text (without a language: those language identification shares). */
+  features(normalized: string, lang?: string): Features {
+    return this.encoder.encode(normalized, lang);
   }
 
   /** Probabilities over `intents`, in that order. */
@@ -54,8 +66,8 @@ export class IntentModel {
   }
 
   /** The most probable intent of a text (the evaluation's view of the model). */
-  predict(text: string): IntentPrediction {
-    const probs = this.probabilities(this.features(normalize(text)));
+  predict(text: string, lang?: string): IntentPrediction {
+    const probs = this.probabilities(this.features(normalize(text), lang));
     const best = argmax(probs);
     return { intent: this.classifier.labels[best], confidence: probs[best] };
   }

