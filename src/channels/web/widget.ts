@@ -1,12 +1,19 @@
 import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { Bot } from '../../bot.js';
 import { ROOT } from '../../config.js';
 import type { Lang } from '../../knowledge/schema.js';
 import { stillStarting } from './starting.js';
+import { helmetHeaders } from './security-headers.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Other sites' pages load this route (widget.js, widget.css): cross-origin resource policy. */
+    embeddable?: boolean;
+  }
+}
 
 export interface WidgetOptions {
   getBot: () => Bot | undefined;
@@ -35,8 +42,15 @@ const CSP = {
   'frame-ancestors': ["'none'"],
 };
 
+const HELMET = {
+  contentSecurityPolicy: { useDefaults: false, directives: CSP },
+  xFrameOptions: { action: 'deny' as const },
+  referrerPolicy: { policy: 'strict-origin-when-cross-origin' as const },
+};
+const PAGE_HEADERS = helmetHeaders(HELMET);
 /** widget.js and widget.css are loaded by other sites' pages (no-cors), so they must not be same-origin only. */
-const embeddable = { helmet: { crossOriginResourcePolicy: { policy: 'cross-origin' as const } } };
+const EMBEDDABLE_HEADERS = helmetHeaders({ ...HELMET, crossOriginResourcePolicy: { policy: 'cross-origin' } });
+const embeddable = { config: { embeddable: true } };
 
 const labelsResponse = {
   type: 'object',
@@ -58,10 +72,10 @@ export function registerWidget(app: FastifyInstance, options: WidgetOptions): vo
   const origins = options.origins ?? [];
   const webDir = options.webDir ?? path.join(ROOT, 'web');
 
-  app.register(fastifyHelmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: CSP },
-    xFrameOptions: { action: 'deny' },
-    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  // Every response, errors and 404s included (a root hook runs for them too).
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(request.routeOptions.config.embeddable ? EMBEDDABLE_HEADERS : PAGE_HEADERS);
+    done();
   });
 
   // The two answers are built once: the delegator runs on every request.
@@ -72,7 +86,6 @@ export function registerWidget(app: FastifyInstance, options: WidgetOptions): vo
       callback(null, isWidgetApi(request) && origins.length ? allowed : refused),
   });
 
-  // In a child plugin, so that helmet (registered above) sees these routes' own options.
   app.register(async (scope) => {
     await scope.register(fastifyStatic, { root: webDir, serve: false });
     scope.get('/', (_request, reply) => reply.sendFile('index.html'));
