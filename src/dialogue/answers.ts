@@ -28,11 +28,16 @@ export function reply(text: string, quickReplies: QuickReply[] = []): Reply {
   return { text, quickReplies };
 }
 
+// The menu is the same for every answer in a language: built once per language (per t), frozen
+// because every reply shares it.
+const menus = new WeakMap<Translate, QuickReply[]>();
 export function menu(t: Translate): QuickReply[] {
-  return (['open_offices', 'phones', 'certificate', 'help'] as const).map((key) => ({
-    label: t(`quick.${key}`),
-    text: t(`quick.${key}`),
-  }));
+  let quick = menus.get(t);
+  if (!quick) {
+    const items = (['open_offices', 'phones', 'certificate', 'help'] as const).map((key) => Object.freeze({ label: t(`quick.${key}`), text: t(`quick.${key}`) }));
+    menus.set(t, (quick = Object.freeze(items) as QuickReply[]));
+  }
+  return quick;
 }
 
 export function officeStatus({ t, lang, office }: AnswerContext & { office: Office }): string {

@@ -55,7 +55,8 @@ export class Stats {
   }
 
   record(turn: TurnRecord, at = new Date()): void {
-    const day = at.toISOString().slice(0, 10);
+    const iso = at.toISOString();
+    const day = iso.slice(0, 10);
     const s = this.buffer.get(day) ?? empty();
     s.total++;
     bump(s.intents, turn.intent);
@@ -63,7 +64,7 @@ export class Stats {
     bump(s.langs, turn.lang);
     bump(s.channels, turn.channel);
     if ((turn.intent === 'out_of_scope' || turn.confidence < this.lowConfidence) && s.unanswered.length < MAX_UNANSWERED_PER_DAY) {
-      s.unanswered.push({ at: at.toISOString(), lang: turn.lang, intent: turn.intent, confidence: turn.confidence, text: redact(turn.text).slice(0, 500) });
+      s.unanswered.push({ at: iso, lang: turn.lang, intent: turn.intent, confidence: turn.confidence, text: redact(turn.text).slice(0, 500) });
     }
     this.buffer.set(day, s);
   }
