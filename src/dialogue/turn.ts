@@ -65,8 +65,13 @@ export class Dialogue {
     // object into a slow dictionary that the response serialiser then reads.
     const entities: Entities = {};
     if (intent !== OUT_OF_SCOPE) {
-      const { scope: _scope, ...found } = nlu.entities;
-      for (const [key, value] of Object.entries({ ...found, office: officeId, organisation: orgId })) if (value) entities[key as EntityType] = value;
+      // The office and organisation are the ones the turn is about (also from context), not the message's.
+      if (officeId) entities.office = officeId;
+      if (orgId) entities.organisation = orgId;
+      const found = nlu.entities;
+      for (const key of Object.keys(found) as EntityType[]) {
+        if (key !== 'scope' && key !== 'office' && key !== 'organisation' && found[key]) entities[key] = found[key];
+      }
     }
     return { lang, reply, session, nlu: { ...nlu, intent, entities } };
   }
