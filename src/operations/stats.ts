@@ -54,9 +54,20 @@ export class Stats {
     }
   }
 
+  /** The UTC day of the last question recorded and its bounds (toISOString costs ~1 µs a call). */
+  private day = { name: '', from: 0, to: 0 };
+
+  private dayOf(at: Date): string {
+    const t = at.getTime();
+    if (!(t >= this.day.from && t < this.day.to)) {
+      const from = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
+      this.day = { name: at.toISOString().slice(0, 10), from, to: from + 86_400_000 };
+    }
+    return this.day.name;
+  }
+
   record(turn: TurnRecord, at = new Date()): void {
-    const iso = at.toISOString();
-    const day = iso.slice(0, 10);
+    const day = this.dayOf(at);
     const s = this.buffer.get(day) ?? empty();
     s.total++;
     bump(s.intents, turn.intent);
@@ -64,7 +75,7 @@ export class Stats {
     bump(s.langs, turn.lang);
     bump(s.channels, turn.channel);
     if ((turn.intent === 'out_of_scope' || turn.confidence < this.lowConfidence) && s.unanswered.length < MAX_UNANSWERED_PER_DAY) {
-      s.unanswered.push({ at: iso, lang: turn.lang, intent: turn.intent, confidence: turn.confidence, text: redact(turn.text).slice(0, 500) });
+      s.unanswered.push({ at: at.toISOString(), lang: turn.lang, intent: turn.intent, confidence: turn.confidence, text: redact(turn.text).slice(0, 500) });
     }
     this.buffer.set(day, s);
   }
