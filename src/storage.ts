@@ -80,8 +80,10 @@ export function createStores(
   // Plain JSON: everything stored is plain data, and keyv's default serializer (which also
   // handles Buffers and BigInts) showed up in the request profile.
   const json = { serialize: JSON.stringify, deserialize: JSON.parse } as const;
+  // SQLite sessions are kept as objects in memory: the write-behind store does the JSON.
+  const raw = { serialize: undefined, deserialize: undefined };
   const stores = Object.fromEntries(
-    NAMESPACES.map((ns) => [ns, new Keyv({ store: make(ns), namespace: ns, ...json })]),
+    NAMESPACES.map((ns) => [ns, new Keyv({ store: make(ns), namespace: ns, ...(config.STORE === 'sqlite' && ns === 'sessions' ? raw : json) })]),
   ) as Record<Namespace, Keyv>;
   return {
     ...stores,

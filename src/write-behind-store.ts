@@ -15,6 +15,10 @@ const ROWS_PER_STATEMENT = 500;
  * behind the answer, every 50 ms, each changed session once, in one transaction. Only this
  * process writes the file, so memory is never stale; close() writes what is pending
  * (graceful shutdown), so nothing is lost then; a crash loses at most the last 50 ms.
+ *
+ * Its keyv passes entries unserialised (serialize: undefined): memory holds them as objects and
+ * they become JSON only at the file, on a flush or a read that misses memory (the same JSON
+ * keyv's serializer wrote), instead of a stringify and a parse on every message.
  */
 export class WriteBehindStore extends EventEmitter {
   opts: unknown = {};
@@ -49,10 +53,12 @@ export class WriteBehindStore extends EventEmitter {
     }
   }
 
-  async get<Value>(key: string) {
+  async get(key: string) {
     if (this.memory.has(key)) return this.memory.get(key) as never;
-    const value = await this.file.get<Value>(key);
-    if (value !== undefined) this.remember(key, value);
+    const row = (await this.file.get(key)) as string | undefined | null;
+    if (row === undefined || row === null) return undefined;
+    const value = JSON.parse(row);
+    this.remember(key, value);
     return value;
   }
 
@@ -107,14 +113,14 @@ export class WriteBehindStore extends EventEmitter {
   private async write(rows: [string, unknown][]): Promise<void> {
     const { query, opts } = this.file;
     if (!query || !opts?.table) {
-      await Promise.all(rows.map(([key, value]) => this.file.set(key, value)));
+      await Promise.all(rows.map(([key, value]) => this.file.set(key, JSON.stringify(value))));
       return;
     }
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
       const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
       const values = chunk.map(() => '(?, ?)').join(', ');
       const sql = `INSERT INTO ${opts.table} (key, value) VALUES ${values} ON CONFLICT(key) DO UPDATE SET value=excluded.value`;
-      await query.call(this.file, sql, ...chunk.flat());
+      await query.call(this.file, sql, ...chunk.flatMap(([key, value]) => [key, JSON.stringify(value)]));
     }
   }
 

@@ -16,23 +16,37 @@ export interface AnswerContext {
 const lines = (...parts: (string | false | undefined)[]) => parts.filter(Boolean).join('\n');
 const bullet = (s: string) => `• ${s}`;
 
-// Intl formatters are costly to build: one per language.
+// Intl formatters are costly to build: one per language. Formatting costs a few µs too, and
+// answers list the same few things (an office's modes): the lists are kept (bounded).
 const listFormats = new Map<Lang, Intl.ListFormat>();
+const lists = new Map<string, string>();
 export function listOf(items: string[], lang: Lang): string {
-  let format = listFormats.get(lang);
-  if (!format) listFormats.set(lang, (format = new Intl.ListFormat(lang, { type: 'conjunction' })));
-  return format.format(items);
+  const id = `${lang}\u0000${items.join('\u0000')}`;
+  let text = lists.get(id);
+  if (text === undefined) {
+    let format = listFormats.get(lang);
+    if (!format) listFormats.set(lang, (format = new Intl.ListFormat(lang, { type: 'conjunction' })));
+    text = format.format(items);
+    if (lists.size > 1000) lists.clear();
+    lists.set(id, text);
+  }
+  return text;
 }
 
 export function reply(text: string, quickReplies: QuickReply[] = []): Reply {
   return { text, quickReplies };
 }
 
+// The menu is the same for every answer in a language: built once per language (per t), frozen
+// because every reply shares it.
+const menus = new WeakMap<Translate, QuickReply[]>();
 export function menu(t: Translate): QuickReply[] {
-  return (['open_offices', 'phones', 'certificate', 'help'] as const).map((key) => ({
-    label: t(`quick.${key}`),
-    text: t(`quick.${key}`),
-  }));
+  let quick = menus.get(t);
+  if (!quick) {
+    const items = (['open_offices', 'phones', 'certificate', 'help'] as const).map((key) => Object.freeze({ label: t(`quick.${key}`), text: t(`quick.${key}`) }));
+    menus.set(t, (quick = Object.freeze(items) as QuickReply[]));
+  }
+  return quick;
 }
 
 export function officeStatus({ t, lang, office }: AnswerContext & { office: Office }): string {
@@ -47,10 +61,13 @@ export function officeStatus({ t, lang, office }: AnswerContext & { office: Offi
   );
 }
 
+const dateFormats = new Map<Lang, Intl.DateTimeFormat>();
 function formatDate(iso: string, lang: Lang): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Madrid' }).format(d);
+  let format = dateFormats.get(lang);
+  if (!format) dateFormats.set(lang, (format = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Madrid' })));
+  return format.format(d);
 }
 
 /** Every office's status, or one organisation's when the question named it. */

@@ -2,6 +2,7 @@ import { localized, type Knowledge } from '../knowledge/store.js';
 import type { Lang, Procedure } from '../knowledge/schema.js';
 import type { Texts } from '../i18n.js';
 import { OUT_OF_SCOPE, type Nlu, type NluResult } from '../nlu/index.js';
+import type { Entities, EntityType } from '../nlu/entities.js';
 import * as answers from './answers.js';
 import type { QuickReply, Reply, Session, Subscriptions, TurnInput, TurnResult } from './types.js';
 
@@ -60,9 +61,18 @@ export class Dialogue {
     if (officeId) session.office = officeId;
     if (orgId) session.organisation = orgId;
     if (intent !== OUT_OF_SCOPE) session.lastIntent = intent;
-    const { scope: _scope, ...found } = nlu.entities;
-    const entities = intent === OUT_OF_SCOPE ? {} : { ...found, office: officeId, organisation: orgId };
-    for (const key of Object.keys(entities) as (keyof typeof entities)[]) if (!entities[key]) delete entities[key];
+    // Only the entities found (no empty keys), copied rather than deleted from: delete turns an
+    // object into a slow dictionary that the response serialiser then reads.
+    const entities: Entities = {};
+    if (intent !== OUT_OF_SCOPE) {
+      // The office and organisation are the ones the turn is about (also from context), not the message's.
+      if (officeId) entities.office = officeId;
+      if (orgId) entities.organisation = orgId;
+      const found = nlu.entities;
+      for (const key of Object.keys(found) as EntityType[]) {
+        if (key !== 'scope' && key !== 'office' && key !== 'organisation' && found[key]) entities[key] = found[key];
+      }
+    }
     return { lang, reply, session, nlu: { ...nlu, intent, entities } };
   }
 

@@ -54,8 +54,20 @@ export class Stats {
     }
   }
 
+  /** The UTC day of the last question recorded and its bounds (toISOString costs ~1 µs a call). */
+  private day = { name: '', from: 0, to: 0 };
+
+  private dayOf(at: Date): string {
+    const t = at.getTime();
+    if (!(t >= this.day.from && t < this.day.to)) {
+      const from = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
+      this.day = { name: at.toISOString().slice(0, 10), from, to: from + 86_400_000 };
+    }
+    return this.day.name;
+  }
+
   record(turn: TurnRecord, at = new Date()): void {
-    const day = at.toISOString().slice(0, 10);
+    const day = this.dayOf(at);
     const s = this.buffer.get(day) ?? empty();
     s.total++;
     bump(s.intents, turn.intent);

@@ -54,12 +54,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
     reply.code(404).send({ error: 'Not Found', statusCode: 404, message: `No route ${request.method} ${request.url}` });
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook, not an async one: no promise per request.
+  app.addHook('onResponse', (request, reply, done) => {
     const metrics = getBot()?.metrics;
-    if (!metrics) return;
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.requests.inc({ method: request.method, route, status: reply.statusCode });
-    metrics.latency.observe({ route }, reply.elapsedTime / 1000);
+    if (metrics) {
+      const route = request.routeOptions.url ?? 'unmatched';
+      metrics.requests.inc({ method: request.method, route, status: reply.statusCode });
+      metrics.latency.observe({ route }, reply.elapsedTime / 1000);
+    }
+    done();
   });
   app.get('/metrics', async (_request, reply) => {
     const bot = getBot();

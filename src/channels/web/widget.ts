@@ -1,12 +1,12 @@
 import path from 'node:path';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { Bot } from '../../bot.js';
 import { ROOT } from '../../config.js';
 import type { Lang } from '../../knowledge/schema.js';
 import { stillStarting } from './starting.js';
+import { helmetHeaders } from './security-headers.js';
 
 export interface WidgetOptions {
   getBot: () => Bot | undefined;
@@ -35,8 +35,21 @@ const CSP = {
   'frame-ancestors': ["'none'"],
 };
 
+const HELMET = {
+  contentSecurityPolicy: { useDefaults: false, directives: CSP },
+  xFrameOptions: { action: 'deny' as const },
+  referrerPolicy: { policy: 'strict-origin-when-cross-origin' as const },
+};
+const PAGE_HEADERS = helmetHeaders(HELMET);
 /** widget.js and widget.css are loaded by other sites' pages (no-cors), so they must not be same-origin only. */
-const embeddable = { helmet: { crossOriginResourcePolicy: { policy: 'cross-origin' as const } } };
+const EMBEDDABLE_HEADERS = helmetHeaders({ ...HELMET, crossOriginResourcePolicy: { policy: 'cross-origin' } });
+// Route hooks run after the root one: these routes' headers replace the page ones.
+const embeddable = {
+  onRequest: (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    reply.headers(EMBEDDABLE_HEADERS);
+    done();
+  },
+};
 
 const labelsResponse = {
   type: 'object',
@@ -58,21 +71,26 @@ export function registerWidget(app: FastifyInstance, options: WidgetOptions): vo
   const origins = options.origins ?? [];
   const webDir = options.webDir ?? path.join(ROOT, 'web');
 
-  app.register(fastifyHelmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: CSP },
-    xFrameOptions: { action: 'deny' },
-    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  // Without WIDGET_ORIGINS no other site may call us: @fastify/cors would refuse every request,
+  // adding only "Vary: Origin" (kept here) at ~10 µs a request, so it is not registered; a
+  // preflight then finds no OPTIONS route and gets the same 404.
+  const headers = origins.length ? PAGE_HEADERS : { ...PAGE_HEADERS, vary: 'Origin' };
+  // Every response, errors and 404s included (a root hook runs for them too).
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
 
-  // The two answers are built once: the delegator runs on every request.
-  const allowed = { origin: origins, methods: ['GET', 'POST'], allowedHeaders: ['Content-Type'], maxAge: 600 };
-  const refused = { origin: false };
-  app.register(fastifyCors, {
-    delegator: (request: FastifyRequest, callback: (error: Error | null, options: object) => void) =>
-      callback(null, isWidgetApi(request) && origins.length ? allowed : refused),
-  });
+  if (origins.length) {
+    // The two answers are built once: the delegator runs on every request.
+    const allowed = { origin: origins, methods: ['GET', 'POST'], allowedHeaders: ['Content-Type'], maxAge: 600 };
+    const refused = { origin: false };
+    app.register(fastifyCors, {
+      delegator: (request: FastifyRequest, callback: (error: Error | null, options: object) => void) =>
+        callback(null, isWidgetApi(request) ? allowed : refused),
+    });
+  }
 
-  // In a child plugin, so that helmet (registered above) sees these routes' own options.
   app.register(async (scope) => {
     await scope.register(fastifyStatic, { root: webDir, serve: false });
     scope.get('/', (_request, reply) => reply.sendFile('index.html'));
