@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { readYaml, YamlSyntaxError } from '../yaml.js';
 import { z } from 'zod';
 import {
   organisationSchema,
@@ -36,10 +36,10 @@ function readList<T>(dir: string, file: string, schema: z.ZodType<T>, problems: 
   const full = path.join(dir, file);
   let raw: unknown;
   try {
-    raw = parseYaml(fs.readFileSync(full, 'utf8'));
+    raw = readYaml(fs.readFileSync(full, 'utf8'));
   } catch (err) {
     const reason =
-      err instanceof YAMLParseError ? `YAML syntax: ${err.message.split('\n')[0]}` : (err as Error).message;
+      err instanceof YamlSyntaxError ? `YAML syntax: ${err.message.split('\n')[0]}` : (err as Error).message;
     problems.push({ file, path: '', reason });
     return [];
   }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { readYaml } from '../yaml.js';
 import { z } from 'zod';
 import { langSchema, type Lang } from '../knowledge/schema.js';
 import type { Lexicon, LexiconType } from './entities.js';
@@ -23,7 +23,7 @@ export function loadExamples(dir: string): Example[] {
   const examples: Example[] = [];
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
   for (const file of files) {
-    const parsed = intentFile.safeParse(parseYaml(fs.readFileSync(path.join(dir, file), 'utf8')));
+    const parsed = intentFile.safeParse(readYaml(fs.readFileSync(path.join(dir, file), 'utf8')));
     if (!parsed.success) {
       const why = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
       throw new Error(`${path.join(dir, file)}: ${why}`);
@@ -42,7 +42,7 @@ export function loadLexicons(dir: string): Record<LexiconType, Lexicon> {
   const read = (name: string): Lexicon => {
     const file = path.join(dir, 'entities', `${name}.yaml`);
     if (!fs.existsSync(file)) return {};
-    return z.record(z.string(), z.array(z.string())).parse(parseYaml(fs.readFileSync(file, 'utf8')) ?? {});
+    return z.record(z.string(), z.array(z.string())).parse(readYaml(fs.readFileSync(file, 'utf8')) ?? {});
   };
   return { certificate: read('certificate'), language: read('language'), scope: read('scope') };
 }
