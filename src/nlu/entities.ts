@@ -27,7 +27,8 @@ export type Lexicon = Record<string, string[]>;
  */
 export class EntityExtractor {
   private phrases = new Map<string, Entry[]>();
-  private maxLen = 1;
+  /** The most words of a phrase that starts with a word: most words start none, and are skipped at once. */
+  private longestFrom = new Map<string, number>();
   private aliasWords = new Set<string>();
   private corrections = new Map<string, string>();
   /** Longer words that still only glue a follow-up together ("what about Altabix?"). */
@@ -58,7 +59,7 @@ export class EntityExtractor {
       const list = this.phrases.get(key) ?? [];
       if (!list.some((e) => e.type === type && e.id === id)) list.push({ type, id, notIn, org });
       this.phrases.set(key, list);
-      this.maxLen = Math.max(this.maxLen, words.length);
+      this.longestFrom.set(words[0], Math.max(this.longestFrom.get(words[0]) ?? 0, words.length));
       for (const w of words) if (w.length >= 5) this.aliasWords.add(w);
     }
   }
@@ -98,7 +99,7 @@ export class EntityExtractor {
     let bare = true;
     for (let i = 0; i < words.length; ) {
       let matched = 0;
-      for (let len = Math.min(this.maxLen, words.length - i); len >= 1 && !matched; len--) {
+      for (let len = Math.min(this.longestFrom.get(words[i]) ?? 0, words.length - i); len >= 1 && !matched; len--) {
         const entries = this.phrases.get(words.slice(i, i + len).join(' '));
         if (!entries) continue;
         for (const e of entries) {
