@@ -1,10 +1,11 @@
 import { normalize } from './normalize.js';
 import { IntentModel, type IntentModelState } from './intent.js';
 import { SoftmaxClassifier, argmax, type ClassifierState } from './classifier.js';
-import type { SvmState } from './svm.js';
+import { SVM_DEFAULTS, type SvmState } from './svm.js';
+import { NGRAM_DEFAULTS } from './encoders/ngram.js';
 import type { TransformersEncoder } from './encoders/transformers.js';
 import { ModelCache, fingerprint } from './cache.js';
-import { LanguageIdentifier, loadFastText } from './language.js';
+import { LANGUAGE_TRAINING, LanguageIdentifier, loadFastText } from './language.js';
 import { EntityExtractor, type Entities } from './entities.js';
 import { loadExamples, loadLexicons, type Example } from './training.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
@@ -74,7 +75,9 @@ export class Nlu {
   ): Promise<Nlu> {
     const lexicons = loadLexicons(dir);
     const cache = cacheDir ? new ModelCache(cacheDir) : undefined;
-    const key = cache && fingerprint(dir, { langs: options.langs, dense: encoder?.name });
+    // Every training choice is in the key, so that changing one retrains instead of loading a stale model.
+    const training = { ngram: NGRAM_DEFAULTS, svm: SVM_DEFAULTS, language: LANGUAGE_TRAINING };
+    const key = cache && fingerprint(dir, { langs: options.langs, dense: encoder?.name, training });
     const cached = key ? cache!.read<CachedModel>(key) : undefined;
     if (cached && (!encoder || cached.dense)) {
       const start = performance.now();

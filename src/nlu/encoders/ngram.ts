@@ -23,7 +23,7 @@ export interface NgramOptions {
   charsOf: 'words' | 'stems';
 }
 
-const DEFAULTS: NgramOptions = { charMin: 2, charMax: 5, words: true, charsOf: 'words' };
+export const NGRAM_DEFAULTS: NgramOptions = { charMin: 2, charMax: 5, words: true, charsOf: 'words' };
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -45,7 +45,7 @@ export class NgramEncoder implements Encoder {
   private buffer = new Int32Array(512);
 
   constructor(opts: Partial<NgramOptions> = {}) {
-    this.opts = { ...DEFAULTS, ...opts };
+    this.opts = { ...NGRAM_DEFAULTS, ...opts };
   }
 
   get dim(): number {
