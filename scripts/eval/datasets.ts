@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadExamples } from '../../src/nlu/training.js';
-import { mulberry32, shuffle } from '../../src/nlu/classifier.js';
+import { mulberry32, shuffle } from '../../src/nlu/linear.js';
 
 export interface Labelled {
   text: string;

@@ -1,6 +1,7 @@
 import { normalize } from './normalize.js';
 import { IntentModel, type IntentModelState } from './intent.js';
-import { SoftmaxClassifier, argmax, type ClassifierState } from './classifier.js';
+import { SoftmaxClassifier, type ClassifierState } from './classifier.js';
+import { argmax } from './linear.js';
 import { SVM_DEFAULTS, type SvmState } from './svm.js';
 import { NGRAM_DEFAULTS } from './encoders/ngram.js';
 import type { TransformersEncoder } from './encoders/transformers.js';

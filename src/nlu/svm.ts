@@ -1,12 +1,7 @@
 import type { Features } from './encoders/types.js';
-import { pack, unpack } from './state.js';
-import { mulberry32, shuffle } from './classifier.js';
+import { LinearModel, mulberry32, shuffle, type LinearState } from './linear.js';
 
-export interface SvmState {
-  labels: string[];
-  dim: number;
-  weights: string;
-  bias: number[];
+export interface SvmState extends LinearState {
   temperature: number;
 }
 
@@ -31,21 +26,8 @@ const TOLERANCE = 0.1;
  * Its margins become probabilities through a softmax with a fixed temperature, so that the
  * confidence threshold and the dialogue read it like any classifier's probability.
  */
-export class LinearSvm {
-  private readonly k: number;
-  /** Weights feature-major (dim × k), as the softmax head, so scoring reads one row per feature. */
-  private weights: Float32Array;
-  private bias: Float64Array;
-  private temperature = SVM_DEFAULTS.temperature;
-
-  constructor(
-    readonly labels: string[],
-    readonly dim: number,
-  ) {
-    this.k = labels.length;
-    this.weights = new Float32Array(dim * this.k);
-    this.bias = new Float64Array(this.k);
-  }
+export class LinearSvm extends LinearModel {
+  protected temperature = SVM_DEFAULTS.temperature;
 
   train(samples: Features[], targets: number[], options: Partial<SvmOptions> = {}): void {
     const { c, maxPasses, temperature } = { ...SVM_DEFAULTS, ...options };
@@ -118,32 +100,12 @@ export class LinearSvm {
     }
   }
 
-  /** Class probabilities, in the order of `labels`. */
-  predict(x: Features): Float64Array {
-    const k = this.k;
-    const out = new Float64Array(k);
-    for (let c = 0; c < k; c++) out[c] = this.bias[c];
-    for (let f = 0; f < x.indices.length; f++) {
-      const base = x.indices[f] * k;
-      const v = x.values[f];
-      for (let c = 0; c < k; c++) out[c] += this.weights[base + c] * v;
-    }
-    let max = -Infinity;
-    for (let c = 0; c < k; c++) if (out[c] > max) max = out[c];
-    let sum = 0;
-    for (let c = 0; c < k; c++) sum += out[c] = Math.exp(this.temperature * (out[c] - max));
-    for (let c = 0; c < k; c++) out[c] /= sum;
-    return out;
-  }
-
   toState(): SvmState {
-    return { labels: this.labels, dim: this.dim, weights: pack(this.weights), bias: [...this.bias], temperature: this.temperature };
+    return { ...this.linearState(), temperature: this.temperature };
   }
 
   static fromState(state: SvmState): LinearSvm {
-    const svm = new LinearSvm(state.labels, state.dim);
-    svm.weights = unpack(state.weights, Float32Array);
-    svm.bias = Float64Array.from(state.bias);
+    const svm = new LinearSvm(state.labels, state.dim).load(state);
     svm.temperature = state.temperature;
     return svm;
   }
