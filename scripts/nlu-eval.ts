@@ -19,6 +19,7 @@ interface EngineResult extends Report {
 
 interface Engine {
   name: string;
+  /** `pipeline`: the one chosen for a foreign corpus, if the engine chooses. */
   run(split: Split): Promise<{ outcomes: Outcome[]; trainingMs: number; queryMs: number; pipeline?: string }>;
 }
 
@@ -58,7 +59,7 @@ const bot: Engine = {
     const trainingMs = performance.now() - t0;
     const t1 = performance.now();
     const outcomes = split.test.map((e) => ({ expected: e.intent, predicted: model.predict(e.text, e.lang ?? split.lang).intent }));
-    return { outcomes, trainingMs, queryMs: performance.now() - t1, pipeline: pipeline.name };
+    return { outcomes, trainingMs, queryMs: performance.now() - t1, ...(split.own ? {} : { pipeline: pipeline.name }) };
   },
 };
 
@@ -128,7 +129,7 @@ function print(name: string, results: EngineResult[], byLang?: Record<string, En
     console.log(`  ${lang}:`, rs.map((r) => `${r.engine} ${pct(r.accuracy)}%`).join('   '));
   }
   const ours = results[0];
-  if (ours.pipelines && !ours.pipelines[0].startsWith('intents/')) console.log(`\npipeline chosen by cross-validation on the training part: ${ours.pipelines.join('; ')}`);
+  if (ours.pipelines) console.log(`\npipeline chosen by cross-validation on the training part: ${ours.pipelines.join('; ')}`);
   console.log(`\nper intent (${ours.engine}):`);
   for (const [intent, m] of Object.entries(ours.perIntent)) {
     console.log(`  ${intent.padEnd(28)} P ${pct(m.precision)}  R ${pct(m.recall)}  F1 ${pct(m.f1)}  n=${m.support}`);
