@@ -2,10 +2,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import { ROOT } from '../src/config.js';
 import { freePort } from '../test/free-port.js';
+import { buildBundle, startArgs } from '../test/npm-start.js';
 
 const MESSAGES = [
   '¿Está abierta la OMAC de Torrellano?', 'teléfono de la ATS de Varese', 'cómo pido el certificado de empadronamiento',
@@ -26,7 +26,7 @@ const rssMb = (pid: number) => {
 /** Starts the server and waits for /health: returns the process and the milliseconds it took. */
 async function startServer(port: number, dataDir: string) {
   const started = performance.now();
-  const server = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
+  const server = spawn(process.execPath, startArgs(), {
     env: {
       ...process.env,
       PORT: String(port),
@@ -54,7 +54,7 @@ async function stop(server: ReturnType<typeof spawn>): Promise<void> {
 
 export async function benchLoad(seconds = 60, connections = 20): Promise<Record<string, number | string>> {
   // The server as `npm start` runs it: the bundle built in its preparation.
-  if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
+  buildBundle();
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   // First start trains the NLU; a restart finds the trained model in DATA_DIR.
