@@ -2,10 +2,15 @@
 // Dependencies are bundled too: node then loads a few files instead of several hundred (zod,
 // fastify, yaml… one module each), which takes ~150 ms off every start. The ones below stay in
 // node_modules because they load files of their own at run time or are native.
+import fs from 'node:fs';
 import { build } from 'esbuild';
 
+// Chunk names carry content hashes: without a clean slate, every build leaves the last one's behind.
+fs.rmSync('dist', { recursive: true, force: true });
+
 await build({
-  entryPoints: ['src/main.ts'],
+  // The SVM's worker thread is an entry of its own (src/nlu/svm.ts starts it from dist/svm-worker.js).
+  entryPoints: { main: 'src/main.ts', 'svm-worker': 'src/nlu/svm-worker.ts' },
   bundle: true,
   splitting: true, // the Telegram channel is a chunk of its own, loaded only when configured
   platform: 'node',

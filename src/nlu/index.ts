@@ -119,19 +119,17 @@ export class Nlu {
     lexicons: ReturnType<typeof loadLexicons> = { certificate: {}, language: {}, scope: {} },
   ): Promise<Nlu> {
     const start = performance.now();
-    // fastText's WebAssembly compiles on a background thread while the intent head trains.
     const fastText = loadFastText();
     const texts = examples.map((e) => normalize(e.text));
-    const trained = IntentModel.trainNormalized(texts, examples.map((e) => e.intent), {}, examples.map((e) => e.lang));
-    const model = trained.model;
+    // The intent head trains on a worker thread while this one trains the language head.
+    const trained = IntentModel.trainNormalizedInWorker(texts, examples.map((e) => e.intent), {}, examples.map((e) => e.lang));
+    const { encoder } = trained;
     // Language identification reads the features without stems (it runs before the language is known).
-    const features = model.encoder.usesLanguage ? texts.map((t) => model.features(t)) : trained.features;
-    const language = LanguageIdentifier.create(
-      options.langs,
-      model.encoder.dim,
-      examples.map((e, i) => ({ raw: e.text, features: features[i], lang: e.lang })),
-      await fastText,
-    );
+    const features = encoder.usesLanguage ? texts.map((t) => encoder.encode(t)) : trained.features;
+    const [model, language] = await Promise.all([
+      trained.model,
+      fastText.then((ft) => LanguageIdentifier.create(options.langs, encoder.dim, examples.map((e, i) => ({ raw: e.text, features: features[i], lang: e.lang })), ft)),
+    ]);
     const knownWords = new Set(texts.flatMap((t) => t.split(' ')));
     return new Nlu(model, language, kb, options, knownWords, lexicons, performance.now() - start);
   }

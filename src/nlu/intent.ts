@@ -34,13 +34,29 @@ export class IntentModel {
 
   /** Training on already normalised texts; also returns the features it computed for them. */
   static trainNormalized(normalized: string[], labels: string[], options: IntentModelOptions = {}, langs?: string[]) {
+    const { encoder, features, classes, targets } = IntentModel.encode(normalized, labels, options, langs);
+    const classifier = new LinearSvm(classes, encoder.dim);
+    classifier.train(features, targets, options.svm);
+    return { model: new IntentModel(encoder, classifier), features };
+  }
+
+  /**
+   * trainNormalized(), with the SVM on a worker thread: the encoder and the features are ready
+   * at once, and `model` resolves when the head is trained.
+   */
+  static trainNormalizedInWorker(normalized: string[], labels: string[], options: IntentModelOptions = {}, langs?: string[]) {
+    const { encoder, features, classes, targets } = IntentModel.encode(normalized, labels, options, langs);
+    const model = LinearSvm.trainInWorker(classes, encoder.dim, features, targets, options.svm).then((svm) => new IntentModel(encoder, svm));
+    return { encoder, features, model };
+  }
+
+  /** The encoder fitted to the texts, their features, and the labels as class indices. */
+  private static encode(normalized: string[], labels: string[], options: IntentModelOptions, langs?: string[]) {
     const encoder = new NgramEncoder(options.encoder);
     encoder.fit(normalized, langs);
     const features = normalized.map((t, i) => encoder.encode(t, langs?.[i]));
     const classes = [...new Set(labels)].sort();
-    const classifier = new LinearSvm(classes, encoder.dim);
-    classifier.train(features, labels.map((l) => classes.indexOf(l)), options.svm);
-    return { model: new IntentModel(encoder, classifier), features };
+    return { encoder, features, classes, targets: labels.map((l) => classes.indexOf(l)) };
   }
 
   toState(): IntentModelState {

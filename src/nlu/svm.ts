@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import type { Features } from './encoders/types.js';
 import { LinearModel, mulberry32, shuffle, type LinearState } from './linear.js';
 
@@ -15,6 +17,12 @@ export interface SvmOptions {
 }
 
 export const SVM_DEFAULTS: SvmOptions = { c: 3, maxPasses: 10, temperature: 4 };
+
+/** The worker of trainInWorker: the bundle's dist/svm-worker.js, or from the sources (tests, tsx) svm-worker.ts through tsx. */
+function startWorker(workerData: unknown): Worker {
+  const bundled = new URL('./svm-worker.js', import.meta.url);
+  return new Worker(fs.existsSync(bundled) ? bundled : new URL('./svm-worker-from-source.mjs', import.meta.url), { workerData });
+}
 
 /** Training stops when the projected gradients span less than this (LIBLINEAR's default). */
 const TOLERANCE = 0.1;
@@ -98,6 +106,22 @@ export class LinearSvm extends LinearModel {
       for (let f = 0; f < this.dim; f++) this.weights[f * this.k + cls] = w[f];
       this.bias[cls] = b;
     }
+  }
+
+  /** train() on a worker thread, leaving this thread free meanwhile (at start, for the language head). */
+  static async trainInWorker(labels: string[], dim: number, samples: Features[], targets: number[], options: Partial<SvmOptions> = {}): Promise<LinearSvm> {
+    const worker = startWorker({ labels, dim, samples, targets, options });
+    const trained = await new Promise<ReturnType<LinearSvm['trained']>>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the SVM training thread exited (code ${code}) without a model`)));
+    });
+    return Object.assign(new LinearSvm(labels, dim), trained);
+  }
+
+  /** What training set, for trainInWorker to carry across threads. */
+  trained(): { weights: Float32Array; bias: Float64Array; temperature: number } {
+    return { weights: this.weights, bias: this.bias, temperature: this.temperature };
   }
 
   toState(): SvmState {

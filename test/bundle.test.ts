@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../src/config.js';
+import { freePort } from './free-port.js';
+import { buildBundle, startArgs } from './npm-start.js';
+
+/**
+ * The server as `npm start` runs it: the esbuild bundle in dist/, whose intent head trains on a
+ * worker thread (dist/svm-worker.js; the other tests run the sources, which train in-thread).
+ */
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-'));
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+async function serve<T>(use: (port: number) => Promise<T>): Promise<{ result: T; log: string }> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NLU_ENCODER: 'ngram', LOG_LEVEL: 'info' };
+  for (const key of ['REDIS_URL', 'STORE', 'TELEGRAM_BOT_TOKEN', 'KNOWLEDGE_DIR', 'INTENTS_DIR', 'LOCALES_DIR', 'NODE_OPTIONS']) delete env[key];
+  const child = spawn(process.execPath, startArgs(), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (c) => (log += c));
+  child.stderr.on('data', (c) => (log += c));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    for (const deadline = Date.now() + 30_000; !(await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)); ) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the bundle did not start:\n${log}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const result = await use(port);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    return { result, log };
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+/** Each question in a session of its own: the sessions of the first run are still in DATA_DIR on the second. */
+const ask = (port: number, text: string, sessionId: string) =>
+  fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId, text }) }).then(
+    async (r) => ({ status: r.status, body: await r.json() }),
+  );
+
+describe('the bundle (npm start)', () => {
+  it('builds, trains the intent head on its worker thread and answers; a restart loads the trained model', async () => {
+    buildBundle();
+    expect(fs.existsSync(path.join(ROOT, 'dist/svm-worker.js'))).toBe(true);
+    const questions = ['¿Cuál es el teléfono de la ATS de Varese?', "Està oberta l'OMAC de l'Altet?", 'how do I get my certificate of residence online?'];
+    const first = await serve((port) => Promise.all(questions.map((q, i) => ask(port, q, `first-${i}`))));
+    for (const { status } of first.result) expect(status).toBe(200);
+    expect(first.result.map(({ body }) => [body.nlu.intent, body.nlu.entities.office, body.lang])).toEqual([
+      ['contact_phone', 'ats-insubria-varese', 'es'],
+      ['office_status', 'elche-el-altet', 'ca'],
+      ['certificate_request', undefined, 'en'],
+    ]);
+    expect(first.log).toMatch(/citizen chatbot ready/);
+    expect(fs.readdirSync(path.join(dataDir, 'nlu-cache')).length).toBeGreaterThan(0);
+
+    const again = await serve((port) => Promise.all(questions.map((q, i) => ask(port, q, `again-${i}`))));
+    expect(again.result.map(({ body }) => body.nlu)).toEqual(first.result.map(({ body }) => body.nlu));
+  }, 90_000);
+});
