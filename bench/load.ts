@@ -23,6 +23,12 @@ const rssMb = (pid: number) => {
   return Math.round(Number(line.split(/\s+/)[1]) / 1024);
 };
 
+/** The machine's CPU time so far, from /proc/stat: [all, stolen by the hypervisor] in clock ticks. */
+function cpuTicks(): [number, number] {
+  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return [fields.reduce((a, b) => a + b, 0), fields[7] ?? 0];
+}
+
 /** Starts the server and waits for /health: returns the process and the milliseconds it took. */
 async function startServer(port: number, dataDir: string) {
   const started = performance.now();
@@ -69,7 +75,9 @@ export async function benchLoad(seconds = 60, connections = 20): Promise<Record<
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ sessionId: `load-${Math.floor(i / MESSAGES.length)}`, text: MESSAGES[i % MESSAGES.length] }),
   }));
+  const before = cpuTicks();
   const result = await autocannon({ url: `http://127.0.0.1:${port}/api/chat`, connections, duration: seconds, requests });
+  const after = cpuTicks();
   const rss = rssMb(server.pid!);
   await stop(server);
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -82,6 +90,8 @@ export async function benchLoad(seconds = 60, connections = 20): Promise<Record<
     'non-2xx responses': result.non2xx,
     'errors / timeouts': `${result.errors} / ${result.timeouts}`,
     'server RSS after load MB': rss,
+    // On a virtual machine the host may take CPU time away: figures from a run with a high share are low.
+    'CPU stolen by the host during the load %': Math.round((100 * (after[1] - before[1])) / Math.max(1, after[0] - before[0])),
     'first start to ready ms (trains the NLU)': cold.readyMs,
     'restart to ready ms (trained model cached)': readyMs,
   };
