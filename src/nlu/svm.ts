@@ -119,7 +119,7 @@ export class LinearSvm extends LinearModel {
     return Object.assign(new LinearSvm(labels, dim), trained);
   }
 
-  /** What training set, for trainInWorker to carry across threads. */
+  /** The trained parameters, for trainInWorker to carry from its thread to the caller's. */
   trained(): { weights: Float32Array; bias: Float64Array; temperature: number } {
     return { weights: this.weights, bias: this.bias, temperature: this.temperature };
   }
