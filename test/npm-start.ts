@@ -3,7 +3,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ROOT } from '../src/config.js';
 
-/** What `npm start` runs: `npm run build` (its prestart), then node with the start script's flags. */
+/** `npm run build`, which `npm start` runs first (its prestart). */
 export function buildBundle(): void {
   const run = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`npm run build failed:\n${run.stderr}`);

@@ -5,9 +5,9 @@ let turn: Promise<void> | undefined;
  * one promise for every caller of the same turn. A chat reply waits for it, so that the replies
  * to the requests read together are written together. Each reply written at once woke the
  * client (a reverse proxy or load balancer on the same host) once per reply; written together,
- * the client is woken once for the batch. On the 2-core bench machine that took about a fifth
- * of the server's time (7,500-8,000 requests/s against 5,900-6,400), for a few microseconds of
- * added latency when the server is idle.
+ * the client is woken once for the batch. On the 2-core bench machine the load benchmark went
+ * from 6,200-6,700 to 8,000-11,000 requests/s, for a few microseconds of added latency when the
+ * server is idle.
  */
 export function nextTurn(): Promise<void> {
   return (turn ??= new Promise((resolve) =>
