@@ -2,7 +2,7 @@ import { normalize } from './normalize.js';
 import { IntentModel, type IntentModelState } from './intent.js';
 import { SoftmaxClassifier, type ClassifierState } from './classifier.js';
 import { argmax } from './linear.js';
-import { SVM_DEFAULTS, type SvmState } from './svm.js';
+import { SVM_DEFAULTS, SvmWorker, type SvmState } from './svm.js';
 import { NGRAM_DEFAULTS } from './encoders/ngram.js';
 import type { TransformersEncoder } from './encoders/transformers.js';
 import { ModelCache, fingerprint } from './cache.js';
@@ -88,8 +88,10 @@ export class Nlu {
       if (encoder && cached.dense) nlu.dense = { encoder, head: SoftmaxClassifier.fromState(cached.dense) };
       return nlu;
     }
+    // The intent head's training thread boots while this one reads and encodes the examples.
+    const worker = new SvmWorker();
     const examples = loadExamples(dir);
-    const nlu = await Nlu.train(examples, kb, options, lexicons);
+    const nlu = await Nlu.train(worker, examples, kb, options, lexicons);
     if (encoder) await nlu.trainDense(encoder, examples);
     if (key) cache!.write(key, nlu.toCache());
     return nlu;
@@ -113,6 +115,7 @@ export class Nlu {
   }
 
   static async train(
+    worker: SvmWorker,
     examples: Example[],
     kb: KnowledgeBase,
     options: NluOptions,
@@ -121,8 +124,8 @@ export class Nlu {
     const start = performance.now();
     const fastText = loadFastText();
     const texts = examples.map((e) => normalize(e.text));
-    // The intent head trains on a worker thread while this one trains the language head.
-    const trained = IntentModel.trainNormalizedInWorker(texts, examples.map((e) => e.intent), {}, examples.map((e) => e.lang));
+    // The intent head trains on the worker's thread while this one trains the language head.
+    const trained = IntentModel.trainNormalizedOn(worker, texts, examples.map((e) => e.intent), {}, examples.map((e) => e.lang));
     const { encoder } = trained;
     // Language identification reads the features without stems (it runs before the language is known).
     const features = encoder.usesLanguage ? texts.map((t) => encoder.encode(t)) : trained.features;

@@ -1,7 +1,7 @@
 import { normalize } from './normalize.js';
 import { NgramEncoder, type NgramOptions, type NgramState } from './encoders/ngram.js';
 import { argmax } from './linear.js';
-import { LinearSvm, type SvmOptions, type SvmState } from './svm.js';
+import { LinearSvm, type SvmOptions, type SvmState, type SvmWorker } from './svm.js';
 
 export interface IntentModelState {
   encoder: NgramState;
@@ -41,12 +41,12 @@ export class IntentModel {
   }
 
   /**
-   * trainNormalized(), with the SVM on a worker thread: the encoder and the features are ready
+   * trainNormalized(), with the SVM on `worker`'s thread: the encoder and the features are ready
    * at once, and `model` resolves when the head is trained.
    */
-  static trainNormalizedInWorker(normalized: string[], labels: string[], options: IntentModelOptions = {}, langs?: string[]) {
+  static trainNormalizedOn(worker: SvmWorker, normalized: string[], labels: string[], options: IntentModelOptions = {}, langs?: string[]) {
     const { encoder, features, classes, targets } = IntentModel.encode(normalized, labels, options, langs);
-    const model = LinearSvm.trainInWorker(classes, encoder.dim, features, targets, options.svm).then((svm) => new IntentModel(encoder, svm));
+    const model = worker.train(classes, encoder.dim, features, targets, options.svm).then((svm) => new IntentModel(encoder, svm));
     return { encoder, features, model };
   }
 

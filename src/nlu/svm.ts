@@ -18,12 +18,6 @@ export interface SvmOptions {
 
 export const SVM_DEFAULTS: SvmOptions = { c: 3, maxPasses: 10, temperature: 4 };
 
-/** The worker of trainInWorker: the bundle's dist/svm-worker.js, or from the sources (tests, tsx) svm-worker.ts through tsx. */
-function startWorker(workerData: unknown): Worker {
-  const bundled = new URL('./svm-worker.js', import.meta.url);
-  return new Worker(fs.existsSync(bundled) ? bundled : new URL('./svm-worker-from-source.mjs', import.meta.url), { workerData });
-}
-
 /** Training stops when the projected gradients span less than this (LIBLINEAR's default). */
 const TOLERANCE = 0.1;
 
@@ -108,18 +102,7 @@ export class LinearSvm extends LinearModel {
     }
   }
 
-  /** train() on a worker thread, leaving this thread free meanwhile (at start, for the language head). */
-  static async trainInWorker(labels: string[], dim: number, samples: Features[], targets: number[], options: Partial<SvmOptions> = {}): Promise<LinearSvm> {
-    const worker = startWorker({ labels, dim, samples, targets, options });
-    const trained = await new Promise<ReturnType<LinearSvm['trained']>>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the SVM training thread exited (code ${code}) without a model`)));
-    });
-    return Object.assign(new LinearSvm(labels, dim), trained);
-  }
-
-  /** The trained parameters, for trainInWorker to carry from its thread to the caller's. */
+  /** The trained parameters, for SvmWorker to carry from its thread to the caller's. */
   trained(): { weights: Float32Array; bias: Float64Array; temperature: number } {
     return { weights: this.weights, bias: this.bias, temperature: this.temperature };
   }
@@ -132,5 +115,36 @@ export class LinearSvm extends LinearModel {
     const svm = new LinearSvm(state.labels, state.dim).load(state);
     svm.temperature = state.temperature;
     return svm;
+  }
+}
+
+/**
+ * A worker thread for LinearSvm.train(), started before its work is ready: it boots (its own V8,
+ * this module) while the caller reads and encodes the examples, then trains while the caller does
+ * other work (at start, the language head). The bundle has it as dist/svm-worker.js; from the
+ * sources (tests, tsx), svm-worker.ts runs through tsx.
+ */
+export class SvmWorker {
+  private readonly worker: Worker;
+  private readonly trained: Promise<ReturnType<LinearSvm['trained']>>;
+
+  constructor() {
+    const bundled = new URL('./svm-worker.js', import.meta.url);
+    this.worker = new Worker(fs.existsSync(bundled) ? bundled : new URL('./svm-worker-from-source.mjs', import.meta.url));
+    // Waiting for work does not keep the process alive (a start that fails before it gives any).
+    this.worker.unref();
+    this.trained = new Promise((resolve, reject) => {
+      this.worker.once('message', resolve);
+      this.worker.once('error', reject);
+      this.worker.once('exit', (code) => reject(new Error(`the SVM training thread exited (code ${code}) without a model`)));
+    });
+    this.trained.catch(() => {}); // train() reports it
+  }
+
+  /** LinearSvm.train() on the worker thread; resolves to the trained model. */
+  async train(labels: string[], dim: number, samples: Features[], targets: number[], options: Partial<SvmOptions> = {}): Promise<LinearSvm> {
+    this.worker.ref();
+    this.worker.postMessage({ labels, dim, samples, targets, options });
+    return Object.assign(new LinearSvm(labels, dim), await this.trained);
   }
 }
