@@ -16,17 +16,27 @@ export interface AnswerContext {
 const lines = (...parts: (string | false | undefined)[]) => parts.filter(Boolean).join('\n');
 const bullet = (s: string) => `• ${s}`;
 
-// Intl formatters are costly to build: one per language. Formatting costs a few µs too, and
-// answers list the same few things (an office's modes): the lists are kept (bounded).
-const listFormats = new Map<Lang, Intl.ListFormat>();
+/** One per language, made on first use: Intl formatters are costly to build. */
+function perLang<T>(make: (lang: Lang) => T): (lang: Lang) => T {
+  const made = new Map<Lang, T>();
+  return (lang) => {
+    let value = made.get(lang);
+    if (value === undefined) made.set(lang, (value = make(lang)));
+    return value;
+  };
+}
+
+const listFormat = perLang((lang) => new Intl.ListFormat(lang, { type: 'conjunction' }));
+const dateFormat = perLang((lang) => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Madrid' }));
+
+// Formatting costs a few µs too, and answers list the same few things (an office's modes): the
+// lists are kept (bounded).
 const lists = new Map<string, string>();
 export function listOf(items: string[], lang: Lang): string {
   const id = `${lang}\u0000${items.join('\u0000')}`;
   let text = lists.get(id);
   if (text === undefined) {
-    let format = listFormats.get(lang);
-    if (!format) listFormats.set(lang, (format = new Intl.ListFormat(lang, { type: 'conjunction' })));
-    text = format.format(items);
+    text = listFormat(lang).format(items);
     if (lists.size > 1000) lists.clear();
     lists.set(id, text);
   }
@@ -61,13 +71,10 @@ export function officeStatus({ t, lang, office }: AnswerContext & { office: Offi
   );
 }
 
-const dateFormats = new Map<Lang, Intl.DateTimeFormat>();
 function formatDate(iso: string, lang: Lang): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  let format = dateFormats.get(lang);
-  if (!format) dateFormats.set(lang, (format = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Madrid' })));
-  return format.format(d);
+  return dateFormat(lang).format(d);
 }
 
 /** Every office's status, or one organisation's when the question named it. */

@@ -1,5 +1,6 @@
 import { normalize } from './normalize.js';
 import { NgramEncoder, type NgramOptions, type NgramState } from './encoders/ngram.js';
+import type { Features } from './encoders/types.js';
 import { argmax } from './linear.js';
 import { LinearSvm, type SvmOptions, type SvmState, type SvmWorker } from './svm.js';
 
@@ -7,7 +8,6 @@ export interface IntentModelState {
   encoder: NgramState;
   classifier: SvmState;
 }
-import type { Features } from './encoders/types.js';
 
 /** The pipeline's choices (Rasa's config.yml): the encoder's n-grams and the SVM's penalty. */
 export interface IntentModelOptions {

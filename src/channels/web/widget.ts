@@ -43,13 +43,13 @@ const HELMET = {
 const PAGE_HEADERS = helmetHeaders(HELMET);
 /** widget.js and widget.css are loaded by other sites' pages (no-cors), so they must not be same-origin only. */
 const EMBEDDABLE_HEADERS = helmetHeaders({ ...HELMET, crossOriginResourcePolicy: { policy: 'cross-origin' } });
-// Route hooks run after the root one: these routes' headers replace the page ones.
-const embeddable = {
-  onRequest: (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    reply.headers(EMBEDDABLE_HEADERS);
-    done();
-  },
+/** An onRequest hook that sets these headers. */
+const setting = (headers: Record<string, string>) => (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+  reply.headers(headers);
+  done();
 };
+// Route hooks run after the root one: these routes' headers replace the page ones.
+const embeddable = { onRequest: setting(EMBEDDABLE_HEADERS) };
 
 const labelsResponse = {
   type: 'object',
@@ -74,12 +74,8 @@ export function registerWidget(app: FastifyInstance, options: WidgetOptions): vo
   // Without WIDGET_ORIGINS no other site may call us: @fastify/cors would refuse every request,
   // adding only "Vary: Origin" (kept here) at ~10 µs a request, so it is not registered; a
   // preflight then finds no OPTIONS route and gets the same 404.
-  const headers = origins.length ? PAGE_HEADERS : { ...PAGE_HEADERS, vary: 'Origin' };
   // Every response, errors and 404s included (a root hook runs for them too).
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
-    done();
-  });
+  app.addHook('onRequest', setting(origins.length ? PAGE_HEADERS : { ...PAGE_HEADERS, vary: 'Origin' }));
 
   if (origins.length) {
     // The two answers are built once: the delegator runs on every request.
