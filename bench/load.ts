@@ -1,11 +1,7 @@
-/** Load on /api/chat: the real server in its own process, autocannon on loopback. */
+/** Load on /api/chat: the real server in its own process (bench/server.ts), autocannon on loopback. */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import { freePort } from '../test/free-port.js';
-import { buildBundle, startArgs } from '../test/npm-start.js';
+import { startServer, stop } from './server.js';
 
 const MESSAGES = [
   '¿Está abierta la OMAC de Torrellano?', 'teléfono de la ATS de Varese', 'cómo pido el certificado de empadronamiento',
@@ -29,44 +25,11 @@ function cpuTicks(): [number, number] {
   return [fields.reduce((a, b) => a + b, 0), fields[7] ?? 0];
 }
 
-/** Starts the server and waits for /health: returns the process and the milliseconds it took. */
-async function startServer(port: number, dataDir: string) {
-  const started = performance.now();
-  const server = spawn(process.execPath, startArgs(), {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      STORE: process.env.BENCH_STORE ?? 'sqlite',
-      RATE_LIMIT_PER_MINUTE: '0',
-      NLU_ENCODER: 'ngram',
-      LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (;;) {
-    if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) break;
-    if (performance.now() - started > 60_000) throw new Error('the server did not become ready in 60 s');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return { server, readyMs: Math.round(performance.now() - started) };
-}
-
-async function stop(server: ReturnType<typeof spawn>): Promise<void> {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
-}
-
 export async function benchLoad(seconds = 60, connections = 20): Promise<Record<string, number | string>> {
-  // The server as `npm start` runs it: the bundle built in its preparation.
-  buildBundle();
-  const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   // First start trains the NLU; a restart finds the trained model in DATA_DIR.
-  const cold = await startServer(port, dataDir);
+  const cold = await startServer();
   await stop(cold.server);
-  const { server, readyMs } = await startServer(port, dataDir);
+  const { server, port, dataDir, readyMs } = await startServer(cold.dataDir);
   // Requests built once (250 sessions × the 16 messages, which each connection cycles through):
   // given setupRequest, autocannon rebuilds every request it sends, and on two cores that
   // client-side work, not the server, capped the figures (the server idled ~20% of the time).
@@ -93,6 +56,7 @@ export async function benchLoad(seconds = 60, connections = 20): Promise<Record<
     // On a virtual machine the host may take CPU time away: figures from a run with a high share are low.
     'CPU stolen by the host during the load %': Math.round((100 * (after[1] - before[1])) / Math.max(1, after[0] - before[0])),
     'first start to ready ms (trains the NLU)': cold.readyMs,
+    '  of which NLU training ms': cold.nluStartMs,
     'restart to ready ms (trained model cached)': readyMs,
   };
 }

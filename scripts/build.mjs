@@ -9,8 +9,8 @@ import { build } from 'esbuild';
 fs.rmSync('dist', { recursive: true, force: true });
 
 await build({
-  // The SVM's worker thread is an entry of its own (src/nlu/svm.ts starts it from dist/svm-worker.js).
-  entryPoints: { main: 'src/main.ts', 'svm-worker': 'src/nlu/svm-worker.ts' },
+  // The NLU's training thread is an entry of its own (src/nlu/trainer.ts starts it from dist/trainer-worker.js).
+  entryPoints: { main: 'src/main.ts', 'trainer-worker': 'src/nlu/trainer-worker.ts' },
   bundle: true,
   splitting: true, // the Telegram channel is a chunk of its own, loaded only when configured
   platform: 'node',

@@ -1,10 +1,10 @@
-import path from 'node:path';
-import type { Config } from './config.js';
+import { nluCacheDir, type Config } from './config.js';
 import { loadKnowledge } from './knowledge/loader.js';
 import { Knowledge, localized } from './knowledge/store.js';
 import type { Lang, Office } from './knowledge/schema.js';
 import { loadTexts, type Texts } from './i18n.js';
 import { Nlu } from './nlu/index.js';
+import type { NluTrainer } from './nlu/trainer.js';
 import { TransformersEncoder } from './nlu/encoders/transformers.js';
 import { Dialogue } from './dialogue/turn.js';
 import { officeStatus } from './dialogue/answers.js';
@@ -56,17 +56,25 @@ export class Bot {
     readonly metrics = new Metrics(),
   ) {}
 
-  /** @param log where the one line about a missing embedding model goes (defaults to nowhere). */
-  static async create(config: Config, stores: Stores = createStores(config), log: { warn(msg: string): void } = { warn() {} }): Promise<Bot> {
+  /**
+   * @param log where the one line about a missing embedding model goes (defaults to nowhere).
+   * @param trainer the NLU training already started on config.INTENTS_DIR (src/main.ts).
+   */
+  static async create(
+    config: Config,
+    stores: Stores = createStores(config),
+    log: { warn(msg: string): void } = { warn() {} },
+    trainer?: NluTrainer,
+  ): Promise<Bot> {
     const knowledge = new Knowledge(loadKnowledge(config.KNOWLEDGE_DIR));
     const texts = await loadTexts(config.LOCALES_DIR);
-    const cacheDir = config.NLU_CACHE_DIR === 'off' ? undefined : (config.NLU_CACHE_DIR ?? path.join(config.DATA_DIR, 'nlu-cache'));
     const nlu = await Nlu.fromDirectory(
       config.INTENTS_DIR,
       knowledge.base,
       { langs: texts.langs, defaultLang: config.DEFAULT_LANG, threshold: config.NLU_CONFIDENCE_THRESHOLD },
-      cacheDir,
+      nluCacheDir(config),
       await loadEmbeddings(config, log),
+      trainer,
     );
     const subscriptions = new SubscriptionStore(stores.subscriptions);
     const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, (kb) => nlu.useKnowledge(kb));

@@ -19,7 +19,7 @@ describe('GET /health', () => {
     await starting.close();
     const ready = await app.inject({ method: 'GET', url: '/health' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'ok', encoders: expect.arrayContaining(['ngram']) });
+    expect(ready.json()).toMatchObject({ status: 'ok', encoders: expect.arrayContaining(['ngram']), nluStartMs: expect.any(Number) });
   });
 });
 

@@ -8,8 +8,8 @@ import { freePort } from './free-port.js';
 import { buildBundle, startArgs } from './npm-start.js';
 
 /**
- * The server as `npm start` runs it: the esbuild bundle in dist/, whose intent head trains on a
- * worker thread (dist/svm-worker.js; the other tests run the sources, which train in-thread).
+ * The server as `npm start` runs it: the esbuild bundle in dist/, whose NLU training thread is
+ * dist/trainer-worker.js (the other tests run the sources, where it runs through tsx).
  */
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -44,9 +44,9 @@ const ask = (port: number, text: string, sessionId: string) =>
   );
 
 describe('the bundle (npm start)', () => {
-  it('builds, trains the intent head on its worker thread and answers; a restart loads the trained model', async () => {
+  it('builds, trains the NLU on its training thread and answers; a restart loads the trained model', async () => {
     buildBundle();
-    expect(fs.existsSync(path.join(ROOT, 'dist/svm-worker.js'))).toBe(true);
+    expect(fs.existsSync(path.join(ROOT, 'dist/trainer-worker.js'))).toBe(true);
     const questions = ['¿Cuál es el teléfono de la ATS de Varese?', "Està oberta l'OMAC de l'Altet?", 'how do I get my certificate of residence online?'];
     const first = await serve((port) => Promise.all(questions.map((q, i) => ask(port, q, `first-${i}`))));
     for (const { status } of first.result) expect(status).toBe(200);

@@ -1,6 +1,10 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LinearSvm } from '../src/nlu/svm.js';
 import { IntentModel } from '../src/nlu/intent.js';
+import { NluTrainer } from '../src/nlu/trainer.js';
+import { loadExamples } from '../src/nlu/training.js';
+import { ROOT } from '../src/config.js';
 import { stemmerFor } from '../src/nlu/stemmer.js';
 
 const texts = ['is the office open', 'office open today', 'phone number please', 'what number can i call', 'hello there', 'hi hello'];
@@ -37,6 +41,19 @@ describe('linear SVM head', () => {
     expect(clear).toBeGreaterThan(0.8);
     expect(mixed).toBeCloseTo(0.5, 5);
   });
+});
+
+describe('the training thread', () => {
+  it('trains the intent model that this thread trains alone', async () => {
+    const dir = path.join(ROOT, 'intents');
+    const trainer = new NluTrainer(dir);
+    const { encoder } = await trainer.encoded;
+    const together = IntentModel.of(encoder, await trainer.intentHead);
+    const examples = loadExamples(dir);
+    const alone = IntentModel.train(examples.map((e) => e.text), examples.map((e) => e.intent));
+    expect(together.intents).toEqual(alone.intents);
+    expect(together.toState()).toEqual(alone.toState());
+  }, 30_000);
 });
 
 describe('stemmers', () => {

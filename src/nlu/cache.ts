@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import { NGRAM_DEFAULTS } from './encoders/ngram.js';
+import { SVM_DEFAULTS } from './svm.js';
+import { LANGUAGE_TRAINING } from './language.js';
 
 /** Bump when the model's shape or features change: old cache files are then ignored. */
 const MODEL_VERSION = 'ngram-svm-2';
@@ -12,12 +15,22 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
-/** A fingerprint of the training data (file names and bytes) and of the options that shape the model. */
-export function fingerprint(intentsDir: string, extra: unknown): string {
-  const hash = createHash('sha256').update(MODEL_VERSION).update(JSON.stringify(extra));
-  for (const file of filesUnder(intentsDir)) hash.update(path.relative(intentsDir, file)).update(fs.readFileSync(file));
-  return hash.digest('hex').slice(0, 24);
+/** Every training choice: part of the cache key, so that changing one retrains instead of loading a stale model. */
+const TRAINING = { ngram: NGRAM_DEFAULTS, svm: SVM_DEFAULTS, language: LANGUAGE_TRAINING };
+
+const sha = (...parts: (string | Buffer)[]) => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest('hex');
+
+/** A fingerprint of the training data (file names and bytes) and of the training choices. */
+function fingerprint(intentsDir: string): string {
+  return sha(MODEL_VERSION, JSON.stringify(TRAINING), ...filesUnder(intentsDir).flatMap((f) => [path.relative(intentsDir, f), fs.readFileSync(f)])).slice(0, 24);
 }
+
+/**
+ * A trained model's cache key: the fingerprint of its data, then one of what else shapes it (the
+ * languages, the embedding model), so that a start can tell from intents/ alone whether a model
+ * trained on them is kept (src/main.ts then starts no training thread).
+ */
+export const cacheKey = (intentsDir: string, extra: unknown): string => `${fingerprint(intentsDir)}-${sha(JSON.stringify(extra)).slice(0, 12)}`;
 
 /**
  * Trained models kept on disk, so that a restart with unchanged intents/ skips training.
@@ -25,6 +38,16 @@ export function fingerprint(intentsDir: string, extra: unknown): string {
  */
 export class ModelCache {
   constructor(private readonly dir: string) {}
+
+  /** Whether a model trained on intentsDir as it is now is kept (for whatever languages and embedding model). */
+  holdsModelOf(intentsDir: string): boolean {
+    const prefix = `nlu-${fingerprint(intentsDir)}-`;
+    try {
+      return fs.readdirSync(this.dir).some((f) => f.startsWith(prefix) && f.endsWith('.json'));
+    } catch {
+      return false;
+    }
+  }
 
   private file(key: string): string {
     return path.join(this.dir, `nlu-${key}.json`);

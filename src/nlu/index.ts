@@ -2,13 +2,13 @@ import { normalize } from './normalize.js';
 import { IntentModel, type IntentModelState } from './intent.js';
 import { SoftmaxClassifier, type ClassifierState } from './classifier.js';
 import { argmax } from './linear.js';
-import { SVM_DEFAULTS, SvmWorker, type SvmState } from './svm.js';
-import { NGRAM_DEFAULTS } from './encoders/ngram.js';
+import type { SvmState } from './svm.js';
 import type { TransformersEncoder } from './encoders/transformers.js';
-import { ModelCache, fingerprint } from './cache.js';
-import { LANGUAGE_TRAINING, LanguageIdentifier, loadFastText } from './language.js';
+import { ModelCache, cacheKey } from './cache.js';
+import { LanguageIdentifier, loadFastText } from './language.js';
 import { EntityExtractor, type Entities } from './entities.js';
-import { loadExamples, loadLexicons, type Example } from './training.js';
+import { loadLexicons, type Example } from './training.js';
+import { NluTrainer } from './trainer.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 
 export const OUT_OF_SCOPE = 'out_of_scope';
@@ -57,7 +57,7 @@ export class Nlu {
     private readonly options: NluOptions,
     private readonly knownWords: Set<string>,
     private readonly lexicons: ReturnType<typeof loadLexicons>,
-    /** Time spent training (or loading the cached model) at start. */
+    /** What this start spent on the model: training it (from intents/ read to both heads trained and fastText loaded) or loading it from the cache. */
     readonly trainingMs: number,
   ) {
     this.entities = new EntityExtractor(kb, lexicons, knownWords);
@@ -73,25 +73,31 @@ export class Nlu {
     options: NluOptions,
     cacheDir?: string,
     encoder?: TransformersEncoder,
+    /** Started earlier on `dir` (src/main.ts); without one, training starts here. */
+    trainer?: NluTrainer,
   ): Promise<Nlu> {
+    const fastText = loadFastText();
     const lexicons = loadLexicons(dir);
     const cache = cacheDir ? new ModelCache(cacheDir) : undefined;
-    // Every training choice is in the key, so that changing one retrains instead of loading a stale model.
-    const training = { ngram: NGRAM_DEFAULTS, svm: SVM_DEFAULTS, language: LANGUAGE_TRAINING };
-    const key = cache && fingerprint(dir, { langs: options.langs, dense: encoder?.name, training });
+    const key = cache && cacheKey(dir, { langs: options.langs, dense: encoder?.name });
     const cached = key ? cache!.read<CachedModel>(key) : undefined;
     if (cached && (!encoder || cached.dense)) {
+      trainer?.stop();
       const start = performance.now();
       const model = IntentModel.fromState(cached.intent);
-      const language = LanguageIdentifier.fromState(cached.language, model.encoder.dim, await loadFastText());
+      const language = LanguageIdentifier.fromState(cached.language, model.encoder.dim, await fastText);
       const nlu = new Nlu(model, language, kb, options, new Set(cached.knownWords), lexicons, performance.now() - start);
       if (encoder && cached.dense) nlu.dense = { encoder, head: SoftmaxClassifier.fromState(cached.dense) };
       return nlu;
     }
-    // The intent head's training thread boots while this one reads and encodes the examples.
-    const worker = new SvmWorker();
-    const examples = loadExamples(dir);
-    const nlu = await Nlu.train(worker, examples, kb, options, lexicons);
+    trainer ??= new NluTrainer(dir);
+    const { readAt, examples, knownWords, encoder: ngram, language: rows } = await trainer.encoded;
+    // The intent head trains on the trainer's thread meanwhile.
+    const language = LanguageIdentifier.train(options.langs, ngram.dim, rows, examples.map((e) => options.langs.indexOf(e.lang)));
+    const [intentHead, ft] = await Promise.all([trainer.intentHead, fastText]);
+    const model = IntentModel.of(ngram, intentHead);
+    const trainingMs = performance.timeOrigin + performance.now() - readAt;
+    const nlu = new Nlu(model, language.withFastText(ft), kb, options, new Set(knownWords), lexicons, trainingMs);
     if (encoder) await nlu.trainDense(encoder, examples);
     if (key) cache!.write(key, nlu.toCache());
     return nlu;
@@ -112,29 +118,6 @@ export class Nlu {
       knownWords: [...this.knownWords],
       ...(this.dense ? { dense: this.dense.head.toState() } : {}),
     };
-  }
-
-  static async train(
-    worker: SvmWorker,
-    examples: Example[],
-    kb: KnowledgeBase,
-    options: NluOptions,
-    lexicons: ReturnType<typeof loadLexicons> = { certificate: {}, language: {}, scope: {} },
-  ): Promise<Nlu> {
-    const start = performance.now();
-    const fastText = loadFastText();
-    const texts = examples.map((e) => normalize(e.text));
-    // The intent head trains on the worker's thread while this one trains the language head.
-    const trained = IntentModel.trainNormalizedOn(worker, texts, examples.map((e) => e.intent), {}, examples.map((e) => e.lang));
-    const { encoder } = trained;
-    // Language identification reads the features without stems (it runs before the language is known).
-    const features = encoder.usesLanguage ? texts.map((t) => encoder.encode(t)) : trained.features;
-    const [model, language] = await Promise.all([
-      trained.model,
-      fastText.then((ft) => LanguageIdentifier.create(options.langs, encoder.dim, examples.map((e, i) => ({ raw: e.text, features: features[i], lang: e.lang })), ft)),
-    ]);
-    const knownWords = new Set(texts.flatMap((t) => t.split(' ')));
-    return new Nlu(model, language, kb, options, knownWords, lexicons, performance.now() - start);
   }
 
   /** Rebuilds the entity gazetteer after the knowledge base changed (new offices or aliases). */

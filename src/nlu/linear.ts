@@ -20,13 +20,16 @@ export class LinearModel {
   /** Scales the scores before the softmax (1 for a logistic model's own logits). */
   protected temperature = 1;
 
+  /** `weights` and `bias` may come trained (from the training thread: LinearSvm.fromTrained()). */
   constructor(
     readonly labels: string[],
     readonly dim: number,
+    weights: Float32Array = new Float32Array(dim * labels.length),
+    bias: Float64Array = new Float64Array(labels.length),
   ) {
     this.k = labels.length;
-    this.weights = new Float32Array(dim * this.k);
-    this.bias = new Float64Array(this.k);
+    this.weights = weights;
+    this.bias = bias;
   }
 
   protected scores(x: Features, out: Float64Array): void {

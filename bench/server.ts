@@ -1,0 +1,41 @@
+/** The real server in its own process, as `npm start` runs it (the bundle, built once per bench run). */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort } from '../test/free-port.js';
+import { buildBundle, startArgs } from '../test/npm-start.js';
+
+let built = false;
+
+/** Starts the server on `dataDir` (a new empty one by default) and waits for /health. */
+export async function startServer(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'))) {
+  if (!built) buildBundle();
+  built = true;
+  const port = await freePort();
+  const started = performance.now();
+  const server = spawn(process.execPath, startArgs(), {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      STORE: process.env.BENCH_STORE ?? 'sqlite',
+      RATE_LIMIT_PER_MINUTE: '0',
+      NLU_ENCODER: 'ngram',
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (;;) {
+    const health = await fetch(`http://127.0.0.1:${port}/health`).then((r) => (r.ok ? r.json() : undefined), () => undefined);
+    if (health) return { server, port, dataDir, readyMs: Math.round(performance.now() - started), nluStartMs: health.nluStartMs as number };
+    if (performance.now() - started > 60_000) throw new Error('the server did not become ready in 60 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export async function stop(server: ChildProcess): Promise<void> {
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+}

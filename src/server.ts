@@ -1,0 +1,58 @@
+import type { Config } from './config.js';
+import { createLogger } from './logger.js';
+import { Bot } from './bot.js';
+import { buildApp } from './channels/web/app.js';
+import { createStores } from './storage.js';
+import type { NluTrainer } from './nlu/trainer.js';
+
+/**
+ * Starts what the configuration asks for and shuts down gracefully on SIGTERM/SIGINT.
+ * @param started when the process started (performance.now()), for the log's readyMs
+ */
+export async function serve(config: Config, trainer: NluTrainer | undefined, started: number): Promise<void> {
+  const log = createLogger(config);
+  let bot: Bot | undefined;
+  const app = buildApp({ bot: () => bot, logger: log, adminToken: config.ADMIN_TOKEN, widgetOrigins: config.WIDGET_ORIGINS,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, trustProxy: config.TRUST_PROXY });
+  // Telegram's code is loaded only when it is configured.
+  const telegramChannel = config.TELEGRAM_BOT_TOKEN ? await import('./channels/telegram/index.js') : undefined;
+  telegramChannel?.registerTelegramWebhook(app, config); // fastify takes no routes once listening; it answers 503 until Telegram starts
+  await app.listen({ port: config.PORT, host: config.HOST });
+
+  // From here on a signal shuts down cleanly, also while the bot is still starting.
+  let telegram: { stop(): Promise<void> } | void;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await telegram?.stop();
+    await app.close();
+    await bot?.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
+  const stores = createStores(config, {
+    onDegraded: (err) => log.warn({ error: (err as Error)?.message }, 'store unreachable: serving from process memory until it is back'),
+    onRecovered: () => log.info('store reachable again'),
+  });
+  bot = await Bot.create(config, stores, log, trainer);
+  // Edited knowledge files are picked up on their own; an invalid edit keeps the last good one.
+  bot.live.watch(
+    (err) => log.error({ error: (err as Error).message }, 'knowledge base not reloaded: the previous one stays in service'),
+    () => log.info('knowledge base reloaded'),
+  );
+  // Several instances on one Redis: a status change made on another shows here within seconds.
+  if (config.STORE === 'redis') bot.live.follow(3000, (err) => log.warn({ error: (err as Error).message }, 'live status refresh failed'));
+  log.info(
+    { url: `http://${config.HOST}:${config.PORT}`, encoders: bot.nlu.encoders, readyMs: Math.round(performance.now() - started) },
+    'citizen chatbot ready',
+  );
+  // A Telegram outage or a revoked token is logged and leaves the web chat serving.
+  telegram = telegramChannel
+    ? await telegramChannel.startTelegram(bot, config, app, log).catch((err: Error) => log.error({ error: err.message }, 'telegram channel not started'))
+    : undefined;
+
+}
