@@ -1,5 +1,5 @@
 import type { Features } from './encoders/types.js';
-import { LinearModel, mulberry32, shuffle, softmax, type LinearState } from './linear.js';
+import { LinearModel, mulberry32, paramsOf, shuffle, softmax, type LinearState } from './linear.js';
 
 export type ClassifierState = LinearState;
 
@@ -73,6 +73,6 @@ export class SoftmaxClassifier extends LinearModel {
   }
 
   static fromState(state: ClassifierState): SoftmaxClassifier {
-    return new SoftmaxClassifier(state.labels, state.dim).load(state);
+    return new SoftmaxClassifier(state.labels, state.dim, ...paramsOf(state));
   }
 }

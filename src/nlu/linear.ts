@@ -20,7 +20,7 @@ export class LinearModel {
   /** Scales the scores before the softmax (1 for a logistic model's own logits). */
   protected temperature = 1;
 
-  /** `weights` and `bias` may come trained (from the training thread: LinearSvm.fromTrained()). */
+  /** `weights` and `bias` may come trained (from the training thread, or from a cached state: paramsOf()). */
   constructor(
     readonly labels: string[],
     readonly dim: number,
@@ -55,12 +55,10 @@ export class LinearModel {
     return { labels: this.labels, dim: this.dim, weights: pack(this.weights), bias: [...this.bias] };
   }
 
-  protected load(state: LinearState): this {
-    this.weights = unpack(state.weights, Float32Array);
-    this.bias = Float64Array.from(state.bias);
-    return this;
-  }
 }
+
+/** The weights and bias of a cached state, for the constructor of the model it came from. */
+export const paramsOf = (state: LinearState): [Float32Array, Float64Array] => [unpack(state.weights, Float32Array), Float64Array.from(state.bias)];
 
 /** In place; `scale` multiplies the scores first. */
 export function softmax(v: Float64Array, scale = 1): void {

@@ -1,5 +1,5 @@
 import { toRows, type Features, type SparseRows } from './encoders/types.js';
-import { LinearModel, mulberry32, shuffle, type LinearState } from './linear.js';
+import { LinearModel, mulberry32, paramsOf, shuffle, type LinearState } from './linear.js';
 
 export interface SvmState extends LinearState {
   temperature: number;
@@ -88,7 +88,7 @@ export class LinearSvm extends LinearModel {
   }
 
   static fromState(state: SvmState): LinearSvm {
-    const svm = new LinearSvm(state.labels, state.dim).load(state);
+    const svm = new LinearSvm(state.labels, state.dim, ...paramsOf(state));
     svm.temperature = state.temperature;
     return svm;
   }
