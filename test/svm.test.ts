@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { LinearSvm } from '../src/nlu/svm.js';
 import { IntentModel } from '../src/nlu/intent.js';
 import { NluTrainer } from '../src/nlu/trainer.js';
+import { NgramEncoder } from '../src/nlu/encoders/ngram.js';
+import { normalize } from '../src/nlu/normalize.js';
 import { loadExamples } from '../src/nlu/training.js';
 import { ROOT } from '../src/config.js';
 import { stemmerFor } from '../src/nlu/stemmer.js';
@@ -44,6 +46,16 @@ describe('linear SVM head', () => {
 });
 
 describe('the training thread', () => {
+  it('encodes while it fits: the features are those encode() gives after fit()', () => {
+    const texts = loadExamples(path.join(ROOT, 'intents')).map((e) => normalize(e.text));
+    const once = new NgramEncoder();
+    const features = once.fitEncode(texts);
+    const twice = new NgramEncoder();
+    twice.fit(texts);
+    expect(features).toEqual(texts.map((t) => twice.encode(t)));
+    expect(once.toState()).toEqual(twice.toState());
+  });
+
   it('trains the intent model that this thread trains alone', async () => {
     const dir = path.join(ROOT, 'intents');
     const trainer = new NluTrainer(dir);

@@ -6,6 +6,7 @@ import type { SvmState } from './svm.js';
 import type { TransformersEncoder } from './encoders/transformers.js';
 import { ModelCache, cacheKey } from './cache.js';
 import { LanguageIdentifier, loadFastText } from './language.js';
+import { languageRows } from './marks.js';
 import { EntityExtractor, type Entities } from './entities.js';
 import { loadLexicons, type Example } from './training.js';
 import { NluTrainer } from './trainer.js';
@@ -91,9 +92,11 @@ export class Nlu {
       return nlu;
     }
     trainer ??= new NluTrainer(dir);
-    const { readAt, examples, knownWords, encoder: ngram, language: rows } = await trainer.encoded;
+    const { readAt, examples, texts, encoder: ngram, features } = await trainer.encoded;
     // The intent head trains on the trainer's thread meanwhile.
+    const rows = languageRows(examples.map((e) => e.text), features, ngram.dim);
     const language = LanguageIdentifier.train(options.langs, ngram.dim, rows, examples.map((e) => options.langs.indexOf(e.lang)));
+    const knownWords = texts.flatMap((t) => t.split(' '));
     const [intentHead, ft] = await Promise.all([trainer.intentHead, fastText]);
     const model = IntentModel.of(ngram, intentHead);
     const trainingMs = performance.timeOrigin + performance.now() - readAt;

@@ -38,8 +38,7 @@ export class IntentModel {
   /** The encoder fitted to the texts, their features, and the labels as class indices. */
   static encode(normalized: string[], labels: string[], options: IntentModelOptions, langs?: string[]) {
     const encoder = new NgramEncoder(options.encoder);
-    encoder.fit(normalized, langs);
-    const features = normalized.map((t, i) => encoder.encode(t, langs?.[i]));
+    const features = encoder.fitEncode(normalized, langs);
     const classes = [...new Set(labels)].sort();
     return { encoder, features, classes, targets: labels.map((l) => classes.indexOf(l)) };
   }

@@ -1,22 +1,41 @@
-import { toRows, type Features, type SparseRows } from './encoders/types.js';
+import type { Features, SparseRows } from './encoders/types.js';
 
 /** Letters that tell the five languages apart and that normalisation strips (està / está). */
 export const MARKED = 'àèòìùáéíóúïüñç·äöå';
 
-/** The n-gram features plus one feature (index dim + i) per marked letter present in the raw text. */
-export function withMarks(raw: string, features: Features, dim: number): Features {
-  const indices = features.indices.slice();
-  const values = features.values.slice();
+/** The value of a mark's feature (index dim + its place in MARKED). */
+const MARK = 0.5;
+
+/** Which letters of MARKED the raw text has, by their place in MARKED. */
+function marksOf(raw: string): number[] {
   const lower = raw.toLowerCase();
-  for (let i = 0; i < MARKED.length; i++) {
-    if (lower.includes(MARKED[i])) {
-      indices.push(dim + i);
-      values.push(0.5);
-    }
-  }
-  return { indices, values };
+  const found: number[] = [];
+  for (let i = 0; i < MARKED.length; i++) if (lower.includes(MARKED[i])) found.push(i);
+  return found;
 }
 
-/** The language head's training matrix: each example's n-gram features with its marks. */
-export const languageRows = (raws: string[], features: Features[], dim: number): SparseRows =>
-  toRows(raws.map((raw, i) => withMarks(raw, features[i], dim)));
+/** The n-gram features plus one feature (index dim + i) per marked letter present in the raw text. */
+export function withMarks(raw: string, features: Features, dim: number): Features {
+  const marks = marksOf(raw);
+  return { indices: [...features.indices, ...marks.map((i) => dim + i)], values: [...features.values, ...marks.map(() => MARK)] };
+}
+
+/** The language head's training matrix: each example's n-gram features (a row of `rows`) with its marks. */
+export function languageRows(raws: string[], rows: SparseRows, dim: number): SparseRows {
+  const marks = raws.map(marksOf);
+  const start = new Int32Array(raws.length + 1);
+  marks.forEach((m, i) => (start[i + 1] = start[i] + rows.start[i + 1] - rows.start[i] + m.length));
+  const col = new Int32Array(start[raws.length]);
+  const val = new Float64Array(start[raws.length]);
+  marks.forEach((m, i) => {
+    const from = rows.start[i];
+    const to = rows.start[i + 1];
+    col.set(rows.col.subarray(from, to), start[i]);
+    val.set(rows.val.subarray(from, to), start[i]);
+    m.forEach((mark, j) => {
+      col[start[i] + to - from + j] = dim + mark;
+      val[start[i] + to - from + j] = MARK;
+    });
+  });
+  return { start, col, val };
+}

@@ -1,11 +1,11 @@
 // The thread of NluTrainer (trainer.ts): reads intents/ and encodes the examples, hands the main
-// thread what it needs to train the language head, then trains the intent head and posts its weights.
+// thread the encoder and the features (for the language head), then trains the intent head and
+// posts its weights.
 import { parentPort, workerData } from 'node:worker_threads';
 import { normalize } from './normalize.js';
 import { IntentModel } from './intent.js';
 import { LinearSvm } from './svm.js';
-import { buffersOf } from './encoders/types.js';
-import { languageRows } from './marks.js';
+import { buffersOf, toRows } from './encoders/types.js';
 import { loadExamples } from './training.js';
 
 const examples = loadExamples(workerData.dir as string);
@@ -13,14 +13,11 @@ const examples = loadExamples(workerData.dir as string);
 const readAt = performance.timeOrigin + performance.now();
 const texts = examples.map((e) => normalize(e.text));
 const { encoder, features, classes, targets } = IntentModel.encode(texts, examples.map((e) => e.intent), {}, examples.map((e) => e.lang));
+const rows = toRows(features);
 // Language identification reads the features without stems (it runs before the language is known).
-const plain = encoder.usesLanguage ? texts.map((t) => encoder.encode(t)) : features;
-const language = languageRows(examples.map((e) => e.text), plain, encoder.dim);
-parentPort!.postMessage(
-  { readAt, examples, knownWords: [...new Set(texts.flatMap((t) => t.split(' ')))], encoder: encoder.toState(), classes, language },
-  buffersOf(language),
-);
+const plain = encoder.usesLanguage ? toRows(texts.map((t) => encoder.encode(t))) : { start: rows.start.slice(), col: rows.col.slice(), val: rows.val.slice() };
+parentPort!.postMessage({ readAt, examples, texts, encoder: encoder.toState(), classes, features: plain }, buffersOf(plain));
 const svm = new LinearSvm(classes, encoder.dim);
-svm.train(features, targets);
+svm.train(rows, targets);
 const trained = svm.trained();
 parentPort!.postMessage(trained, [trained.weights.buffer as ArrayBuffer]);

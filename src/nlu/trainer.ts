@@ -10,13 +10,13 @@ export interface Encoded {
   /** When the thread had read intents/ (performance.timeOrigin + performance.now()). */
   readAt: number;
   examples: Example[];
-  /** Every word of the normalised examples (the entity extractor leaves them alone). */
-  knownWords: string[];
+  /** The examples' texts, normalised. */
+  texts: string[];
   encoder: NgramEncoder;
   /** The intents, in the order of the intent head's outputs. */
   classes: string[];
-  /** The language head's training matrix (trainer-worker.ts builds it with languageRows()). */
-  language: SparseRows;
+  /** The examples' features without stems, as one matrix (for the language head). */
+  features: SparseRows;
 }
 
 /**

@@ -110,16 +110,13 @@ export class NgramEncoder implements Encoder {
 
   /** @param langs the language of each text (for stems); without them, words are used. */
   fit(texts: string[], langs?: string[]): void {
+    this.fitEncode(texts, langs);
+  }
+
+  /** fit() and the features of each text, in one pass: a text's n-grams get their ids as they are first seen. */
+  fitEncode(texts: string[], langs?: string[]): Features[] {
     this.vocab = new IntMap(4096);
-    texts.forEach((t, i) => {
-      this.grams(
-        t,
-        (h) => {
-          if (this.vocab.get(h) === -1) this.vocab.set(h, this.vocab.size);
-        },
-        this.stem(langs?.[i]),
-      );
-    });
+    return texts.map((t, i) => this.collect(t, langs?.[i], true));
   }
 
   /** Whether features depend on the text's language (then encode() wants it). */
@@ -128,10 +125,19 @@ export class NgramEncoder implements Encoder {
   }
 
   encode(text: string, lang?: string): Features {
+    return this.collect(text, lang, false);
+  }
+
+  /** The features of a text; `grow`: n-grams not in the vocabulary join it (else they are left out). */
+  private collect(text: string, lang: string | undefined, grow: boolean): Features {
     let count = 0;
     this.grams(text, (h) => {
-      const i = this.vocab.get(h);
-      if (i === -1) return;
+      let i = this.vocab.get(h);
+      if (i === -1) {
+        if (!grow) return;
+        i = this.vocab.size;
+        this.vocab.set(h, i);
+      }
       if (count === this.buffer.length) {
         const bigger = new Int32Array(this.buffer.length * 2);
         bigger.set(this.buffer);
