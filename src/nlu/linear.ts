@@ -33,9 +33,13 @@ export class LinearModel {
   }
 
   protected scores(x: Features, out: Float64Array): void {
+    for (let c = 0; c < this.k; c++) out[c] = this.bias[c];
+    this.add(x, out);
+  }
+
+  private add(x: Features, out: Float64Array): void {
     const k = this.k;
     const w = this.weights;
-    for (let c = 0; c < k; c++) out[c] = this.bias[c];
     for (let f = 0; f < x.indices.length; f++) {
       const base = x.indices[f] * k;
       const v = x.values[f];
@@ -43,10 +47,11 @@ export class LinearModel {
     }
   }
 
-  /** Class probabilities, in the order of `labels`. */
-  predict(x: Features): Float64Array {
+  /** Class probabilities, in the order of `labels`; `more`: features after those of x (as if appended to it). */
+  predict(x: Features, more?: Features): Float64Array {
     const out = new Float64Array(this.k);
     this.scores(x, out);
+    if (more) this.add(more, out);
     softmax(out, this.temperature);
     return out;
   }

@@ -14,10 +14,10 @@ function marksOf(raw: string): number[] {
   return found;
 }
 
-/** The n-gram features plus one feature (index dim + i) per marked letter present in the raw text. */
-export function withMarks(raw: string, features: Features, dim: number): Features {
-  const marks = marksOf(raw);
-  return { indices: [...features.indices, ...marks.map((i) => dim + i)], values: [...features.values, ...marks.map(() => MARK)] };
+/** One feature (index dim + i) per letter of MARKED that the raw text has: they follow its n-gram features. */
+export function marks(raw: string, dim: number): Features {
+  const indices = marksOf(raw).map((i) => dim + i);
+  return { indices, values: indices.map(() => MARK) };
 }
 
 /** The language head's training matrix: each example's n-gram features (a row of `rows`) with its marks. */
