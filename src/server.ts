@@ -7,6 +7,7 @@ import type { NluTrainer } from './nlu/trainer.js';
 
 /**
  * Starts what the configuration asks for and shuts down gracefully on SIGTERM/SIGINT.
+ * @param trainer the NLU training that src/main.ts started (none when a cached model will do)
  * @param started when the process started (performance.now()), for the log's readyMs
  */
 export async function serve(config: Config, trainer: NluTrainer | undefined, started: number): Promise<void> {
@@ -54,5 +55,4 @@ export async function serve(config: Config, trainer: NluTrainer | undefined, sta
   telegram = telegramChannel
     ? await telegramChannel.startTelegram(bot, config, app, log).catch((err: Error) => log.error({ error: err.message }, 'telegram channel not started'))
     : undefined;
-
 }
