@@ -59,7 +59,6 @@ export class LinearModel {
   protected linearState(): LinearState {
     return { labels: this.labels, dim: this.dim, weights: pack(this.weights), bias: [...this.bias] };
   }
-
 }
 
 /** The weights and bias of a cached state, for the constructor of the model it came from. */

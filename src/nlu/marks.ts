@@ -22,12 +22,12 @@ export function marks(raw: string, dim: number): Features {
 
 /** The language head's training matrix: each example's n-gram features (a row of `rows`) with its marks. */
 export function languageRows(raws: string[], rows: SparseRows, dim: number): SparseRows {
-  const marks = raws.map(marksOf);
+  const found = raws.map(marksOf);
   const start = new Int32Array(raws.length + 1);
-  marks.forEach((m, i) => (start[i + 1] = start[i] + rows.start[i + 1] - rows.start[i] + m.length));
+  found.forEach((m, i) => (start[i + 1] = start[i] + rows.start[i + 1] - rows.start[i] + m.length));
   const col = new Int32Array(start[raws.length]);
   const val = new Float64Array(start[raws.length]);
-  marks.forEach((m, i) => {
+  found.forEach((m, i) => {
     const from = rows.start[i];
     const to = rows.start[i + 1];
     col.set(rows.col.subarray(from, to), start[i]);

@@ -32,7 +32,7 @@ export class NluTrainer {
   readonly intentHead: Promise<LinearSvm>;
   private readonly worker: Worker;
 
-  constructor(readonly dir: string) {
+  constructor(dir: string) {
     const bundled = new URL('./trainer-worker.js', import.meta.url);
     this.worker = new Worker(fs.existsSync(bundled) ? bundled : new URL('./trainer-worker-from-source.mjs', import.meta.url), {
       workerData: { dir },
