@@ -9,8 +9,8 @@ import { build } from 'esbuild';
 fs.rmSync('dist', { recursive: true, force: true });
 
 await build({
-  // The NLU's training thread is an entry of its own (src/nlu/trainer.ts starts it from dist/trainer-worker.js).
-  entryPoints: { main: 'src/main.ts', 'trainer-worker': 'src/nlu/trainer-worker.ts' },
+  // The NLU's thread and its training thread are entries of their own (src/nlu/thread.ts and trainer.ts start them from dist/).
+  entryPoints: { main: 'src/main.ts', 'trainer-worker': 'src/nlu/trainer-worker.ts', 'nlu-thread': 'src/nlu/thread-worker.ts' },
   bundle: true,
   splitting: true, // the Telegram channel is a chunk of its own, loaded only when configured
   platform: 'node',

@@ -1,11 +1,12 @@
-import { nluCacheDir, type Config } from './config.js';
+import type { Config } from './config.js';
 import { loadKnowledge } from './knowledge/loader.js';
 import { Knowledge, localized } from './knowledge/store.js';
 import type { Lang, Office } from './knowledge/schema.js';
 import { loadTexts, type Texts } from './i18n.js';
-import { Nlu } from './nlu/index.js';
-import type { NluTrainer } from './nlu/trainer.js';
-import { TransformersEncoder } from './nlu/encoders/transformers.js';
+import type { NluService } from './nlu/index.js';
+import { nluSettings } from './nlu/settings.js';
+import { startNlu, type NluLog } from './nlu/start.js';
+import type { NluThread } from './nlu/thread.js';
 import { Dialogue } from './dialogue/turn.js';
 import { officeStatus } from './dialogue/answers.js';
 import { SubscriptionStore } from './dialogue/subscriptions.js';
@@ -26,16 +27,7 @@ export interface ChatRequest {
   intent?: string;
 }
 
-/** The embedding model when NLU_ENCODER=auto and it loads; otherwise the built-in encoder alone. */
-async function loadEmbeddings(config: Config, log: { warn(msg: string): void }): Promise<TransformersEncoder | undefined> {
-  if (config.NLU_ENCODER === 'ngram') return undefined;
-  try {
-    return await TransformersEncoder.load({ model: config.NLU_MODEL, modelsDir: config.MODELS_DIR, allowDownload: config.NLU_ALLOW_DOWNLOAD });
-  } catch (err) {
-    log.warn(`${(err as Error).message.split('\n')[0]} — starting on the built-in n-gram encoder.`);
-    return undefined;
-  }
-}
+const quiet: NluLog = { warn() {}, error() {} };
 
 /**
  * The bot without its channels: knowledge, texts, NLU, dialogue, staff operations and the stores.
@@ -46,7 +38,7 @@ export class Bot {
     readonly config: Config,
     readonly knowledge: Knowledge,
     readonly texts: Texts,
-    readonly nlu: Nlu,
+    readonly nlu: NluService,
     readonly stores: Stores,
     readonly subscriptions: SubscriptionStore,
     readonly live: LiveStatus,
@@ -58,24 +50,12 @@ export class Bot {
 
   /**
    * @param log where the one line about a missing embedding model goes (defaults to nowhere).
-   * @param trainer the NLU training already started on config.INTENTS_DIR (src/main.ts).
+   * @param thread the NLU thread, started on config (src/main.ts); without one the NLU runs on this thread.
    */
-  static async create(
-    config: Config,
-    stores: Stores = createStores(config),
-    log: { warn(msg: string): void } = { warn() {} },
-    trainer?: NluTrainer,
-  ): Promise<Bot> {
+  static async create(config: Config, stores: Stores = createStores(config), log: NluLog = quiet, thread?: NluThread): Promise<Bot> {
     const knowledge = new Knowledge(loadKnowledge(config.KNOWLEDGE_DIR));
     const texts = await loadTexts(config.LOCALES_DIR);
-    const nlu = await Nlu.fromDirectory(
-      config.INTENTS_DIR,
-      knowledge.base,
-      { langs: texts.langs, defaultLang: config.DEFAULT_LANG, threshold: config.NLU_CONFIDENCE_THRESHOLD },
-      nluCacheDir(config),
-      await loadEmbeddings(config, log),
-      trainer,
-    );
+    const nlu = thread ? await thread.serving(knowledge.base, log) : await startNlu(nluSettings(config, texts.langs), knowledge.base, log);
     const subscriptions = new SubscriptionStore(stores.subscriptions);
     const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, (kb) => nlu.useKnowledge(kb));
     await live.restore();
@@ -128,5 +108,6 @@ export class Bot {
     await this.notifier.stop();
     await this.stats.close();
     await this.stores.close();
+    await this.nlu.close();
   }
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import i18next, { type TFunction } from 'i18next';
 import type { Lang } from './knowledge/schema.js';
+import { localeLangs } from './locales.js';
 
 export type Translate = TFunction;
 
@@ -29,11 +30,7 @@ function callId(key: string, options?: Record<string, unknown>): string | undefi
 
 /** Loads locales/<lang>/translation.json for every language folder present. */
 export async function loadTexts(dir: string, fallbackLng: Lang = 'en'): Promise<Texts> {
-  const langs = fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name as Lang)
-    .sort();
+  const langs = localeLangs(dir) as Lang[];
   const resources: Record<string, { translation: Record<string, unknown> }> = {};
   for (const lang of langs) {
     const file = path.join(dir, lang, 'translation.json');

@@ -1,20 +1,18 @@
-import { loadConfig, nluCacheDir } from './config.js';
-import { ModelCache } from './nlu/cache.js';
-import { NluTrainer } from './nlu/trainer.js';
+import { loadConfig } from './config.js';
+import { localeLangs } from './locales.js';
+import { nluSettings } from './nlu/settings.js';
+import { NluThread } from './nlu/thread.js';
 
 /**
- * The entry point. Unless a model trained on intents/ as they are is cached, the NLU's training
- * thread starts first, so that it reads and encodes intents/ on the second core while this one
- * loads the server's modules (src/server.ts).
+ * The entry point. The NLU's thread starts first: it loads the cached model, or reads and encodes
+ * intents/ and trains, on the second core while this one loads the server's modules (src/server.ts).
  */
 async function main(): Promise<void> {
   const started = performance.now();
   const config = loadConfig();
-  const cacheDir = nluCacheDir(config);
-  const cached = cacheDir !== undefined && new ModelCache(cacheDir).holdsModelOf(config.INTENTS_DIR);
-  const trainer = cached ? undefined : new NluTrainer(config.INTENTS_DIR);
+  const nlu = config.NLU_THREAD ? NluThread.start(nluSettings(config, localeLangs(config.LOCALES_DIR))) : undefined;
   const { serve } = await import('./server.js');
-  await serve(config, trainer, started);
+  await serve(config, nlu, started);
 }
 
 main().catch((err) => {

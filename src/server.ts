@@ -3,14 +3,14 @@ import { createLogger } from './logger.js';
 import { Bot } from './bot.js';
 import { buildApp } from './channels/web/app.js';
 import { createStores } from './storage.js';
-import type { NluTrainer } from './nlu/trainer.js';
+import type { NluThread } from './nlu/thread.js';
 
 /**
  * Starts what the configuration asks for and shuts down gracefully on SIGTERM/SIGINT.
- * @param trainer the NLU training that src/main.ts started (none when a cached model will do)
+ * @param nlu the NLU thread that src/main.ts started (none: the NLU runs on the main thread)
  * @param started when the process started (performance.now()), for the log's readyMs
  */
-export async function serve(config: Config, trainer: NluTrainer | undefined, started: number): Promise<void> {
+export async function serve(config: Config, nlu: NluThread | undefined, started: number): Promise<void> {
   const log = createLogger(config);
   let bot: Bot | undefined;
   const app = buildApp({ bot: () => bot, logger: log, adminToken: config.ADMIN_TOKEN, widgetOrigins: config.WIDGET_ORIGINS,
@@ -39,7 +39,7 @@ export async function serve(config: Config, trainer: NluTrainer | undefined, sta
     onDegraded: (err) => log.warn({ error: (err as Error)?.message }, 'store unreachable: serving from process memory until it is back'),
     onRecovered: () => log.info('store reachable again'),
   });
-  bot = await Bot.create(config, stores, log, trainer);
+  bot = await Bot.create(config, stores, log, nlu);
   // Edited knowledge files are picked up on their own; an invalid edit keeps the last good one.
   bot.live.watch(
     (err) => log.error({ error: (err as Error).message }, 'knowledge base not reloaded: the previous one stays in service'),

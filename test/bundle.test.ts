@@ -8,15 +8,17 @@ import { freePort } from './free-port.js';
 import { buildBundle, startArgs } from './npm-start.js';
 
 /**
- * The server as `npm start` runs it: the esbuild bundle in dist/, whose NLU training thread is
- * dist/trainer-worker.js (the other tests run the sources, where it runs through tsx).
+ * The server as `npm start` runs it: the esbuild bundle in dist/, whose NLU thread is
+ * dist/nlu-thread.js, and whose training thread (NLU_THREAD=false) is dist/trainer-worker.js (the
+ * other tests run the sources, where they run through tsx).
  */
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-'));
-afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-'));
+afterAll(() => [dataDir, otherDir].forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-async function serve<T>(use: (port: number) => Promise<T>): Promise<{ result: T; log: string }> {
+async function serve<T>(use: (port: number) => Promise<T>, more: NodeJS.ProcessEnv = {}): Promise<{ result: T; log: string }> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NLU_ENCODER: 'ngram', LOG_LEVEL: 'info' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NLU_ENCODER: 'ngram', LOG_LEVEL: 'info', ...more };
   for (const key of ['REDIS_URL', 'STORE', 'TELEGRAM_BOT_TOKEN', 'KNOWLEDGE_DIR', 'INTENTS_DIR', 'LOCALES_DIR', 'NODE_OPTIONS']) delete env[key];
   const child = spawn(process.execPath, startArgs(), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -44,9 +46,9 @@ const ask = (port: number, text: string, sessionId: string) =>
   );
 
 describe('the bundle (npm start)', () => {
-  it('builds, trains the NLU on its training thread and answers; a restart loads the trained model', async () => {
+  it('builds, trains the NLU on its thread and answers; a restart loads the trained model; so does the NLU on the main thread', async () => {
     buildBundle();
-    expect(fs.existsSync(path.join(ROOT, 'dist/trainer-worker.js'))).toBe(true);
+    for (const thread of ['nlu-thread.js', 'trainer-worker.js']) expect(fs.existsSync(path.join(ROOT, 'dist', thread))).toBe(true);
     const questions = ['¿Cuál es el teléfono de la ATS de Varese?', "Està oberta l'OMAC de l'Altet?", 'how do I get my certificate of residence online?'];
     const first = await serve((port) => Promise.all(questions.map((q, i) => ask(port, q, `first-${i}`))));
     for (const { status } of first.result) expect(status).toBe(200);
@@ -60,5 +62,8 @@ describe('the bundle (npm start)', () => {
 
     const again = await serve((port) => Promise.all(questions.map((q, i) => ask(port, q, `again-${i}`))));
     expect(again.result.map(({ body }) => body.nlu)).toEqual(first.result.map(({ body }) => body.nlu));
+
+    const inMain = await serve((port) => Promise.all(questions.map((q, i) => ask(port, q, `main-${i}`))), { NLU_THREAD: 'false', DATA_DIR: otherDir });
+    expect(inMain.result.map(({ body }) => body.nlu)).toEqual(first.result.map(({ body }) => body.nlu));
   }, 90_000);
 });

@@ -81,6 +81,7 @@ describe('model cache', () => {
   it('a model loaded from the cache answers exactly as the one just trained', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlu-cache-'));
     const trained = await Nlu.fromDirectory(intents, kb, options, dir);
+    await trained.saved; // written once the start is done
     const [first] = fs.readdirSync(dir);
     expect(first).toMatch(/^nlu-.*\.json$/);
     const loaded = await Nlu.fromDirectory(intents, kb, options, dir);
@@ -91,7 +92,7 @@ describe('model cache', () => {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'intents-'));
     fs.cpSync(intents, copy, { recursive: true });
     fs.writeFileSync(path.join(copy, 'greeting.yaml'), fs.readFileSync(path.join(copy, 'greeting.yaml'), 'utf8').replace('examples:', 'examples:\n  # edited'));
-    await Nlu.fromDirectory(copy, kb, options, dir);
+    await (await Nlu.fromDirectory(copy, kb, options, dir)).saved;
     const after = fs.readdirSync(dir);
     expect(after).toHaveLength(1); // the stale model is removed
     expect(after[0]).not.toBe(first);

@@ -58,7 +58,7 @@ describe('the training thread', () => {
 
   it('trains the intent model that this thread trains alone', async () => {
     const dir = path.join(ROOT, 'intents');
-    const trainer = new NluTrainer(dir);
+    const trainer = new NluTrainer(dir, ['ca', 'en', 'es', 'it', 'sv']);
     const { encoder } = await trainer.encoded;
     const together = IntentModel.of(encoder, await trainer.intentHead);
     const examples = loadExamples(dir);

@@ -167,7 +167,7 @@ describe('the bot with an embedding model', () => {
   it('starts on the built-in encoder with one clear line when the model is missing', async () => {
     const warnings: string[] = [];
     const config = testConfig({ MODELS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'no-model-')) });
-    const bot = await Bot.create(config, undefined, { warn: (m) => warnings.push(m) });
+    const bot = await Bot.create(config, undefined, { warn: (m) => warnings.push(m), error: () => {} });
     expect(bot.nlu.encoders).toEqual(['ngram', 'fasttext-lid.176']);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/Cannot load embedding model .* built-in n-gram encoder/);

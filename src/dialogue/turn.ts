@@ -1,7 +1,7 @@
 import { localized, type Knowledge } from '../knowledge/store.js';
 import type { Lang, Procedure } from '../knowledge/schema.js';
 import type { Texts } from '../i18n.js';
-import { OUT_OF_SCOPE, type Nlu, type NluResult } from '../nlu/index.js';
+import { OUT_OF_SCOPE, type NluResult, type NluService } from '../nlu/index.js';
 import type { Entities, EntityType } from '../nlu/entities.js';
 import * as answers from './answers.js';
 import type { QuickReply, Reply, Session, Subscriptions, TurnInput, TurnResult } from './types.js';
@@ -23,7 +23,7 @@ const NEEDS_ORGANISATION: Record<string, Procedure['kind'] | 'contacts' | 'incid
 const FOLLOWS_OFFICE = new Set([...NEEDS_OFFICE, ...Object.keys(NEEDS_ORGANISATION), 'office_status', 'unsubscribe_updates']);
 
 export interface DialogueDeps {
-  nlu: Nlu;
+  nlu: Pick<NluService, 'analyse'>;
   knowledge: Knowledge;
   texts: Texts;
   subscriptions: Subscriptions;

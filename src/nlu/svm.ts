@@ -72,12 +72,12 @@ export class LinearSvm extends LinearModel {
     }
   }
 
-  /** The trained parameters, for the training thread to hand to the main one (trainer.ts). */
-  trained(): { weights: Float32Array; bias: Float64Array; temperature: number } {
+  /** The trained parameters, for the thread that trained them to hand to another (trainer.ts, thread.ts). */
+  trained(): Trained {
     return { weights: this.weights, bias: this.bias, temperature: this.temperature };
   }
 
-  static fromTrained(labels: string[], dim: number, trained: ReturnType<LinearSvm['trained']>): LinearSvm {
+  static fromTrained(labels: string[], dim: number, trained: Trained): LinearSvm {
     const svm = new LinearSvm(labels, dim, trained.weights, trained.bias);
     svm.temperature = trained.temperature;
     return svm;
@@ -92,6 +92,13 @@ export class LinearSvm extends LinearModel {
     svm.temperature = state.temperature;
     return svm;
   }
+}
+
+/** A trained SVM's parameters (typed arrays: another thread takes them without a copy). */
+export interface Trained {
+  weights: Float32Array;
+  bias: Float64Array;
+  temperature: number;
 }
 
 /** One training run's data and state, which its sweeps share. */

@@ -1,38 +1,25 @@
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { NgramEncoder, type NgramState } from './encoders/ngram.js';
-import type { SparseRows } from './encoders/types.js';
-import { LinearSvm } from './svm.js';
-import type { Example } from './training.js';
-
-/** What the training thread hands over once it has read and encoded intents/. */
-export interface Encoded {
-  /** When the thread had read intents/ (performance.timeOrigin + performance.now()). */
-  readAt: number;
-  examples: Example[];
-  /** The examples' texts, normalised. */
-  texts: string[];
-  encoder: NgramEncoder;
-  /** The intents, in the order of the intent head's outputs. */
-  classes: string[];
-  /** The examples' features without stems, as one matrix (for the language head). */
-  features: SparseRows;
-}
+import { LinearSvm, type Trained } from './svm.js';
+import { trainLanguageHead, type Encoded, type Training } from './heads.js';
+import type { LanguageIdentifier } from './language.js';
+import type { Lang } from '../knowledge/schema.js';
 
 /**
- * Training from intents/ on a thread of its own, started as early as possible (src/main.ts starts
- * it before the server's modules load). The thread reads and encodes the examples and hands them
- * over (`encoded`), then trains the intent head (`intentHead`) while this thread trains the
- * language head.
+ * Training from intents/ with a thread of its own: the thread reads and encodes the examples and
+ * hands them over (`encoded`), then trains the intent head (`intentHead`) while this thread
+ * trains the language head (`languageHead`).
  * The bundle has the thread as dist/trainer-worker.js; from the sources (tests, tsx),
  * trainer-worker.ts runs through tsx.
  */
-export class NluTrainer {
+export class NluTrainer implements Training {
   readonly encoded: Promise<Encoded>;
   readonly intentHead: Promise<LinearSvm>;
+  readonly languageHead: Promise<LanguageIdentifier>;
   private readonly worker: Worker;
 
-  constructor(dir: string) {
+  constructor(dir: string, langs: Lang[]) {
     const bundled = new URL('./trainer-worker.js', import.meta.url);
     this.worker = new Worker(fs.existsSync(bundled) ? bundled : new URL('./trainer-worker-from-source.mjs', import.meta.url), {
       workerData: { dir },
@@ -48,15 +35,12 @@ export class NluTrainer {
       const message = m as Omit<Encoded, 'encoder'> & { encoder: NgramState };
       return { ...message, encoder: NgramEncoder.fromState(message.encoder) };
     });
+    this.languageHead = this.encoded.then((e) => trainLanguageHead(e.examples, e.features, e.encoder.dim, langs));
     const trained = next();
-    this.intentHead = Promise.all([this.encoded, trained]).then(([e, t]) => LinearSvm.fromTrained(e.classes, e.encoder.dim, t as ReturnType<LinearSvm['trained']>));
+    this.intentHead = Promise.all([this.encoded, trained]).then(([e, t]) => LinearSvm.fromTrained(e.classes, e.encoder.dim, t as Trained));
     // Whoever does not wait for the results (a start that fails) is not warned about them.
     this.encoded.catch(() => {});
     this.intentHead.catch(() => {});
-  }
-
-  /** Ends the thread (a cached model made its work unnecessary). */
-  stop(): void {
-    void this.worker.terminate();
+    this.languageHead.catch(() => {});
   }
 }

@@ -1,0 +1,25 @@
+import { nluCacheDir, type Config } from '../config.js';
+import type { Lang } from '../knowledge/schema.js';
+import type { NluOptions } from './index.js';
+import type { TransformersOptions } from './encoders/transformers.js';
+
+/** What the NLU is started from: plain data, so that the NLU thread gets it as its workerData. */
+export interface NluSettings {
+  intentsDir: string;
+  /** Where trained models are kept between starts; none: always train. */
+  cacheDir?: string;
+  options: NluOptions;
+  /** The embedding model to load beside the built-in encoder (NLU_ENCODER=auto). */
+  embedding?: TransformersOptions;
+}
+
+/** @param langs the languages with texts (localeLangs()) */
+export function nluSettings(config: Config, langs: string[]): NluSettings {
+  return {
+    intentsDir: config.INTENTS_DIR,
+    cacheDir: nluCacheDir(config),
+    options: { langs: langs as Lang[], defaultLang: config.DEFAULT_LANG, threshold: config.NLU_CONFIDENCE_THRESHOLD },
+    embedding:
+      config.NLU_ENCODER === 'auto' ? { model: config.NLU_MODEL, modelsDir: config.MODELS_DIR, allowDownload: config.NLU_ALLOW_DOWNLOAD } : undefined,
+  };
+}

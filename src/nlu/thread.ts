@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
+import type { NluResult, NluService } from './index.js';
+import type { Trained } from './svm.js';
+import type { IntentData } from './heads.js';
+import type { NluSettings } from './settings.js';
+import type { NluLog } from './start.js';
+
+/** What the thread posts once it serves. */
+export interface ThreadReady {
+  intents: string[];
+  encoders: string[];
+  trainingMs: number;
+  /** What its start could not do (a missing embedding model). */
+  warnings: string[];
+}
+
+/** [id, result] or [id, null, error message]: the answer to the message [id, text, hint]. */
+export type ThreadReply = [number, NluResult] | [number, null, string];
+
+/** To the thread: a message to read, the knowledge base, or the intent head it asked for. */
+export type ToThread = [number, string, Lang | undefined] | { kb: KnowledgeBase } | { intent: Trained } | { trainingError: string } | { close: true };
+
+/** From the thread: a reading, what to train the intent head on, or that it serves. */
+export type FromThread = ThreadReply | { train: IntentData } | { ready: ThreadReady };
+
+interface Waiting {
+  resolve(result: NluResult): void;
+  reject(err: Error): void;
+}
+
+/**
+ * The NLU on a thread of its own (thread-worker.ts): the main thread passes each message over and
+ * gets its reading back, and spends its time on HTTP and the dialogue. The thread trains the model
+ * (or loads it from the cache) as soon as it starts, while the main thread loads the server.
+ * Should the thread die, the messages it held fail and a new thread takes over (from the cache).
+ * The bundle has the thread as dist/nlu-thread.js; from the sources (tests, tsx), thread-worker.ts
+ * runs through tsx.
+ */
+export class NluThread implements NluService {
+  /** The thread; none while a new one is due (after one that died before it served). */
+  private worker?: Worker;
+  /** Whether the current thread has served (posted ready). */
+  private serves = false;
+  private readonly waiting = new Map<number, Waiting>();
+  private next = 0;
+  private kb?: KnowledgeBase;
+  private info?: ThreadReady;
+  private log: NluLog = { warn() {}, error() {} };
+  private closing = false;
+  private started!: { resolve(info: ThreadReady): void; reject(err: Error): void };
+  private readonly ready = new Promise<ThreadReady>((resolve, reject) => (this.started = { resolve, reject }));
+
+  private constructor(private readonly settings: NluSettings) {
+    this.ready.catch(() => {}); // a start that fails is reported by serving()
+    this.spawn();
+  }
+
+  /**
+   * Starts the thread: it loads the cached model or trains one at once (with this thread's help:
+   * the intent head), and serves once serving() gave it the knowledge base.
+   */
+  static start(settings: NluSettings): NluThread {
+    return new NluThread(settings);
+  }
+
+  /** Hands over the knowledge base (for the entities); resolves once the thread serves, rejects if it cannot start. */
+  async serving(kb: KnowledgeBase, log: NluLog): Promise<this> {
+    this.log = log;
+    this.useKnowledge(kb);
+    const info = await this.ready;
+    for (const w of info.warnings) log.warn(w);
+    return this;
+  }
+
+  private spawn(): void {
+    const bundled = new URL('./nlu-thread.js', import.meta.url);
+    const worker = new Worker(fs.existsSync(bundled) ? bundled : new URL('./thread-worker-from-source.mjs', import.meta.url), {
+      workerData: this.settings,
+    });
+    worker.on('message', (m: FromThread) => this.receive(worker, m));
+    worker.once('error', (err) => this.lost(worker, err));
+    worker.once('exit', (code) => this.lost(worker, new Error(`the NLU thread exited (code ${code})`)));
+    if (this.kb) worker.postMessage({ kb: this.kb } satisfies ToThread);
+    this.worker = worker;
+    this.serves = false;
+  }
+
+  private receive(worker: Worker, m: FromThread): void {
+    if ('train' in m) return void this.trainIntentHead(worker, m.train);
+    if ('ready' in m) {
+      this.serves = true;
+      this.info ??= m.ready;
+      this.started.resolve(this.info);
+      return;
+    }
+    const waiting = this.waiting.get(m[0]);
+    if (!waiting) return;
+    this.waiting.delete(m[0]);
+    if (m[1]) waiting.resolve(m[1]);
+    else waiting.reject(new Error(`NLU failed: ${m[2]}`));
+  }
+
+  /** The thread is training: the intent head trains here meanwhile (this thread waits for the NLU anyway). */
+  private async trainIntentHead(worker: Worker, data: IntentData): Promise<void> {
+    try {
+      const { trainIntentHead } = await import('./heads.js');
+      const trained = trainIntentHead(data).trained();
+      worker.postMessage({ intent: trained } satisfies ToThread, [trained.weights.buffer as ArrayBuffer]);
+    } catch (err) {
+      worker.postMessage({ trainingError: (err as Error).message } satisfies ToThread);
+    }
+  }
+
+  /**
+   * The thread died: what it held fails. The first thread's death fails the start; a thread that
+   * served is replaced at once; a replacement that died before it served, after 5 s (meanwhile
+   * messages fail at once rather than pile up).
+   */
+  private lost(worker: Worker, err: Error): void {
+    if (worker !== this.worker || this.closing) return;
+    this.worker = undefined;
+    for (const w of this.waiting.values()) w.reject(err);
+    this.waiting.clear();
+    if (!this.info) return this.started.reject(err);
+    this.log.error(`the NLU thread stopped (${err.message}); starting a new one`);
+    if (this.serves) this.spawn();
+    else setTimeout(() => this.closing || this.spawn(), 5000).unref();
+  }
+
+  analyse(text: string, hint?: Lang): Promise<NluResult> {
+    return new Promise((resolve, reject) => {
+      if (!this.worker) return reject(new Error('the NLU thread is restarting'));
+      const id = this.next++;
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage([id, text, hint] satisfies ToThread);
+    });
+  }
+
+  useKnowledge(kb: KnowledgeBase): void {
+    this.kb = kb;
+    this.worker?.postMessage({ kb } satisfies ToThread);
+  }
+
+  get intents(): string[] {
+    return this.info?.intents ?? [];
+  }
+
+  get encoders(): string[] {
+    return this.info?.encoders ?? [];
+  }
+
+  get trainingMs(): number {
+    return this.info?.trainingMs ?? 0;
+  }
+
+  /** Lets the thread finish writing the model cache (up to 5 s), then ends it. */
+  async close(): Promise<void> {
+    this.closing = true;
+    const worker = this.worker;
+    if (!worker) return;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.postMessage({ close: true } satisfies ToThread);
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    await worker.terminate();
+  }
+}
