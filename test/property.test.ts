@@ -4,6 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { Bot } from '../src/bot.js';
 import { buildApp } from '../src/channels/web/app.js';
 import { LANGS, type Lang } from '../src/knowledge/schema.js';
+import { localeLangs } from '../src/locales.js';
+import { nluSettings } from '../src/nlu/settings.js';
+import { NluThread } from '../src/nlu/thread.js';
 import { testConfig } from './helpers.js';
 
 /**
@@ -12,6 +15,7 @@ import { testConfig } from './helpers.js';
  * emoji sequences, 2,000-character strings, JSON-looking text, SQL / HTML / Markdown / template
  * injections, mixed with real questions so that conversations carry state across turns.
  * Whatever comes in: no exception, no 5xx, a non-empty reply in a language the bot speaks.
+ * The dialogue core runs the NLU on this thread; /api/chat, as `npm start` does, on the NLU thread.
  * FC_SEED=<n> replays a run.
  */
 const RUNS_PER_PATH = 5_000;
@@ -115,17 +119,22 @@ const acceptedText = (t: unknown) => typeof t === 'string' && codePointLength(t)
 const acceptedSession = (s: unknown) => typeof s === 'string' && codePointLength(s) >= 1 && codePointLength(s) <= 128;
 
 let bot: Bot;
+let served: Bot;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  bot = await Bot.create(testConfig());
-  app = buildApp({ bot });
+  const config = testConfig();
+  [bot, served] = await Promise.all([
+    Bot.create(config),
+    Bot.create(config, undefined, undefined, NluThread.start(nluSettings(config, localeLangs(config.LOCALES_DIR)))),
+  ]);
+  app = buildApp({ bot: served });
   await app.ready();
-});
+}, 60_000);
 
 afterAll(async () => {
   await app?.close();
-  await bot?.close();
+  await Promise.all([bot?.close(), served?.close()]);
 });
 
 describe('property: any message through the dialogue core', () => {
