@@ -8,6 +8,11 @@ import { SoftmaxClassifier } from '../src/nlu/classifier.js';
 import { argmax } from '../src/nlu/linear.js';
 import { Bot } from '../src/bot.js';
 import { buildApp } from '../src/channels/web/app.js';
+import type { Config } from '../src/config.js';
+import { localeLangs } from '../src/locales.js';
+import { nluSettings } from '../src/nlu/settings.js';
+import type { NluLog } from '../src/nlu/start.js';
+import { NluThread } from '../src/nlu/thread.js';
 import { testConfig } from './helpers.js';
 
 // The real transformers.js + onnxruntime-node path, on a tiny model the repo generates (no hub, no mock).
@@ -150,11 +155,15 @@ describe('TransformersEncoder on the tiny generated model', () => {
   }, 10_000);
 });
 
-describe('the bot with an embedding model', () => {
+/** The bot with its NLU on this thread, or on the NLU thread as `npm start` runs it (onnxruntime then runs there). */
+const botOn = (where: string, config: Config, log?: NluLog) =>
+  Bot.create(config, undefined, log, where === 'NLU thread' ? NluThread.start(nluSettings(config, localeLangs(config.LOCALES_DIR))) : undefined);
+
+describe.each(['main thread', 'NLU thread'])('the bot with an embedding model, the NLU on the %s', (where) => {
   it('uses both encoders when the model loads, and says so in /health', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiny-bot-'));
     makeTinyModel(dir, 'tiny-civic-embedder');
-    const bot = await Bot.create(testConfig({ MODELS_DIR: dir, NLU_MODEL: 'tiny-civic-embedder', NLU_CACHE_DIR: 'off' }));
+    const bot = await botOn(where, testConfig({ MODELS_DIR: dir, NLU_MODEL: 'tiny-civic-embedder', NLU_CACHE_DIR: 'off' }));
     const app = buildApp({ bot });
     const health = (await app.inject({ method: 'GET', url: '/health' })).json();
     expect(health.encoders).toEqual(['ngram', 'transformers:tiny-civic-embedder', 'fasttext-lid.176']);
@@ -167,7 +176,7 @@ describe('the bot with an embedding model', () => {
   it('starts on the built-in encoder with one clear line when the model is missing', async () => {
     const warnings: string[] = [];
     const config = testConfig({ MODELS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'no-model-')) });
-    const bot = await Bot.create(config, undefined, { warn: (m) => warnings.push(m), error: () => {} });
+    const bot = await botOn(where, config, { warn: (m) => warnings.push(m), error: () => {} });
     expect(bot.nlu.encoders).toEqual(['ngram', 'fasttext-lid.176']);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/Cannot load embedding model .* built-in n-gram encoder/);
