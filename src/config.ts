@@ -37,7 +37,7 @@ const schema = z.object({
   /** The transformers.js embedding model, a folder under MODELS_DIR. */
   NLU_MODEL: z.string().min(1).default('Xenova/paraphrase-multilingual-MiniLM-L12-v2'),
   MODELS_DIR: z.string().default(path.join(ROOT, 'models')),
-  /** The NLU on a thread of its own (the main thread then only serves); false: on the main thread, ~35 MB less memory. */
+  /** The NLU on a thread of its own (the main thread then only serves); false: on the main thread, ~40 MB less memory. */
   NLU_THREAD: flag('true'),
   /** Lets the bot fetch a missing model from the Hugging Face Hub (off: air-gapped servers). */
   NLU_ALLOW_DOWNLOAD: bool,
