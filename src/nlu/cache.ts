@@ -25,11 +25,7 @@ function fingerprint(intentsDir: string): string {
   return sha(MODEL_VERSION, JSON.stringify(TRAINING), ...filesUnder(intentsDir).flatMap((f) => [path.relative(intentsDir, f), fs.readFileSync(f)])).slice(0, 24);
 }
 
-/**
- * A trained model's cache key: the fingerprint of its data, then one of what else shapes it (the
- * languages, the embedding model), so that a start can tell from intents/ alone whether a model
- * trained on them is kept (src/main.ts then starts no training thread).
- */
+/** A trained model's cache key: the fingerprint of its data, then one of what else shapes it (the languages, the embedding model). */
 export const cacheKey = (intentsDir: string, extra: unknown): string => `${fingerprint(intentsDir)}-${sha(JSON.stringify(extra)).slice(0, 12)}`;
 
 /**
@@ -38,16 +34,6 @@ export const cacheKey = (intentsDir: string, extra: unknown): string => `${finge
  */
 export class ModelCache {
   constructor(private readonly dir: string) {}
-
-  /** Whether a model trained on intentsDir as it is now is kept (for whatever languages and embedding model). */
-  holdsModelOf(intentsDir: string): boolean {
-    const prefix = `nlu-${fingerprint(intentsDir)}-`;
-    try {
-      return fs.readdirSync(this.dir).some((f) => f.startsWith(prefix) && f.endsWith('.json'));
-    } catch {
-      return false;
-    }
-  }
 
   private file(key: string): string {
     return path.join(this.dir, `nlu-${key}.json`);
