@@ -114,6 +114,23 @@ describe('the NLU thread', () => {
     }
   }, 40_000);
 
+  it('ends and replaces a thread that answers nothing for too long, so that no request waits for ever', async () => {
+    const watched = await NluThread.start(settingsOn(cacheDir), { stuckAfterMs: 200 }).serving(kb, log);
+    try {
+      // 8,000 copies of one office, all with its names: rebuilding the gazetteer holds the thread for seconds.
+      const office = kb.offices[0];
+      const huge = structuredClone(kb);
+      for (let i = 0; i < 8_000; i++) huge.offices.push({ ...office, id: `copy-${i}`, aliases: [`annex ${i}`, `oficina anexa ${i}`] });
+      watched.useKnowledge(huge);
+      await expect(watched.analyse('hola')).rejects.toThrow(/NLU thread exited/);
+      expect(logged.some((l) => /^error the NLU thread answered nothing for \d+ ms with 1 messages waiting/.test(l))).toBe(true);
+      // Its replacement starts on the same knowledge base, and serves.
+      expect((await watched.analyse('is annex 17 open?')).entities.office).toBe('copy-17');
+    } finally {
+      await watched.close();
+    }
+  }, 60_000);
+
   it('fails its start with the reason when it cannot train', async () => {
     const broken = NluThread.start(settingsOn(cacheDir, { INTENTS_DIR: path.join(cacheDir, 'no-such-dir') }));
     await expect(broken.serving(kb, log)).rejects.toThrow(/no-such-dir/);

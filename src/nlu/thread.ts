@@ -49,20 +49,29 @@ export class NluThread implements NluService {
   private info?: ThreadReady;
   private log: NluLog = { warn() {}, error() {} };
   private closing = false;
+  /** When the serving thread last answered, or was last given a message while it had none to answer. */
+  private lastProgress = 0;
+  private readonly watchdog: NodeJS.Timeout;
   private started!: { resolve(info: ThreadReady): void; reject(err: Error): void };
   private readonly ready = new Promise<ThreadReady>((resolve, reject) => (this.started = { resolve, reject }));
 
-  private constructor(private readonly settings: NluSettings) {
+  private constructor(
+    private readonly settings: NluSettings,
+    private readonly stuckAfterMs: number,
+  ) {
     this.ready.catch(() => {}); // a start that fails is reported by serving()
     this.spawn();
+    this.watchdog = setInterval(() => this.checkProgress(), Math.max(10, stuckAfterMs / 4)).unref();
   }
 
   /**
    * Starts the thread: it loads the cached model or trains one at once (with this thread's help:
    * the intent head), and serves once serving() gave it the knowledge base.
+   * @param stuckAfterMs a serving thread that answers nothing for this long while messages wait is
+   *   ended and replaced: a stuck NLU would otherwise hold every chat request while /health says ok.
    */
-  static start(settings: NluSettings): NluThread {
-    return new NluThread(settings);
+  static start(settings: NluSettings, { stuckAfterMs = 10_000 } = {}): NluThread {
+    return new NluThread(settings, stuckAfterMs);
   }
 
   /** Hands over the knowledge base (for the entities); resolves once the thread serves, rejects if it cannot start. */
@@ -91,10 +100,12 @@ export class NluThread implements NluService {
     if ('train' in m) return void this.trainIntentHead(worker, m.train);
     if ('ready' in m) {
       this.serves = true;
+      this.lastProgress = performance.now();
       this.info ??= m.ready;
       this.started.resolve(this.info);
       return;
     }
+    this.lastProgress = performance.now();
     const waiting = this.waiting.get(m[0]);
     if (!waiting) return;
     this.waiting.delete(m[0]);
@@ -129,9 +140,19 @@ export class NluThread implements NluService {
     else setTimeout(() => this.closing || this.spawn(), 5000).unref();
   }
 
+  /** Ends a serving thread that has answered nothing for stuckAfterMs while messages wait (lost() replaces it). */
+  private checkProgress(): void {
+    if (!this.worker || !this.serves || this.waiting.size === 0) return;
+    const silent = performance.now() - this.lastProgress;
+    if (silent < this.stuckAfterMs) return;
+    this.log.error(`the NLU thread answered nothing for ${Math.round(silent)} ms with ${this.waiting.size} messages waiting: ending it`);
+    void this.worker.terminate();
+  }
+
   analyse(text: string, hint?: Lang): Promise<NluResult> {
     return new Promise((resolve, reject) => {
       if (!this.worker) return reject(new Error('the NLU thread is restarting'));
+      if (this.waiting.size === 0) this.lastProgress = performance.now();
       const id = this.next++;
       this.waiting.set(id, { resolve, reject });
       this.worker.postMessage([id, text, hint] satisfies ToThread);
@@ -158,6 +179,7 @@ export class NluThread implements NluService {
   /** Lets the thread finish writing the model cache (up to 5 s), then ends it. */
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.watchdog);
     const worker = this.worker;
     if (!worker) return;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
