@@ -34,7 +34,8 @@ interface Waiting {
  * The NLU on a thread of its own (thread-worker.ts): the main thread passes each message over and
  * gets its reading back, and spends its time on HTTP and the dialogue. The thread trains the model
  * (or loads it from the cache) as soon as it starts, while the main thread loads the server.
- * Should the thread die, the messages it held fail and a new thread takes over (from the cache).
+ * Should the thread die or stop answering, the messages it held fail and a new thread takes over
+ * (from the cache).
  * The bundle has the thread as dist/nlu-thread.js; from the sources (tests, tsx), thread-worker.ts
  * runs through tsx.
  */
