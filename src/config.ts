@@ -66,7 +66,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const data = parsed.data;
   return { ...data, STORE: data.STORE ?? (data.REDIS_URL ? 'redis' : 'sqlite') };
 }
-
-/** Where trained NLU models are kept between starts, or undefined when NLU_CACHE_DIR=off. */
-export const nluCacheDir = (config: Config): string | undefined =>
-  config.NLU_CACHE_DIR === 'off' ? undefined : (config.NLU_CACHE_DIR ?? path.join(config.DATA_DIR, 'nlu-cache'));

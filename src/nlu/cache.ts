@@ -18,15 +18,15 @@ function filesUnder(dir: string): string[] {
 /** Every training choice: part of the cache key, so that changing one retrains instead of loading a stale model. */
 const TRAINING = { ngram: NGRAM_DEFAULTS, svm: SVM_DEFAULTS, language: LANGUAGE_TRAINING };
 
-const sha = (...parts: (string | Buffer)[]) => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest('hex');
-
-/** A fingerprint of the training data (file names and bytes) and of the training choices. */
-function fingerprint(intentsDir: string): string {
-  return sha(MODEL_VERSION, JSON.stringify(TRAINING), ...filesUnder(intentsDir).flatMap((f) => [path.relative(intentsDir, f), fs.readFileSync(f)])).slice(0, 24);
+/**
+ * A trained model's cache key: a fingerprint of the training data (file names and bytes), of the
+ * training choices and of what else shapes the model (`extra`: the languages, the embedding model).
+ */
+export function cacheKey(intentsDir: string, extra: unknown): string {
+  const hash = createHash('sha256').update(MODEL_VERSION).update(JSON.stringify({ TRAINING, extra }));
+  for (const file of filesUnder(intentsDir)) hash.update(path.relative(intentsDir, file)).update(fs.readFileSync(file));
+  return hash.digest('hex').slice(0, 24);
 }
-
-/** A trained model's cache key: the fingerprint of its data, then one of what else shapes it (the languages, the embedding model). */
-export const cacheKey = (intentsDir: string, extra: unknown): string => `${fingerprint(intentsDir)}-${sha(JSON.stringify(extra)).slice(0, 12)}`;
 
 /**
  * Trained models kept on disk, so that a restart with unchanged intents/ skips training.
