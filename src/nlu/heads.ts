@@ -29,8 +29,8 @@ export interface Training {
   languageHead: Promise<LanguageIdentifier>;
 }
 
-/** Reads and encodes intents/ `dir`; `rows` and `targets` are what the intent head trains on. */
-export function encodeIntents(dir: string): Encoded & { rows: SparseRows; targets: number[] } {
+/** Reads and encodes intents/ `dir`, with what the intent head trains on. */
+export function encodeIntents(dir: string): Encoded & IntentData {
   const examples = loadExamples(dir);
   const readAt = performance.timeOrigin + performance.now();
   const texts = examples.map((e) => normalize(e.text));
@@ -38,7 +38,7 @@ export function encodeIntents(dir: string): Encoded & { rows: SparseRows; target
   const rows = toRows(features);
   // Language identification reads the features without stems (it runs before the language is known).
   const plain = encoder.usesLanguage ? toRows(texts.map((t) => encoder.encode(t))) : { start: rows.start.slice(), col: rows.col.slice(), val: rows.val.slice() };
-  return { readAt, examples, texts, encoder, classes, features: plain, rows, targets };
+  return { readAt, examples, texts, encoder, classes, features: plain, rows, targets, dim: encoder.dim };
 }
 
 /** What the intent head trains on: the examples' features (`dim` of them), their intents as indices of `classes`. */

@@ -26,13 +26,13 @@ const warnings: string[] = [];
  */
 function train(dir: string, langs: Lang[]): Training {
   const encoded = encodeIntents(dir);
-  const { rows, targets, classes, encoder, examples, features } = encoded;
+  const { rows, targets, classes, dim, examples, features } = encoded;
   const intent = new Promise<Trained>((resolve, reject) => (intentHead = { resolve, reject }));
-  port.postMessage({ train: { rows, targets, classes, dim: encoder.dim } } satisfies FromThread, buffersOf(rows));
+  port.postMessage({ train: { rows, targets, classes, dim } } satisfies FromThread, buffersOf(rows));
   return {
     encoded: Promise.resolve(encoded),
-    intentHead: intent.then((trained) => LinearSvm.fromTrained(classes, encoder.dim, trained)),
-    languageHead: Promise.resolve(trainLanguageHead(examples, features, encoder.dim, langs)),
+    intentHead: intent.then((trained) => LinearSvm.fromTrained(classes, dim, trained)),
+    languageHead: Promise.resolve(trainLanguageHead(examples, features, dim, langs)),
   };
 }
 

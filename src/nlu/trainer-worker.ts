@@ -8,5 +8,5 @@ import { encodeIntents, trainIntentHead } from './heads.js';
 const encoded = encodeIntents(workerData.dir as string);
 const { readAt, examples, texts, encoder, classes, features } = encoded;
 parentPort!.postMessage({ readAt, examples, texts, encoder: encoder.toState(), classes, features }, buffersOf(features));
-const trained = trainIntentHead({ ...encoded, dim: encoder.dim }).trained();
+const trained = trainIntentHead(encoded).trained();
 parentPort!.postMessage(trained, [trained.weights.buffer as ArrayBuffer]);
