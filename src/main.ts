@@ -1,5 +1,5 @@
 import { loadConfig } from './config.js';
-import { localeLangs } from './locales.js';
+import { localeLangs } from './shared/languages.js';
 import { nluSettings } from './nlu/settings.js';
 import { NluThread } from './nlu/thread.js';
 

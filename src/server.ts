@@ -1,8 +1,8 @@
 import type { Config } from './config.js';
-import { createLogger } from './logger.js';
-import { Bot } from './bot.js';
-import { buildApp } from './channels/web/app.js';
-import { createStores } from './storage.js';
+import { createLogger } from './shared/logger.js';
+import { ChatCore } from './core/chat-core.js';
+import { buildApp } from './http/app.js';
+import { createStores } from './storage/index.js';
 import type { NluThread } from './nlu/thread.js';
 
 /**
@@ -12,7 +12,7 @@ import type { NluThread } from './nlu/thread.js';
  */
 export async function serve(config: Config, nlu: NluThread | undefined, started: number): Promise<void> {
   const log = createLogger(config);
-  let bot: Bot | undefined;
+  let bot: ChatCore | undefined;
   const app = buildApp({ bot: () => bot, logger: log, adminToken: config.ADMIN_TOKEN, widgetOrigins: config.WIDGET_ORIGINS,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, trustProxy: config.TRUST_PROXY });
   // Telegram's code is loaded only when it is configured.
@@ -39,7 +39,7 @@ export async function serve(config: Config, nlu: NluThread | undefined, started:
     onDegraded: (err) => log.warn({ error: (err as Error)?.message }, 'store unreachable: serving from process memory until it is back'),
     onRecovered: () => log.info('store reachable again'),
   });
-  bot = await Bot.create(config, stores, log, nlu);
+  bot = await ChatCore.create(config, stores, log, nlu);
   // Edited knowledge files are picked up on their own; an invalid edit keeps the last good one.
   bot.live.watch(
     (err) => log.error({ error: (err as Error).message }, 'knowledge base not reloaded: the previous one stays in service'),

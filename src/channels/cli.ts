@@ -2,11 +2,11 @@ import readline from 'node:readline/promises';
 import { stdin, stdout } from 'node:process';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../config.js';
-import { Bot } from '../bot.js';
+import { ChatCore } from '../core/chat-core.js';
 
 /** npm run chat: a terminal conversation with the same core as the web chat and Telegram. */
 async function main(): Promise<void> {
-  const bot = await Bot.create(loadConfig());
+  const bot = await ChatCore.create(loadConfig());
   const rl = readline.createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY });
   const sessionId = randomUUID();
   stdout.write('Citizen chatbot (es, ca, it, sv, en). Ctrl+D to quit.\n');

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readYaml, YamlSyntaxError } from '../yaml.js';
+import { readYaml, YamlSyntaxError } from '../shared/yaml.js';
 import { z } from 'zod';
 import {
   organisationSchema,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readYaml } from '../yaml.js';
+import { readYaml } from '../shared/yaml.js';
 import { z } from 'zod';
 import { langSchema, type Lang } from '../knowledge/schema.js';
 import type { Lexicon, LexiconType } from './entities.js';

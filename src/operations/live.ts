@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import type Keyv from 'keyv';
 import { loadKnowledge } from '../knowledge/loader.js';
-import type { Knowledge, StatusChange } from '../knowledge/store.js';
+import type { Knowledge, StatusChange } from '../knowledge/knowledge.js';
 import type { KnowledgeBase, Office } from '../knowledge/schema.js';
-import { Serial } from '../serial.js';
+import { Serial } from '../storage/serial.js';
 
 export interface AuditEntry {
   at: string;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type Keyv from 'keyv';
 import type { Lang, Office } from '../knowledge/schema.js';
-import type { SubscriptionStore, Subscriber } from '../dialogue/subscriptions.js';
-import type { Address } from '../dialogue/types.js';
-import { Serial } from '../serial.js';
+import type { SubscriptionStore, Subscriber } from '../storage/subscriptions.js';
+import type { Address } from '../core/dialogue/types.js';
+import { Serial } from '../storage/serial.js';
 
 /** One status change waiting to reach its subscribers: kept in the store until every one has it. */
 interface OutboxEntry {

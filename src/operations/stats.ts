@@ -1,6 +1,6 @@
 import type Keyv from 'keyv';
 import { redact } from './redact.js';
-import { Serial } from '../serial.js';
+import { Serial } from '../storage/serial.js';
 
 export interface TurnRecord {
   channel: string;

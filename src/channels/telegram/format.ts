@@ -1,6 +1,6 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Lang } from '../../knowledge/schema.js';
-import type { QuickReply } from '../../dialogue/types.js';
+import type { QuickReply } from '../../core/dialogue/types.js';
 
 /** Telegram refuses messages longer than this (UTF-16 code units, which is what String#length counts). */
 export const MAX_MESSAGE_LENGTH = 4096;

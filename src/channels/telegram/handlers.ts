@@ -1,7 +1,7 @@
 import { Composer, type Api, type Context } from 'grammy';
 import type { Logger } from 'pino';
-import type { Bot } from '../../bot.js';
-import type { Reply } from '../../dialogue/types.js';
+import type { ChatCore } from '../../core/chat-core.js';
+import type { Reply } from '../../core/dialogue/types.js';
 import { OUT_OF_SCOPE } from '../../nlu/index.js';
 import { inlineKeyboard, langHint, parseCallbackData, splitMessage } from './format.js';
 import type { QuickReplyMemory } from './quick-replies.js';
@@ -42,7 +42,7 @@ function pressedLabel(ctx: Context, data: string): string | undefined {
  * The bot's behaviour on Telegram: commands, text messages and button presses, each handed to
  * the dialogue core with the chat as the session and the user's language_code as a hint.
  */
-export function telegramHandlers(bot: Bot, memory: QuickReplyMemory, log: Logger): Composer<Context> {
+export function telegramHandlers(bot: ChatCore, memory: QuickReplyMemory, log: Logger): Composer<Context> {
   const handlers = new Composer<Context>();
 
   const converse = async (ctx: Context, text: string, intent?: string): Promise<void> => {

@@ -4,7 +4,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { Bot } from '../../bot.js';
+import type { ChatCore } from '../../core/chat-core.js';
 import type { Config } from '../../config.js';
 import { COMMANDS, sendReply, telegramHandlers, type Command } from './handlers.js';
 import { QuickReplyMemory } from './quick-replies.js';
@@ -72,8 +72,8 @@ export function registerTelegramWebhook(app: FastifyInstance, config: Config): v
   );
 }
 
-async function registerCommands(api: Api, bot: Bot, config: Config): Promise<void> {
-  const commands = (lang: Parameters<Bot['texts']['t']>[0]) =>
+async function registerCommands(api: Api, bot: ChatCore, config: Config): Promise<void> {
+  const commands = (lang: Parameters<ChatCore['texts']['t']>[0]) =>
     (Object.keys(COMMANDS) as Command[]).map((command) => ({ command, description: bot.texts.t(lang)(`telegram.commands.${command}`) }));
   for (const lang of bot.texts.langs) await api.setMyCommands(commands(lang), { language_code: lang });
   // Users whose app language the bot does not speak see the default language's list.
@@ -86,7 +86,7 @@ async function registerCommands(api: Api, bot: Bot, config: Config): Promise<voi
  * 429 and 5xx; an error in one update is logged (ids and the error's message, never message
  * text) and the bot carries on. Status-change notices to Telegram subscribers go through it.
  */
-export async function startTelegram(bot: Bot, config: Config, app: FastifyInstance, log: Logger): Promise<TelegramChannel> {
+export async function startTelegram(bot: ChatCore, config: Config, app: FastifyInstance, log: Logger): Promise<TelegramChannel> {
   if (!config.TELEGRAM_BOT_TOKEN) throw new Error('TELEGRAM_BOT_TOKEN is not set');
   // A Bot API call that never answers is abandoned after 60 s (grammY's default is 500 s) and retried.
   const telegram = new Telegram(config.TELEGRAM_BOT_TOKEN, { client: { apiRoot: config.TELEGRAM_API_ROOT.replace(/\/+$/, ''), timeoutSeconds: 60 } });

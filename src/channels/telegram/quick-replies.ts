@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type Keyv from 'keyv';
-import type { QuickReply } from '../../dialogue/types.js';
+import type { QuickReply } from '../../core/dialogue/types.js';
 
 interface Keyboard {
   id: string;

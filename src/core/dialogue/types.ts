@@ -1,0 +1,55 @@
+import type { Lang } from '../../knowledge/schema.js';
+import type { NluResult } from '../../nlu/index.js';
+
+export interface QuickReply {
+  label: string;
+  text: string;
+}
+
+export interface Reply {
+  text: string;
+  quickReplies: QuickReply[];
+}
+
+/** What the bot remembers of a conversation between turns (kept in keyv with a TTL). */
+export interface Session {
+  lang?: Lang;
+  /** The user chose the language (change_language, /language, the widget's picker). */
+  langChosen?: boolean;
+  office?: string;
+  organisation?: string;
+  lastIntent?: string;
+  /** A question the bot asked and waits for an answer to (which office? which language?). */
+  pending?: { intent: string; certificate?: string };
+}
+
+/** Where a conversation lives, so that notifications can find it again. */
+export interface Address {
+  channel: 'web' | 'telegram' | 'cli';
+  id: string;
+}
+
+export interface TurnInput {
+  text: string;
+  /** The language the user explicitly picked for this turn (the widget's picker). */
+  lang?: Lang;
+  /** A weak hint: Telegram's language_code, the page's language. */
+  langHint?: Lang;
+  address: Address;
+  /** A command that names its intent (Telegram's /offices, /help): the classifier is skipped. */
+  intent?: string;
+}
+
+export interface TurnResult {
+  lang: Lang;
+  reply: Reply;
+  /** The NLU reading after context: the intent and office the turn is about. */
+  nlu: NluResult;
+  session: Session;
+}
+
+/** Records who wants to hear about an office (the staff-operations issue delivers the notices). */
+export interface Subscriptions {
+  add(office: string, address: Address, lang: Lang): Promise<boolean>;
+  remove(address: Address, office?: string): Promise<number>;
+}

@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createStores } from '../../src/storage/index.js';
+import { Stats } from '../../src/operations/stats.js';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'store-'));
+
+describe('SQLite store', () => {
+  it('keeps sessions written behind the answers across a graceful restart', async () => {
+    const dir = tmp();
+    const first = createStores({ STORE: 'sqlite', DATA_DIR: dir });
+    for (let i = 0; i < 300; i++) await first.sessions.set(`web:s${i}`, { lang: 'ca', office: `o${i}` }, 60_000);
+    await first.sessions.set('web:s0', { lang: 'sv' }, 60_000); // a later write wins
+    await first.subscriptions.set('office:x', { a: 1 });
+    await first.close();
+    const second = createStores({ STORE: 'sqlite', DATA_DIR: dir });
+    expect(await second.sessions.get('web:s0')).toEqual({ lang: 'sv' });
+    expect(await second.sessions.get('web:s299')).toEqual({ lang: 'ca', office: 'o299' });
+    expect(await second.subscriptions.get('office:x')).toEqual({ a: 1 });
+    await second.close();
+  });
+
+  it('writes sessions to the file within moments, without a close', async () => {
+    const dir = tmp();
+    const writer = createStores({ STORE: 'sqlite', DATA_DIR: dir });
+    await writer.sessions.set('web:soon', { lang: 'it' }, 60_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const reader = createStores({ STORE: 'sqlite', DATA_DIR: dir });
+    expect(await reader.sessions.get('web:soon')).toEqual({ lang: 'it' });
+    await reader.close();
+    await writer.close();
+  });
+
+  it('lets sessions expire', async () => {
+    const stores = createStores({ STORE: 'sqlite', DATA_DIR: tmp() });
+    await stores.sessions.set('web:brief', { lang: 'en' }, 50);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(await stores.sessions.get('web:brief')).toBeUndefined();
+    await stores.close();
+  });
+});
+
+describe('statistics', () => {
+  it('lose no counts when flushes overlap (the timer and a query)', async () => {
+    const stores = createStores({ STORE: 'sqlite', DATA_DIR: tmp() });
+    const stats = new Stats(stores.stats, 0.5, 0);
+    const day = new Date('2026-11-22T10:00:00Z');
+    const flushes: Promise<void>[] = [];
+    for (let i = 0; i < 50; i++) {
+      stats.record({ channel: 'web', intent: 'office_status', lang: 'es', confidence: 0.9, text: 'x' }, day);
+      flushes.push(stats.flush());
+    }
+    await Promise.all(flushes);
+    expect((await stats.query('2026-11-22', '2026-11-22')).total).toBe(50);
+    await stats.close();
+    await stores.close();
+  });
+});

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { ChatCore } from '../../src/core/chat-core.js';
+import { buildApp } from '../../src/http/app.js';
+import { testConfig, say } from '../support/helpers.js';
+import { startRedis } from '../support/redis-server.js';
+
+const TOKEN = 'redis-admin-token-0123456789';
+let redis: Awaited<ReturnType<typeof startRedis>>;
+const instances: { bot: ChatCore; app: FastifyInstance }[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  for (let i = 0; i < 2; i++) {
+    const bot = await ChatCore.create(testConfig({ STORE: 'redis', REDIS_URL: redis.url, ADMIN_TOKEN: TOKEN }));
+    const app = buildApp({ bot, adminToken: TOKEN });
+    await app.ready();
+    instances.push({ bot, app });
+  }
+});
+afterAll(async () => {
+  for (const { bot, app } of instances) {
+    await app.close();
+    await bot.close();
+  }
+  await redis?.stop();
+});
+
+describe('two instances on one redis-server', () => {
+  it('use Redis', () => {
+    expect(instances.map((i) => i.bot.stores.kind)).toEqual(['redis', 'redis']);
+  });
+
+  it('share sessions: a follow-up on the other instance keeps the office', async () => {
+    const [a, b] = instances;
+    const first = await say(a.app, 'shared-1', 'Is the Varese office of ATS Insubria open?');
+    expect(first.nlu.entities.office).toBe('ats-insubria-varese');
+    const second = await say(b.app, 'shared-1', 'and what is the phone number?');
+    expect(second.nlu).toMatchObject({ intent: 'contact_phone', entities: { office: 'ats-insubria-varese' } });
+    expect(second.reply.text).toContain('0332/277.111');
+  });
+
+  it('share subscriptions and status changes', async () => {
+    const [a, b] = instances;
+    const sub = await say(a.app, 'shared-2', 'notify me when OMAC El Altet reopens');
+    expect(sub.nlu.intent).toBe('subscribe_updates');
+    expect(await b.bot.subscriptions.subscribers('elche-el-altet')).toEqual([
+      { address: { channel: 'web', id: 'shared-2' }, lang: 'en' },
+    ]);
+    const res = await b.app.inject({
+      method: 'PATCH',
+      url: '/api/admin/offices/elche-el-altet',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      payload: { status: 'open' },
+    });
+    expect(res.statusCode).toBe(200);
+    await b.bot.notifier.drain();
+    // The notice waits in the shared store; instance A serves the poll.
+    const notices = (await a.app.inject({ method: 'GET', url: '/api/chat/shared-2/notifications' })).json().notifications;
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/OMAC El Altet is open/);
+    // Instance A picks the change up from the store too.
+    await a.bot.live.restore();
+    expect((await say(a.app, 'shared-3', 'is OMAC El Altet open?')).reply.text).toMatch(/OMAC El Altet is open/);
+  });
+});
