@@ -1,6 +1,8 @@
 /*
  * Citizen chat widget. Embed with:
- *   <script src="https://bot.example.org/widget.js" data-lang="ca" defer></script>
+ *   <script src="https://bot.example.org/widget.js" data-lang="ca" data-org="paiporta" defer></script>
+ * data-lang: the language to start in; data-org: the council or agency the page belongs to (an
+ * organisation id of the knowledge base), so that answers are about it until the citizen names another.
  * It adds a launcher button and a chat panel (in a shadow root, so the host page's styles do not
  * leak in) and talks to the API at the origin the script was loaded from.
  *
@@ -380,7 +382,12 @@
       const res = await request('/api/chat', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ sessionId: state.sessionId, text: entry.text, ...(state.picked ? { lang: state.picked } : {}) }),
+        body: JSON.stringify({
+          sessionId: state.sessionId,
+          text: entry.text,
+          ...(state.picked ? { lang: state.picked } : {}),
+          ...(script.dataset.org ? { org: script.dataset.org } : {}),
+        }),
       });
       if (res.ok) {
         const body = await res.json();
@@ -389,6 +396,8 @@
         state.quickReplies = body.reply.quickReplies || [];
         save();
         renderQuickReplies();
+        // Until the citizen picks a language, the widget speaks the language the bot answers in.
+        if (!state.picked && body.lang && body.lang !== state.lang) followLanguage(body.lang);
       } else if (res.status === 408 || res.status === 429 || res.status >= 500) {
         retry = true;
       } else {
@@ -487,6 +496,15 @@
     } catch {
       state.lang = lang; // labels stay in the previous language until the server is back
       ui.panel.lang = lang;
+    }
+  }
+
+  async function followLanguage(lang) {
+    try {
+      const body = await fetchLabels(lang);
+      if (body && !state.picked) useLanguage(body);
+    } catch {
+      // the labels stay as they are until the next answer
     }
   }
 

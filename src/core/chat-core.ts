@@ -8,7 +8,8 @@ import { nluSettings } from '../nlu/settings.js';
 import { startNlu, type NluLog } from '../nlu/start.js';
 import type { NluThread } from '../nlu/thread.js';
 import { Dialogue } from './dialogue/turn.js';
-import { officeStatus } from './dialogue/answers.js';
+import { officeStatus } from './dialogue/answers/status.js';
+import { checkRegistry, createRegistry } from './intents/registry.js';
 import { SubscriptionStore } from '../storage/subscriptions.js';
 import type { Address, Session, TurnResult } from './dialogue/types.js';
 import { LiveStatus } from '../operations/live.js';
@@ -25,6 +26,8 @@ export interface ChatRequest {
   channel: Address['channel'];
   /** Skip intent classification (commands such as /offices). */
   intent?: string;
+  /** The entry point's organisation (the widget's data-org, a Telegram deep link). */
+  org?: string;
 }
 
 const quiet: NluLog = { warn() {}, error() {} };
@@ -61,7 +64,7 @@ export class ChatCore {
     await live.restore();
     const render = (office: Office, lang: Lang) => {
       const t = texts.t(lang);
-      return `${t('notify.changed', { office: localized(office.name, lang) })}\n${officeStatus({ k: knowledge, t, lang, office })}`;
+      return `${t('notify.changed', { office: localized(office.name, lang) })}\n${officeStatus({ k: knowledge, t, lang }, office)}`;
     };
     const notifier = new Notifier(stores.outbox, subscriptions, render);
     // Web chat subscribers find their notices at their next poll.
@@ -72,7 +75,9 @@ export class ChatCore {
     live.onChange((office) => notifier.enqueue(office));
     void notifier.drain(); // what a previous run left in the outbox
     const stats = new Stats(stores.stats);
-    const dialogue = new Dialogue({ nlu, knowledge, texts, subscriptions });
+    const registry = createRegistry();
+    checkRegistry(registry, nlu.intents);
+    const dialogue = new Dialogue({ nlu, knowledge, texts, subscriptions, registry, defaultLang: config.DEFAULT_LANG });
     return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue);
   }
 
@@ -84,6 +89,7 @@ export class ChatCore {
       lang: req.lang,
       langHint: req.langHint,
       intent: req.intent,
+      org: req.org,
       address: { channel: req.channel, id: req.sessionId },
     });
     await this.stores.sessions.set(key, result.session, this.config.SESSION_TTL_MINUTES * 60_000);

@@ -31,14 +31,37 @@ export const contactSchema = z
   })
   .strict();
 
+/**
+ * Names as they stand inside a sentence: `the` with its article ("la OMAC de El Altet",
+ * "l'Ajuntament d'Elx"), `of` after "of" ("de la OMAC de El Altet", "dell'ATS Insubria").
+ * Where a language has none, the bare name is used.
+ */
+const forms = { the: textSchema.default({}), of: textSchema.default({}) };
+
 export const organisationSchema = z
   .object({
     id,
     name: textSchema,
+    ...forms,
+    /** Where it is, for residents who may not know ("Como y Varese, Italia"). */
+    place: textSchema.default({}),
+    /** ISO 3166 country code: phone numbers are also shown in their international form. */
+    country: z.string().regex(/^[A-Z]{2}$/).optional(),
     aliases: z.array(alias).default([]),
     contacts: z.array(contactSchema).default([]),
     website: z.union([z.literal(''), z.url()]).default(''),
-    channels: textSchema.default({}),
+    /** Where to look up what the bot does not have ("la web municipal del Ayuntamiento de Elche"). */
+    officialSite: textSchema.default({}),
+    /** Where procedures are done online ("la sede electrónica del Ayuntamiento de Paiporta"); empty: none. */
+    online: textSchema.default({}),
+    /** It answers citizens by phone (its number may still be unknown: then the bot says it has none). */
+    phoneAssistance: z.boolean().default(false),
+    /** "any of its open offices" in each language ("cualquier OMAC abierta"). */
+    anyOpenOffice: textSchema.default({}),
+    /** The state of its website, where it matters ("temporarily out of service; ... still available"). */
+    websiteStatus: textSchema.default({}),
+    /** What is known about citizens' personal data after the incident; empty: nothing is known. */
+    dataSafety: textSchema.default({}),
     incident: textSchema.default({}),
   })
   .strict();
@@ -48,8 +71,15 @@ export const officeSchema = z
     id,
     organisation: id,
     name: textSchema,
+    ...forms,
+    /** The name among its organisation's offices ("Centro", "El Altet"). */
+    short: textSchema.default({}),
     aliases: z.array(alias).default([]),
     status: z.enum(STATUSES),
+    /** Open again after a closure (said so when asked). */
+    reopened: z.boolean().default(false),
+    /** How a limited office serves, in a few words ("by phone and online; in person only by appointment"). */
+    service: textSchema.default({}),
     modes: z.array(z.enum(MODES)).default([]),
     expectedReopening: z.union([z.string(), textSchema]).default(''),
     hours: textSchema.default({}),
@@ -67,7 +97,14 @@ export const procedureSchema = z
     organisation: id,
     kind: z.enum(['certificate', 'appointment', 'document_submission', 'transport_card', 'health']),
     certificate: z.enum(CERTIFICATES).optional(),
-    channels: z.array(z.enum(MODES)).default([]),
+    /** What it is, with its article ("la tarjeta Bus Lliure (transporte público gratuito para jóvenes)"). */
+    name: textSchema.default({}),
+    /** Where it is done: online, in person at its offices, or in person by appointment. Phone help is the organisation's. */
+    channels: z.array(z.enum(['online', 'in_person', 'appointment'])).default([]),
+    /** How to book it, where known. */
+    booking: textSchema.default({}),
+    /** Services it groups, each with what to tell a citizen who asks for it (health services). */
+    services: z.array(z.object({ id, text: textSchema }).strict()).default([]),
     offices: z.array(id).default([]),
     steps: z.partialRecord(langSchema, z.array(z.string())).default({}),
     requirements: z.partialRecord(langSchema, z.array(z.string())).default({}),

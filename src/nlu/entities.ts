@@ -2,9 +2,14 @@ import { distance } from 'fastest-levenshtein';
 import { normalize, tokens } from './normalize.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 
-/** `scope: all` marks questions about every office ("which offices are open?"). */
-export type EntityType = 'office' | 'organisation' | 'certificate' | 'language' | 'scope';
-export type LexiconType = 'certificate' | 'language' | 'scope';
+/**
+ * `scope: all` marks questions about every office ("which offices are open?"); `topic` a question
+ * inside the question ("is my data safe?"); `health` the health service asked about; `answer` a
+ * yes or no.
+ */
+export const LEXICONS = ['certificate', 'language', 'scope', 'topic', 'health', 'answer'] as const;
+export type LexiconType = (typeof LEXICONS)[number];
+export type EntityType = 'office' | 'organisation' | LexiconType;
 export type Entities = Partial<Record<EntityType, string>>;
 
 interface Entry {
@@ -44,8 +49,8 @@ export class EntityExtractor {
     for (const o of kb.organisations) this.addAll('organisation', o.id, [o.id, ...o.aliases, ...Object.values(o.name)]);
     const { followup = [], ...scopes } = lexicons.scope ?? {};
     this.functionWords = new Set(followup.map(normalize));
-    for (const [type, lexicon] of [['certificate', lexicons.certificate], ['language', lexicons.language], ['scope', scopes]] as const) {
-      for (const [id, words] of Object.entries(lexicon ?? {})) this.addAll(type, id, words);
+    for (const type of LEXICONS) {
+      for (const [id, words] of Object.entries((type === 'scope' ? scopes : lexicons[type]) ?? {})) this.addAll(type, id, words);
     }
   }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { readYaml } from '../shared/yaml.js';
 import { z } from 'zod';
 import { langSchema, type Lang } from '../knowledge/schema.js';
-import type { Lexicon, LexiconType } from './entities.js';
+import { LEXICONS, type Lexicon, type LexiconType } from './entities.js';
 
 export interface Example {
   text: string;
@@ -37,12 +37,12 @@ export function loadExamples(dir: string): Example[] {
   return examples;
 }
 
-/** Reads the entity lexicons in intents/entities/ (certificate, language, scope). */
+/** Reads the entity lexicons in intents/entities/ (one file per lexicon type). */
 export function loadLexicons(dir: string): Record<LexiconType, Lexicon> {
   const read = (name: string): Lexicon => {
     const file = path.join(dir, 'entities', `${name}.yaml`);
     if (!fs.existsSync(file)) return {};
     return z.record(z.string(), z.array(z.string())).parse(readYaml(fs.readFileSync(file, 'utf8')) ?? {});
   };
-  return { certificate: read('certificate'), language: read('language'), scope: read('scope') };
+  return Object.fromEntries(LEXICONS.map((type) => [type, read(type)])) as Record<LexiconType, Lexicon>;
 }

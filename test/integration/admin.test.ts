@@ -53,7 +53,7 @@ describe('admin API', () => {
   it('changes a status in one call; the next answer reflects it; the change is audit-logged', async () => {
     const { app } = await start();
     const before = await say(app, 'admin-1', 'Is OMAC El Altet open?');
-    expect(before.reply.text).toMatch(/waiting to reopen/);
+    expect(before.reply.text).toMatch(/OMAC El Altet is still closed/);
     const res = await patch(app, 'elche-el-altet', { status: 'open', note: { en: 'Reopened after the security updates.' } });
     expect(res.statusCode).toBe(200);
     expect(res.json().office).toMatchObject({ id: 'elche-el-altet', status: 'open' });
@@ -99,7 +99,7 @@ describe('admin API', () => {
     expect(res.statusCode).toBe(422);
     expect(res.json().problems[0]).toMatchObject({ file: 'offices.yaml' });
     const still = await say(app, 'reload-1', 'Is OMAC Torrellano open?');
-    expect(still.reply.text).toMatch(/OMAC Torrellano is open/);
+    expect(still.reply.text).toMatch(/OMAC Torrellano has already reopened/);
     fs.copyFileSync(path.join(ROOT, 'knowledge', 'offices.yaml'), path.join(dir, 'offices.yaml'));
     expect((await app.inject({ method: 'POST', url: '/api/admin/knowledge/reload', headers: auth })).statusCode).toBe(200);
   });

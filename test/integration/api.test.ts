@@ -33,7 +33,7 @@ describe('POST /api/chat', () => {
       nlu: { intent: 'office_status', lang: 'es', entities: { office: 'elche-torrellano', organisation: 'elche' } },
     });
     expect(body.nlu.confidence).toBeGreaterThan(0);
-    expect(body.reply.text).toContain('OMAC Torrellano');
+    expect(body.reply.text).toContain('Torrellano');
   });
 
   const bad: [string, { payload?: string; contentType?: string }, number][] = [

@@ -11,6 +11,7 @@ import { startTelegram, type TelegramChannel } from '../../src/channels/telegram
 import type { Lang } from '../../src/knowledge/schema.js';
 import { FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
 import { say, testConfig } from '../support/helpers.js';
+import { officeNames } from '../support/texts.js';
 
 /**
  * Acceptance tests of the staff-operations notifications, end to end: citizens subscribe on the
@@ -121,7 +122,7 @@ describe('status-change notifications on Telegram', () => {
       api.message(p.chat, p.text, p.lang);
       const [reply] = await api.waitFor((c) => isSend(c) && c.payload.chat_id === p.chat && c.status === 200);
       // The core understood a subscription to El Altet and answered in the citizen's language.
-      expect(String(reply.payload.text), p.lang).toBe(bot.texts.t(p.lang)('subscribe.done', { office: bot.knowledge.office(OFFICE)!.name[p.lang] }));
+      expect(String(reply.payload.text), p.lang).toBe(bot.texts.t(p.lang)('subscribe.done', officeNames(bot, OFFICE, p.lang)));
     }
     const subscribers = await bot.subscriptions.subscribers(OFFICE);
     expect(subscribers).toHaveLength(people.length);

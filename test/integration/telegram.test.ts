@@ -9,6 +9,7 @@ import { buildApp } from '../../src/http/app.js';
 import { registerTelegramWebhook, startTelegram, type TelegramChannel } from '../../src/channels/telegram/index.js';
 import { MAX_MESSAGE_LENGTH, langHint, splitMessage } from '../../src/channels/telegram/format.js';
 import { FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
+import { coreAnswer, statusText } from '../support/texts.js';
 
 function telegramConfig(apiRoot: string, env: Record<string, string> = {}): Config {
   return loadConfig({ LOG_LEVEL: 'silent', STORE: 'memory', TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: apiRoot, ...env });
@@ -68,19 +69,18 @@ describe('telegram channel (long polling against a local Bot API)', () => {
     api.message(1001, text, 'es');
     const [reply] = await api.waitFor((c) => c.method === 'sendMessage' && c.payload.chat_id === 1001);
     expect(reply.payload.parse_mode).toBeUndefined();
-    expect(textOf(reply)).toContain('OMAC Torrellano');
+    expect(textOf(reply)).toContain('Torrellano');
     // The channel adds nothing and loses nothing: the answer is the core's for the same turn.
     const core = await bot.chat({ sessionId: 'reference-es', channel: 'web', text, langHint: langHint('es', bot.texts.langs) });
     expect(textOf(reply)).toBe(core.reply.text);
     expect(core.lang).toBe('es');
-    const office = bot.knowledge.office('elche-torrellano')!;
-    expect(textOf(reply)).toContain(bot.texts.t('es')(`status.${office.status}`, { office: 'OMAC Torrellano' }));
+    expect(textOf(reply)).toContain(statusText(bot, 'elche-torrellano', 'es'));
   });
 
   it('greets a user whose Telegram is in Swedish in Swedish', async () => {
     api.message(1002, 'hej', 'sv');
     const [reply] = await api.waitFor((c) => c.method === 'sendMessage' && c.payload.chat_id === 1002);
-    expect(textOf(reply)).toBe(bot.texts.t('sv')('greeting'));
+    expect(textOf(reply)).toBe(await coreAnswer(bot, 'greeting', 'sv'));
   });
 
   it('turns quick replies into buttons and handles a press as the choice', async () => {
@@ -89,27 +89,27 @@ describe('telegram channel (long polling against a local Bot API)', () => {
     const buttons = keyboardOf(question);
     expect(buttons.length).toBe(bot.knowledge.offices.length);
     for (const b of buttons) expect(Buffer.byteLength(String('callback_data' in b && b.callback_data))).toBeLessThanOrEqual(64);
-    const torrellano = buttons.find((b) => b.text === 'OMAC Torrellano')!;
-    const press = api.press(1003, 'callback_data' in torrellano ? torrellano.callback_data : '', 'es');
+    const altet = buttons.find((b) => b.text === 'OMAC El Altet')!;
+    const press = api.press(1003, 'callback_data' in altet ? altet.callback_data : '', 'es');
 
     const [answered] = await api.waitFor((c) => c.method === 'answerCallbackQuery');
     expect(answered.payload.callback_query_id).toBe(press.callback_query!.id);
     const replies = await api.waitFor((c) => c.method === 'sendMessage' && c.payload.chat_id === 1003, 2);
-    expect(textOf(replies[1])).toContain('OMAC Torrellano');
-    expect(await bot.subscriptions.subscribers('elche-torrellano')).toContainEqual(expect.objectContaining({ address: { channel: 'telegram', id: '1003' } }));
+    expect(textOf(replies[1])).toContain('El Altet');
+    expect(await bot.subscriptions.subscribers('elche-el-altet')).toContainEqual(expect.objectContaining({ address: { channel: 'telegram', id: '1003' } }));
   });
 
   it('delivers status-change notices to Telegram subscribers through the same API', async () => {
-    // chat 1003 subscribed to OMAC Torrellano in the previous test
-    await bot.live.update('elche-torrellano', { status: 'closed' }, 'test');
+    // chat 1003 subscribed to OMAC El Altet in the previous test
+    await bot.live.update('elche-el-altet', { status: 'open' }, 'test');
     const notices = await api.waitFor((c) => c.method === 'sendMessage' && c.payload.chat_id === '1003' && c.status === 200);
-    expect(textOf(notices[0])).toContain('OMAC Torrellano');
+    expect(textOf(notices[0])).toContain('El Altet');
   });
 
   it('offers the languages on /start and switches language on a press', async () => {
     api.message(1006, '/start', 'en');
     const [greeting, question] = await api.waitFor((c) => c.method === 'sendMessage' && c.payload.chat_id === 1006, 2);
-    expect(textOf(greeting)).toBe(bot.texts.t('en')('greeting'));
+    expect(textOf(greeting)).toBe(await coreAnswer(bot, 'greeting', 'en'));
     const languages = keyboardOf(question);
     expect(languages.map((b) => b.text)).toHaveLength(bot.texts.langs.length);
     const english = languages.find((b) => b.text === 'English')!;
@@ -126,7 +126,7 @@ describe('telegram channel (long polling against a local Bot API)', () => {
     expect(attempts.map((c) => c.status)).toEqual([429, 200]);
     expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(950);
     expect(api.sent(1004)).toHaveLength(1);
-    expect(textOf(attempts[1])).toContain('OMAC Torrellano'); // the status board lists every office
+    expect(textOf(attempts[1])).toContain('Torrellano'); // the status board lists every office
   });
 
   it('keeps going after an update fails, and logs no message text', async () => {
@@ -137,7 +137,7 @@ describe('telegram channel (long polling against a local Bot API)', () => {
     const [help] = await api.waitFor((c) => c.method === 'sendMessage' && c.payload.chat_id === 1005 && c.status === 200);
     expect(help.payload.parse_mode).toBeUndefined();
     expect(logged).toContain('telegram update failed');
-    for (const secret of ['Torrellano', 'hola', 'hej', 'bold', bot.texts.t('en')('greeting')]) expect(logged).not.toContain(secret);
+    for (const secret of ['Torrellano', 'hola', 'hej', 'bold', await coreAnswer(bot, 'greeting', 'en')]) expect(logged).not.toContain(secret);
   });
 });
 
@@ -187,7 +187,7 @@ describe('telegram channel (webhook on the fastify app)', () => {
     const ok = await post(update(2002, '¿Está abierta la OMAC de Torrellano?'), secret);
     expect(ok.statusCode).toBe(200);
     const [reply] = await api.waitFor((c) => c.method === 'sendMessage' && c.payload.chat_id === 2002);
-    expect(textOf(reply)).toContain('OMAC Torrellano');
+    expect(textOf(reply)).toContain('Torrellano');
     expect((await post({ not: 'an update' }, secret)).statusCode).toBe(400);
   });
 

@@ -11,6 +11,7 @@ import { ROOT } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { Lang } from '../../src/knowledge/schema.js';
 import { testConfig } from '../support/helpers.js';
+import { officeNames, statusText } from '../support/texts.js';
 
 // The widget in a real browser, against the real app on a real port.
 
@@ -146,8 +147,7 @@ describe('web chat widget', () => {
     await botMessages.first().waitFor();
     await page.unroute('**/api/chat');
     expect(await page.locator('.cw-typing').isHidden()).toBe(true);
-    const altetCa = officeName('elche-el-altet', 'ca');
-    expect(await botMessages.first().textContent()).toContain(fill(ca.status.reopening, { office: altetCa }));
+    expect(await botMessages.first().textContent()).toContain(fill(ca.status.reopening, officeNames(bot, 'elche-el-altet', 'ca')));
     expect(await botMessages.first().getAttribute('lang')).toBe('ca');
     expect(chatBodies[0]).not.toHaveProperty('lang'); // no language picked yet: the server follows the message
 
@@ -161,17 +161,18 @@ describe('web chat widget', () => {
     expect(await input.getAttribute('placeholder')).toBe(sv.widget.placeholder);
     const altetSv = officeName('elche-el-altet', 'sv');
     const statusSv = await ask(page, '¿Está abierta la OMAC de El Altet?');
-    expect(statusSv).toContain(fill(sv.status.reopening, { office: altetSv }));
+    expect(statusSv).toContain(fill(sv.status.reopening, officeNames(bot, 'elche-el-altet', 'sv')));
     expect(chatBodies.at(-1)).toMatchObject({ lang: 'sv' });
 
     // A quick reply: subscribe to the reopening.
-    const subscribe = chips.filter({ hasText: sv.quick.subscribe });
+    const subscribeLabel = fill(sv.quick.subscribe_office, officeNames(bot, 'elche-el-altet', 'sv'));
+    const subscribe = chips.filter({ hasText: subscribeLabel });
     expect(await subscribe.count()).toBe(1);
     const before = await botMessages.count();
     await subscribe.click();
     await botMessages.nth(before).waitFor();
-    expect(await userMessages.last().textContent()).toContain(sv.quick.subscribe);
-    expect(await botMessages.nth(before).textContent()).toContain(fill(sv.subscribe.done, { office: altetSv }));
+    expect(await userMessages.last().textContent()).toContain(subscribeLabel);
+    expect(await botMessages.nth(before).textContent()).toContain(fill(sv.subscribe.done, officeNames(bot, 'elche-el-altet', 'sv')));
 
     // Phone numbers become tel: links.
     const phones = await ask(page, '¿Cuál es el teléfono de ATS Insubria?');
@@ -263,7 +264,7 @@ describe('web chat widget', () => {
     const { launcher, panel, botMessages, userMessages, notice } = w(page);
     await launcher.click();
     await panel.waitFor();
-    expect(await ask(page, 'Is OMAC Torrellano open?')).toContain(fill(en.status.open, { office: officeName('elche-torrellano', 'en') }));
+    expect(await ask(page, 'Is OMAC Torrellano open?')).toContain(statusText(bot, 'elche-torrellano', 'en'));
 
     // Down: the notice, the message kept (not delivered yet), then delivered by the automatic retry.
     await page.route('**/api/chat', (route) => route.abort('connectionrefused'));
@@ -278,7 +279,7 @@ describe('web chat widget', () => {
     expect(await botMessages.count()).toBe(1);
     await page.unroute('**/api/chat');
     await botMessages.nth(1).waitFor({ timeout: 15_000 });
-    expect(await botMessages.nth(1).textContent()).toContain(fill(en.hours.unknown, { office: officeName('elche-torrellano', 'en') }));
+    expect(await botMessages.nth(1).textContent()).toContain(statusText(bot, 'elche-torrellano', 'en'));
     expect(await notice.count()).toBe(0);
     expect(await userMessages.last().getAttribute('class')).not.toContain('cw-pending');
 
@@ -295,7 +296,7 @@ describe('web chat widget', () => {
     await page.unroute('**/api/chat');
     await page.locator('.cw-retry').click();
     await botMessages.nth(2).waitFor();
-    expect(await botMessages.nth(2).textContent()).toContain(fill(en.status.limited, { office: officeName('paiporta-oficina-unica', 'en') }));
+    expect(await botMessages.nth(2).textContent()).toContain(statusText(bot, 'paiporta-oficina-unica', 'en'));
     expect(await notice.count()).toBe(0);
 
     expect(problems).toEqual([]);
@@ -313,7 +314,7 @@ describe('web chat widget', () => {
     await panel.waitFor();
     expect(await panel.getAttribute('lang')).toBe('it');
     const answer = await ask(page, "L'OMAC di Torrellano è aperta?");
-    expect(answer).toContain(fill(it_.status.open, { office: officeName('elche-torrellano', 'it') }));
+    expect(answer).toContain(statusText(bot, 'elche-torrellano', 'it'));
     expect(problems).toEqual([]);
 
     // A site that is not listed gets no answer it can read.

@@ -45,7 +45,7 @@ function pressedLabel(ctx: Context, data: string): string | undefined {
 export function telegramHandlers(bot: ChatCore, memory: QuickReplyMemory, log: Logger): Composer<Context> {
   const handlers = new Composer<Context>();
 
-  const converse = async (ctx: Context, text: string, intent?: string): Promise<void> => {
+  const converse = async (ctx: Context, text: string, intent?: string, org?: string): Promise<void> => {
     const chat = ctx.chat;
     if (!chat) return; // inline queries and the like have no conversation to answer in
     const result = await bot.chat({
@@ -54,13 +54,17 @@ export function telegramHandlers(bot: ChatCore, memory: QuickReplyMemory, log: L
       channel: 'telegram',
       langHint: langHint(ctx.from?.language_code, bot.texts.langs),
       intent,
+      org,
     });
     await sendReply(ctx.api, chat.id, result.reply, memory);
   };
 
-  // /start greets, then offers the language buttons.
+  // /start greets, then offers the language buttons. A deep link (t.me/<bot>?start=paiporta)
+  // names the council or agency: the chat is about it until the citizen names another.
   handlers.command('start', async (ctx) => {
-    await converse(ctx, '', COMMANDS.start);
+    const payload = ctx.match.trim();
+    const org = bot.knowledge.organisation(payload) ? payload : undefined;
+    await converse(ctx, '', COMMANDS.start, org);
     await converse(ctx, '', COMMANDS.language);
   });
   // The other commands take what follows them as the message ("/subscribe Torrellano").

@@ -18,6 +18,7 @@ const chatBody = {
     sessionId: { type: 'string', minLength: 1, maxLength: 128 },
     text: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' },
     lang: { type: 'string', enum: [...LANGS] },
+    org: { type: 'string', minLength: 1, maxLength: 100 },
   },
 } as const;
 
@@ -54,6 +55,7 @@ interface ChatBody {
   sessionId: string;
   text: string;
   lang?: (typeof LANGS)[number];
+  org?: string;
 }
 
 /** POST /api/chat: one turn of the web chat. */
@@ -65,8 +67,11 @@ export function chatRoutes(app: FastifyInstance, getBot: () => ChatCore | undefi
     async (request, reply) => {
       const bot = getBot();
       if (!bot) return stillStarting(reply);
-      const { sessionId, text, lang } = request.body;
-      const result = await bot.chat({ sessionId, text, lang, channel: 'web' });
+      const { sessionId, text, lang, org } = request.body;
+      if (org && !bot.knowledge.organisation(org)) {
+        return reply.code(400).send({ error: 'Bad Request', statusCode: 400, message: `No organisation "${org}" in the knowledge base.` });
+      }
+      const result = await bot.chat({ sessionId, text, lang, org, channel: 'web' });
       // Message text reaches the logs only when the operator asked for it.
       if (bot.config.LOG_MESSAGES) request.log.info({ sessionId, text, intent: result.nlu.intent, lang: result.lang }, 'chat message');
       await nextTurn();

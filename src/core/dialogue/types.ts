@@ -11,6 +11,22 @@ export interface Reply {
   quickReplies: QuickReply[];
 }
 
+/** What an answer leaves open: the question the bot asked and what it already knows for it. */
+export interface Pending {
+  intent: string;
+  certificate?: string;
+  office?: string;
+  /** The bot offered something ("shall I tell you anyway?") and a yes takes it. */
+  confirm?: boolean;
+}
+
+/** A reply, and what it leaves pending for the next message. */
+export interface Answer {
+  text: string;
+  quickReplies?: QuickReply[];
+  pending?: Pending;
+}
+
 /** What the bot remembers of a conversation between turns (kept in keyv with a TTL). */
 export interface Session {
   lang?: Lang;
@@ -19,8 +35,10 @@ export interface Session {
   office?: string;
   organisation?: string;
   lastIntent?: string;
+  /** The certificate the conversation is about (an appointment question then refers to it). */
+  certificate?: string;
   /** A question the bot asked and waits for an answer to (which office? which language?). */
-  pending?: { intent: string; certificate?: string };
+  pending?: Pending;
 }
 
 /** Where a conversation lives, so that notifications can find it again. */
@@ -38,6 +56,8 @@ export interface TurnInput {
   address: Address;
   /** A command that names its intent (Telegram's /offices, /help): the classifier is skipped. */
   intent?: string;
+  /** The organisation of the entry point (the widget's data-org, a Telegram deep link): the conversation's until the citizen names another. */
+  org?: string;
 }
 
 export interface TurnResult {

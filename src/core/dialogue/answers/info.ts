@@ -1,0 +1,98 @@
+import { localized } from '../../../knowledge/knowledge.js';
+import type { Organisation, Procedure } from '../../../knowledge/schema.js';
+import { bullet, isOpen, lines, listOf, nameValues, names, sentences, shortList, type AnswerContext } from '../context.js';
+import type { Answer } from '../types.js';
+import { askChannel } from './contacts.js';
+import { statusLine } from './status.js';
+import { suggestions } from './suggestions.js';
+
+/** The organisations the conversation is about: its own, or every one the bot covers. */
+function inScope(ctx: AnswerContext): Organisation[] {
+  const org = ctx.org ?? ctx.k.organisation(ctx.session.organisation);
+  return org ? [org] : ctx.k.organisations;
+}
+
+function covered(ctx: AnswerContext): Record<string, string> {
+  const orgs = inScope(ctx);
+  return {
+    orgs: listOf(orgs.map((o) => nameValues(ctx.lang, undefined, o).org), ctx.lang),
+    orgs_of: listOf(orgs.map((o) => nameValues(ctx.lang, undefined, o).org_of), ctx.lang),
+  };
+}
+
+export function greeting(ctx: AnswerContext): Answer {
+  return { text: ctx.t('greeting', covered(ctx)), quickReplies: suggestions(ctx, ['open_offices', 'certificate', 'phones']) };
+}
+
+export function goodbye(ctx: AnswerContext): Answer {
+  return { text: ctx.t('goodbye') };
+}
+
+/** What the bot can do for the organisations in scope: only the services that exist for them. */
+export function help(ctx: AnswerContext): Answer {
+  const { k, t, lang } = ctx;
+  const orgs = inScope(ctx);
+  const procedures = orgs.flatMap((o) => [...k.procedures(o.id, 'certificate'), ...k.procedures(o.id, 'appointment'), ...k.procedures(o.id, 'document_submission'), ...k.procedures(o.id, 'transport_card'), ...k.procedures(o.id, 'health')]);
+  const of = (kind: Procedure['kind']) => procedures.filter((p) => p.kind === kind);
+  const certificates = [...new Set(of('certificate').map((p) => p.certificate!))].map((c) => t(`certificate.the.${c}`));
+  const named = (kind: Procedure['kind']) => listOf(of(kind).map((p) => localized(p.name, lang)), lang);
+  const items = [
+    t('help.status'),
+    t('help.contacts'),
+    certificates.length > 0 && t('help.certificates', { list: listOf(certificates, lang) }),
+    of('appointment').length > 0 && t('help.appointment'),
+    of('document_submission').length > 0 && t('help.documents'),
+    of('transport_card').length > 0 && named('transport_card'),
+    of('health').length > 0 && named('health'),
+    orgs.some((o) => Object.keys(o.incident).length > 0) && t('help.incident'),
+  ].filter((s): s is string => !!s);
+  return {
+    text: lines(t('help.intro', covered(ctx)), ...items.map(bullet), t('help.notify')),
+    quickReplies: suggestions(ctx, ['open_offices', 'certificate', 'phones']),
+  };
+}
+
+/** A question inside the question: personal data, the website. */
+export function topic(ctx: AnswerContext, id: string): string | undefined {
+  const { t, lang } = ctx;
+  const org = ctx.org;
+  if (id === 'data_safety') {
+    const known = org && localized(org.dataSafety, lang);
+    if (known) return known;
+    const ask = askChannel(ctx, 'data');
+    return ask ? t('topic.data_unknown_ask', { ask }) : t('topic.data_unknown');
+  }
+  if (id === 'website' && org) {
+    return localized(org.websiteStatus, lang) || undefined;
+  }
+  return undefined;
+}
+
+/** What happened, where things stand now (from the live status), and any question inside. */
+export function incident(ctx: AnswerContext): Answer {
+  const { k, t, lang, entities } = ctx;
+  const org = ctx.org!;
+  const text = localized(org.incident, lang);
+  const website = entities.topic === 'website' ? topic(ctx, 'website') : undefined;
+  const offices = k.officesOf(org.id);
+  const open = offices.filter((o) => o.status === 'open');
+  const closed = offices.filter((o) => !isOpen(o));
+  const now =
+    offices.length > 1 && open.length > 0
+      ? sentences(t('incident.open_now', { offices: shortList(open, lang) }), ...closed.map((o) => statusLine(ctx, o)))
+      : ctx.office && ctx.entities.office === ctx.office.id && statusLine(ctx, ctx.office);
+  return {
+    text: sentences(website, text || t('incident.none', names(ctx)), now, entities.topic === 'data_safety' && topic(ctx, 'data_safety')),
+    quickReplies: suggestions(ctx, ['open_offices', 'phones']),
+  };
+}
+
+export function changeLanguage(ctx: AnswerContext): Answer {
+  const { t, entities } = ctx;
+  if (entities.language) return { text: t('language.changed'), quickReplies: suggestions(ctx, ['open_offices', 'help']) };
+  return { text: t('language.ask'), quickReplies: ctx.languageChoices(), pending: { intent: 'change_language' } };
+}
+
+export function fallback(ctx: AnswerContext): Answer {
+  return { text: ctx.t('fallback'), quickReplies: suggestions(ctx, ['open_offices', 'phones', 'certificate', 'help']) };
+}

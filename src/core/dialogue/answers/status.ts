@@ -1,0 +1,163 @@
+import { localized } from '../../../knowledge/knowledge.js';
+import type { Lang, Office, Organisation } from '../../../knowledge/schema.js';
+import type { Translate } from '../../../shared/i18n.js';
+import { nameValues, bullet, isOpen, lines, listOf, names, openOffices, quick, sentences, shortList, type AnswerContext } from '../context.js';
+import type { Answer, QuickReply } from '../types.js';
+import { askChannel } from './contacts.js';
+import { suggestions } from './suggestions.js';
+
+type StatusContext = Pick<AnswerContext, 'k' | 't' | 'lang'>;
+
+const dateFormat = (lang: Lang) => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Madrid' });
+
+function formatDate(iso: string, lang: Lang): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateFormat(lang).format(d);
+}
+
+const modesOf = (t: Translate, office: Office, lang: Lang) => listOf(office.modes.map((m) => t(`mode.${m}`)), lang);
+
+/**
+ * The first sentence about an office: open (and how it serves), limited (and what still works),
+ * or closed (and when it is expected back). A closed office's modes are never shown as current.
+ */
+export function statusLine({ t, lang }: StatusContext, office: Office): string {
+  const n = nameValues(lang, office);
+  const modes = modesOf(t, office, lang);
+  if (office.status === 'open') {
+    const key = office.reopened ? 'status.reopened' : 'status.open';
+    return t(modes ? key : `${key}_plain`, { ...n, modes });
+  }
+  if (office.status === 'limited') {
+    const service = localized(office.service, lang) || modes;
+    return t(service ? 'status.limited' : 'status.limited_plain', { ...n, service });
+  }
+  const when = localized(office.expectedReopening, lang);
+  return sentences(
+    t(`status.${office.status}`, n),
+    when && t('status.expected', { ...n, when }),
+    modes && t('status.will_serve', { ...n, modes }),
+  );
+}
+
+/** The other open offices of the same organisation, for a citizen facing a closed door. */
+function alternatives({ k, t, lang }: StatusContext, office: Office): string | undefined {
+  const open = openOffices(k, office.organisation, lang).filter((o) => o.id !== office.id);
+  if (open.length === 0) return undefined;
+  const org = k.organisation(office.organisation);
+  const anyOpen = org?.anyOpenOffice[lang];
+  return anyOpen
+    ? t('status.alternatives', { any_open: anyOpen, offices: shortList(open, lang, 'disjunction') })
+    : t('status.alternatives_plain', { offices: listOf(open.map((o) => localized(o.name, lang)), lang, 'disjunction') });
+}
+
+/** Everything about one office's status: also the text of a status-change notice. */
+export function officeStatus(ctx: StatusContext, office: Office): string {
+  const { t, lang } = ctx;
+  return lines(
+    sentences(statusLine(ctx, office), localized(office.notes, lang)),
+    !isOpen(office) && alternatives(ctx, office),
+    office.updatedAt && t('status.updated', { date: formatDate(office.updatedAt, lang) }),
+  );
+}
+
+/** "Notify me when El Altet reopens": the quick reply under a closed office. */
+export function subscribeChoice(t: Translate, office: Office, lang: Lang): QuickReply {
+  return quick(t('quick.subscribe_office', nameValues(lang, office)));
+}
+
+function boardLine(ctx: StatusContext, office: Office): string {
+  const { t, lang } = ctx;
+  const name = localized(office.name, lang);
+  if (office.status === 'limited') {
+    const service = localized(office.service, lang);
+    return bullet(service ? t('board.limited', { name, service }) : `${name}: ${t('status_short.limited')}`);
+  }
+  const when = localized(office.expectedReopening, lang);
+  if (!isOpen(office) && when) return bullet(t('board.closed_until', { name, when }));
+  return bullet(`${name}: ${t(`status_short.${office.status}`)}`);
+}
+
+function orgBlock(ctx: StatusContext, org: Organisation, heading: boolean): string {
+  const { k, t, lang } = ctx;
+  const place = localized(org.place, lang);
+  return lines(
+    heading && (place ? t('board.org_place', { name: localized(org.name, lang), place }) : t('board.org', { name: localized(org.name, lang) })),
+    ...k.officesOf(org.id).map((o) => boardLine(ctx, o)),
+  );
+}
+
+/** The status board: the conversation's organisation only; with none known, grouped by organisation. */
+export function statusBoard(ctx: StatusContext & { org?: Organisation }): string {
+  const { k, t, lang, org } = ctx;
+  if (org) return lines(t('board.title_org', nameValues(lang, undefined, org)), orgBlock(ctx, org, false));
+  return [t('board.title'), ...k.organisations.map((o) => orgBlock(ctx, o, true))].join('\n\n');
+}
+
+export function status(ctx: AnswerContext): Answer {
+  const { k, t, lang, org } = ctx;
+  // An organisation with one office: that office's status.
+  const only = org && !ctx.office ? k.officesOf(org.id) : [];
+  const office = ctx.office ?? (only.length === 1 ? only[0] : undefined);
+  if (!office) {
+    const closed = (org ? k.officesOf(org.id) : k.offices).filter((o) => !isOpen(o));
+    return {
+      text: statusBoard({ k, t, lang, org }),
+      quickReplies: [...closed.map((o) => subscribeChoice(t, o, lang)), ...suggestions(ctx, ['phones', 'help'])],
+    };
+  }
+  const quickReplies = isOpen(office) ? suggestions(ctx, ['phones', 'certificate']) : [subscribeChoice(t, office, lang), ...suggestions(ctx, ['open_offices'])];
+  return { text: officeStatus(ctx, office), quickReplies };
+}
+
+/** Opening hours, or the office's status and where the hours can be found. */
+export function hours(ctx: AnswerContext): Answer {
+  const { t, lang } = ctx;
+  const office = ctx.office!;
+  const known = localized(office.hours, lang);
+  if (known) return { text: sentences(t('hours.known', { ...names(ctx), hours: known }), !isOpen(office) && statusLine(ctx, office)) };
+  const ask = askChannel(ctx, 'hours');
+  return {
+    text: lines(isOpen(office) ? statusLine(ctx, office) : officeStatus(ctx, office), ask ? t('hours.unknown_ask', { ask }) : t('hours.unknown')),
+    quickReplies: isOpen(office) ? suggestions(ctx, ['phones']) : [subscribeChoice(t, office, lang)],
+  };
+}
+
+export function location(ctx: AnswerContext): Answer {
+  const { t } = ctx;
+  const office = ctx.office!;
+  if (office.address) return { text: sentences(t('location.known', { ...names(ctx), address: office.address }), !isOpen(office) && statusLine(ctx, office)) };
+  const ask = askChannel(ctx, 'location');
+  return {
+    text: ask ? t('location.unknown_ask', { ...names(ctx), ask }) : t('location.unknown', names(ctx)),
+    quickReplies: suggestions(ctx, ['phones']),
+  };
+}
+
+/**
+ * "Tell me when it reopens": a closed office is subscribed to; one that is already open is said to
+ * be open, with the offer to notify of any change (a yes or the quick reply takes it).
+ */
+export async function subscribe(ctx: AnswerContext): Promise<Answer> {
+  const { t, lang, address, session } = ctx;
+  const office = ctx.office!;
+  if (address.channel === 'cli') return { text: t('subscribe.unsupported') };
+  const confirmed = session.pending?.confirm && session.pending.office === office.id;
+  if (office.status === 'open' && !confirmed) {
+    return {
+      text: sentences(statusLine(ctx, office), t('subscribe.offer_anyway')),
+      quickReplies: [quick(t('quick.notify_anyway', names(ctx)))],
+      pending: { intent: 'subscribe_updates', office: office.id, confirm: true },
+    };
+  }
+  const added = await ctx.subscriptions.add(office.id, address, lang);
+  return { text: t(added ? 'subscribe.done' : 'subscribe.already', names(ctx)), quickReplies: suggestions(ctx, ['open_offices']) };
+}
+
+export async function unsubscribe(ctx: AnswerContext): Promise<Answer> {
+  const { t, office } = ctx;
+  const removed = await ctx.subscriptions.remove(ctx.address, office?.id);
+  if (removed === 0) return { text: t('unsubscribe.none') };
+  return { text: office ? t('unsubscribe.done', names(ctx)) : t('unsubscribe.all') };
+}
+

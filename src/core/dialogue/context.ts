@@ -1,0 +1,79 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { localized, type Knowledge } from '../../knowledge/knowledge.js';
+import type { Lang, Office, Organisation, Text } from '../../knowledge/schema.js';
+import type { Entities } from '../../nlu/entities.js';
+import type { Translate } from '../../shared/i18n.js';
+import type { Address, QuickReply, Session, Subscriptions } from './types.js';
+
+/** Everything an answer may read: the knowledge base, the language, and what the turn is about. */
+export interface AnswerContext {
+  k: Knowledge;
+  t: Translate;
+  lang: Lang;
+  intent: string;
+  office?: Office;
+  org?: Organisation;
+  certificate?: string;
+  /** The message's other entities: a topic inside the question, a health service, a yes. */
+  entities: Entities;
+  /** The conversation (what it was about before this turn, its entry point's organisation). */
+  session: Session;
+  address: Address;
+  subscriptions: Subscriptions;
+  /** Each language by its own name, as buttons. */
+  languageChoices(): QuickReply[];
+}
+
+export const lines = (...parts: (string | false | undefined | null)[]) => parts.filter(Boolean).join('\n');
+export const sentences = (...parts: (string | false | undefined | null)[]) => parts.filter(Boolean).join(' ');
+export const bullet = (s: string) => `• ${s}`;
+export const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+export function listOf(items: string[], lang: Lang, type: 'conjunction' | 'disjunction' = 'conjunction'): string {
+  return new Intl.ListFormat(lang, { type }).format(items);
+}
+
+/** A form of a name in this language only (another language's article would be wrong), else the bare name. */
+function form(x: { name: Text; the: Text; of: Text }, which: 'the' | 'of', lang: Lang): string {
+  return x[which][lang] || (which === 'of' ? x.the[lang] : undefined) || localized(x.name, lang);
+}
+
+/**
+ * The interpolation values that name an office or organisation in a template: `office` inside a
+ * sentence ("la OMAC de El Altet"), `Office` at its start, `office_of` after "of", `office_name` bare.
+ */
+export function named(prefix: 'office' | 'org', x: Office | Organisation | undefined, lang: Lang): Record<string, string> {
+  if (!x) return {};
+  const the = form(x, 'the', lang);
+  return { [prefix]: the, [capitalize(prefix)]: capitalize(the), [`${prefix}_of`]: form(x, 'of', lang), [`${prefix}_name`]: localized(x.name, lang) };
+}
+
+/** The names of an office and an organisation at once, as most templates want them. */
+export function nameValues(lang: Lang, office?: Office, org?: Organisation): Record<string, string> {
+  return { ...named('org', org, lang), ...named('office', office, lang) };
+}
+
+/** The names of what the turn is about. */
+export const names = (ctx: Pick<AnswerContext, 'office' | 'org' | 'lang'>) => nameValues(ctx.lang, ctx.office, ctx.org);
+
+export const isOpen = (o: Office) => o.status === 'open' || o.status === 'limited';
+
+/** The open offices of an organisation, by their short names ("Centro, Altabix y Torrellano"). */
+export function openOffices(k: Knowledge, orgId: string, lang: Lang, among?: string[]): Office[] {
+  return k.officesOf(orgId).filter((o) => isOpen(o) && (!among || among.includes(o.id)));
+}
+export const shortName = (o: Office, lang: Lang) => o.short[lang] || localized(o.name, lang);
+export const shortList = (offices: Office[], lang: Lang, type: 'conjunction' | 'disjunction' = 'conjunction') =>
+  listOf(offices.map((o) => shortName(o, lang)), lang, type);
+
+/** A phone number as the knowledge base has it, and in its international form for callers from abroad when the organisation's country is known. */
+export function phoneText(ctx: AnswerContext, value: string, org: Organisation | undefined): string {
+  if (!org?.country) return value;
+  const parsed = parsePhoneNumberFromString(value.replace(/[/.\s]/g, ''), org.country as CountryCode);
+  if (!parsed?.isValid()) return value;
+  return ctx.t('contact.international', { number: value, international: parsed.formatInternational() });
+}
+
+export function quick(label: string, text = label): QuickReply {
+  return { label, text };
+}

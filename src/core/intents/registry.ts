@@ -1,0 +1,97 @@
+import type { Knowledge } from '../../knowledge/knowledge.js';
+import type { Procedure } from '../../knowledge/schema.js';
+import type { AnswerContext } from '../dialogue/context.js';
+import type { Answer } from '../dialogue/types.js';
+import * as info from '../dialogue/answers/info.js';
+import * as status from '../dialogue/answers/status.js';
+import * as contacts from '../dialogue/answers/contacts.js';
+import * as procedures from '../dialogue/answers/procedures.js';
+
+export const INTENTS = [
+  'greeting',
+  'goodbye',
+  'help',
+  'office_status',
+  'office_hours',
+  'office_location',
+  'contact_phone',
+  'contact_email',
+  'certificate_request',
+  'appointment',
+  'document_submission',
+  'transport_card',
+  'incident_info',
+  'health_services',
+  'subscribe_updates',
+  'unsubscribe_updates',
+  'human_agent',
+  'change_language',
+  'out_of_scope',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+/**
+ * One intent: the slots its answer needs (Rasa's forms: a required slot missing is asked for),
+ * whether it keeps the conversation's office and organisation when the message names none, what
+ * a bare follow-up naming another office asks after it ("¿y Torrellano?"), and its answer.
+ */
+export interface IntentSpec {
+  slots?: { office?: 'required'; organisation?: 'required' };
+  followsSubject?: boolean;
+  /** The intent of a bare follow-up after this one (default: this one, when it follows the subject). */
+  followUp?: string;
+  /** The organisations that can answer it (the clarifying question offers only these); default every one. */
+  offeredBy?: (k: Knowledge, ctx: Pick<AnswerContext, 'certificate'>) => string[];
+  answer(ctx: AnswerContext): Answer | Promise<Answer>;
+}
+
+export type IntentRegistry = Record<string, IntentSpec>;
+
+const owners = (kind: Procedure['kind']) => (k: Knowledge, ctx: Pick<AnswerContext, 'certificate'>) => [
+  ...new Set(k.procedures(undefined, kind).filter((p) => !ctx.certificate || p.certificate === ctx.certificate).map((p) => p.organisation)),
+];
+const withIncident = (k: Knowledge) => k.organisations.filter((o) => Object.keys(o.incident).length > 0).map((o) => o.id);
+
+const forOrganisation = { slots: { organisation: 'required' }, followsSubject: true } as const;
+const forOffice = { slots: { office: 'required' }, followsSubject: true } as const;
+
+/** The intents the bot answers. Adding one is an entry here, `intents/<id>.yaml` and its locale keys. */
+export const BUILT_IN: Record<Intent, IntentSpec> = {
+  greeting: { answer: info.greeting },
+  goodbye: { answer: info.goodbye },
+  help: { answer: info.help },
+  office_status: { followsSubject: true, answer: status.status },
+  office_hours: { ...forOffice, answer: status.hours },
+  office_location: { ...forOffice, answer: status.location },
+  contact_phone: { ...forOrganisation, answer: (ctx) => contacts.contacts(ctx, 'phone') },
+  contact_email: { ...forOrganisation, answer: (ctx) => contacts.contacts(ctx, 'email') },
+  human_agent: { ...forOrganisation, answer: contacts.human },
+  certificate_request: { ...forOrganisation, offeredBy: owners('certificate'), answer: procedures.certificate },
+  appointment: { ...forOrganisation, offeredBy: owners('appointment'), answer: procedures.appointment },
+  document_submission: { ...forOrganisation, offeredBy: owners('document_submission'), answer: procedures.documents },
+  transport_card: { ...forOrganisation, offeredBy: owners('transport_card'), answer: procedures.transport },
+  health_services: { ...forOrganisation, offeredBy: owners('health'), answer: procedures.health },
+  incident_info: { ...forOrganisation, offeredBy: withIncident, answer: info.incident },
+  subscribe_updates: { ...forOffice, followUp: 'office_status', answer: status.subscribe },
+  unsubscribe_updates: { followsSubject: true, followUp: 'office_status', answer: status.unsubscribe },
+  change_language: { answer: info.changeLanguage },
+  out_of_scope: { answer: info.fallback },
+};
+
+/** The registry, with any extra intents (a council's own, or a test's). */
+export function createRegistry(extra: IntentRegistry = {}): IntentRegistry {
+  return { ...BUILT_IN, ...extra };
+}
+
+/** The training data and the registry must name the same intents: a readable error otherwise. */
+export function checkRegistry(registry: IntentRegistry, trained: readonly string[]): void {
+  const known = new Set(Object.keys(registry));
+  const untrained = [...known].filter((id) => !trained.includes(id));
+  const unanswered = trained.filter((id) => !known.has(id));
+  if (untrained.length === 0 && unanswered.length === 0) return;
+  const parts = [
+    unanswered.length > 0 && `intents/ has examples for ${unanswered.join(', ')}, which no entry of the intent registry answers`,
+    untrained.length > 0 && `the intent registry answers ${untrained.join(', ')}, which have no intents/<id>.yaml`,
+  ].filter(Boolean);
+  throw new Error(`Invalid configuration: intents and registry differ: ${parts.join('; ')}`);
+}

@@ -1,0 +1,20 @@
+import type { ChatCore } from '../../src/core/chat-core.js';
+import { nameValues } from '../../src/core/dialogue/context.js';
+import { statusLine } from '../../src/core/dialogue/answers/status.js';
+import type { Lang } from '../../src/knowledge/schema.js';
+
+/** What the core answers to an intent named outright (a command), in a language: the reference for a channel's reply. */
+export async function coreAnswer(core: ChatCore, intent: string, lang: Lang): Promise<string> {
+  return (await core.chat({ sessionId: `reference-${intent}-${lang}-${Math.random()}`, text: '', channel: 'cli', intent, lang })).reply.text;
+}
+
+/** The interpolation values naming an office (and its organisation) in a language, as the answers use them. */
+export function officeNames(core: ChatCore, officeId: string, lang: Lang): Record<string, string> {
+  const office = core.knowledge.office(officeId)!;
+  return nameValues(lang, office, core.knowledge.organisation(office.organisation));
+}
+
+/** The first sentence about an office's status, as the answers and notices give it. */
+export function statusText(core: ChatCore, officeId: string, lang: Lang): string {
+  return statusLine({ k: core.knowledge, t: core.texts.t(lang), lang }, core.knowledge.office(officeId)!);
+}
