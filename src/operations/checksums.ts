@@ -39,7 +39,6 @@ const digitValues = new Map<string, string>();
  * is its distance from the start of its run of digits, modulo 10.
  */
 export function asciiDigit(digit: string): string {
-  if (digit <= '9') return digit;
   let value = digitValues.get(digit);
   if (value === undefined) {
     const code = digit.codePointAt(0)!;

@@ -71,7 +71,7 @@ export function matchable(text: string): string {
   return cleanText(text)
     .normalize('NFKC')
     .replace(/\p{Cf}/gu, '')
-    .replace(/\p{Nd}/gu, asciiDigit)
+    .replace(/[^\P{Nd}0-9]/gu, asciiDigit)
     .replace(/\p{Pd}/gu, '-')
     .replace(/[\p{Z}\p{Cc}]+/gu, ' ');
 }
