@@ -15,6 +15,7 @@ import type { Address, Session, TurnResult } from './dialogue/types.js';
 import { LiveStatus } from '../operations/live.js';
 import { Notifier } from '../operations/notifier.js';
 import { Stats } from '../operations/stats.js';
+import { cleanText } from '../operations/clean-text.js';
 import { Metrics } from '../operations/metrics.js';
 import { createStores, type Stores } from '../storage/index.js';
 
@@ -81,7 +82,8 @@ export class ChatCore {
     return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue);
   }
 
-  async chat(req: ChatRequest): Promise<TurnResult> {
+  async chat(request: ChatRequest): Promise<TurnResult> {
+    const req = { ...request, text: cleanText(request.text) }; // nothing raw is read, stored or shown
     const key = `${req.channel}:${req.sessionId}`;
     const session: Session = (await this.stores.sessions.get(key)) ?? {};
     const result = await this.dialogue.turn(session, {

@@ -75,7 +75,7 @@ export class Stats {
     bump(s.langs, turn.lang);
     bump(s.channels, turn.channel);
     if ((turn.intent === 'out_of_scope' || turn.confidence < this.lowConfidence) && s.unanswered.length < MAX_UNANSWERED_PER_DAY) {
-      s.unanswered.push({ at: at.toISOString(), lang: turn.lang, intent: turn.intent, confidence: turn.confidence, text: redact(turn.text).slice(0, 500) });
+      s.unanswered.push({ at: at.toISOString(), lang: turn.lang, intent: turn.intent, confidence: turn.confidence, text: redact(turn.text, 200) });
     }
     this.buffer.set(day, s);
   }

@@ -18,6 +18,17 @@ export const COMMANDS = {
 
 export type Command = keyof typeof COMMANDS;
 
+/** The web chat's limit (its route schema), in code points: longer texts are not read at all. */
+export const MAX_TEXT_CHARS = 2000;
+
+const tooLong = (text: string) => text.length > MAX_TEXT_CHARS && Array.from(text).length > MAX_TEXT_CHARS;
+
+/** "@citizen_bot is Torrellano open?" in a group is the question without the bot's name. */
+function withoutMention(text: string, username: string): string {
+  // Usernames are letters, digits and underscores: nothing to escape.
+  return text.replace(new RegExp(`@${username}(?!\\w)`, 'i'), '').trim();
+}
+
 /**
  * Sends an answer as plain text (no parse_mode, so nothing in the knowledge base or in what a
  * user typed can turn into markup), split to Telegram's length limit; the quick replies become
@@ -48,14 +59,12 @@ export function telegramHandlers(bot: ChatCore, memory: QuickReplyMemory, log: L
   const converse = async (ctx: Context, text: string, intent?: string, org?: string): Promise<void> => {
     const chat = ctx.chat;
     if (!chat) return; // inline queries and the like have no conversation to answer in
-    const result = await bot.chat({
-      sessionId: String(chat.id),
-      text,
-      channel: 'telegram',
-      langHint: langHint(ctx.from?.language_code, bot.texts.langs),
-      intent,
-      org,
-    });
+    const hint = langHint(ctx.from?.language_code, bot.texts.langs);
+    if (tooLong(text)) {
+      const t = bot.texts.t(hint ?? bot.config.DEFAULT_LANG);
+      return sendReply(ctx.api, chat.id, { text: t('telegram.too_long', { max: MAX_TEXT_CHARS }), quickReplies: [] }, memory);
+    }
+    const result = await bot.chat({ sessionId: String(chat.id), text, channel: 'telegram', langHint: hint, intent, org });
     await sendReply(ctx.api, chat.id, result.reply, memory);
   };
 
@@ -72,8 +81,8 @@ export function telegramHandlers(bot: ChatCore, memory: QuickReplyMemory, log: L
     handlers.command(command, (ctx) => converse(ctx, ctx.match.trim(), COMMANDS[command]));
   }
 
-  handlers.on('message:text', (ctx) => converse(ctx, ctx.message.text));
-  handlers.on('message:caption', (ctx) => converse(ctx, ctx.message.caption));
+  handlers.on('message:text', (ctx) => converse(ctx, withoutMention(ctx.message.text, ctx.me.username)));
+  handlers.on('message:caption', (ctx) => converse(ctx, withoutMention(ctx.message.caption, ctx.me.username)));
   // Stickers, photos, voice notes: say what the bot can do rather than stay silent.
   handlers.on('message', (ctx) => (ctx.chat.type === 'private' ? converse(ctx, '', OUT_OF_SCOPE) : undefined));
 

@@ -8,6 +8,7 @@ import type { ChatCore } from '../../core/chat-core.js';
 import type { Config } from '../../config.js';
 import { COMMANDS, sendReply, telegramHandlers, type Command } from './handlers.js';
 import { QuickReplyMemory } from './quick-replies.js';
+import { RecentUpdates, telegramGuard } from './guard.js';
 
 export interface TelegramChannel {
   mode: 'polling' | 'webhook';
@@ -116,6 +117,7 @@ export async function startTelegram(bot: ChatCore, config: Config, app: FastifyI
       failed(err, ctx.update.update_id, ctx.chat?.id);
     }
   });
+  telegram.use(telegramGuard(new RecentUpdates(), log));
   telegram.use(telegramHandlers(bot, memory, log));
   telegram.catch((err) => failed(err.error, err.ctx.update.update_id, err.ctx.chat?.id));
 
