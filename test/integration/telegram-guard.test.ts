@@ -84,7 +84,7 @@ describe('telegram guard (long polling against a local Bot API)', () => {
     const [first] = await api.waitFor(toChat(group.id));
     // Updates are handled in order: the two before the mention got no answer.
     expect(api.callsOf('sendMessage').filter(toChat(group.id))).toHaveLength(1);
-    expect(textOf(first)).toContain('OMAC Torrellano');
+    expect(textOf(first)).toContain('Torrellano');
 
     inGroup('y la de El Altet?', { reply_to_message: { message_id: first.messageId, date: 0, chat: group, from: BOT_USER, text: textOf(first) } });
     const replies = await api.waitFor(toChat(group.id), 2);

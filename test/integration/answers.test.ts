@@ -1,0 +1,354 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { ChatCore } from '../../src/core/chat-core.js';
+import { localized } from '../../src/knowledge/knowledge.js';
+import type { Lang } from '../../src/knowledge/schema.js';
+import { startApp, type ChatResponse } from '../support/helpers.js';
+import { officeNames, statusText } from '../support/texts.js';
+
+let core: ChatCore;
+let app: FastifyInstance;
+beforeAll(async () => {
+  ({ bot: core, app } = await startApp());
+});
+afterAll(() => app.close());
+
+/** Every reply of these conversations, for the checks that hold for all of them. */
+const replies: { lang: string; text: string }[] = [];
+let n = 0;
+const session = (tag: string) => `answers-${tag}-${++n}`;
+async function ask(sessionId: string, text: string, extra: { org?: string } = {}): Promise<ChatResponse> {
+  const res = await app.inject({ method: 'POST', url: '/api/chat', payload: { sessionId, text, ...extra } });
+  if (res.statusCode !== 200) throw new Error(`POST /api/chat ${res.statusCode}: ${res.body}`);
+  const body: ChatResponse = res.json();
+  replies.push({ lang: body.lang, text: body.reply.text });
+  return body;
+}
+const t = (lang: Lang, key: string, values: Record<string, string> = {}) => core.texts.t(lang)(key, values);
+const firstSentence = (text: string) => text.split(/(?<=[.?!])\s/)[0];
+const kbText = (value: Parameters<typeof localized>[0], lang: Lang) => localized(value, lang);
+const shortName = (id: string, lang: Lang) => core.knowledge.office(id)!.short[lang]!;
+const OPEN_OMAC = ['elche-centro', 'elche-altabix', 'elche-francesc-canto', 'elche-plaza-crevillent', 'elche-torrellano'];
+
+const LANGS: Lang[] = ['es', 'ca', 'it', 'sv', 'en'];
+const altet: Record<Lang, string> = {
+  es: '¿Está abierta la OMAC de El Altet?',
+  ca: "Està oberta l'OMAC de l'Altet?",
+  it: "L'OMAC di El Altet è aperta?",
+  sv: 'Har OMAC-kontoret i El Altet öppnat?',
+  en: 'Is the OMAC office in El Altet open?',
+};
+const notifyMe: Record<Lang, string> = {
+  es: 'avíseme cuando abra',
+  ca: "avise'm quan òbriga",
+  it: 'mi avvisi quando riapre',
+  sv: 'meddela mig när det öppnar',
+  en: 'let me know when it opens',
+};
+const andTorrellano: Record<Lang, string> = {
+  es: '¿y Torrellano?',
+  ca: 'i la de Torrellano?',
+  it: 'e Torrellano?',
+  sv: 'och Torrellano?',
+  en: 'what about Torrellano?',
+};
+
+describe('office status', () => {
+  it.each(LANGS)('%s: a closed office is closed, with when it is expected back, and the open offices of its organisation', async (lang) => {
+    const body = await ask(session('closed'), altet[lang]);
+    expect(body.lang).toBe(lang);
+    const office = core.knowledge.office('elche-el-altet')!;
+    const text = body.reply.text;
+    expect(firstSentence(text)).toBe(t(lang, 'status.reopening', officeNames(core, 'elche-el-altet', lang)));
+    expect(text).toContain(kbText(office.expectedReopening, lang));
+    for (const id of OPEN_OMAC) expect(text).toContain(shortName(id, lang));
+    // Never "service: in person" as if it served now: only how it will serve once it reopens.
+    expect(text).not.toContain(t(lang, 'status.open', { ...officeNames(core, 'elche-el-altet', lang), modes: t(lang, 'mode.in_person') }));
+    expect(body.reply.quickReplies.map((q) => q.label)).toContain(t(lang, 'quick.subscribe_office', officeNames(core, 'elche-el-altet', lang)));
+  });
+
+  it.each(LANGS)('%s: an open office says so, with how it serves', async (lang) => {
+    const body = await ask(session('open'), altet[lang].replace(/El Altet|l'Altet/, 'Altabix'));
+    expect(firstSentence(body.reply.text)).toBe(statusText(core, 'elche-altabix', lang));
+    expect(body.reply.text).toContain(t(lang, 'mode.in_person'));
+  });
+});
+
+describe('follow-ups', () => {
+  it.each(LANGS)('%s: "and Torrellano?" after a subscription asks its status, and subscribes nobody', async (lang) => {
+    const s = session('follow');
+    await ask(s, altet[lang]);
+    const sub = await ask(s, notifyMe[lang]);
+    expect(sub.nlu).toMatchObject({ intent: 'subscribe_updates', entities: { office: 'elche-el-altet' } });
+    const follow = await ask(s, andTorrellano[lang]);
+    expect(follow.nlu).toMatchObject({ intent: 'office_status', entities: { office: 'elche-torrellano' } });
+    expect(firstSentence(follow.reply.text)).toBe(statusText(core, 'elche-torrellano', lang));
+    const torrellano = await core.subscriptions.subscribers('elche-torrellano');
+    expect(torrellano.some((x) => x.address.id === s)).toBe(false);
+  });
+
+  it.each(LANGS)('%s: asking to be told when an open office opens says it is open and offers to notify anyway', async (lang) => {
+    const s = session('open-notify');
+    const phrase: Record<Lang, string> = {
+      es: 'avíseme cuando abra la OMAC de Torrellano',
+      ca: "avise'm quan òbriga l'OMAC de Torrellano",
+      it: "mi avvisi quando apre l'OMAC di Torrellano",
+      sv: 'meddela mig när Torrellano öppnar',
+      en: 'let me know when OMAC Torrellano opens',
+    };
+    const offer = await ask(s, phrase[lang]);
+    expect(offer.nlu.intent).toBe('subscribe_updates');
+    expect(offer.reply.text).toContain(statusText(core, 'elche-torrellano', lang));
+    expect(offer.reply.text).toContain(t(lang, 'subscribe.offer_anyway'));
+    expect((await core.subscriptions.subscribers('elche-torrellano')).some((x) => x.address.id === s)).toBe(false);
+    const [anyway] = offer.reply.quickReplies;
+    expect(anyway.label).toBe(t(lang, 'quick.notify_anyway', officeNames(core, 'elche-torrellano', lang)));
+    const done = await ask(s, anyway.text);
+    expect(done.reply.text).toBe(t(lang, 'subscribe.done', officeNames(core, 'elche-torrellano', lang)));
+    expect((await core.subscriptions.subscribers('elche-torrellano')).some((x) => x.address.id === s)).toBe(true);
+  });
+
+  it('a plain yes takes the offer', async () => {
+    const s = session('yes');
+    await ask(s, 'avísame cuando abra Torrellano');
+    const done = await ask(s, 'sí');
+    expect(done.nlu.intent).toBe('subscribe_updates');
+    expect((await core.subscriptions.subscribers('elche-torrellano')).some((x) => x.address.id === s)).toBe(true);
+  });
+
+  it.each(['När öppnar OMAC Centro?', 'Vilka tider har Altabix öppet?'])('sv: "%s" is about opening hours', async (text) => {
+    const body = await ask(session('sv-hours'), text);
+    expect(body.nlu.intent).toBe('office_hours');
+    expect(body.reply.text).toContain(t('sv', 'hours.unknown_ask', { ask: t('sv', 'ask.site_hours', { site: kbText(core.knowledge.organisation('elche')!.officialSite, 'sv') }) }));
+  });
+});
+
+describe("the conversation's organisation", () => {
+  const board: Record<Lang, string> = {
+    es: '¿Qué oficinas están abiertas?',
+    ca: 'Quines oficines estan obertes?',
+    it: 'Quali uffici sono aperti?',
+    sv: 'Vilka kontor har öppet?',
+    en: 'Which offices are open?',
+  };
+  const human: Record<Lang, string> = {
+    es: 'quiero hablar con una persona',
+    ca: 'vull parlar amb una persona',
+    it: 'voglio parlare con un operatore',
+    sv: 'jag vill prata med en människa',
+    en: 'I want to talk to a human',
+  };
+  const orgName = (id: string, lang: Lang) => localized(core.knowledge.organisation(id)!.name, lang);
+
+  it.each(LANGS)('%s: with none known yet, the board is grouped by organisation, each with what still works', async (lang) => {
+    const body = await ask(session('board'), board[lang]);
+    for (const org of ['elche', 'paiporta', 'ats-insubria']) expect(body.reply.text).toContain(orgName(org, lang));
+    expect(body.reply.text).toContain(kbText(core.knowledge.office('paiporta-oficina-unica')!.service, lang));
+    expect(body.reply.quickReplies.map((q) => q.text)).not.toContain(t(lang, 'quick.open_offices'));
+  });
+
+  it.each(LANGS)('%s: after a question about ATS in Varese, the board and a person are ATS only', async (lang) => {
+    const s = session('ats');
+    const varese: Record<Lang, string> = {
+      es: '¿Está abierta la sede de ATS Insubria en Varese?',
+      ca: "Està oberta la seu de l'ATS Insubria a Varese?",
+      it: 'La sede di Varese è aperta?',
+      sv: 'Har ATS Insubria i Varese öppet?',
+      en: 'Is ATS Insubria in Varese open?',
+    };
+    expect((await ask(s, varese[lang])).nlu.entities.office).toBe('ats-insubria-varese');
+    const list = await ask(s, board[lang]);
+    expect(list.reply.text).not.toContain(orgName('elche', lang));
+    expect(list.reply.text).toContain(localized(core.knowledge.office('ats-insubria-como')!.name, lang));
+    const person = await ask(s, human[lang]);
+    expect(person.nlu.intent).toBe('human_agent');
+    expect(firstSentence(person.reply.text)).toBe(t(lang, 'human.cannot'));
+    for (const value of ['031/370.111', '0332/277.111', 'urp@ats-insubria.it']) expect(person.reply.text).toContain(value);
+    expect(person.reply.text).not.toContain(orgName('elche', lang));
+    expect(person.reply.text).not.toContain(orgName('paiporta', lang));
+  });
+
+  it.each(LANGS)('%s: asking for a person with no organisation known asks which one', async (lang) => {
+    const body = await ask(session('who'), human[lang]);
+    expect(body.reply.quickReplies.map((q) => q.label).sort()).toEqual(['elche', 'paiporta', 'ats-insubria'].map((o) => orgName(o, lang)).sort());
+    expect(body.reply.text).not.toMatch(/\d{3}/);
+  });
+
+  it.each(['es', 'ca', 'en'] as Lang[])('%s: the clarifying question for a certificate offers only the organisations that issue one', async (lang) => {
+    const text: Record<string, string> = { es: 'necesito un certificado', ca: 'necessite un certificat', en: 'I need a certificate' };
+    const body = await ask(session('which-org'), text[lang]);
+    expect(body.nlu.intent).toBe('certificate_request');
+    expect(body.reply.quickReplies.map((q) => q.label).sort()).toEqual(['elche', 'paiporta'].map((o) => orgName(o, lang)).sort());
+  });
+
+  it.each(LANGS)('%s: the API field org scopes a new conversation', async (lang) => {
+    const body = await ask(session('org-field'), board[lang], { org: 'paiporta' });
+    expect(body.reply.text).toContain(kbText(core.knowledge.office('paiporta-oficina-unica')!.service, lang));
+    expect(body.reply.text).not.toContain(orgName('elche', lang));
+    expect(body.reply.text).not.toContain('ATS');
+  });
+
+  it('the API refuses an unknown organisation with a 400', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/chat', payload: { sessionId: 'org-unknown', text: 'hola', org: 'valencia' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(/valencia/);
+  });
+
+  it.each(['es', 'it', 'en'] as Lang[])('%s: greeting and help name the organisations covered, and only the entry point\'s when it has one', async (lang) => {
+    const hello: Record<string, string> = { es: 'hola, buenos días', it: 'buongiorno', en: 'hello there' };
+    const all = await ask(session('hello'), hello[lang]);
+    for (const org of ['elche', 'paiporta', 'ats-insubria']) expect(all.reply.text).toContain(orgName(org, lang));
+    const s = session('hello-paiporta');
+    const one = await ask(s, hello[lang], { org: 'paiporta' });
+    expect(one.reply.text).toContain(orgName('paiporta', lang));
+    expect(one.reply.text).not.toContain(orgName('elche', lang));
+    const help = await ask(s, t(lang, 'quick.help'));
+    expect(help.nlu.intent).toBe('help');
+    expect(help.reply.text).not.toContain('Bus Lliure');
+    expect(help.reply.quickReplies.map((q) => q.text)).not.toContain(t(lang, 'quick.help'));
+  });
+});
+
+describe('missing facts', () => {
+  it.each([
+    ['es', '¿Cuál es el teléfono del Ayuntamiento de Elche?'],
+    ['sv', 'Vad är telefonnumret till Elche kommun?'],
+    ['en', "What's the phone number of Elche council?"],
+  ] as [Lang, string][])('%s: no phone for Elche: says so, and offers the open offices and the website', async (lang, text) => {
+    const body = await ask(session('no-phone'), text);
+    expect(body.nlu.intent).toBe('contact_phone');
+    expect(body.reply.text).not.toMatch(/\d{3}/);
+    for (const id of OPEN_OMAC) expect(body.reply.text).toContain(shortName(id, lang));
+    expect(body.reply.text).toContain(kbText(core.knowledge.organisation('elche')!.officialSite, lang));
+  });
+
+  it.each([
+    ['es', '¿Dónde está la OMAC Centro?'],
+    ['ca', "On queda l'OMAC Centre?"],
+    ['en', 'Where is OMAC Centro?'],
+  ] as [Lang, string][])('%s: no address: says so and where to find it, not a sentence about schedules', async (lang, text) => {
+    const body = await ask(session('no-address'), text);
+    expect(body.nlu.intent).toBe('office_location');
+    const site = kbText(core.knowledge.organisation('elche')!.officialSite, lang);
+    expect(body.reply.text).toBe(t(lang, 'location.unknown_ask', { ...officeNames(core, 'elche-centro', lang), ask: t(lang, 'ask.site_location', { site }) }));
+  });
+
+  it.each([
+    ['es', 'Quiero presentar una solicitud de ayuda social en Paiporta'],
+    ['it', 'Voglio presentare una domanda di aiuto sociale a Paiporta'],
+    ['en', 'I want to submit an application for social aid in Paiporta'],
+  ] as [Lang, string][])('%s: documents are filed online; phone help is said to have no number', async (lang, text) => {
+    const body = await ask(session('documents'), text);
+    expect(body.nlu.intent).toBe('document_submission');
+    const org = core.knowledge.organisation('paiporta')!;
+    expect(firstSentence(body.reply.text)).toBe(t(lang, 'submit.online', { online: kbText(org.online, lang) }));
+    expect(body.reply.text).toContain(t(lang, 'how.phone_help_no_number', { org: org.the[lang]! }));
+  });
+});
+
+describe('the point first', () => {
+  const swab: [Lang, string][] = [
+    ['es', 'Necesito hacerme una PCR, ¿cómo la pido?'],
+    ['it', 'devo prenotare un tampone'],
+    ['sv', 'jag behöver boka ett covidtest, hur gör jag?'],
+    ['en', 'I need to book a covid test, how?'],
+  ];
+  it.each(swab)('%s: a swab: the GP books it, said first, and that this is ATS Insubria', async (lang, text) => {
+    const body = await ask(session('swab'), text);
+    expect(body.nlu.intent).toBe('health_services');
+    const service = core.knowledge.procedures('ats-insubria', 'health')[0].services.find((s) => s.id === 'swab')!;
+    expect(body.reply.text.startsWith(kbText(service.text, lang))).toBe(true);
+    expect(body.reply.text).toContain(kbText(core.knowledge.organisation('ats-insubria')!.place, lang));
+  });
+
+  it.each([
+    ['es', '¿Por qué no funciona la web de ATS Insubria?'],
+    ['it', "Perché il sito dell'ATS Insubria non funziona?"],
+    ['en', "Why is ATS Insubria's website down?"],
+  ] as [Lang, string][])('%s: the ATS website: down, and what remains available, first', async (lang, text) => {
+    const body = await ask(session('website'), text);
+    expect(body.reply.text.startsWith(kbText(core.knowledge.organisation('ats-insubria')!.websiteStatus, lang))).toBe(true);
+  });
+
+  it.each([
+    ['es', '¿Qué pasó con el ciberataque de Elche? ¿Mis datos están seguros?'],
+    ['ca', "Què va passar amb el ciberatac d'Elx? Les meues dades estan segures?"],
+    ['it', 'Cosa è successo con l\'attacco informatico a Elche? I miei dati sono al sicuro?'],
+    ['sv', 'Vad hände med cyberattacken mot Elche? Är mina uppgifter säkra?'],
+    ['en', 'What happened with the cyberattack on Elche? Is my data safe?'],
+  ] as [Lang, string][])('%s: a question inside the question gets its own answer (personal data)', async (lang, text) => {
+    const body = await ask(session('data'), text);
+    expect(body.nlu.intent).toBe('incident_info');
+    const site = kbText(core.knowledge.organisation('elche')!.officialSite, lang);
+    expect(body.reply.text).toContain(t(lang, 'topic.data_unknown_ask', { ask: t(lang, 'ask.site_data', { site }) }));
+    expect(body.reply.text).toContain(kbText(core.knowledge.organisation('elche')!.incident, lang));
+  });
+
+  it.each([
+    ['es', 'Necesito un certificado de empadronamiento de Paiporta', '¿Se puede pedir cita previa?'],
+    ['ca', "Necessite un certificat d'empadronament de Paiporta", 'Es pot demanar cita prèvia?'],
+    ['en', 'I need a padron certificate from Paiporta', 'Can I book an appointment?'],
+  ] as [Lang, string, string][])('%s: padrón in Paiporta is online with no appointment; the appointment answer says yes first and that the padrón needs none', async (lang, padron, appointment) => {
+    const s = session('padron');
+    const first = await ask(s, padron);
+    const org = core.knowledge.organisation('paiporta')!;
+    const what = t(lang, 'certificate.the.padron');
+    expect(firstSentence(first.reply.text)).toBe(t(lang, 'how.online', { What: what.charAt(0).toUpperCase() + what.slice(1), online: kbText(org.online, lang) }));
+    const second = await ask(s, appointment);
+    expect(second.nlu.intent).toBe('appointment');
+    expect(firstSentence(second.reply.text)).toBe(t(lang, 'appointment.yes', officeNames(core, 'paiporta-oficina-unica', lang)));
+    expect(second.reply.text).toContain(t(lang, 'appointment.no_booking'));
+    expect(second.reply.text).toContain(t(lang, 'appointment.not_needed_online', { what, online: kbText(org.online, lang) }));
+  });
+
+  it.each([
+    ['es', '¿Cómo saco la tarjeta Bus Lliure?'],
+    ['sv', 'Hur får jag ett Bus Lliure-kort?'],
+    ['en', 'How do I get a Bus Lliure card?'],
+  ] as [Lang, string][])('%s: Bus Lliure: free transport for young people, at any open OMAC', async (lang, text) => {
+    const body = await ask(session('bus'), text);
+    expect(body.nlu.intent).toBe('transport_card');
+    const card = core.knowledge.procedures('elche', 'transport_card')[0];
+    expect(body.reply.text.toLowerCase()).toContain(kbText(card.name, lang).toLowerCase());
+    for (const id of OPEN_OMAC) expect(body.reply.text).toContain(shortName(id, lang));
+  });
+});
+
+describe('language and names', () => {
+  it.each([
+    ['es', '¿Está abierta la OMAC de Altabix?'],
+    ['it', "L'OMAC di Altabix è aperta?"],
+    ['sv', 'Har OMAC Altabix öppet?'],
+  ] as [Lang, string][])('%s: a message with no language of its own keeps the conversation\'s', async (lang, text) => {
+    const s = session('keep-lang');
+    expect((await ask(s, text)).lang).toBe(lang);
+    for (const bare of ['👍', '12', '<b>Torrellano</b>']) expect((await ask(s, bare)).lang).toBe(lang);
+  });
+
+  it('unaccented Valencian is Valencian', async () => {
+    const body = await ask(session('ca-plain'), 'on queda la oficina unica de paiporta');
+    expect(body.lang).toBe('ca');
+    expect(body.nlu.intent).toBe('office_location');
+  });
+
+  it.each([
+    ['is El Alted open?', 'elche-el-altet'],
+    ['¿está abierta Torelano?', 'elche-torrellano'],
+    ['Är kontoret i centrum öppet?', 'elche-centro'],
+    ['is the city centre office open?', 'elche-centro'],
+  ])('"%s" names %s', async (text, office) => {
+    expect((await ask(session('names'), text)).nlu.entities.office).toBe(office);
+  });
+});
+
+describe('every reply of these conversations', () => {
+  it('has no nested or adjacent parentheses and no unfilled placeholder', () => {
+    expect(replies.length).toBeGreaterThan(100);
+    for (const { text } of replies) {
+      expect(text).not.toMatch(/\([^()]*\(|\)\s*\(/);
+      expect(text).not.toMatch(/\{\{|\}\}/);
+    }
+  });
+});
+
+
