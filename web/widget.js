@@ -158,8 +158,9 @@
     return svg;
   }
 
-  // Web addresses, emails and phone numbers (9 to 15 digits, with spaces, dots, dashes or slashes).
-  const TOKENS = /(https?:\/\/[^\s<>"']+|www\.[^\s<>"']+)|([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})|((?:\+|00)?\d[\d \u00a0./()-]{6,}\d)/g;
+  // Web addresses, emails and phone numbers (9 to 15 digits, with spaces, dots, dashes or slashes;
+  // not parentheses, so that "+39 031 370111 (031/370.111 …)" is two numbers).
+  const TOKENS = /(https?:\/\/[^\s<>"']+|www\.[^\s<>"']+)|([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})|((?:\+|00)?\d[\d \u00a0./-]{6,}\d)/g;
   const TRAILING = /[.,;:!?)\]]+$/;
 
   function safeUrl(raw) {

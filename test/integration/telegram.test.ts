@@ -118,6 +118,20 @@ describe('telegram channel (long polling against a local Bot API)', () => {
     expect(textOf(replies[2])).toBe(bot.texts.t('en')('language.changed'));
   });
 
+  it('a deep link (/start paiporta) keeps the chat on that council until the citizen names another', async () => {
+    api.message(1007, '/start paiporta', 'es');
+    const [greeting] = await api.waitFor((c) => c.method === 'sendMessage' && c.payload.chat_id === 1007, 2);
+    expect(textOf(greeting)).toContain('Ayuntamiento de Paiporta');
+    expect(textOf(greeting)).not.toContain('Elche');
+    api.message(1007, '¿Qué oficinas están abiertas?', 'es');
+    const replies = await api.waitFor((c) => c.method === 'sendMessage' && c.payload.chat_id === 1007, 3);
+    expect(textOf(replies[2])).toContain(statusText(bot, 'paiporta-oficina-unica', 'es'));
+    expect(textOf(replies[2])).not.toContain('Elche');
+    api.message(1007, '¿Y las oficinas de Elche?', 'es');
+    const more = await api.waitFor((c) => c.method === 'sendMessage' && c.payload.chat_id === 1007, 4);
+    expect(textOf(more[3])).toContain('OMAC Altabix');
+  });
+
   it('retries a sendMessage refused with 429 after retry_after and delivers it exactly once', async () => {
     api.failNext('sendMessage', 429, 1);
     api.message(1004, '/offices', 'es');

@@ -29,23 +29,25 @@ let browser: Browser;
 /** Two councils' sites (their own origins): one listed in WIDGET_ORIGINS, one not. */
 let council: http.Server;
 let stranger: http.Server;
+/** Paiporta's own site: its widget carries data-org and no data-lang. */
+let paiporta: http.Server;
 const origin = (server: http.Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 /** A page of another site with the one-line embed (on loopback too: Chromium forbids public -> loopback). */
-async function embeddingSite(): Promise<http.Server> {
+async function embeddingSite(attributes = 'data-lang="it"'): Promise<http.Server> {
   const server = http.createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end(`<!doctype html><html lang="it"><head><title>Comune</title></head><body><h1>Comune</h1>
-      <script src="${base}/widget.js" data-lang="it"></script></body></html>`);
+      <script src="${base}/widget.js" ${attributes}></script></body></html>`);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;
 }
 
 beforeAll(async () => {
-  [council, stranger] = await Promise.all([embeddingSite(), embeddingSite()]);
+  [council, stranger, paiporta] = await Promise.all([embeddingSite(), embeddingSite(), embeddingSite('data-org="paiporta"')]);
   bot = await ChatCore.create(testConfig());
-  app = buildApp({ bot, widgetOrigins: [origin(council)] });
+  app = buildApp({ bot, widgetOrigins: [origin(council), origin(paiporta)] });
   await app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
@@ -62,6 +64,7 @@ afterAll(async () => {
   await bot?.close();
   council?.close();
   stranger?.close();
+  paiporta?.close();
 });
 
 const officeName = (id: string, lang: Lang) => bot.knowledge.base.offices.find((o) => o.id === id)!.name[lang]!;
@@ -331,4 +334,27 @@ describe('web chat widget', () => {
     expect(read).toBe('blocked');
     await context.close();
   });
+
+  it("keeps a council's own widget (data-org) on its organisation, and its labels follow the language the bot answers in", async () => {
+    const es = locale('es');
+    const en = locale('en');
+    const context = await browser.newContext({ locale: 'en-GB' });
+    const { page, problems, chatBodies } = await openPage(context, `${origin(paiporta)}/`);
+    const { launcher, panel, input } = w(page);
+    expect((await launcher.textContent())?.trim()).toBe(en.widget.open);
+    await launcher.click();
+    await panel.waitFor();
+    expect(await input.getAttribute('placeholder')).toBe(en.widget.placeholder);
+    const board = await ask(page, '¿Qué oficinas están abiertas?');
+    expect(chatBodies[0]).toMatchObject({ org: 'paiporta' });
+    expect(board).toContain(statusText(bot, 'paiporta-oficina-unica', 'es'));
+    expect(board).not.toContain('Elche');
+    expect(board).not.toContain('ATS');
+    // No language picked: the widget now speaks Spanish, as the bot does.
+    await page.waitForFunction(() => document.querySelector('.citizen-chat-widget')?.shadowRoot?.querySelector('.cw-panel')?.getAttribute('lang') === 'es');
+    expect(await input.getAttribute('placeholder')).toBe(es.widget.placeholder);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
 });
