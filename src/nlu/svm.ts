@@ -72,17 +72,6 @@ export class LinearSvm extends LinearModel {
     }
   }
 
-  /** The trained parameters, for the thread that trained them to hand to another (trainer.ts, thread.ts). */
-  trained(): Trained {
-    return { weights: this.weights, bias: this.bias, temperature: this.temperature };
-  }
-
-  static fromTrained(labels: string[], dim: number, trained: Trained): LinearSvm {
-    const svm = new LinearSvm(labels, dim, trained.weights, trained.bias);
-    svm.temperature = trained.temperature;
-    return svm;
-  }
-
   toState(): SvmState {
     return { ...this.linearState(), temperature: this.temperature };
   }
@@ -92,13 +81,6 @@ export class LinearSvm extends LinearModel {
     svm.temperature = state.temperature;
     return svm;
   }
-}
-
-/** A trained SVM's parameters (typed arrays: another thread takes them without a copy). */
-export interface Trained {
-  weights: Float32Array;
-  bias: Float64Array;
-  temperature: number;
 }
 
 /** One training run's data and state, which its sweeps share. */

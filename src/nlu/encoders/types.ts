@@ -5,21 +5,8 @@ export interface Features {
 }
 
 /**
- * An encoder turns a normalised text into features (Rasa's featurizers).
- * `fit` sees the training texts once; `dim` is fixed after it.
- */
-export interface Encoder {
-  readonly name: string;
-  readonly dim: number;
-  fit(texts: string[]): Promise<void> | void;
-  encode(text: string): Features;
-  /** Encodes many texts at once; batch-capable encoders are much faster this way. */
-  encodeBatch?(texts: string[]): Promise<Features[]>;
-}
-
-/**
  * Many sparse vectors as one compressed sparse row matrix (row i is col/val[start[i], start[i+1])):
- * three typed arrays, which training loops read fast and a worker thread can hand over without a copy.
+ * three typed arrays, which training loops read fast.
  */
 export interface SparseRows {
   start: Int32Array;
@@ -39,6 +26,3 @@ export function toRows(samples: Features[]): SparseRows {
   }
   return { start, col, val };
 }
-
-/** The buffers of `rows`, to move them to another thread (postMessage's transfer list). */
-export const buffersOf = (rows: SparseRows): ArrayBuffer[] => [rows.start.buffer, rows.col.buffer, rows.val.buffer] as ArrayBuffer[];
