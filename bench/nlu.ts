@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startServer, stop } from './server.js';
 import { ROOT } from '../src/config.js';
 import { loadKnowledge } from '../src/knowledge/loader.js';
-import { Nlu } from '../src/nlu/index.js';
+import { Nlu } from '../src/nlu/nlu.js';
 import { loadExamples } from '../src/nlu/training.js';
 import { LANGS } from '../src/knowledge/schema.js';
 
@@ -28,7 +28,7 @@ export async function benchNlu(): Promise<Record<string, number | string>> {
     }
   }
   times.sort((a, b) => a - b);
-  // Training as a first `npm start` does it (the bundle's training thread; from the sources, tsx
+  // Training as a first `npm start` does it (on the bundle's NLU thread; from the sources, tsx
   // would compile that thread's TypeScript first), from intents/ read to both heads trained and
   // fastText loaded: three starts on an empty DATA_DIR.
   const starts: number[] = [];

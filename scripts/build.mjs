@@ -9,8 +9,8 @@ import { build } from 'esbuild';
 fs.rmSync('dist', { recursive: true, force: true });
 
 await build({
-  // The NLU's thread and its training thread are entries of their own (src/nlu/thread.ts and trainer.ts start them from dist/).
-  entryPoints: { main: 'src/main.ts', 'trainer-worker': 'src/nlu/trainer-worker.ts', 'nlu-thread': 'src/nlu/thread-worker.ts' },
+  // Each worker thread is an entry named like its source file: spawnWorker() (src/shared/worker.ts) starts dist/<name>.js.
+  entryPoints: { main: 'src/main.ts', 'nlu-thread': 'src/nlu/nlu-thread.ts' },
   bundle: true,
   splitting: true, // the Telegram channel is a chunk of its own, loaded only when configured
   platform: 'node',

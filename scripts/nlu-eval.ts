@@ -5,8 +5,8 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { ROOT } from '../src/config.js';
-import { IntentModel, type IntentModelOptions } from '../src/nlu/intent.js';
 import { loadSplits, innerFolds, type Labelled, type Split } from './eval/datasets.js';
+import { PIPELINES, trainPipeline, type Pipeline } from './eval/pipelines.js';
 import { report, type Outcome, type Report } from './eval/metrics.js';
 
 interface EngineResult extends Report {
@@ -23,26 +23,19 @@ interface Engine {
   run(split: Split): Promise<{ outcomes: Outcome[]; trainingMs: number; queryMs: number; pipeline?: string }>;
 }
 
-/** The pipelines tried on a foreign corpus; the bot's own data uses the first (the defaults). */
-const PIPELINES: { name: string; options: IntentModelOptions }[] = [
-  { name: 'words + chars of words', options: {} },
-  { name: 'words + chars of stems', options: { encoder: { charsOf: 'stems' } } },
-  { name: 'chars of words', options: { encoder: { words: false } } },
-  { name: 'chars of stems', options: { encoder: { words: false, charsOf: 'stems' } } },
-];
-
-const train = (examples: Labelled[], lang: string, options: IntentModelOptions) =>
-  IntentModel.train(examples.map((e) => e.text), examples.map((e) => e.intent), options, examples.map((e) => e.lang ?? lang));
+// The bot's own data (several languages) runs the first pipeline, which stems nothing: `lang` only picks a foreign corpus's stemmer.
+const train = (examples: Labelled[], lang: string, pipeline: Pipeline) =>
+  trainPipeline(examples.map((e) => e.text), examples.map((e) => e.intent), lang, pipeline);
 
 /** The pipeline with the best accuracy in 5-fold cross-validation, repeated 3 times, on the training part alone. */
-function selectPipeline(split: Split): (typeof PIPELINES)[number] {
+function selectPipeline(split: Split): Pipeline {
   let best = PIPELINES[0];
   let bestCorrect = -1;
   for (const pipeline of PIPELINES) {
     let correct = 0;
     for (const fold of [1, 2, 3].flatMap((seed) => innerFolds(split.train, 5, seed))) {
-      const model = train(fold.train, split.lang, pipeline.options);
-      correct += fold.test.filter((e) => model.predict(e.text, split.lang).intent === e.intent).length;
+      const model = train(fold.train, split.lang, pipeline);
+      correct += fold.test.filter((e) => model.predict(e.text).intent === e.intent).length;
     }
     if (correct > bestCorrect) [best, bestCorrect] = [pipeline, correct];
   }
@@ -55,10 +48,10 @@ const bot: Engine = {
     // intents/ is the bot's own data: its own pipeline, as in production.
     const pipeline = split.own ? PIPELINES[0] : selectPipeline(split);
     const t0 = performance.now();
-    const model = train(split.train, split.lang, pipeline.options);
+    const model = train(split.train, split.lang, pipeline);
     const trainingMs = performance.now() - t0;
     const t1 = performance.now();
-    const outcomes = split.test.map((e) => ({ expected: e.intent, predicted: model.predict(e.text, e.lang ?? split.lang).intent }));
+    const outcomes = split.test.map((e) => ({ expected: e.intent, predicted: model.predict(e.text).intent }));
     return { outcomes, trainingMs, queryMs: performance.now() - t1, ...(split.own ? {} : { pipeline: pipeline.name }) };
   },
 };

@@ -1,18 +1,22 @@
 import { loadConfig } from './config.js';
 import { localeLangs } from './shared/languages.js';
+import { createLogger } from './shared/logger.js';
+import { loadKnowledge } from './knowledge/loader.js';
+import { createNlu } from './nlu/index.js';
 import { nluSettings } from './nlu/settings.js';
-import { NluThread } from './nlu/thread.js';
 
 /**
- * The entry point. The NLU's thread starts first: it loads the cached model, or reads and encodes
+ * The entry point. The NLU starts first: with NLU_THREAD its thread loads the cached model, or reads
  * intents/ and trains, on the second core while this one loads the server's modules (src/server.ts).
  */
 async function main(): Promise<void> {
   const started = performance.now();
   const config = loadConfig();
-  const nlu = config.NLU_THREAD ? NluThread.start(nluSettings(config, localeLangs(config.LOCALES_DIR))) : undefined;
+  const log = createLogger(config);
+  const nlu = createNlu(nluSettings(config, localeLangs(config.LOCALES_DIR)), loadKnowledge(config.KNOWLEDGE_DIR), log);
+  nlu.catch(() => {}); // a start that fails is reported where the bot awaits it
   const { serve } = await import('./server.js');
-  await serve(config, nlu, started);
+  await serve(config, nlu, started, log);
 }
 
 main().catch((err) => {

@@ -3,15 +3,14 @@ import { createLogger } from './shared/logger.js';
 import { ChatCore } from './core/chat-core.js';
 import { buildApp } from './http/app.js';
 import { createStores } from './storage/index.js';
-import type { NluThread } from './nlu/thread.js';
+import type { NluService } from './nlu/index.js';
 
 /**
  * Starts what the configuration asks for and shuts down gracefully on SIGTERM/SIGINT.
- * @param nlu the NLU thread that src/main.ts started (none: the NLU runs on the main thread)
+ * @param nlu the NLU that src/main.ts started (createNlu()); none: the bot creates it
  * @param started when the process started (performance.now()), for the log's readyMs
  */
-export async function serve(config: Config, nlu: NluThread | undefined, started: number): Promise<void> {
-  const log = createLogger(config);
+export async function serve(config: Config, nlu: Promise<NluService> | undefined, started: number, log = createLogger(config)): Promise<void> {
   let bot: ChatCore | undefined;
   const app = buildApp({ bot: () => bot, logger: log, adminToken: config.ADMIN_TOKEN, widgetOrigins: config.WIDGET_ORIGINS,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, trustProxy: config.TRUST_PROXY });

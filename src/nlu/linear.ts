@@ -20,7 +20,7 @@ export class LinearModel {
   /** Scales the scores before the softmax (1 for a logistic model's own logits). */
   protected temperature = 1;
 
-  /** `weights` and `bias` may come trained (from the training thread, or from a cached state: paramsOf()). */
+  /** `weights` and `bias` may come trained (from a cached state: paramsOf()). */
   constructor(
     readonly labels: string[],
     readonly dim: number,

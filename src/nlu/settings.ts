@@ -6,6 +6,8 @@ import type { TransformersOptions } from './encoders/transformers.js';
 
 /** What the NLU is started from: plain data, so that the NLU thread gets it as its workerData. */
 export interface NluSettings {
+  /** On a thread of its own (NLU_THREAD), or on the thread that creates it. */
+  thread: boolean;
   intentsDir: string;
   /** Where trained models are kept between starts; none: always train. */
   cacheDir?: string;
@@ -17,6 +19,7 @@ export interface NluSettings {
 /** @param langs the languages with texts (localeLangs()) */
 export function nluSettings(config: Config, langs: string[]): NluSettings {
   return {
+    thread: config.NLU_THREAD,
     intentsDir: config.INTENTS_DIR,
     cacheDir: config.NLU_CACHE_DIR === 'off' ? undefined : (config.NLU_CACHE_DIR ?? path.join(config.DATA_DIR, 'nlu-cache')),
     options: { langs: langs as Lang[], defaultLang: config.DEFAULT_LANG, threshold: config.NLU_CONFIDENCE_THRESHOLD },

@@ -1,4 +1,4 @@
-import { toRows, type Features, type SparseRows } from './encoders/types.js';
+import type { Features } from './encoders/types.js';
 import { LinearModel, mulberry32, paramsOf, shuffle, type LinearState } from './linear.js';
 
 export interface SvmState extends LinearState {
@@ -29,11 +29,10 @@ const TOLERANCE = 0.1;
 export class LinearSvm extends LinearModel {
   protected temperature = SVM_DEFAULTS.temperature;
 
-  /** @param samples the examples, as feature vectors or already as one sparse matrix */
-  train(samples: Features[] | SparseRows, targets: ArrayLike<number>, options: Partial<SvmOptions> = {}): void {
+  train(samples: Features[], targets: ArrayLike<number>, options: Partial<SvmOptions> = {}): void {
     const { c, maxPasses, temperature } = { ...SVM_DEFAULTS, ...options };
     this.temperature = temperature;
-    const { start, col, val } = Array.isArray(samples) ? toRows(samples) : samples;
+    const { start, col, val } = toRows(samples);
     const n = start.length - 1;
     const diag = 1 / (2 * c);
     // The bias is a constant feature of value 1, regularised like the others.
@@ -72,17 +71,6 @@ export class LinearSvm extends LinearModel {
     }
   }
 
-  /** The trained parameters, for the thread that trained them to hand to another (trainer.ts, thread.ts). */
-  trained(): Trained {
-    return { weights: this.weights, bias: this.bias, temperature: this.temperature };
-  }
-
-  static fromTrained(labels: string[], dim: number, trained: Trained): LinearSvm {
-    const svm = new LinearSvm(labels, dim, trained.weights, trained.bias);
-    svm.temperature = trained.temperature;
-    return svm;
-  }
-
   toState(): SvmState {
     return { ...this.linearState(), temperature: this.temperature };
   }
@@ -92,13 +80,6 @@ export class LinearSvm extends LinearModel {
     svm.temperature = state.temperature;
     return svm;
   }
-}
-
-/** A trained SVM's parameters (typed arrays: another thread takes them without a copy). */
-export interface Trained {
-  weights: Float32Array;
-  bias: Float64Array;
-  temperature: number;
 }
 
 /** One training run's data and state, which its sweeps share. */
@@ -157,4 +138,27 @@ function sweep(p: Problem, cls: number, size: number, maxOld: number, out: Float
   out[1] = maxNew;
   out[2] = minNew;
   return size;
+}
+
+/**
+ * Many sparse vectors as one compressed sparse row matrix (row i is col/val[start[i], start[i+1])):
+ * three typed arrays, which training loops read fast.
+ */
+interface SparseRows {
+  start: Int32Array;
+  col: Int32Array;
+  val: Float64Array;
+}
+
+function toRows(samples: Features[]): SparseRows {
+  const n = samples.length;
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) start[i + 1] = start[i] + samples[i].indices.length;
+  const col = new Int32Array(start[n]);
+  const val = new Float64Array(start[n]);
+  for (let i = 0; i < n; i++) {
+    col.set(samples[i].indices, start[i]);
+    val.set(samples[i].values, start[i]);
+  }
+  return { start, col, val };
 }

@@ -1,11 +1,8 @@
-import fs from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../shared/worker.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
-import type { NluResult, NluService } from './index.js';
-import type { Trained } from './svm.js';
-import type { IntentData } from './heads.js';
+import type { NluLog, NluResult, NluService } from './index.js';
 import type { NluSettings } from './settings.js';
-import type { NluLog } from './start.js';
 
 /** What the thread posts once it serves. */
 export interface ThreadReady {
@@ -19,11 +16,11 @@ export interface ThreadReady {
 /** [id, result] or [id, null, error message]: the answer to the message [id, text, hint]. */
 export type ThreadReply = [number, NluResult] | [number, null, string];
 
-/** To the thread: a message to read, the knowledge base, or the intent head it asked for. */
-export type ToThread = [number, string, Lang | undefined] | { kb: KnowledgeBase } | { intent: Trained } | { trainingError: string } | { close: true };
+/** To the thread: a message to read, the knowledge base, or the end. */
+export type ToThread = [number, string, Lang | undefined] | { kb: KnowledgeBase } | { close: true };
 
-/** From the thread: a reading, what to train the intent head on, or that it serves. */
-export type FromThread = ThreadReply | { train: IntentData } | { ready: ThreadReady };
+/** From the thread: a reading, or that it serves. */
+export type FromThread = ThreadReply | { ready: ThreadReady };
 
 interface Waiting {
   resolve(result: NluResult): void;
@@ -31,13 +28,11 @@ interface Waiting {
 }
 
 /**
- * The NLU on a thread of its own (thread-worker.ts): the main thread passes each message over and
+ * The NLU on a thread of its own (nlu-thread.ts): the main thread passes each message over and
  * gets its reading back, and spends its time on HTTP and the dialogue. The thread trains the model
  * (or loads it from the cache) as soon as it starts, while the main thread loads the server.
  * Should the thread die or stop answering, the messages it held fail and a new thread takes over
  * (from the cache).
- * The bundle has the thread as dist/nlu-thread.js; from the sources (tests, tsx), thread-worker.ts
- * runs through tsx.
  */
 export class NluThread implements NluService {
   /** The thread; none while a new one is due (after one that died before it served). */
@@ -66,8 +61,8 @@ export class NluThread implements NluService {
   }
 
   /**
-   * Starts the thread: it loads the cached model or trains one at once (with this thread's help:
-   * the intent head), and serves once serving() gave it the knowledge base.
+   * Starts the thread: it loads the cached model or trains one at once, and serves once
+   * serving() gave it the knowledge base.
    * @param stuckAfterMs a serving thread that answers nothing for this long while messages wait is
    *   ended and replaced: a stuck NLU would otherwise hold every chat request while /health says ok.
    */
@@ -85,11 +80,8 @@ export class NluThread implements NluService {
   }
 
   private spawn(): void {
-    const bundled = new URL('./nlu-thread.js', import.meta.url);
-    const worker = new Worker(fs.existsSync(bundled) ? bundled : new URL('./thread-worker-from-source.mjs', import.meta.url), {
-      workerData: this.settings,
-    });
-    worker.on('message', (m: FromThread) => this.receive(worker, m));
+    const worker = spawnWorker(new URL('./nlu-thread.ts', import.meta.url), { workerData: this.settings });
+    worker.on('message', (m: FromThread) => this.receive(m));
     worker.once('error', (err) => this.lost(worker, err));
     worker.once('exit', (code) => this.lost(worker, new Error(`the NLU thread exited (code ${code})`)));
     if (this.kb) worker.postMessage({ kb: this.kb } satisfies ToThread);
@@ -97,8 +89,7 @@ export class NluThread implements NluService {
     this.serves = false;
   }
 
-  private receive(worker: Worker, m: FromThread): void {
-    if ('train' in m) return void this.trainIntentHead(worker, m.train);
+  private receive(m: FromThread): void {
     if ('ready' in m) {
       this.serves = true;
       this.lastProgress = performance.now();
@@ -112,17 +103,6 @@ export class NluThread implements NluService {
     this.waiting.delete(m[0]);
     if (m[1]) waiting.resolve(m[1]);
     else waiting.reject(new Error(`NLU failed: ${m[2]}`));
-  }
-
-  /** The thread is training: the intent head trains here meanwhile (this thread waits for the NLU anyway). */
-  private async trainIntentHead(worker: Worker, data: IntentData): Promise<void> {
-    try {
-      const { trainIntentHead } = await import('./heads.js');
-      const trained = trainIntentHead(data).trained();
-      worker.postMessage({ intent: trained } satisfies ToThread, [trained.weights.buffer as ArrayBuffer]);
-    } catch (err) {
-      worker.postMessage({ trainingError: (err as Error).message } satisfies ToThread);
-    }
   }
 
   /**

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../src/config.js';
 import { loadKnowledge } from '../../src/knowledge/loader.js';
 import { localeLangs } from '../../src/shared/languages.js';
-import { Nlu } from '../../src/nlu/index.js';
+import { Nlu } from '../../src/nlu/nlu.js';
 import { nluSettings } from '../../src/nlu/settings.js';
 import { NluThread } from '../../src/nlu/thread.js';
 import { ChatCore } from '../../src/core/chat-core.js';
@@ -138,8 +138,8 @@ describe('the NLU thread', () => {
   }, 30_000);
 
   it('serves the web chat through a bot, and ends with it', async () => {
-    const config = testConfig({ NLU_ENCODER: 'ngram', NLU_CACHE_DIR: cacheDir });
-    const bot = await ChatCore.create(config, undefined, log, NluThread.start(settingsOn(cacheDir)));
+    const config = testConfig({ NLU_ENCODER: 'ngram', NLU_CACHE_DIR: cacheDir, NLU_THREAD: 'true' });
+    const bot = await ChatCore.create(config, undefined, log);
     const app = buildApp({ bot });
     const res = await app.inject({ method: 'POST', url: '/api/chat', payload: { sessionId: 't1', text: "Està oberta l'OMAC de l'Altet?" } });
     expect(res.statusCode).toBe(200);

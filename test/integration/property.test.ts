@@ -4,9 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
 import { LANGS, type Lang } from '../../src/knowledge/schema.js';
-import { localeLangs } from '../../src/shared/languages.js';
-import { nluSettings } from '../../src/nlu/settings.js';
-import { NluThread } from '../../src/nlu/thread.js';
 import { testConfig } from '../support/helpers.js';
 
 /**
@@ -126,7 +123,7 @@ beforeAll(async () => {
   const config = testConfig();
   [bot, served] = await Promise.all([
     ChatCore.create(config),
-    ChatCore.create(config, undefined, undefined, NluThread.start(nluSettings(config, localeLangs(config.LOCALES_DIR)))),
+    ChatCore.create({ ...config, NLU_THREAD: true }),
   ]);
   app = buildApp({ bot: served });
   await app.ready();

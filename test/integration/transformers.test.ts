@@ -9,10 +9,7 @@ import { argmax } from '../../src/nlu/linear.js';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
 import type { Config } from '../../src/config.js';
-import { localeLangs } from '../../src/shared/languages.js';
-import { nluSettings } from '../../src/nlu/settings.js';
-import type { NluLog } from '../../src/nlu/start.js';
-import { NluThread } from '../../src/nlu/thread.js';
+import type { NluLog } from '../../src/nlu/index.js';
 import { testConfig } from '../support/helpers.js';
 
 // The real transformers.js + onnxruntime-node path, on a tiny model the repo generates (no hub, no mock).
@@ -83,12 +80,10 @@ describe('TransformersEncoder on the tiny generated model', () => {
     expect(dot(en, sv)).toBeGreaterThan(dot(en, phone));
   });
 
-  it('serves the Encoder interface: dense encodeBatch, no-op fit, encode() refuses', async () => {
-    encoder.fit();
+  it('encodes in batches into dense features', async () => {
     const [f] = await encoder.encodeBatch(['oficina abierta']);
     expect(f.indices).toEqual(Array.from({ length: TINY_DIM }, (_, i) => i));
     expect(f.values).toHaveLength(TINY_DIM);
-    expect(() => encoder.encode()).toThrow(/encodeBatch/);
   });
 
   it('feeds the softmax classifier, which classifies held-back texts', async () => {
@@ -156,8 +151,7 @@ describe('TransformersEncoder on the tiny generated model', () => {
 });
 
 /** The bot with its NLU on this thread, or on the NLU thread as `npm start` runs it (onnxruntime then runs there). */
-const botOn = (where: string, config: Config, log?: NluLog) =>
-  ChatCore.create(config, undefined, log, where === 'NLU thread' ? NluThread.start(nluSettings(config, localeLangs(config.LOCALES_DIR))) : undefined);
+const botOn = (where: string, config: Config, log?: NluLog) => ChatCore.create({ ...config, NLU_THREAD: where === 'NLU thread' }, undefined, log);
 
 describe.each(['main thread', 'NLU thread'])('the bot with an embedding model, the NLU on the %s', (where) => {
   it('uses both encoders when the model loads, and says so in /health', async () => {

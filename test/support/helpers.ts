@@ -1,11 +1,27 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, ROOT, type Config } from '../../src/config.js';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
 
-/** Tests keep their state in process unless they ask for a store. */
+/** Nothing a test writes lands in the checkout: DATA_DIR is this test file's own temporary folder. */
+let dataDir: string | undefined;
+const tempDataDir = (): string => {
+  if (dataDir) return dataDir;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic-test-data-'));
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return (dataDir = dir);
+};
+
+/** The trained model, kept between test files and runs of this checkout (so that each does not retrain), outside it. */
+const NLU_CACHE = path.join(os.tmpdir(), `civic-test-nlu-cache-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}`);
+
+/** Tests keep their state in process unless they ask for a store, and run the NLU on their own thread unless they ask for its. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', STORE: 'memory', ...env });
+  return loadConfig({ LOG_LEVEL: 'silent', STORE: 'memory', NLU_THREAD: 'false', DATA_DIR: tempDataDir(), NLU_CACHE_DIR: NLU_CACHE, ...env });
 }
 
 /** A bot on the sample knowledge base and the real training data, and its web app (no port). */

@@ -9,8 +9,8 @@ import { buildBundle, startArgs } from '../support/npm-start.js';
 
 /**
  * The server as `npm start` runs it: the esbuild bundle in dist/, whose NLU thread is
- * dist/nlu-thread.js, and whose training thread (NLU_THREAD=false) is dist/trainer-worker.js (the
- * other tests run the sources, where they run through tsx).
+ * dist/nlu-thread.js (the other tests run the sources, where it runs through tsx); with
+ * NLU_THREAD=false the NLU trains on the main thread.
  */
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-'));
 const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-'));
@@ -48,7 +48,7 @@ const ask = (port: number, text: string, sessionId: string) =>
 describe('the bundle (npm start)', () => {
   it('builds, trains the NLU on its thread and answers; a restart loads the trained model; so does the NLU on the main thread', async () => {
     buildBundle();
-    for (const thread of ['nlu-thread.js', 'trainer-worker.js']) expect(fs.existsSync(path.join(ROOT, 'dist', thread))).toBe(true);
+    for (const thread of ['nlu-thread.js']) expect(fs.existsSync(path.join(ROOT, 'dist', thread))).toBe(true);
     const questions = ['¿Cuál es el teléfono de la ATS de Varese?', "Està oberta l'OMAC de l'Altet?", 'how do I get my certificate of residence online?'];
     const first = await serve((port) => Promise.all(questions.map((q, i) => ask(port, q, `first-${i}`))));
     for (const { status } of first.result) expect(status).toBe(200);

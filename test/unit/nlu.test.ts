@@ -4,7 +4,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../src/config.js';
 import { loadKnowledge } from '../../src/knowledge/loader.js';
-import { Nlu, type NluOptions } from '../../src/nlu/index.js';
+import type { NluOptions } from '../../src/nlu/index.js';
+import { Nlu } from '../../src/nlu/nlu.js';
 import { LANGS } from '../../src/knowledge/schema.js';
 
 const options: NluOptions = { langs: [...LANGS], defaultLang: 'es', threshold: 0.35 };

@@ -1,13 +1,18 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LinearSvm } from '../../src/nlu/svm.js';
-import { IntentModel } from '../../src/nlu/intent.js';
-import { NluTrainer } from '../../src/nlu/trainer.js';
+import { IntentModel, type IntentModelState } from '../../src/nlu/intent.js';
+import { createNlu } from '../../src/nlu/index.js';
 import { NgramEncoder } from '../../src/nlu/encoders/ngram.js';
 import { normalize } from '../../src/nlu/normalize.js';
 import { loadExamples } from '../../src/nlu/training.js';
+import { loadKnowledge } from '../../src/knowledge/loader.js';
+import { LANGS } from '../../src/knowledge/schema.js';
 import { ROOT } from '../../src/config.js';
-import { stemmerFor } from '../../src/nlu/stemmer.js';
+import { stemmerFor } from '../../scripts/eval/stemmer.js';
+import { trainPipeline } from '../../scripts/eval/pipelines.js';
 
 const texts = ['is the office open', 'office open today', 'phone number please', 'what number can i call', 'hello there', 'hi hello'];
 const labels = ['office_status', 'office_status', 'contact_phone', 'contact_phone', 'greeting', 'greeting'];
@@ -45,7 +50,7 @@ describe('linear SVM head', () => {
   });
 });
 
-describe('the training thread', () => {
+describe('training', () => {
   it('encodes while it fits: the features are those encode() gives after fit()', () => {
     const texts = loadExamples(path.join(ROOT, 'intents')).map((e) => normalize(e.text));
     const once = new NgramEncoder();
@@ -56,11 +61,14 @@ describe('the training thread', () => {
     expect(once.toState()).toEqual(twice.toState());
   });
 
-  it('trains the intent model that this thread trains alone', async () => {
+  it('the NLU thread trains the intent model that this thread trains alone', async () => {
     const dir = path.join(ROOT, 'intents');
-    const trainer = new NluTrainer(dir, ['ca', 'en', 'es', 'it', 'sv']);
-    const { encoder } = await trainer.encoded;
-    const together = IntentModel.of(encoder, await trainer.intentHead);
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlu-cache-'));
+    const options = { langs: [...LANGS], defaultLang: 'es' as const, threshold: 0.35 };
+    const thread = await createNlu({ thread: true, intentsDir: dir, cacheDir, options }, loadKnowledge(path.join(ROOT, 'knowledge')));
+    await thread.close(); // once the thread has written the model it trained
+    const [file] = fs.readdirSync(cacheDir);
+    const together = IntentModel.fromState(JSON.parse(fs.readFileSync(path.join(cacheDir, file), 'utf8')).intent as IntentModelState);
     const examples = loadExamples(dir);
     const alone = IntentModel.train(examples.map((e) => e.text), examples.map((e) => e.intent));
     expect(together.intents).toEqual(alone.intents);
@@ -84,12 +92,12 @@ describe('stemmers', () => {
   });
 
   it('character n-grams of stems match inflected forms a word model has never seen', () => {
-    const model = IntentModel.train(
+    const model = trainPipeline(
       ['quiero el certificado', 'necesito un certificado', 'hola buenos dias', 'hola que tal'],
       ['certificate_request', 'certificate_request', 'greeting', 'greeting'],
-      { encoder: { charsOf: 'stems', words: false } },
-      ['es', 'es', 'es', 'es'],
+      'es',
+      { stems: true, words: false },
     );
-    expect(model.predict('certificados', 'es').intent).toBe('certificate_request');
+    expect(model.predict('certificados').intent).toBe('certificate_request');
   });
 });

@@ -1,7 +1,6 @@
-import type { Encoder, Features } from './types.js';
+import type { Features } from './types.js';
 import { IntMap } from './int-map.js';
 import { pack, unpack } from '../state.js';
-import { stemmerFor, type Stem } from '../stemmer.js';
 
 export interface NgramState {
   opts: NgramOptions;
@@ -16,14 +15,9 @@ export interface NgramOptions {
   charMax: number;
   /** Word unigrams and bigrams beside the character n-grams. */
   words: boolean;
-  /**
-   * Character n-grams of each word, or of its stem when the language is known (Snowball):
-   * stems help on a few examples per intent in inflected languages, words on typo-ridden chat.
-   */
-  charsOf: 'words' | 'stems';
 }
 
-export const NGRAM_DEFAULTS: NgramOptions = { charMin: 2, charMax: 5, words: true, charsOf: 'words' };
+export const NGRAM_DEFAULTS: NgramOptions = { charMin: 2, charMax: 5, words: true };
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -38,7 +32,7 @@ const BIGRAM_TAG = 0x85ebca6b;
  * vocabulary seen in training (an open-addressing int map); a 32-bit collision only merges
  * two rare features.
  */
-export class NgramEncoder implements Encoder {
+export class NgramEncoder {
   readonly name = 'ngram';
   private vocab = new IntMap();
   private readonly opts: NgramOptions;
@@ -63,13 +57,8 @@ export class NgramEncoder implements Encoder {
     return e;
   }
 
-  /** The stemmer the character n-grams need for a text of that language, if any. */
-  private stem(lang?: string): Stem | undefined {
-    return this.opts.charsOf === 'stems' && lang ? stemmerFor(lang) : undefined;
-  }
-
   /** Calls emit(hash) for every feature of a normalised text (words separated by one space). */
-  private grams(text: string, emit: (h: number) => void, stem?: Stem): void {
+  private grams(text: string, emit: (h: number) => void): void {
     const { words } = this.opts;
     const len = text.length;
     let prevWord = 0;
@@ -85,16 +74,16 @@ export class NgramEncoder implements Encoder {
         if (prevWord !== 0) emit(Math.imul(prevWord ^ BIGRAM_TAG, FNV_PRIME) ^ word);
         prevWord = word;
       }
-      if (stem) {
-        const stemmed = stem(text.slice(start, end));
-        this.chars(stemmed, 0, stemmed.length, emit);
-      } else this.chars(text, start, end, emit);
+      this.chars(text, start, end, emit);
       start = end + 1;
     }
   }
 
-  /** The char_wb n-grams of text[start, end), the word padded with a space on each side. */
-  private chars(text: string, start: number, end: number, emit: (h: number) => void): void {
+  /**
+   * The char_wb n-grams of the word text[start, end), padded with a space on each side.
+   * Protected: the evaluation's stemmed pipelines take them of the word's stem (scripts/eval/).
+   */
+  protected chars(text: string, start: number, end: number, emit: (h: number) => void): void {
     const { charMin, charMax } = this.opts;
     const padded = end - start + 2;
     for (let i = 0; i < padded; i++) {
@@ -108,28 +97,22 @@ export class NgramEncoder implements Encoder {
     }
   }
 
-  /** @param langs the language of each text (for stems); without them, words are used. */
-  fit(texts: string[], langs?: string[]): void {
-    this.fitEncode(texts, langs);
+  fit(texts: string[]): void {
+    this.fitEncode(texts);
   }
 
   /** fit() and the features of each text, in one pass: a text's n-grams get their ids as they are first seen. */
-  fitEncode(texts: string[], langs?: string[]): Features[] {
+  fitEncode(texts: string[]): Features[] {
     this.vocab = new IntMap(4096);
-    return texts.map((t, i) => this.collect(t, langs?.[i], true));
+    return texts.map((t) => this.collect(t, true));
   }
 
-  /** Whether features depend on the text's language (then encode() wants it). */
-  get usesLanguage(): boolean {
-    return this.opts.charsOf === 'stems';
-  }
-
-  encode(text: string, lang?: string): Features {
-    return this.collect(text, lang, false);
+  encode(text: string): Features {
+    return this.collect(text, false);
   }
 
   /** The features of a text; `grow`: n-grams not in the vocabulary join it (else they are left out). */
-  private collect(text: string, lang: string | undefined, grow: boolean): Features {
+  private collect(text: string, grow: boolean): Features {
     let count = 0;
     this.grams(text, (h) => {
       let i = this.vocab.get(h);
@@ -144,7 +127,7 @@ export class NgramEncoder implements Encoder {
         this.buffer = bigger;
       }
       this.buffer[count++] = i;
-    }, this.stem(lang));
+    });
     const found = this.buffer.subarray(0, count).sort();
     const indices: number[] = [];
     const values: number[] = [];

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DataType, FeatureExtractionPipeline } from '@huggingface/transformers';
-import type { Encoder, Features } from './types.js';
+import type { Features } from './types.js';
 
 export interface TransformersOptions {
   /** A model id (a folder under modelsDir, e.g. Xenova/paraphrase-multilingual-MiniLM-L12-v2) or an absolute folder. */
@@ -25,10 +25,9 @@ function pickDtype(dir: string): DataType {
 
 /**
  * A sentence-embedding encoder on transformers.js (ONNX Runtime): feature extraction, mean pooling,
- * L2-normalised. Dense: encodeBatch returns all `dim` components. The model runs asynchronously,
- * so only encodeBatch/embed serve it; the synchronous encode() cannot.
+ * L2-normalised. Dense: encodeBatch returns all `dim` components.
  */
-export class TransformersEncoder implements Encoder {
+export class TransformersEncoder {
   readonly name: string;
 
   private constructor(
@@ -97,13 +96,6 @@ export class TransformersEncoder implements Encoder {
   async encodeBatch(texts: string[]): Promise<Features[]> {
     const indices = Array.from({ length: this.dim }, (_, i) => i);
     return (await this.embed(texts)).map((v) => ({ indices, values: Array.from(v) }));
-  }
-
-  /** Nothing to fit: the model is pretrained. */
-  fit(): void {}
-
-  encode(): Features {
-    throw new Error(`${this.name} is asynchronous: use encodeBatch()`);
   }
 
   /** Frees the ONNX session. */

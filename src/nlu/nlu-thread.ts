@@ -1,0 +1,37 @@
+// The thread of NluThread (thread.ts): starts the NLU (loading the cached model, or training it),
+// waits for the knowledge base, then reads the messages the main thread passes it.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
+import { Nlu } from './nlu.js';
+import type { NluSettings } from './settings.js';
+import type { FromThread, ToThread, ThreadReply } from './thread.js';
+
+const port = parentPort!;
+let knowledge!: (kb: KnowledgeBase) => void;
+const firstKb = new Promise<KnowledgeBase>((resolve) => (knowledge = resolve));
+let gotKb = false;
+const warnings: string[] = [];
+
+const starting = Nlu.start(workerData as NluSettings, firstKb, { warn: (msg) => warnings.push(msg) });
+let nlu: Nlu | undefined;
+
+const read = (n: Nlu, [id, text, hint]: [number, string, Lang | undefined]) =>
+  n.analyse(text, hint).then(
+    (result) => port.postMessage([id, result] satisfies ThreadReply),
+    (err: Error) => port.postMessage([id, null, err.message] satisfies ThreadReply),
+  );
+
+port.on('message', (m: ToThread) => {
+  if (Array.isArray(m)) {
+    if (nlu) read(nlu, m);
+    else void starting.then((n) => read(n, m));
+  } else if ('kb' in m) {
+    if (!gotKb) knowledge(m.kb);
+    else if (nlu) nlu.useKnowledge(m.kb);
+    else void starting.then((n) => n.useKnowledge(m.kb));
+    gotKb = true;
+  } else void (nlu ? nlu.close() : Promise.resolve()).finally(() => process.exit(0));
+});
+
+nlu = await starting;
+port.postMessage({ ready: { intents: nlu.intents, encoders: nlu.encoders, trainingMs: nlu.trainingMs, warnings } } satisfies FromThread);

@@ -1,0 +1,186 @@
+import { normalize } from './normalize.js';
+import { IntentModel, type IntentModelState } from './intent.js';
+import { SoftmaxClassifier, type ClassifierState } from './classifier.js';
+import { argmax } from './linear.js';
+import type { SvmState } from './svm.js';
+import { TransformersEncoder } from './encoders/transformers.js';
+import { ModelCache, cacheKey } from './cache.js';
+import { LanguageIdentifier, loadFastText } from './language.js';
+import { EntityExtractor } from './entities.js';
+import { loadExamples, loadLexicons, type Example } from './training.js';
+import { OUT_OF_SCOPE, type NluLog, type NluOptions, type NluResult, type NluService } from './index.js';
+import type { NluSettings } from './settings.js';
+import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
+
+interface CachedModel {
+  intent: IntentModelState;
+  language: SvmState;
+  knownWords: string[];
+  /** The head over sentence embeddings, when an embedding model was in use. */
+  dense?: ClassifierState;
+}
+
+/** A sentence-embedding model and the intent head trained on its embeddings. */
+interface Dense {
+  encoder: TransformersEncoder;
+  head: SoftmaxClassifier;
+}
+
+/** The embedding model when one is configured and it loads; otherwise the built-in encoder alone. */
+async function loadEmbeddings(settings: NluSettings, log: Pick<NluLog, 'warn'>): Promise<TransformersEncoder | undefined> {
+  if (!settings.embedding) return undefined;
+  try {
+    return await TransformersEncoder.load(settings.embedding);
+  } catch (err) {
+    log.warn(`${(err as Error).message.split('\n')[0]} — starting on the built-in n-gram encoder.`);
+    return undefined;
+  }
+}
+
+/** The NLU pipeline: normalise -> encode -> language -> intent -> entities. Trained once at start. */
+export class Nlu implements NluService {
+  private dense?: Dense;
+
+  /** Resolves once a model just trained is in the cache (the start does not wait for the write). */
+  saved: Promise<void> = Promise.resolve();
+
+  private entities: EntityExtractor;
+
+  private constructor(
+    private readonly model: IntentModel,
+    private readonly language: LanguageIdentifier,
+    kb: KnowledgeBase,
+    private readonly options: NluOptions,
+    private readonly knownWords: Set<string>,
+    private readonly lexicons: ReturnType<typeof loadLexicons>,
+    /** What this start spent on the model: training it (from intents/ read to both heads trained and fastText loaded) or loading it from the cache. */
+    readonly trainingMs: number,
+  ) {
+    this.entities = new EntityExtractor(kb, lexicons, knownWords);
+  }
+
+  /** The NLU on `settings`, on this thread (the NLU thread runs this too: nlu-thread.ts). */
+  static async start(settings: NluSettings, kb: KnowledgeBase | Promise<KnowledgeBase>, log: Pick<NluLog, 'warn'>): Promise<Nlu> {
+    return Nlu.fromDirectory(settings.intentsDir, kb, settings.options, settings.cacheDir, await loadEmbeddings(settings, log));
+  }
+
+  /**
+   * Trains on intents/ — or, when `cacheDir` holds a model trained on the very same files,
+   * loads it instead (a start then takes milliseconds rather than a second of training).
+   * `kb` (for the entities) may still be coming: training does not wait for it.
+   */
+  static async fromDirectory(
+    dir: string,
+    kb: KnowledgeBase | Promise<KnowledgeBase>,
+    options: NluOptions,
+    cacheDir?: string,
+    encoder?: TransformersEncoder,
+  ): Promise<Nlu> {
+    const fastText = loadFastText();
+    const lexicons = loadLexicons(dir);
+    const cache = cacheDir ? new ModelCache(cacheDir) : undefined;
+    const key = cache && cacheKey(dir, { langs: options.langs, dense: encoder?.name });
+    const cached = key ? cache!.read<CachedModel>(key) : undefined;
+    if (cached && (!encoder || cached.dense)) {
+      const start = performance.now();
+      const model = IntentModel.fromState(cached.intent);
+      const language = LanguageIdentifier.fromState(cached.language, model.encoder.dim, await fastText);
+      const loadMs = performance.now() - start;
+      const nlu = new Nlu(model, language, await kb, options, new Set(cached.knownWords), lexicons, loadMs);
+      if (encoder && cached.dense) nlu.dense = { encoder, head: SoftmaxClassifier.fromState(cached.dense) };
+      return nlu;
+    }
+    const examples = loadExamples(dir);
+    const readAt = performance.now();
+    const texts = examples.map((e) => normalize(e.text));
+    const { model, features } = IntentModel.fit(texts, examples.map((e) => e.intent));
+    const targets = examples.map((e) => options.langs.indexOf(e.lang));
+    const language = LanguageIdentifier.train(options.langs, model.encoder.dim, examples.map((e) => e.text), features, targets, await fastText);
+    const trainingMs = performance.now() - readAt;
+    const knownWords = new Set(texts.flatMap((t) => t.split(' ')));
+    const nlu = new Nlu(model, language, await kb, options, knownWords, lexicons, trainingMs);
+    if (encoder) await nlu.trainDense(encoder, examples);
+    // Kept for the next start once this one is serving (the write takes ~50 ms).
+    if (key) nlu.saved = new Promise((resolve) => setImmediate(() => resolve(cache!.write(key, nlu.toCache()))));
+    return nlu;
+  }
+
+  /** Trains the intent head over sentence embeddings; both heads then vote (analyse()). */
+  private async trainDense(encoder: TransformersEncoder, examples: Example[]): Promise<void> {
+    const features = await encoder.encodeBatch(examples.map((e) => e.text));
+    const head = new SoftmaxClassifier(this.model.intents, encoder.dim);
+    head.train(features, examples.map((e) => this.model.intents.indexOf(e.intent)), { epochs: 30, l2: 0 });
+    this.dense = { encoder, head };
+  }
+
+  private toCache(): CachedModel {
+    return {
+      intent: this.model.toState(),
+      language: this.language.toState(),
+      knownWords: [...this.knownWords],
+      ...(this.dense ? { dense: this.dense.head.toState() } : {}),
+    };
+  }
+
+  /** Waits for the model's cache write, if one is under way. */
+  async close(): Promise<void> {
+    await this.saved;
+  }
+
+  /** Rebuilds the entity gazetteer after the knowledge base changed (new offices or aliases). */
+  useKnowledge(kb: KnowledgeBase): void {
+    this.entities = new EntityExtractor(kb, this.lexicons, this.knownWords);
+  }
+
+  get intents(): string[] {
+    return this.model.intents;
+  }
+
+  /** The active encoders and language identifiers, for /health. */
+  get encoders(): string[] {
+    return [
+      this.model.encoder.name,
+      ...(this.dense ? [this.dense.encoder.name] : []),
+      ...(this.language.usesFastText ? ['fasttext-lid.176'] : []),
+    ];
+  }
+
+  /**
+   * parse(), with the embedding model's vote when one is loaded: the two heads' probabilities
+   * are averaged. Without an embedding model this is parse() (synchronous work, ~40 µs).
+   */
+  async analyse(text: string, hint?: Lang): Promise<NluResult> {
+    const { result, probs } = this.read(text, hint);
+    if (!this.dense || !probs) return result;
+    const [embedding] = await this.dense.encoder.encodeBatch([text]);
+    const votes = this.dense.head.predict(embedding);
+    for (let i = 0; i < votes.length; i++) votes[i] = (votes[i] + probs[i]) / 2;
+    return { ...result, ...this.decide(votes) };
+  }
+
+  parse(text: string, hint?: Lang): NluResult {
+    return this.read(text, hint).result;
+  }
+
+  /** The reading of a message, and the n-gram head's probabilities (none for an empty message). */
+  private read(text: string, hint?: Lang): { result: NluResult; probs?: Float64Array } {
+    const norm = normalize(text);
+    if (!norm) {
+      return { result: { lang: hint ?? this.options.defaultLang, langConfidence: 0, intent: OUT_OF_SCOPE, confidence: 1, entities: {}, bare: false } };
+    }
+    const features = this.model.features(norm);
+    // Without a hint, "hola" or "ok" lean towards the default language rather than a coin toss.
+    const { lang, confidence: langConfidence } = hint
+      ? this.language.identify(text, norm, features, hint)
+      : this.language.identify(text, norm, features, this.options.defaultLang, 0.3);
+    const probs = this.model.probabilities(features);
+    return { result: { lang, langConfidence, ...this.decide(probs), ...this.entities.extract(norm, lang) }, probs };
+  }
+
+  /** The most probable intent, or out_of_scope below the confidence threshold. */
+  private decide(probs: Float64Array): { intent: string; confidence: number } {
+    const best = argmax(probs);
+    const confidence = probs[best];
+    return { intent: confidence < this.options.threshold ? OUT_OF_SCOPE : this.model.intents[best], confidence };
+  }
+}
