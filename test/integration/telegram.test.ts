@@ -3,16 +3,17 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import { loadConfig, type Config } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
 import { registerTelegramWebhook, startTelegram, type TelegramChannel } from '../../src/channels/telegram/index.js';
 import { MAX_MESSAGE_LENGTH, langHint, splitMessage } from '../../src/channels/telegram/format.js';
 import { FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
 import { coreAnswer, statusText } from '../support/texts.js';
+import { testConfig } from '../support/helpers.js';
 
 function telegramConfig(apiRoot: string, env: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', STORE: 'memory', TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: apiRoot, ...env });
+  return testConfig({ TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: apiRoot, ...env });
 }
 
 /** Everything the channel logs, to check that no message text ever reaches the logs. */
