@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ChatCore } from '../../core/chat-core.js';
 import { LANGS } from '../../knowledge/schema.js';
 import { stillStarting } from '../../http/starting.js';
-import { nextTurn } from './next-turn.js';
 
 const quickReply = {
   type: 'object',
@@ -69,7 +68,6 @@ export function chatRoutes(app: FastifyInstance, getBot: () => ChatCore | undefi
       const result = await bot.chat({ sessionId, text, lang, channel: 'web' });
       // Message text reaches the logs only when the operator asked for it.
       if (bot.config.LOG_MESSAGES) request.log.info({ sessionId, text, intent: result.nlu.intent, lang: result.lang }, 'chat message');
-      await nextTurn();
       return { sessionId, lang: result.lang, reply: result.reply, nlu: result.nlu };
     },
   );
