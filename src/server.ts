@@ -17,7 +17,8 @@ export async function serve(config: Config, nlu: NluThread | undefined, started:
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, trustProxy: config.TRUST_PROXY });
   // Telegram's code is loaded only when it is configured.
   const telegramChannel = config.TELEGRAM_BOT_TOKEN ? await import('./channels/telegram/index.js') : undefined;
-  telegramChannel?.registerTelegramWebhook(app, config); // fastify takes no routes once listening; it answers 503 until Telegram starts
+  // Fastify takes no routes once listening: the webhook answers 503 until Telegram starts.
+  if (telegramChannel && config.TELEGRAM_WEBHOOK_URL) app.register(telegramChannel.telegramWebhook, { config });
   await app.listen({ port: config.PORT, host: config.HOST });
 
   // From here on a signal shuts down cleanly, also while the bot is still starting.
