@@ -13,6 +13,27 @@ export interface Texts {
   resources(lang: Lang): Record<string, unknown>;
 }
 
+/**
+ * Remembers each (key, values) text of one language. i18next resolves every call afresh, and its
+ * getFixedT copies i18next's whole options object per call: ~10-50 µs a call, ~11 calls an answer,
+ * which was two thirds of a chat request's main-thread time. Only strings are kept (an object a
+ * caller could change is not), and at most a thousand texts per language.
+ */
+function remembered(t: TFunction): TFunction {
+  const texts = new Map<string, string>();
+  return ((key: string, values?: object) => {
+    const id = values ? `${key} ${JSON.stringify(values)}` : key;
+    const known = texts.get(id);
+    if (known !== undefined) return known;
+    const text: unknown = t(key, values as never);
+    if (typeof text === 'string') {
+      if (texts.size >= 1000) texts.clear();
+      texts.set(id, text);
+    }
+    return text;
+  }) as TFunction;
+}
+
 /** Loads locales/<lang>/translation.json for every language folder present. */
 export async function loadTexts(dir: string, fallbackLng: Lang = 'en'): Promise<Texts> {
   const langs = localeLangs(dir) as Lang[];
@@ -29,9 +50,10 @@ export async function loadTexts(dir: string, fallbackLng: Lang = 'en'): Promise<
     returnNull: false,
     initAsync: false,
   });
+  const fixed = new Map(langs.map((lang) => [lang, remembered(instance.getFixedT(lang))]));
   return {
     langs,
-    t: (lang) => instance.getFixedT(lang),
+    t: (lang) => fixed.get(lang) ?? instance.getFixedT(lang),
     resources: (lang) => resources[lang]?.translation ?? {},
   };
 }
