@@ -7,28 +7,33 @@ import type { NluService } from './nlu/index.js';
 
 /**
  * Starts what the configuration asks for and shuts down gracefully on SIGTERM/SIGINT.
- * @param nlu the NLU that src/main.ts started (createNlu()); none: the bot creates it
+ * @param nlu the NLU that src/main.ts started (createNlu()); none: the core creates it
  * @param started when the process started (performance.now()), for the log's readyMs
  */
 export async function serve(config: Config, nlu: Promise<NluService> | undefined, started: number, log = createLogger(config)): Promise<void> {
-  let bot: ChatCore | undefined;
-  const app = buildApp({ bot: () => bot, logger: log, adminToken: config.ADMIN_TOKEN, widgetOrigins: config.WIDGET_ORIGINS,
+  let core: ChatCore | undefined;
+  let telegram: { stop(): Promise<void> } | void;
+  const app = buildApp({ bot: () => core, logger: log, adminToken: config.ADMIN_TOKEN, widgetOrigins: config.WIDGET_ORIGINS,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, trustProxy: config.TRUST_PROXY });
   // Telegram's code is loaded only when it is configured.
   const telegramChannel = config.TELEGRAM_BOT_TOKEN ? await import('./channels/telegram/index.js') : undefined;
-  telegramChannel?.registerTelegramWebhook(app, config); // fastify takes no routes once listening; it answers 503 until Telegram starts
+  // Fastify takes no routes once listening: the webhook answers 503 until Telegram starts.
+  if (telegramChannel && config.TELEGRAM_WEBHOOK_URL) app.register(telegramChannel.telegramWebhook, { config });
+
+  // app.close() stops listening, answers the requests already taken, then runs the onClose hooks,
+  // last added first: they are added (before listening, as fastify requires) in the order things
+  // start, so Telegram stops before the core closes (flushing sessions and statistics).
+  app.addHook('onClose', async () => core?.close());
+  app.addHook('onClose', async () => telegram?.stop());
   await app.listen({ port: config.PORT, host: config.HOST });
 
-  // From here on a signal shuts down cleanly, also while the bot is still starting.
-  let telegram: { stop(): Promise<void> } | void;
+  // From here on a signal shuts down cleanly, also while the core is still starting.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    await telegram?.stop();
     await app.close();
-    await bot?.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -38,20 +43,20 @@ export async function serve(config: Config, nlu: Promise<NluService> | undefined
     onDegraded: (err) => log.warn({ error: (err as Error)?.message }, 'store unreachable: serving from process memory until it is back'),
     onRecovered: () => log.info('store reachable again'),
   });
-  bot = await ChatCore.create(config, stores, log, nlu);
+  core = await ChatCore.create(config, stores, log, nlu);
   // Edited knowledge files are picked up on their own; an invalid edit keeps the last good one.
-  bot.live.watch(
+  core.live.watch(
     (err) => log.error({ error: (err as Error).message }, 'knowledge base not reloaded: the previous one stays in service'),
     () => log.info('knowledge base reloaded'),
   );
   // Several instances on one Redis: a status change made on another shows here within seconds.
-  if (config.STORE === 'redis') bot.live.follow(3000, (err) => log.warn({ error: (err as Error).message }, 'live status refresh failed'));
+  if (config.STORE === 'redis') core.live.follow(3000, (err) => log.warn({ error: (err as Error).message }, 'live status refresh failed'));
   log.info(
-    { url: `http://${config.HOST}:${config.PORT}`, encoders: bot.nlu.encoders, readyMs: Math.round(performance.now() - started) },
+    { url: `http://${config.HOST}:${config.PORT}`, encoders: core.nlu.encoders, readyMs: Math.round(performance.now() - started) },
     'citizen chatbot ready',
   );
   // A Telegram outage or a revoked token is logged and leaves the web chat serving.
   telegram = telegramChannel
-    ? await telegramChannel.startTelegram(bot, config, app, log).catch((err: Error) => log.error({ error: err.message }, 'telegram channel not started'))
+    ? await telegramChannel.startTelegram(core, config, app, log).catch((err: Error) => log.error({ error: err.message }, 'telegram channel not started'))
     : undefined;
 }

@@ -14,18 +14,24 @@ export interface Texts {
 }
 
 /**
- * A call's cache id: the key and its option names and values; undefined (not cached) when a
- * value is not a string or a number. Cheaper than JSON.stringify on every call.
+ * Remembers each (key, values) text of one language. i18next resolves every call afresh, and its
+ * getFixedT copies i18next's whole options object per call: ~10-50 µs a call, ~11 calls an answer,
+ * which was two thirds of a chat request's main-thread time. Only strings are kept (an object a
+ * caller could change is not), and at most a thousand texts per language.
  */
-function callId(key: string, options?: Record<string, unknown>): string | undefined {
-  if (!options) return key;
-  let id = key;
-  for (const name in options) {
-    const value = options[name];
-    if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-    id += `\u0000${name}\u0001${value}`;
-  }
-  return id;
+function remembered(t: TFunction): TFunction {
+  const texts = new Map<string, string>();
+  return ((key: string, values?: object) => {
+    const id = values ? `${key} ${JSON.stringify(values)}` : key;
+    const known = texts.get(id);
+    if (known !== undefined) return known;
+    const text: unknown = t(key, values as never);
+    if (typeof text === 'string') {
+      if (texts.size >= 1000) texts.clear();
+      texts.set(id, text);
+    }
+    return text;
+  }) as TFunction;
 }
 
 /** Loads locales/<lang>/translation.json for every language folder present. */
@@ -44,29 +50,10 @@ export async function loadTexts(dir: string, fallbackLng: Lang = 'en'): Promise<
     returnNull: false,
     initAsync: false,
   });
-  // i18next resolves every call afresh (~10 µs); answers repeat the same few texts, so each
-  // (language, key, values) result is kept. Bounded: cleared when it grows past a few thousand.
-  const fixed = new Map<Lang, TFunction>();
-  const memo = (lang: Lang): TFunction => {
-    const t = instance.getFixedT(lang);
-    const cache = new Map<string, string>();
-    const cached = ((key: string, options?: Record<string, unknown>) => {
-      const id = callId(key, options);
-      if (id === undefined) return t(key, options as never);
-      let text = cache.get(id);
-      if (text === undefined) {
-        text = t(key, options as never) as unknown as string;
-        if (cache.size > 1000) cache.clear();
-        cache.set(id, text);
-      }
-      return text;
-    }) as unknown as TFunction;
-    fixed.set(lang, cached);
-    return cached;
-  };
+  const fixed = new Map(langs.map((lang) => [lang, remembered(instance.getFixedT(lang))]));
   return {
     langs,
-    t: (lang) => fixed.get(lang) ?? memo(lang),
+    t: (lang) => fixed.get(lang) ?? instance.getFixedT(lang),
     resources: (lang) => resources[lang]?.translation ?? {},
   };
 }

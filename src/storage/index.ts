@@ -60,8 +60,8 @@ function adapter(config: StoreConfig, events: FallbackEvents): (ns: Namespace) =
       // NORMAL sync keeps the database consistent on a crash (the last writes may be lost).
       void store.query('PRAGMA journal_mode=WAL').then(() => store.query('PRAGMA synchronous=NORMAL')).catch(() => {});
       // Sessions are read and written on every message: served from memory, written behind.
-      if (ns === 'sessions') return new WriteBehindStore(store as unknown as KeyvStoreAdapter) as unknown as KeyvStoreAdapter;
-      return store as unknown as KeyvStoreAdapter;
+      if (ns === 'sessions') return new WriteBehindStore(store);
+      return store;
     };
   }
   const map = new Map();

@@ -1,14 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { KeyvStoreAdapter } from 'keyv';
+import type { KeyvSqlite } from '@keyv/sqlite';
 import { Serial } from './serial.js';
-
-type SqliteAdapter = KeyvStoreAdapter & {
-  query?: (sql: string, ...params: unknown[]) => Promise<unknown>;
-  opts?: { table?: string };
-};
-
-/** Rows per multi-row upsert (SQLite allows 32,766 bound values). */
-const ROWS_PER_STATEMENT = 500;
 
 /**
  * Sessions for a single instance on SQLite: read from process memory, written to the file
@@ -20,7 +13,7 @@ const ROWS_PER_STATEMENT = 500;
  * they become JSON only at the file, on a flush or a read that misses memory (the same JSON
  * keyv's serializer wrote), instead of a stringify and a parse on every message.
  */
-export class WriteBehindStore extends EventEmitter {
+export class WriteBehindStore extends EventEmitter implements KeyvStoreAdapter {
   opts: unknown = {};
   private memory = new Map<string, unknown>();
   private dirty = new Map<string, number | undefined>();
@@ -28,7 +21,7 @@ export class WriteBehindStore extends EventEmitter {
   private readonly flushes = new Serial();
 
   constructor(
-    private readonly file: SqliteAdapter,
+    private readonly file: KeyvSqlite,
     private readonly maxEntries = 100_000,
     private readonly everyMs = 50,
   ) {
@@ -89,15 +82,17 @@ export class WriteBehindStore extends EventEmitter {
     this.dirty.clear();
     return this.flushes.run(async () => {
       if (batch.length === 0) return;
-      const tx = batch.length > 1 && this.file.query;
+      const tx = batch.length > 1;
       try {
         // IMMEDIATE: take the write lock first (waiting busyTimeout for it). A deferred transaction
         // that a concurrent get() turned into a reader fails with SQLITE_BUSY when it comes to write.
-        if (tx) await this.file.query!('BEGIN IMMEDIATE');
-        await this.write(batch.map(([key]) => [key, this.memory.get(key)]));
-        if (tx) await this.file.query!('COMMIT');
+        if (tx) await this.file.query('BEGIN IMMEDIATE');
+        // The store's own upsert, once per session (expiry travels inside the value); in one
+        // transaction the file is synced once for the batch.
+        await Promise.all(batch.map(([key]) => this.file.set(key, JSON.stringify(this.memory.get(key)))));
+        if (tx) await this.file.query('COMMIT');
       } catch (err) {
-        if (tx) await this.file.query!('ROLLBACK').catch(() => {});
+        if (tx) await this.file.query('ROLLBACK').catch(() => {});
         // Not written: keep them for the next flush (unless changed again since).
         for (const [key, ttl] of batch) if (!this.dirty.has(key) && this.memory.has(key)) this.dirty.set(key, ttl);
         this.timer ??= setTimeout(() => void this.flush(), this.everyMs);
@@ -106,28 +101,10 @@ export class WriteBehindStore extends EventEmitter {
     });
   }
 
-  /**
-   * One multi-row upsert per few hundred sessions: the statement keyv's SQLite store runs for one
-   * (expiry travels inside the value). Without SQL access, one set() per session.
-   */
-  private async write(rows: [string, unknown][]): Promise<void> {
-    const { query, opts } = this.file;
-    if (!query || !opts?.table) {
-      await Promise.all(rows.map(([key, value]) => this.file.set(key, JSON.stringify(value))));
-      return;
-    }
-    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-      const values = chunk.map(() => '(?, ?)').join(', ');
-      const sql = `INSERT INTO ${opts.table} (key, value) VALUES ${values} ON CONFLICT(key) DO UPDATE SET value=excluded.value`;
-      await query.call(this.file, sql, ...chunk.flatMap(([key, value]) => [key, JSON.stringify(value)]));
-    }
-  }
-
   async disconnect(): Promise<void> {
     await this.flush();
     if (this.dirty.size > 0) await this.flush(); // one more try for a batch that failed
     clearTimeout(this.timer);
-    await this.file.disconnect?.();
+    await this.file.disconnect();
   }
 }

@@ -6,7 +6,7 @@ import type { Update } from 'grammy/types';
 import { loadConfig, type Config } from '../../src/config.js';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
-import { registerTelegramWebhook, startTelegram, type TelegramChannel } from '../../src/channels/telegram/index.js';
+import { startTelegram, telegramWebhook, type TelegramChannel } from '../../src/channels/telegram/index.js';
 import { MAX_TEXT_CHARS } from '../../src/channels/telegram/handlers.js';
 import { RecentUpdates } from '../../src/channels/telegram/guard.js';
 import { BOT_USER, FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
@@ -116,7 +116,7 @@ describe('telegram guard (webhook)', () => {
   beforeAll(async () => {
     const config = telegramConfig(await api.start(), { TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram/webhook', TELEGRAM_WEBHOOK_SECRET: secret });
     app = buildApp({ bot });
-    registerTelegramWebhook(app, config);
+    app.register(telegramWebhook, { config });
     channel = await startTelegram(bot, config, app, log);
   });
   afterAll(async () => {

@@ -6,7 +6,7 @@ import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Config } from '../../src/config.js';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
-import { registerTelegramWebhook, startTelegram, type TelegramChannel } from '../../src/channels/telegram/index.js';
+import { startTelegram, telegramWebhook, type TelegramChannel } from '../../src/channels/telegram/index.js';
 import { MAX_MESSAGE_LENGTH, langHint, splitMessage } from '../../src/channels/telegram/format.js';
 import { FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
 import { coreAnswer, statusText } from '../support/texts.js';
@@ -173,7 +173,7 @@ describe('telegram channel (webhook on the fastify app)', () => {
     config = telegramConfig(await api.start(), { TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram/webhook', TELEGRAM_WEBHOOK_SECRET: secret });
     app = buildApp({ bot });
     // As main.ts does: the route exists before the server listens, the channel comes later.
-    registerTelegramWebhook(app, config);
+    app.register(telegramWebhook, { config });
   });
 
   afterAll(async () => {

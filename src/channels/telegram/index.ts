@@ -3,12 +3,16 @@ import { Bot as Telegram, webhookCallback, type Api } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { ChatCore } from '../../core/chat-core.js';
 import type { Config } from '../../config.js';
 import { COMMANDS, sendReply, telegramHandlers, type Command } from './handlers.js';
 import { QuickReplyMemory } from './quick-replies.js';
 import { RecentUpdates, telegramGuard } from './guard.js';
+import { sendError } from '../../http/errors.js';
 
 export interface TelegramChannel {
   mode: 'polling' | 'webhook';
@@ -25,11 +29,18 @@ const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
 type WebhookHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+/** The webhook route's state: its secret, and the bot's handler once startTelegram() attaches it. */
 interface WebhookSlot {
   secret: string;
   handle?: WebhookHandler;
 }
-const webhookSlots = new WeakMap<FastifyInstance, WebhookSlot>();
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set by the telegramWebhook plugin. */
+    telegramWebhook: WebhookSlot;
+  }
+}
 
 /** TELEGRAM_WEBHOOK_SECRET, or one derived from the bot token: the same on every instance, unguessable without the token. */
 function webhookSecret(config: Config): string {
@@ -44,34 +55,33 @@ function sameSecret(header: unknown, secret: string): boolean {
 }
 
 /**
- * Adds the webhook route (POST on the path of TELEGRAM_WEBHOOK_URL) to the web server. Fastify
- * takes no routes once it listens, and the bot is ready only later, so main.ts calls this before
- * listening: until startTelegram() fills the route in it answers 503, and Telegram redelivers.
- * Every request must carry the secret token, or it gets a 401 before its body is read.
+ * The webhook route (POST on the path of TELEGRAM_WEBHOOK_URL), registered once on the web server
+ * (a second registration fails on the decorator). Fastify takes no routes once it listens, and
+ * the bot is ready only later, so src/server.ts registers this before listening: until
+ * startTelegram() attaches the bot it answers 503, and Telegram redelivers. Every request must
+ * carry the secret token, or it gets a 401 before its body is read.
  */
-export function registerTelegramWebhook(app: FastifyInstance, config: Config): void {
-  if (!config.TELEGRAM_BOT_TOKEN || !config.TELEGRAM_WEBHOOK_URL || webhookSlots.has(app)) return;
+export const telegramWebhook = fp<{ config: Config }>(async (app, { config }) => {
+  if (!config.TELEGRAM_WEBHOOK_URL) throw new Error('the Telegram webhook needs TELEGRAM_WEBHOOK_URL');
   const slot: WebhookSlot = { secret: webhookSecret(config) };
-  webhookSlots.set(app, slot);
-  app.post(
+  app.decorate('telegramWebhook', slot);
+  app.withTypeProvider<ZodTypeProvider>().post(
     new URL(config.TELEGRAM_WEBHOOK_URL).pathname,
     {
       bodyLimit: 1024 * 1024,
-      config: { rateLimit: false }, // Telegram's servers, not citizens: never throttle them
       onRequest: async (request, reply) => {
-        if (!sameSecret(request.headers[SECRET_HEADER], slot.secret)) {
-          return reply.code(401).send({ error: 'Unauthorized', statusCode: 401, message: 'Wrong or missing secret token.' });
-        }
+        if (!sameSecret(request.headers[SECRET_HEADER], slot.secret)) return sendError(reply, 401, 'Wrong or missing secret token.');
       },
-      schema: { body: { type: 'object', required: ['update_id'], properties: { update_id: { type: 'integer' } } } },
+      // Loose: the update's other fields are grammY's to read, and must reach it.
+      schema: { body: z.looseObject({ update_id: z.number().int() }) },
     },
     async (request, reply) => {
-      if (!slot.handle) return reply.code(503).send({ error: 'Service Unavailable', statusCode: 503, message: 'The Telegram channel is not running.' });
+      if (!slot.handle) return sendError(reply, 503, 'The Telegram channel is not running.');
       await slot.handle(request, reply);
       return reply;
     },
   );
-}
+});
 
 async function registerCommands(api: Api, bot: ChatCore, config: Config): Promise<void> {
   const commands = (lang: Parameters<ChatCore['texts']['t']>[0]) =>
@@ -128,8 +138,8 @@ export async function startTelegram(bot: ChatCore, config: Config, app: FastifyI
   bot.notifier.useSender('telegram', (address, text) => sendText(address.id, text));
 
   if (config.TELEGRAM_WEBHOOK_URL) {
-    registerTelegramWebhook(app, config);
-    const slot = webhookSlots.get(app)!;
+    if (!app.hasDecorator('telegramWebhook')) throw new Error('register the telegramWebhook plugin on the web server before it listens');
+    const slot = app.telegramWebhook;
     // Answer Telegram within its timeout even when an update is slow; the work goes on.
     slot.handle = webhookCallback(telegram, 'fastify', { secretToken: slot.secret, onTimeout: 'return', timeoutMilliseconds: 9_000 });
     await telegram.api.setWebhook(config.TELEGRAM_WEBHOOK_URL, { secret_token: slot.secret, allowed_updates: [...ALLOWED_UPDATES] });

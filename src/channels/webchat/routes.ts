@@ -1,97 +1,76 @@
-import type { FastifyInstance } from 'fastify';
-import type { ChatCore } from '../../core/chat-core.js';
-import { LANGS } from '../../knowledge/schema.js';
-import { stillStarting } from '../../http/starting.js';
-import { nextTurn } from './next-turn.js';
+import type { FastifyContextConfig } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { langSchema } from '../../knowledge/schema.js';
+import { requireCore, type GetCore } from '../../http/require-core.js';
+import { chars } from '../../http/schemas.js';
+import { sendError } from '../../http/errors.js';
+import { widgetCors } from './cors.js';
 
-const quickReply = {
-  type: 'object',
-  properties: { label: { type: 'string' }, text: { type: 'string' } },
-  required: ['label', 'text'],
-} as const;
+const sessionId = chars(1, 128);
 
-const chatBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['sessionId', 'text'],
-  properties: {
-    sessionId: { type: 'string', minLength: 1, maxLength: 128 },
-    text: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' },
-    lang: { type: 'string', enum: [...LANGS] },
-    org: { type: 'string', minLength: 1, maxLength: 100 },
-  },
-} as const;
+const chatBody = z.strictObject({
+  sessionId,
+  text: chars(1, 2000).regex(/\S/u, 'must not be blank'),
+  lang: langSchema.optional(),
+  /** The council or agency of the page (the widget's data-org): an organisation id of the knowledge base. */
+  org: chars(1, 100).optional(),
+});
 
-const chatResponse = {
-  type: 'object',
-  properties: {
-    sessionId: { type: 'string' },
-    lang: { type: 'string' },
-    reply: {
-      type: 'object',
-      properties: { text: { type: 'string' }, quickReplies: { type: 'array', items: quickReply } },
-    },
-    nlu: {
-      type: 'object',
-      properties: {
-        intent: { type: 'string' },
-        confidence: { type: 'number' },
-        lang: { type: 'string' },
-        entities: {
-          type: 'object',
-          properties: {
-            office: { type: 'string' },
-            organisation: { type: 'string' },
-            certificate: { type: 'string' },
-            language: { type: 'string' },
-          },
-        },
-      },
-    },
-  },
-} as const;
+const quickReply = z.object({ label: z.string(), text: z.string() });
 
-interface ChatBody {
-  sessionId: string;
-  text: string;
-  lang?: (typeof LANGS)[number];
-  org?: string;
+const chatReply = z.object({
+  sessionId: z.string(),
+  lang: z.string(),
+  reply: z.object({ text: z.string(), quickReplies: z.array(quickReply) }),
+  nlu: z.object({
+    intent: z.string(),
+    confidence: z.number(),
+    lang: z.string(),
+    entities: z.object({
+      office: z.string().optional(),
+      organisation: z.string().optional(),
+      certificate: z.string().optional(),
+      language: z.string().optional(),
+    }),
+  }),
+});
+
+export interface ChatRoutesOptions {
+  getCore: GetCore;
+  /** WIDGET_ORIGINS: the sites whose pages may call these routes. */
+  origins: string[];
+  /** Chat messages a client may send per minute; 0 turns the limit off. */
+  perMinute: number;
 }
 
-/** POST /api/chat: one turn of the web chat. */
-export function chatRoutes(app: FastifyInstance, getBot: () => ChatCore | undefined, perMinute = 0): void {
-  const limit = perMinute > 0 ? { rateLimit: { max: perMinute, timeWindow: '1 minute' } } : {};
-  app.post<{ Body: ChatBody }>(
-    '/api/chat',
-    { schema: { body: chatBody, response: { 200: chatResponse } }, config: limit },
+/** Under /api/chat: POST one turn of the web chat; GET the notices a session subscribed to. */
+export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, { getCore, origins, perMinute }) => {
+  await app.register(widgetCors, { origins });
+  await app.register(requireCore, { getCore });
+  if (perMinute > 0) await app.register(rateLimit, { global: false });
+  // Only the messages count: polling for notices does not.
+  const limit: FastifyContextConfig = perMinute > 0 ? { rateLimit: { max: perMinute, timeWindow: '1 minute' } } : {};
+
+  app.post(
+    '/',
+    { prefixTrailingSlash: 'no-slash', schema: { body: chatBody, response: { 200: chatReply } }, config: limit },
     async (request, reply) => {
-      const bot = getBot();
-      if (!bot) return stillStarting(reply);
+      const { core } = request;
       const { sessionId, text, lang, org } = request.body;
-      if (org && !bot.knowledge.organisation(org)) {
-        return reply.code(400).send({ error: 'Bad Request', statusCode: 400, message: `No organisation "${org}" in the knowledge base.` });
-      }
-      const result = await bot.chat({ sessionId, text, lang, org, channel: 'web' });
+      if (org && !core.knowledge.organisation(org)) return sendError(reply, 400, `No organisation "${org}" in the knowledge base.`);
+      const result = await core.chat({ sessionId, text, lang, org, channel: 'web' });
       // Message text reaches the logs only when the operator asked for it.
-      if (bot.config.LOG_MESSAGES) request.log.info({ sessionId, text, intent: result.nlu.intent, lang: result.lang }, 'chat message');
-      await nextTurn();
+      if (core.config.LOG_MESSAGES) request.log.info({ sessionId, text, intent: result.nlu.intent, lang: result.lang }, 'chat message');
       return { sessionId, lang: result.lang, reply: result.reply, nlu: result.nlu };
     },
   );
 
   // The web chat polls here for status changes it subscribed to.
-  app.get<{ Params: { sessionId: string } }>(
-    '/api/chat/:sessionId/notifications',
-    {
-      schema: {
-        params: { type: 'object', properties: { sessionId: { type: 'string', minLength: 1, maxLength: 128 } } },
-        response: { 200: { type: 'object', properties: { notifications: { type: 'array', items: { type: 'string' } } } } },
-      },
-    },
-    async (request, reply) => {
-      const bot = getBot();
-      if (!bot) return stillStarting(reply);
-      return { notifications: await bot.takeNotifications(request.params.sessionId) };
-    },
+  app.get(
+    '/:sessionId/notifications',
+    { schema: { params: z.object({ sessionId }), response: { 200: z.object({ notifications: z.array(z.string()) }) } } },
+    async (request) => ({ notifications: await request.core.takeNotifications(request.params.sessionId) }),
   );
-}
+};

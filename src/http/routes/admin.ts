@@ -1,10 +1,12 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ChatCore } from '../../core/chat-core.js';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { KnowledgeError } from '../../knowledge/loader.js';
-import { LANGS, STATUSES } from '../../knowledge/schema.js';
-import type { StatusChange } from '../../knowledge/knowledge.js';
-import { stillStarting } from '../starting.js';
+import { langSchema, STATUSES } from '../../knowledge/schema.js';
+import { sendError } from '../errors.js';
+import { requireCore, type GetCore } from '../require-core.js';
+import { chars } from '../schemas.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -15,76 +17,62 @@ function authorised(request: FastifyRequest, token: string): boolean {
   return timingSafeEqual(digest(given), digest(token)) && given.length > 0;
 }
 
-const patchBody = {
-  type: 'object',
-  additionalProperties: false,
-  minProperties: 1,
-  properties: {
-    status: { type: 'string', enum: [...STATUSES] },
-    expectedReopening: { type: 'string', maxLength: 500 },
-    note: {
-      type: 'object',
-      additionalProperties: false,
-      properties: Object.fromEntries(LANGS.map((l) => [l, { type: 'string', maxLength: 2000 }])),
-    },
-  },
-} as const;
+const statusChange = z
+  .strictObject({
+    status: z.enum(STATUSES).optional(),
+    expectedReopening: chars(0, 500).optional(),
+    note: z.partialRecord(langSchema, chars(0, 2000)).optional(),
+  })
+  .refine((change) => Object.keys(change).length > 0, 'a status change needs at least one field');
 
-const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+const officeParams = z.object({ id: chars(0, 100) });
 
-/** The staff's API under /api/admin: status board, status changes, knowledge reload, statistics. */
-export function adminRoutes(app: FastifyInstance, getBot: () => ChatCore | undefined, token: string | undefined): void {
-  app.register(
-    async (admin) => {
-      admin.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-        if (!token) return reply.code(404).send({ error: 'Not Found', statusCode: 404, message: 'The admin API is off: set ADMIN_TOKEN to enable it.' });
-        if (!authorised(request, token)) {
-          return reply
-            .code(401)
-            .header('www-authenticate', 'Bearer')
-            .send({ error: 'Unauthorized', statusCode: 401, message: 'A valid "Authorization: Bearer <ADMIN_TOKEN>" header is required.' });
-        }
-        if (!getBot()) return stillStarting(reply);
-      });
-      const bot = () => getBot()!;
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
+const statsQuery = z.strictObject({ from: day.optional(), to: day.optional() });
 
-      admin.get('/offices', async () => ({ offices: bot().knowledge.offices }));
-
-      admin.patch<{ Params: { id: string }; Body: StatusChange }>(
-        '/offices/:id',
-        { schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } } }, body: patchBody } },
-        async (request, reply) => {
-          const office = await bot().live.update(request.params.id, request.body, 'admin-api');
-          if (!office) return reply.code(404).send({ error: 'Not Found', statusCode: 404, message: `No office "${request.params.id}".` });
-          return { office };
-        },
-      );
-
-      admin.get('/audit', async () => ({ entries: await bot().live.auditLog() }));
-
-      admin.post('/knowledge/reload', async (_request, reply) => {
-        try {
-          const kb = bot().live.reload();
-          return { status: 'reloaded', offices: kb.offices.length, organisations: kb.organisations.length, procedures: kb.procedures.length };
-        } catch (err) {
-          if (err instanceof KnowledgeError) {
-            return reply.code(422).send({ error: 'Unprocessable Entity', statusCode: 422, message: 'The knowledge base is invalid; the previous one stays in service.', problems: err.problems });
-          }
-          throw err;
-        }
-      });
-
-      admin.get<{ Querystring: { from?: string; to?: string } }>(
-        '/stats',
-        { schema: { querystring: { type: 'object', additionalProperties: false, properties: { from: day, to: day } } } },
-        async (request) => {
-          const today = new Date().toISOString().slice(0, 10);
-          const to = request.query.to ?? today;
-          const from = request.query.from ?? to;
-          return bot().stats.query(from, to);
-        },
-      );
-    },
-    { prefix: '/api/admin' },
-  );
+export interface AdminOptions {
+  getCore: GetCore;
+  /** ADMIN_TOKEN; without it the admin API answers that it is off. */
+  token?: string;
 }
+
+/** The staff's API (under /api/admin): status board, status changes, knowledge reload, statistics. */
+export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { getCore, token }) => {
+  admin.addHook('onRequest', async (request, reply) => {
+    if (!token) return sendError(reply, 404, 'The admin API is off: set ADMIN_TOKEN to enable it.');
+    if (!authorised(request, token)) {
+      return sendError(reply.header('www-authenticate', 'Bearer'), 401, 'A valid "Authorization: Bearer <ADMIN_TOKEN>" header is required.');
+    }
+  });
+  // After the token check: a caller without it learns nothing, not even that the bot is starting.
+  await admin.register(requireCore, { getCore });
+
+  admin.get('/offices', async (request) => ({ offices: request.core.knowledge.offices }));
+
+  admin.patch('/offices/:id', { schema: { params: officeParams, body: statusChange } }, async (request, reply) => {
+    const office = await request.core.live.update(request.params.id, request.body, 'admin-api');
+    if (!office) return sendError(reply, 404, `No office "${request.params.id}".`);
+    return { office };
+  });
+
+  admin.get('/audit', async (request) => ({ entries: await request.core.live.auditLog() }));
+
+  admin.post('/knowledge/reload', async (request, reply) => {
+    try {
+      const kb = request.core.live.reload();
+      return { status: 'reloaded', offices: kb.offices.length, organisations: kb.organisations.length, procedures: kb.procedures.length };
+    } catch (err) {
+      if (err instanceof KnowledgeError) {
+        return sendError(reply, 422, 'The knowledge base is invalid; the previous one stays in service.', { problems: err.problems });
+      }
+      throw err;
+    }
+  });
+
+  admin.get('/stats', { schema: { querystring: statsQuery } }, async (request) => {
+    const today = new Date().toISOString().slice(0, 10);
+    const to = request.query.to ?? today;
+    const from = request.query.from ?? to;
+    return request.core.stats.query(from, to);
+  });
+};

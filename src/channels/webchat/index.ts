@@ -1,0 +1,24 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { GetCore } from '../../http/require-core.js';
+import { chatRoutes } from './routes.js';
+import { widgetFiles, widgetLabels } from './widget.js';
+
+export interface WebchatOptions {
+  getCore: GetCore;
+  /** WIDGET_ORIGINS: sites allowed to embed the widget; the server's own pages always may. */
+  origins: string[];
+  /** Chat messages a client may send per minute; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** Folder of widget.js, widget.css and the demo page; web/ by default. */
+  webDir?: string;
+}
+
+/**
+ * The embeddable web chat: its files, the chat API (/api/chat) and the widget's labels
+ * (/api/widget). CORS is registered in the two API scopes only, the routes the widget calls.
+ */
+export const webchat: FastifyPluginAsync<WebchatOptions> = async (app, { getCore, origins, rateLimitPerMinute, webDir }) => {
+  app.register(widgetFiles, { webDir });
+  app.register(chatRoutes, { prefix: '/api/chat', getCore, origins, perMinute: rateLimitPerMinute });
+  app.register(widgetLabels, { prefix: '/api/widget', getCore, origins });
+};
