@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import type { KeyvStoreAdapter } from 'keyv';
-import { Serial } from './serial.js';
 
 type SqliteAdapter = KeyvStoreAdapter & {
   query?: (sql: string, ...params: unknown[]) => Promise<unknown>;
@@ -25,7 +24,8 @@ export class WriteBehindStore extends EventEmitter {
   private memory = new Map<string, unknown>();
   private dirty = new Map<string, number | undefined>();
   private timer?: NodeJS.Timeout;
-  private readonly flushes = new Serial();
+  /** Flushes run one after the other: a batch is committed before the next one starts. */
+  private lastFlush: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly file: SqliteAdapter,
@@ -87,7 +87,7 @@ export class WriteBehindStore extends EventEmitter {
     this.timer = undefined;
     const batch = [...this.dirty];
     this.dirty.clear();
-    return this.flushes.run(async () => {
+    const run = this.lastFlush.then(async () => {
       if (batch.length === 0) return;
       const tx = batch.length > 1 && this.file.query;
       try {
@@ -104,6 +104,8 @@ export class WriteBehindStore extends EventEmitter {
         this.emit('error', err);
       }
     });
+    this.lastFlush = run.catch(() => {});
+    return run;
   }
 
   /**

@@ -13,12 +13,12 @@ describe('SQLite store', () => {
     const first = createStores({ STORE: 'sqlite', DATA_DIR: dir });
     for (let i = 0; i < 300; i++) await first.sessions.set(`web:s${i}`, { lang: 'ca', office: `o${i}` }, 60_000);
     await first.sessions.set('web:s0', { lang: 'sv' }, 60_000); // a later write wins
-    await first.subscriptions.set('office:x', { a: 1 });
+    await first.subscriptions.add('x', { channel: 'web', id: 'a1' }, 'ca');
     await first.close();
     const second = createStores({ STORE: 'sqlite', DATA_DIR: dir });
     expect(await second.sessions.get('web:s0')).toEqual({ lang: 'sv' });
     expect(await second.sessions.get('web:s299')).toEqual({ lang: 'ca', office: 'o299' });
-    expect(await second.subscriptions.get('office:x')).toEqual({ a: 1 });
+    expect(await second.subscriptions.subscribers('x')).toEqual([{ address: { channel: 'web', id: 'a1' }, lang: 'ca' }]);
     await second.close();
   });
 
