@@ -149,7 +149,15 @@ export class ChatCore {
 
   async close(): Promise<void> {
     this.live.stop();
-    await this.notifier.stop();
+    // The deliveries in flight finish, for up to 3 s (an unreachable Bot API holds them: they stay queued).
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 3000);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.notifier.stop().then(done, done);
+    });
     await this.stats.close();
     await this.stores.close();
     await this.nlu.close();

@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
 import type { Job, Queue, Worker } from 'bullmq';
 import type * as Bull from 'bullmq';
-import type * as KeyvRedisModule from '@keyv/redis';
+import type { Redis as IORedisType } from 'ioredis';
 import type { Address } from '../core/dialogue/types.js';
 import { addressKey, withinTime, type Change, type InboxRepository, type SubscriptionRepository } from '../storage/index.js';
 import { isPermanent, type NotifierEvents, type Render, type Sender } from './notifier.js';
 
-const require = createRequire(import.meta.url); // BullMQ loads only with REDIS_URL
+const require = createRequire(import.meta.url); // BullMQ and ioredis load only with REDIS_URL
 
 /** Telegram allows about 30 messages a second per bot; notices keep 5 of them for the chats' own answers. */
 export const NOTICES_PER_SECOND = 25;
@@ -37,7 +37,7 @@ export class NoticeQueue {
   private readonly changes: Queue;
   private readonly telegram: Queue;
   private readonly workers: Worker[] = [];
-  private readonly clients: { close(): Promise<void> }[] = [];
+  private readonly clients: IORedisType[] = [];
   private senders = new Map<Address['channel'], Sender>();
 
   constructor(
@@ -48,24 +48,32 @@ export class NoticeQueue {
     private readonly events: NotifierEvents,
   ) {
     this.bull = require('bullmq') as typeof Bull;
-    this.changes = new this.bull.Queue('chatbot-changes', { connection: this.client() });
-    this.telegram = new this.bull.Queue('chatbot-telegram', { connection: this.client() });
+    this.changes = new this.bull.Queue('chatbot-changes', { connection: this.client(false) });
+    this.telegram = new this.bull.Queue('chatbot-telegram', { connection: this.client(false) });
     for (const q of [this.changes, this.telegram]) q.on('error', () => {}); // an outage shows through StoreHealth and the calls
     this.work(this.changes.name, (job) => this.fanOut(job.data as Change), { concurrency: 2 });
   }
 
-  /** A connection of its own for each queue and worker (a worker blocks on its own). */
-  private client() {
-    const { createClient } = require('@keyv/redis') as typeof KeyvRedisModule;
-    const client = createClient({ url: this.url, socket: { reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) } });
+  /**
+   * A connection of its own for each queue and worker (a worker blocks on its own), on ioredis,
+   * BullMQ's own driver (it reconnects its queues after an outage). A queue's commands fail at
+   * once while Redis is away (a change is refused); a worker's wait until it is back.
+   */
+  private client(worker: boolean): IORedisType {
+    const { Redis: IORedis } = require('ioredis') as typeof import('ioredis');
+    const client = new IORedis(this.url, {
+      maxRetriesPerRequest: worker ? null : 1,
+      enableOfflineQueue: worker,
+      retryStrategy: (times: number) => Math.min(100 * 2 ** times, 2000),
+    });
     client.on('error', () => {});
     this.clients.push(client);
-    return client as never;
+    return client;
   }
 
   private work(name: string, process: (job: Job) => Promise<void>, options: Partial<Bull.WorkerOptions>): void {
     const worker = new this.bull.Worker(name, process, {
-      connection: this.client(),
+      connection: this.client(true),
       lockDuration: 10_000,
       stalledInterval: 5_000,
       maxStalledCount: 5,
@@ -156,6 +164,6 @@ export class NoticeQueue {
   async close(): Promise<void> {
     await Promise.allSettled(this.workers.map((w) => w.close()));
     await Promise.allSettled([this.changes.close(), this.telegram.close()]);
-    await Promise.allSettled(this.clients.map((c) => c.close()));
+    for (const c of this.clients) c.disconnect();
   }
 }

@@ -53,7 +53,10 @@ export class Notifier {
     private readonly queue?: NoticeQueue,
   ) {
     // Claims left by a process that died are this instance's to make again (SQLite: one instance).
-    void this.outbox?.releaseClaims().then(() => this.drain());
+    void this.outbox?.releaseClaims().then(
+      () => this.drain(),
+      () => this.later(),
+    );
   }
 
   /** Registers a channel's way to deliver; deliveries waiting for it start now. */
@@ -81,7 +84,7 @@ export class Notifier {
     this.draining = (async () => {
       do {
         this.again = false;
-        await this.deliverAll();
+        await this.deliverAll().catch(() => this.later()); // the store failed: try again after a pause
       } while (this.again && !this.stopped);
     })().finally(() => (this.draining = undefined));
     return this.draining;

@@ -9,12 +9,13 @@ import type { Config } from '../config.js';
 import { FallbackStore } from './fallback-store.js';
 import { StoreHealth, type FallbackEvents } from './health.js';
 import { WriteBehindStore } from './write-behind-store.js';
-import { RedisAudit, RedisInbox, RedisRecords, RedisStats, RedisStatus, RedisSubscriptions } from './redis.js';
+import { closeClient, RedisAudit, RedisInbox, RedisRecords, RedisStats, RedisStatus, RedisSubscriptions } from './redis.js';
 import * as sqlite from './sqlite.js';
 import { MemoryAudit, MemoryInbox, MemoryOutbox, MemoryStats, MemoryStatus, MemorySubscriptions } from './memory.js';
 import type { AuditRepository, InboxRepository, OutboxRepository, StatsRepository, StatusRepository, SubscriptionRepository } from './types.js';
 
 export { StoreUnavailableError, withinTime } from './errors.js';
+export { closeClient } from './redis.js';
 export type { FallbackEvents } from './health.js';
 export * from './types.js';
 
@@ -79,8 +80,7 @@ function redisStores(config: StoreConfig, health: StoreHealth): Stores {
     },
     async close() {
       records.stop();
-      await sessions.disconnect();
-      await client.close().catch(() => {});
+      await Promise.all([closeClient(sessionClient), closeClient(client)]);
     },
   };
 }

@@ -78,6 +78,13 @@ export class RedisRecords {
   }
 }
 
+/** Closes a client, waiting up to a second for the replies it still expects (Redis may be gone). */
+export async function closeClient(client: { isOpen: boolean; close(): Promise<unknown>; destroy(): void }): Promise<void> {
+  if (!client.isOpen) return;
+  await withinTime(1000, () => client.close()).catch(() => {});
+  if (client.isOpen) client.destroy();
+}
+
 const officeKey = (office: string) => `${P}sub:office:${office}`;
 const offices = (address: Address) => `${P}sub:address:${addressKey(address)}`;
 
