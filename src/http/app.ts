@@ -75,8 +75,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.get('/health', async (_request, reply) => {
     const bot = getBot();
     if (!bot) return reply.code(503).send({ status: 'starting' });
-    // nluStartMs: how long this start took to train the NLU (or to load it from the cache).
-    return { status: 'ok', langs: bot.texts.langs, encoders: bot.nlu.encoders, intents: bot.nlu.intents.length, nluStartMs: Math.round(bot.nlu.trainingMs) };
+    // nluStartMs: how long this start took to train the NLU (or to load it from the cache); degraded: what cannot be reached ('store', 'telegram').
+    return { status: 'ok', langs: bot.texts.langs, encoders: bot.nlu.encoders, intents: bot.nlu.intents.length, nluStartMs: Math.round(bot.nlu.trainingMs), degraded: bot.outages };
   });
   registerWidget(app, { getBot, origins: options.widgetOrigins });
   const perMinute = options.rateLimitPerMinute ?? 0;

@@ -8,8 +8,12 @@ import { isPermanent, type NotifierEvents, type Render, type Sender } from './no
 
 const require = createRequire(import.meta.url); // BullMQ and ioredis load only with REDIS_URL
 
-/** Telegram allows about 30 messages a second per bot; notices keep 5 of them for the chats' own answers. */
-export const NOTICES_PER_SECOND = 25;
+/**
+ * Telegram allows about 30 messages a second per bot; notices take 20, leaving the rest to the
+ * chats' own answers. BullMQ counts in fixed windows: ten of 100 ms keep any one second within 22.
+ */
+export const NOTICES_PER_SECOND = 20;
+const LIMIT_WINDOW_MS = 100;
 const ATTEMPTS = 10;
 const PARALLEL_SENDS = 8;
 /** Web notices written per round trip, Telegram deliveries queued per addBulk. */
@@ -93,7 +97,7 @@ export class NoticeQueue {
     this.senders.set(channel, sender);
     this.work(this.telegram.name, (job) => this.deliver(job.data as Delivery), {
       concurrency: PARALLEL_SENDS,
-      limiter: { max: NOTICES_PER_SECOND, duration: 1000 },
+      limiter: { max: (NOTICES_PER_SECOND * LIMIT_WINDOW_MS) / 1000, duration: LIMIT_WINDOW_MS },
     });
   }
 
