@@ -90,8 +90,11 @@ function sqliteStores(config: StoreConfig, health: StoreHealth): Stores {
   const file = path.resolve(config.DATA_DIR, 'bot.sqlite');
   const db = sqlite.openDatabase(file);
   const KeyvSqlite = (require('@keyv/sqlite') as { default: typeof KeyvSqliteType }).default;
-  const store = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 10_000 });
-  void store.query('PRAGMA synchronous=NORMAL').catch(() => {});
+  // A file of its own: keyv's driver (sqlite3) brings another copy of SQLite, and two copies in one
+  // process do not see each other's locks on a shared file (rows written through one were lost).
+  const store = new KeyvSqlite({ uri: `sqlite://${path.resolve(config.DATA_DIR, 'sessions.sqlite')}`, busyTimeout: 10_000 });
+  // Write-ahead logging: a session write is an append, not a synced rewrite of the page.
+  void store.query('PRAGMA journal_mode=WAL').then(() => store.query('PRAGMA synchronous=NORMAL')).catch(() => {});
   // Sessions are read and written on every message: served from memory, written behind.
   const sessions = new WriteBehindStore(store as unknown as KeyvStoreAdapter);
   const inbox = new sqlite.SqliteInbox(db);
