@@ -1,6 +1,7 @@
 /** npm run bench [nlu|load]: prints the figures (not a test; nothing here fails on a slow machine). */
 import { benchNlu } from './nlu.js';
 import { benchLoad } from './load.js';
+import { benchFanOut } from './fanout.js';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -12,6 +13,11 @@ async function main(): Promise<void> {
     const seconds = Number(process.env.BENCH_SECONDS ?? 60);
     console.log(`\n== POST /api/chat under load (autocannon, ${seconds} s, 20 connections, SQLite store)`);
     for (const [k, v] of Object.entries(await benchLoad(seconds))) console.log(`${k.padEnd(56)} ${v}`);
+  }
+  if (!only || only === 'fanout') {
+    const citizens = Number(process.env.BENCH_SUBSCRIBERS ?? 20_000);
+    console.log(`\n== Notifications: ${citizens} web-chat citizens subscribe to one office, then its status changes (SQLite store)`);
+    for (const [k, v] of Object.entries(await benchFanOut(citizens))) console.log(`${k.padEnd(56)} ${v}`);
   }
 }
 

@@ -9,7 +9,7 @@ import { buildBundle, startArgs } from '../test/support/npm-start.js';
 let built = false;
 
 /** Starts the server on `dataDir` (a new empty one by default) and waits for /health. */
-export async function startServer(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'))) {
+export async function startServer(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), env: Record<string, string> = {}) {
   if (!built) buildBundle();
   built = true;
   const port = await freePort();
@@ -24,6 +24,7 @@ export async function startServer(dataDir = fs.mkdtempSync(path.join(os.tmpdir()
       RATE_LIMIT_PER_MINUTE: '0',
       NLU_ENCODER: 'ngram',
       LOG_LEVEL: 'error',
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

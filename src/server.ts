@@ -33,6 +33,11 @@ export async function serve(config: Config, nlu: Promise<NluService> | undefined
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    // Each step is bounded (Telegram, the notices in flight); should one still hang, the process ends anyway.
+    setTimeout(() => {
+      log.error('shutdown took over 9 s: exiting without waiting further');
+      process.exit(1);
+    }, 9000).unref();
     await app.close();
     process.exit(0);
   };
@@ -40,7 +45,8 @@ export async function serve(config: Config, nlu: Promise<NluService> | undefined
   process.on('SIGINT', () => void stop('SIGINT'));
 
   const stores = createStores(config, {
-    onDegraded: (err) => log.warn({ error: (err as Error)?.message }, 'store unreachable: serving from process memory until it is back'),
+    onDegraded: (err) =>
+      log.warn({ error: (err as Error)?.message }, 'store unreachable: conversations go on from process memory; subscriptions and status changes are refused until it is back'),
     onRecovered: () => log.info('store reachable again'),
   });
   core = await ChatCore.create(config, stores, log, nlu);

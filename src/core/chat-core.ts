@@ -8,14 +8,14 @@ import { nluSettings } from '../nlu/settings.js';
 import { Dialogue } from './dialogue/turn.js';
 import { officeStatus } from './dialogue/answers/status.js';
 import { checkRegistry, createRegistry } from './intents/registry.js';
-import { SubscriptionStore } from '../storage/subscriptions.js';
-import type { Address, Session, TurnResult } from './dialogue/types.js';
+import type { Address, Session, Subscriptions, TurnResult } from './dialogue/types.js';
 import { LiveStatus } from '../operations/live.js';
-import { Notifier } from '../operations/notifier.js';
+import { Notifier, type NotifierEvents } from '../operations/notifier.js';
+import { NoticeQueue } from '../operations/notice-queue.js';
 import { Stats } from '../operations/stats.js';
 import { cleanText } from '../operations/clean-text.js';
 import { Metrics } from '../operations/metrics.js';
-import { createStores, type Stores } from '../storage/index.js';
+import { createStores, StoreUnavailableError, type Stores, type SubscriptionRepository } from '../storage/index.js';
 
 export interface ChatRequest {
   sessionId: string;
@@ -31,6 +31,27 @@ export interface ChatRequest {
 
 const quiet: NluLog = { warn() {}, error() {} };
 
+/** A subscription the store did not take, with the language the citizen is answered in. */
+class SubscriptionNotSaved extends StoreUnavailableError {
+  constructor(
+    readonly lang: Lang | undefined,
+    cause: unknown,
+  ) {
+    super(cause);
+  }
+}
+
+/** The dialogue's view of the subscriptions: a refusal of the store carries the turn's language out. */
+function refusing(subscriptions: SubscriptionRepository): Subscriptions {
+  const refused = (lang?: Lang) => (err: unknown) => {
+    throw err instanceof StoreUnavailableError ? new SubscriptionNotSaved(lang, err) : err;
+  };
+  return {
+    add: (office, address, lang) => subscriptions.add(office, address, lang).catch(refused(lang)),
+    remove: (address, office) => subscriptions.remove(address, office).catch(refused()),
+  };
+}
+
 /**
  * The bot without its channels: knowledge, texts, NLU, dialogue, staff operations and the stores.
  * `chat` loads the session, runs one turn, saves the session and counts the question.
@@ -42,13 +63,16 @@ export class ChatCore {
     readonly texts: Texts,
     readonly nlu: NluService,
     readonly stores: Stores,
-    readonly subscriptions: SubscriptionStore,
+    readonly subscriptions: SubscriptionRepository,
     readonly live: LiveStatus,
     readonly notifier: Notifier,
     readonly stats: Stats,
     private readonly dialogue: Dialogue,
-    readonly metrics = new Metrics(),
+    readonly metrics: Metrics,
   ) {}
+
+  /** The turn each conversation is at: the next one waits for it. */
+  private readonly turns = new Map<string, Promise<void>>();
 
   /**
    * @param log where the one line about a missing embedding model goes (defaults to nowhere).
@@ -58,40 +82,68 @@ export class ChatCore {
     const knowledge = new Knowledge(loadKnowledge(config.KNOWLEDGE_DIR));
     const texts = await loadTexts(config.LOCALES_DIR);
     const nlu = await (started ?? createNlu(nluSettings(config, texts.langs), knowledge.base, log));
-    const subscriptions = new SubscriptionStore(stores.subscriptions);
+    const subscriptions = stores.subscriptions;
     const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, (kb) => nlu.useKnowledge(kb));
     await live.restore();
     const render = (office: Office, lang: Lang) => {
       const t = texts.t(lang);
       return `${t('notify.changed', { office: localized(office.name, lang) })}\n${officeStatus({ k: knowledge, t, lang }, office)}`;
     };
-    const notifier = new Notifier(stores.outbox, subscriptions, render);
-    // Web chat subscribers find their notices at their next poll.
-    notifier.useSender('web', async (address, text) => {
-      const inbox: string[] = (await stores.inbox.get(address.id)) ?? [];
-      await stores.inbox.set(address.id, [...inbox, text]);
-    });
+    const metrics = new Metrics();
+    const events: NotifierEvents = {
+      delivered: (channel, n) => metrics.deliveries.inc({ channel }, n),
+      retried: (channel) => metrics.retries.inc({ channel }),
+      failed: (channel) => metrics.failures.inc({ channel }),
+    };
+    // With Redis every instance works one shared queue; otherwise the store's outbox (one instance).
+    const queue = stores.redisUrl ? new NoticeQueue(stores.redisUrl, subscriptions, stores.inbox, render, events) : undefined;
+    const notifier = new Notifier(stores.outbox, stores.inbox, render, events, queue);
+    metrics.pending = () => notifier.pendingCount();
+    metrics.storeDegraded = () => stores.degraded;
     live.onChange((office) => notifier.enqueue(office));
-    void notifier.drain(); // what a previous run left in the outbox
     const stats = new Stats(stores.stats);
     const registry = createRegistry();
     checkRegistry(registry, nlu.intents);
-    const dialogue = new Dialogue({ nlu, knowledge, texts, subscriptions, registry, defaultLang: config.DEFAULT_LANG });
-    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue);
+    const dialogue = new Dialogue({ nlu, knowledge, texts, subscriptions: refusing(subscriptions), registry, defaultLang: config.DEFAULT_LANG });
+    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue, metrics);
   }
 
-  async chat(request: ChatRequest): Promise<TurnResult> {
-    const req = { ...request, text: cleanText(request.text) }; // nothing raw is read, stored or shown
-    const key = `${req.channel}:${req.sessionId}`;
-    const session: Session = (await this.stores.sessions.get(key)) ?? {};
-    const result = await this.dialogue.turn(session, {
-      text: req.text,
-      lang: req.lang,
-      langHint: req.langHint,
-      intent: req.intent,
-      org: req.org,
-      address: { channel: req.channel, id: req.sessionId },
+  /**
+   * One turn: load the session, answer, save the session, count the question. Turns of one
+   * conversation run one after the other (a second message arriving meanwhile waits), so that
+   * neither overwrites the other's session.
+   */
+  chat(request: ChatRequest): Promise<TurnResult> {
+    const key = `${request.channel}:${request.sessionId}`;
+    const turn = (this.turns.get(key) ?? Promise.resolve()).then(() => this.turn(key, request));
+    const settled = turn.then(
+      () => {},
+      () => {},
+    );
+    this.turns.set(key, settled);
+    void settled.then(() => {
+      if (this.turns.get(key) === settled) this.turns.delete(key);
     });
+    return turn;
+  }
+
+  private async turn(key: string, request: ChatRequest): Promise<TurnResult> {
+    const req = { ...request, text: cleanText(request.text) }; // nothing raw is read, stored or shown
+    const session: Session = (await this.stores.sessions.get(key)) ?? {};
+    let result: TurnResult;
+    try {
+      result = await this.dialogue.turn(session, {
+        text: req.text,
+        lang: req.lang,
+        langHint: req.langHint,
+        intent: req.intent,
+        org: req.org,
+        address: { channel: req.channel, id: req.sessionId },
+      });
+    } catch (err) {
+      if (!(err instanceof SubscriptionNotSaved)) throw err;
+      return this.notSaved(err.lang ?? req.lang ?? session.lang ?? req.langHint ?? this.config.DEFAULT_LANG, session);
+    }
     await this.stores.sessions.set(key, result.session, this.config.SESSION_TTL_MINUTES * 60_000);
     const { nlu } = result;
     if (!req.intent) {
@@ -102,16 +154,37 @@ export class ChatCore {
     return result;
   }
 
+  /** The store did not take a (un)subscription: the citizen is told so, never "done". */
+  private notSaved(lang: Lang, session: Session): TurnResult {
+    const nlu = { intent: 'subscribe_updates', confidence: 1, lang, langConfidence: 1, entities: {}, bare: false };
+    return { lang, reply: { text: this.texts.t(lang)('subscribe.failed'), quickReplies: [] }, nlu, session };
+  }
+
   /** Notices waiting for a web chat session (status changes it subscribed to); reading empties them. */
   async takeNotifications(sessionId: string): Promise<string[]> {
-    const inbox: string[] = (await this.stores.inbox.get(sessionId)) ?? [];
-    if (inbox.length) await this.stores.inbox.delete(sessionId);
-    return inbox;
+    // While the store is away the notices stay there, for a later poll.
+    return this.stores.inbox.take(sessionId).catch((err: unknown) => {
+      if (err instanceof StoreUnavailableError) return [];
+      throw err;
+    });
+  }
+
+  /** What cannot be reached now ('store', 'telegram'): /health and the metrics show it. */
+  get outages(): string[] {
+    return this.metrics.down();
   }
 
   async close(): Promise<void> {
     this.live.stop();
-    await this.notifier.stop();
+    // The deliveries in flight finish, for up to 3 s (an unreachable Bot API holds them: they stay queued).
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 3000);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.notifier.stop().then(done, done);
+    });
     await this.stats.close();
     await this.stores.close();
     await this.nlu.close();

@@ -1,17 +1,10 @@
 import fs from 'node:fs';
-import type Keyv from 'keyv';
 import { loadKnowledge } from '../knowledge/loader.js';
 import type { Knowledge, StatusChange } from '../knowledge/knowledge.js';
 import type { KnowledgeBase, Office } from '../knowledge/schema.js';
-import { Serial } from '../storage/serial.js';
+import type { AuditEntry, AuditRepository, StatusRepository } from '../storage/index.js';
 
-export interface AuditEntry {
-  at: string;
-  office: string;
-  actor: string;
-  before: Pick<Office, 'status' | 'expectedReopening' | 'notes'>;
-  after: Pick<Office, 'status' | 'expectedReopening' | 'notes'>;
-}
+export type { AuditEntry } from '../storage/index.js';
 
 type Listener = (office: Office, entry: AuditEntry) => Promise<void> | void;
 
@@ -19,19 +12,18 @@ const snapshot = (o: Office) => ({ status: o.status, expectedReopening: o.expect
 
 /**
  * Staff's live changes: applied to the knowledge in service, persisted (they survive restarts
- * and knowledge reloads), audit-logged, and announced to listeners (the notifier).
+ * and knowledge reloads), audit-logged, and announced to listeners (the notifier). A change the
+ * store does not take throws StoreUnavailableError (staff get a 503), and one whose notices could
+ * not be queued throws it too: staff make it again (a repeated change notifies again).
  */
 export class LiveStatus {
   private listeners: Listener[] = [];
   private watcher?: fs.FSWatcher;
   private follower?: NodeJS.Timeout;
-  /** The status record and the audit log are read-modify-writes: one change at a time. */
-  private readonly changes = new Serial();
-
   constructor(
     private readonly knowledge: Knowledge,
-    private readonly status: Keyv,
-    private readonly audit: Keyv,
+    private readonly status: StatusRepository,
+    private readonly audit: AuditRepository,
     private readonly knowledgeDir: string,
     private readonly onReload: (kb: KnowledgeBase) => void = () => {},
   ) {}
@@ -44,42 +36,29 @@ export class LiveStatus {
 
   /** Re-applies the changes kept in the store (at start, and after another instance changed one). */
   async restore(): Promise<void> {
-    for (const office of this.knowledge.base.offices) {
-      const change = await this.status.get(office.id);
-      if (change) this.knowledge.setOverride(office.id, change);
-    }
+    const stored = await this.status.all(this.knowledge.base.offices.map((o) => o.id));
+    for (const [id, change] of stored) this.knowledge.setOverride(id, change);
   }
 
   onChange(listener: Listener): void {
     this.listeners.push(listener);
   }
 
-  update(id: string, change: StatusChange, actor = 'admin'): Promise<Office | undefined> {
-    const done = this.changes.run(async () => {
-      const before = this.knowledge.office(id);
-      if (!before) return undefined;
-      const previous = (await this.status.get(id)) ?? {};
-      const stored = { ...previous, ...change, updatedAt: new Date().toISOString() };
-      if (change.note) stored.note = { ...previous.note, ...change.note };
-      await this.status.set(id, stored);
-      this.knowledge.setOverride(id, stored);
-      const after = this.knowledge.office(id)!;
-      const entry: AuditEntry = { at: stored.updatedAt, office: id, actor, before: snapshot(before), after: snapshot(after) };
-      const log: AuditEntry[] = (await this.audit.get('log')) ?? [];
-      log.push(entry);
-      await this.audit.set('log', log);
-      return { after, entry };
-    });
-    // Listeners (the notifier) run outside the lock: a slow fan-out does not hold up staff.
-    return done.then(async (result) => {
-      if (!result) return undefined;
-      for (const listener of this.listeners) await listener(result.after, result.entry);
-      return result.after;
-    });
+  async update(id: string, change: StatusChange, actor = 'admin'): Promise<Office | undefined> {
+    const before = this.knowledge.office(id);
+    if (!before) return undefined;
+    // The store merges the change into the office's record: two instances never undo each other's.
+    const stored = await this.status.change(id, { ...change, updatedAt: new Date().toISOString() });
+    this.knowledge.setOverride(id, stored);
+    const after = this.knowledge.office(id)!;
+    const entry: AuditEntry = { at: stored.updatedAt, office: id, actor, before: snapshot(before), after: snapshot(after) };
+    await this.audit.append(entry);
+    for (const listener of this.listeners) await listener(after, entry);
+    return after;
   }
 
-  async auditLog(): Promise<AuditEntry[]> {
-    return (await this.audit.get('log')) ?? [];
+  auditLog(): Promise<AuditEntry[]> {
+    return this.audit.list();
   }
 
   /** Re-reads knowledge/: an invalid knowledge base throws and the one in service stays. */

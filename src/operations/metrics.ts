@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics for /metrics: one registry per bot, so tests and instances don't mix. */
 export class Metrics {
@@ -33,6 +33,55 @@ export class Metrics {
     help: 'Telegram API calls that failed after retries',
     labelNames: ['method'] as const,
     registers: [this.registry],
+  });
+
+  readonly deliveries = new Counter({
+    name: 'chatbot_notifications_delivered_total',
+    help: 'Status-change notices delivered, by channel (deliveries per second: its rate)',
+    labelNames: ['channel'] as const,
+    registers: [this.registry],
+  });
+  readonly retries = new Counter({
+    name: 'chatbot_notifications_retried_total',
+    help: 'Notice deliveries that failed for now and are made again later (429, 5xx, Telegram unreachable)',
+    labelNames: ['channel'] as const,
+    registers: [this.registry],
+  });
+  readonly failures = new Counter({
+    name: 'chatbot_notifications_failed_total',
+    help: 'Notice deliveries given up (the chat blocked the bot, or no attempts left)',
+    labelNames: ['channel'] as const,
+    registers: [this.registry],
+  });
+  /** Set by the bot: how many deliveries wait (in the outbox, or in the queue of every instance). */
+  pending: () => Promise<number> = async () => 0;
+  readonly queueDepth = new Gauge({
+    name: 'chatbot_notifications_pending',
+    help: 'Notice deliveries waiting or in hand',
+    registers: [this.registry],
+    collect: async () => {
+      const n = await this.pending().catch(() => undefined);
+      if (n !== undefined) this.queueDepth.set(n);
+    },
+  });
+  /** Set by the bot: whether the store cannot be reached. */
+  storeDegraded: () => boolean = () => false;
+  /** Set by the channels: 'telegram' while the Bot API cannot be reached. */
+  readonly outages = new Set<string>();
+
+  /** What cannot be reached now: 'store' (Redis), 'telegram' (the Bot API). */
+  down(): string[] {
+    return [...(this.storeDegraded() ? ['store'] : []), ...this.outages];
+  }
+  readonly outage = new Gauge({
+    name: 'chatbot_outage',
+    help: '1 while that part cannot be reached (store, telegram)',
+    labelNames: ['part'] as const,
+    registers: [this.registry],
+    collect: () => {
+      const down = this.down();
+      for (const part of ['store', 'telegram']) this.outage.set({ part }, down.includes(part) ? 1 : 0);
+    },
   });
 
   constructor() {

@@ -1,109 +1,155 @@
-import { randomUUID } from 'node:crypto';
-import type Keyv from 'keyv';
+import { randomBytes } from 'node:crypto';
 import type { Lang, Office } from '../knowledge/schema.js';
-import type { SubscriptionStore, Subscriber } from '../storage/subscriptions.js';
 import type { Address } from '../core/dialogue/types.js';
-import { Serial } from '../storage/serial.js';
-
-/** One status change waiting to reach its subscribers: kept in the store until every one has it. */
-interface OutboxEntry {
-  id: string;
-  office: Office;
-  pending: Subscriber[];
-}
+import type { Delivery, InboxRepository, OutboxRepository } from '../storage/index.js';
+import type { NoticeQueue } from './notice-queue.js';
 
 export type Sender = (address: Address, text: string) => Promise<void>;
+export type Render = (office: Office, lang: Lang) => string;
+
+/** What the notifier reports (metrics, logs: never the notice's text). */
+export interface NotifierEvents {
+  delivered(channel: Address['channel'], n: number): void;
+  /** A delivery that failed and will be made again later (429, 5xx, Telegram unreachable). */
+  retried(channel: Address['channel'], err: unknown): void;
+  /** A delivery given up (the chat blocked the bot, or no more attempts left). */
+  failed(channel: Address['channel'], err: unknown, address: Address): void;
+}
+export const noEvents: NotifierEvents = { delivered() {}, retried() {}, failed() {} };
+
+/** Change ids sort in the order the changes were made: a web inbox shows its notices in that order. */
+export const newChangeId = () => `${Date.now().toString(36).padStart(9, '0')}-${randomBytes(4).toString('hex')}`;
+
+/** Telegram refused for good (blocked, chat not found, bad request): trying again changes nothing. */
+export function isPermanent(err: unknown): boolean {
+  const code = (err as { error_code?: unknown })?.error_code;
+  return typeof code === 'number' && code >= 400 && code < 500 && code !== 429;
+}
+
+/** Telegram deliveries made at once by one instance (the throttler keeps them within Telegram's limits). */
+const PARALLEL_SENDS = 8;
+/** Web notices written to inboxes per transaction. */
+const WEB_BATCH = 500;
 
 /**
- * Fans a status change out to the office's subscribers through an outbox kept in the store:
- * each delivery is crossed off as it is made, so a restart in the middle resumes where it
- * stopped, losing none and repeating none.
+ * Fans a status change out to the office's subscribers, one delivery per subscriber.
+ * With Redis, through BullMQ (src/operations/notice-queue.ts): shared by every instance.
+ * Otherwise through the store's outbox, a row per delivery, claimed, made and deleted one by
+ * one: a graceful restart repeats none, a crash at most those in flight, and none is lost.
  */
 export class Notifier {
   private senders = new Map<Address['channel'], Sender>();
   private draining?: Promise<void>;
+  private again = false;
   private stopped = false;
-  /** The queue record is rewritten by enqueue and by the drain: one change at a time. */
-  private readonly queueChanges = new Serial();
+  private backoffMs = 0;
+  private wake?: NodeJS.Timeout;
 
   constructor(
-    private readonly outbox: Keyv,
-    private readonly subscriptions: SubscriptionStore,
-    private readonly render: (office: Office, lang: Lang) => string,
-    private readonly onError: (err: unknown, address: Address) => void = () => {},
-  ) {}
+    private readonly outbox: OutboxRepository | undefined,
+    private readonly inbox: InboxRepository,
+    private readonly render: Render,
+    private readonly events: NotifierEvents = noEvents,
+    private readonly queue?: NoticeQueue,
+  ) {
+    // Claims left by a process that died are this instance's to make again (SQLite: one instance).
+    void this.outbox?.releaseClaims().then(
+      () => this.drain(),
+      () => this.later(),
+    );
+  }
 
   /** Registers a channel's way to deliver; deliveries waiting for it start now. */
   useSender(channel: Address['channel'], sender: Sender): void {
     this.senders.set(channel, sender);
-    // A drain under way may already have passed over this channel's deliveries: one more pass after it.
-    void this.drain().then(() => this.drain());
+    if (this.queue) this.queue.useSender(channel, sender);
+    else void this.drain();
   }
 
-  private updateQueue(change: (queue: string[]) => string[]): Promise<void> {
-    return this.queueChanges.run(async () => {
-      const queue: string[] = (await this.outbox.get('queue')) ?? [];
-      await this.outbox.set('queue', change(queue));
-    });
-  }
-
+  /** Records the deliveries of a change; refuses (StoreUnavailableError) if the store does not take them. */
   async enqueue(office: Office): Promise<void> {
-    const pending = await this.subscriptions.subscribers(office.id);
-    if (pending.length === 0) return;
-    const entry: OutboxEntry = { id: randomUUID(), office, pending };
-    await this.outbox.set(entry.id, entry);
-    await this.updateQueue((queue) => [...queue, entry.id]);
+    const change = { id: newChangeId(), office };
+    if (this.queue) return this.queue.enqueue(change);
+    await this.outbox!.enqueue(change);
     void this.drain();
   }
 
-  /** Delivers everything in the outbox; safe to call at any time (one drain runs at once). */
+  /** Resolves once what can be delivered now has been (safe to call at any time). */
   drain(): Promise<void> {
-    this.draining ??= this.deliverAll().finally(() => (this.draining = undefined));
+    if (this.queue) return this.queue.drain();
+    if (this.draining) {
+      this.again = true; // a pass under way may have passed over what was just added
+      return this.draining;
+    }
+    this.draining = (async () => {
+      do {
+        this.again = false;
+        await this.deliverAll().catch(() => this.later()); // the store failed: try again after a pause
+      } while (this.again && !this.stopped);
+    })().finally(() => (this.draining = undefined));
     return this.draining;
   }
 
   async pendingCount(): Promise<number> {
-    let n = 0;
-    for (const id of ((await this.outbox.get('queue')) ?? []) as string[]) {
-      n += ((await this.outbox.get(id)) as OutboxEntry | undefined)?.pending.length ?? 0;
-    }
-    return n;
+    return this.queue ? this.queue.pendingCount() : this.outbox!.pending();
   }
 
-  /** Stops after the delivery in flight; what is left stays in the outbox for the next start. */
+  /** Stops after the deliveries in flight; what is left stays in the outbox or queue. */
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.draining;
+    clearTimeout(this.wake);
+    await Promise.all([this.draining, this.queue?.close()]);
   }
 
   private async deliverAll(): Promise<void> {
-    // Entries left with deliveries for a channel not started yet (useSender() resumes them); the
-    // other channels' subscribers are not held up behind them.
-    const waiting = new Set<string>();
-    for (;;) {
-      if (this.stopped) return; // before touching the store: it may be closed already
-      const queue: string[] = (await this.outbox.get('queue')) ?? [];
-      const id = queue.find((i) => !waiting.has(i));
-      if (id === undefined) return;
-      const entry: OutboxEntry | undefined = await this.outbox.get(id);
-      for (const next of [...(entry?.pending ?? [])]) {
-        if (this.stopped) return;
-        const send = this.senders.get(next.address.channel);
-        if (!send) continue; // that channel is not started yet
-        try {
-          await send(next.address, this.render(entry!.office, next.lang));
-        } catch (err) {
-          this.onError(err, next.address); // the sender already retried; one notice per change
-        }
-        entry!.pending = entry!.pending.filter((p) => p !== next);
-        await this.outbox.set(id, entry);
-      }
-      if (entry && entry.pending.length > 0) {
-        waiting.add(id);
+    const outbox = this.outbox!;
+    while (!this.stopped) {
+      const web = await outbox.claim(['web'], WEB_BATCH);
+      if (web.length) {
+        await outbox.deliverToInbox(web.map((delivery) => ({ delivery, text: this.text(delivery) })));
+        this.events.delivered('web', web.length);
         continue;
       }
-      await this.outbox.delete(id);
-      await this.updateQueue((queue) => queue.filter((i) => i !== id));
+      const channels = [...this.senders.keys()].filter((c) => c !== 'web');
+      const batch = await outbox.claim(channels, PARALLEL_SENDS);
+      if (batch.length === 0) return;
+      const retry = (await Promise.all(batch.map((d) => this.send(d)))).filter((d): d is Delivery => d !== undefined);
+      if (retry.length) {
+        await outbox.release(retry);
+        this.later();
+        return;
+      }
+      this.backoffMs = 0;
     }
   }
+
+  /** Makes one delivery; returns it if it is to be made again later. */
+  private async send(delivery: Delivery): Promise<Delivery | undefined> {
+    const { channel } = delivery.subscriber.address;
+    try {
+      await this.senders.get(channel)!(delivery.subscriber.address, this.text(delivery));
+      this.events.delivered(channel, 1);
+    } catch (err) {
+      if (!isPermanent(err)) {
+        this.events.retried(channel, err);
+        return delivery;
+      }
+      this.events.failed(channel, err, delivery.subscriber.address);
+    }
+    await this.outbox!.done([delivery]);
+    return undefined;
+  }
+
+  /** A delivery failed for now: the drain tries again after a pause that doubles up to a minute. */
+  private later(): void {
+    this.backoffMs = Math.min(Math.max(this.backoffMs * 2, 1000), 60_000);
+    clearTimeout(this.wake);
+    this.wake = setTimeout(() => void this.drain(), this.backoffMs);
+    this.wake.unref();
+  }
+
+  private text(delivery: Delivery): string {
+    return this.render(delivery.office, delivery.subscriber.lang);
+  }
 }
+

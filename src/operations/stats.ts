@@ -1,6 +1,5 @@
-import type Keyv from 'keyv';
 import { redact } from './redact.js';
-import { Serial } from '../storage/serial.js';
+import { COUNTED, MAX_UNANSWERED_PER_DAY, emptyDay as empty, type DayStats, type StatsRepository } from '../storage/index.js';
 
 export interface TurnRecord {
   channel: string;
@@ -11,45 +10,32 @@ export interface TurnRecord {
   text: string;
 }
 
-interface DayStats {
-  total: number;
-  intents: Record<string, number>;
-  offices: Record<string, number>;
-  langs: Record<string, number>;
-  channels: Record<string, number>;
-  unanswered: { at: string; lang: string; intent: string; confidence: number; text: string }[];
-}
-
-const empty = (): DayStats => ({ total: 0, intents: {}, offices: {}, langs: {}, channels: {}, unanswered: [] });
 const bump = (m: Record<string, number>, k: string | undefined, n = 1) => {
   if (k) m[k] = (m[k] ?? 0) + n;
 };
-const MAX_UNANSWERED_PER_DAY = 500;
 
-/** Adds counts into others, keeping at most `keep` unanswered questions (the latest). */
-function merge(into: DayStats, add: DayStats, keep = Infinity): void {
+/** Adds counts into others (a query's total over several days). */
+function merge(into: DayStats, add: DayStats): void {
   into.total += add.total;
-  for (const k of ['intents', 'offices', 'langs', 'channels'] as const) for (const [key, n] of Object.entries(add[k])) bump(into[k], key, n);
-  into.unanswered = [...into.unanswered, ...add.unanswered].slice(-keep);
+  for (const k of COUNTED) for (const [key, n] of Object.entries(add[k])) bump(into[k], key, n);
+  into.unanswered = [...into.unanswered, ...add.unanswered];
 }
 
 /**
  * Questions per intent, office, language and channel, by day. Unanswered or low-confidence
- * questions are kept with personal data redacted. Counted in memory, flushed to the store.
+ * questions are kept with personal data redacted. Counted in memory, flushed to the store as
+ * increments (several instances add to the same day); a flush the store refused is kept for the next.
  */
 export class Stats {
   private buffer = new Map<string, DayStats>();
   private timer?: NodeJS.Timeout;
-  /** The timer's flush and a query's flush must not both rewrite a day's record. */
-  private readonly flushes = new Serial();
-
   constructor(
-    private readonly store: Keyv,
+    private readonly store: StatsRepository,
     private readonly lowConfidence = 0.5,
     flushEveryMs = 5000,
   ) {
     if (flushEveryMs > 0) {
-      this.timer = setInterval(() => void this.flush().catch(() => {}), flushEveryMs);
+      this.timer = setInterval(() => void this.flush(), flushEveryMs);
       this.timer.unref();
     }
   }
@@ -80,16 +66,20 @@ export class Stats {
     this.buffer.set(day, s);
   }
 
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
     const days = [...this.buffer];
     this.buffer.clear();
-    return this.flushes.run(async () => {
-      for (const [day, add] of days) {
-        const s: DayStats = (await this.store.get(day)) ?? empty();
-        merge(s, add, MAX_UNANSWERED_PER_DAY);
-        await this.store.set(day, s);
-      }
-    });
+    await Promise.all(
+      days.map(([day, add]) =>
+        this.store.add(day, add).catch(() => {
+          // Not counted (the store is unreachable): back into the buffer, for the next flush.
+          const s = this.buffer.get(day) ?? empty();
+          merge(s, add);
+          s.unanswered = s.unanswered.slice(-MAX_UNANSWERED_PER_DAY);
+          this.buffer.set(day, s);
+        }),
+      ),
+    );
   }
 
   /** Totals over the days from..to (YYYY-MM-DD, inclusive). */
@@ -97,7 +87,7 @@ export class Stats {
     await this.flush();
     const out = { from, to, ...empty() };
     for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1)) {
-      const s: DayStats | undefined = await this.store.get(d.toISOString().slice(0, 10));
+      const s = await this.store.day(d.toISOString().slice(0, 10));
       if (s) merge(out, s);
     }
     return out;

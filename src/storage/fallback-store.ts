@@ -1,16 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { KeyvStoreAdapter } from 'keyv';
-
-export interface FallbackEvents {
-  /** Called once when the primary store fails, and once when it is back. */
-  onDegraded(err: unknown): void;
-  onRecovered(): void;
-}
+import type { FallbackEvents } from './health.js';
 
 /**
- * A keyv store that serves from its primary (Redis) and, when the primary fails or is too slow,
- * from an in-process Map until the primary answers again: the chat keeps answering while Redis
- * is down. What is written meanwhile lives in this process only and is dropped when the
+ * The sessions' keyv store on Redis: it serves from its primary and, when the primary fails or
+ * is too slow, from an in-process Map until the primary answers again: the chat keeps answering
+ * while Redis is down (the other records are refused then instead: nothing else is kept in memory). What is written meanwhile lives in this process only and is dropped when the
  * primary answers again (conversations then start afresh).
  */
 export class FallbackStore extends EventEmitter {

@@ -4,16 +4,35 @@ import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import { createRequire } from 'node:module';
 import type KeyvSqliteType from '@keyv/sqlite';
 import type * as KeyvRedisModule from '@keyv/redis';
+import type { RedisClientType } from '@keyv/redis';
 import type { Config } from '../config.js';
-import { FallbackStore, type FallbackEvents } from './fallback-store.js';
+import { FallbackStore } from './fallback-store.js';
+import { StoreHealth, type FallbackEvents } from './health.js';
 import { WriteBehindStore } from './write-behind-store.js';
+import { closeClient, RedisAudit, RedisInbox, RedisRecords, RedisStats, RedisStatus, RedisSubscriptions } from './redis.js';
+import * as sqlite from './sqlite.js';
+import { MemoryAudit, MemoryInbox, MemoryOutbox, MemoryStats, MemoryStatus, MemorySubscriptions } from './memory.js';
+import type { AuditRepository, InboxRepository, OutboxRepository, StatsRepository, StatusRepository, SubscriptionRepository } from './types.js';
 
-/** What the bot keeps: each a keyv namespace in the same backing store. */
-const NAMESPACES = ['sessions', 'subscriptions', 'status', 'audit', 'outbox', 'stats', 'inbox'] as const;
-export type Namespace = (typeof NAMESPACES)[number];
+export { StoreUnavailableError, withinTime } from './errors.js';
+export { closeClient } from './redis.js';
+export type { FallbackEvents } from './health.js';
+export * from './types.js';
 
-export interface Stores extends Record<Namespace, Keyv> {
+/** What the bot keeps: sessions in keyv (key-value with expiry), every other record in its repository. */
+export interface Stores {
   kind: 'memory' | 'sqlite' | 'redis';
+  sessions: Keyv;
+  subscriptions: SubscriptionRepository;
+  status: StatusRepository;
+  audit: AuditRepository;
+  stats: StatsRepository;
+  inbox: InboxRepository;
+  /** SQLite and memory: the notification outbox. With Redis the queue is BullMQ's, on `redisUrl`. */
+  outbox?: OutboxRepository;
+  redisUrl?: string;
+  /** True while some part of the store cannot be reached. */
+  readonly degraded: boolean;
   close(): Promise<void>;
 }
 
@@ -22,74 +41,107 @@ type StoreConfig = Pick<Config, 'STORE' | 'DATA_DIR' | 'REDIS_URL'>;
 // Loaded only by the deployments that use them: the Redis client alone takes ~200 ms to import.
 const require = createRequire(import.meta.url);
 
-function adapter(config: StoreConfig, events: FallbackEvents): (ns: Namespace) => KeyvStoreAdapter | Map<unknown, unknown> {
-  if (config.STORE === 'redis') {
-    if (!config.REDIS_URL) throw new Error('STORE=redis needs REDIS_URL');
-    const { default: KeyvRedis, createClient } = require('@keyv/redis') as typeof KeyvRedisModule;
-    // Fail fast instead of queueing commands while Redis is away: the fallback store takes over.
-    const client = createClient({
+// Plain JSON: everything stored is plain data, and keyv's default serializer (which also
+// handles Buffers and BigInts) showed up in the request profile.
+const json = { serialize: JSON.stringify, deserialize: JSON.parse } as const;
+
+function redisStores(config: StoreConfig, health: StoreHealth): Stores {
+  if (!config.REDIS_URL) throw new Error('STORE=redis needs REDIS_URL');
+  const { default: KeyvRedis, createClient } = require('@keyv/redis') as typeof KeyvRedisModule;
+  // Fail fast instead of queueing commands while Redis is away: a write is refused, not kept in memory.
+  const connect = () =>
+    createClient({
       url: config.REDIS_URL,
       disableOfflineQueue: true,
       socket: { connectTimeout: 1000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
-    });
-    client.on('error', () => {}); // reported once by the fallback store
-    // One report for all namespaces: degraded when the first fails, recovered once the last is back
-    // (each namespace probes on its own; until then it still serves, and writes, in memory).
-    let degraded = 0;
-    const once: FallbackEvents = {
-      onDegraded: (err) => {
-        if (degraded++ === 0) events.onDegraded(err);
-      },
-      onRecovered: () => {
-        if (--degraded === 0) events.onRecovered();
-      },
-    };
-    return () =>
-      new FallbackStore(
-        new KeyvRedis(client as never, { throwOnErrors: true, throwOnConnectError: true }) as unknown as KeyvStoreAdapter,
-        once,
-      ) as unknown as KeyvStoreAdapter;
-  }
-  if (config.STORE === 'sqlite') {
-    fs.mkdirSync(config.DATA_DIR, { recursive: true });
-    const KeyvSqlite = (require('@keyv/sqlite') as { default: typeof KeyvSqliteType }).default;
-    const uri = `sqlite://${path.resolve(config.DATA_DIR, 'bot.sqlite')}`;
-    return (ns) => {
-      const store = new KeyvSqlite({ uri, busyTimeout: 10_000 });
-      // Write-ahead logging: a session write is an append, not a synced rewrite of the page.
-      // NORMAL sync keeps the database consistent on a crash (the last writes may be lost).
-      void store.query('PRAGMA journal_mode=WAL').then(() => store.query('PRAGMA synchronous=NORMAL')).catch(() => {});
-      // Sessions are read and written on every message: served from memory, written behind.
-      if (ns === 'sessions') return new WriteBehindStore(store);
-      return store;
-    };
-  }
-  const map = new Map();
-  return () => map;
+    }).on('error', () => {}) as unknown as RedisClientType; // reported once through StoreHealth
+  const sessionClient = connect();
+  const sessions = new FallbackStore(
+    new KeyvRedis(sessionClient as never, { throwOnErrors: true, throwOnConnectError: true }) as unknown as KeyvStoreAdapter,
+    { onDegraded: (err) => health.failed('sessions', err), onRecovered: () => health.recovered('sessions') },
+  );
+  const client = connect();
+  const connected = client.connect().then(
+    () => {},
+    () => {},
+  );
+  const records = new RedisRecords(client, health, connected);
+  return {
+    kind: 'redis',
+    sessions: new Keyv({ store: sessions as unknown as KeyvStoreAdapter, namespace: 'sessions', ...json }),
+    subscriptions: new RedisSubscriptions(records),
+    status: new RedisStatus(records),
+    audit: new RedisAudit(records),
+    stats: new RedisStats(records),
+    inbox: new RedisInbox(records),
+    redisUrl: config.REDIS_URL,
+    get degraded() {
+      return health.degraded;
+    },
+    async close() {
+      records.stop();
+      await Promise.all([closeClient(sessionClient), closeClient(client)]);
+    },
+  };
+}
+
+function sqliteStores(config: StoreConfig, health: StoreHealth): Stores {
+  fs.mkdirSync(config.DATA_DIR, { recursive: true });
+  const file = path.resolve(config.DATA_DIR, 'bot.sqlite');
+  const db = sqlite.openDatabase(file);
+  const KeyvSqlite = (require('@keyv/sqlite') as { default: typeof KeyvSqliteType }).default;
+  // A file of its own: keyv's driver (sqlite3) brings another copy of SQLite, and two copies in one
+  // process do not see each other's locks on a shared file (rows written through one were lost).
+  const store = new KeyvSqlite({ uri: `sqlite://${path.resolve(config.DATA_DIR, 'sessions.sqlite')}`, busyTimeout: 10_000 });
+  // Write-ahead logging: a session write is an append, not a synced rewrite of the page.
+  void store.query('PRAGMA journal_mode=WAL').then(() => store.query('PRAGMA synchronous=NORMAL')).catch(() => {});
+  // Sessions are read and written on every message: served from memory, written behind.
+  const sessions = new WriteBehindStore(store);
+  const inbox = new sqlite.SqliteInbox(db);
+  return {
+    kind: 'sqlite',
+    // Kept as objects in memory: the write-behind store does the JSON.
+    sessions: new Keyv({ store: sessions as unknown as KeyvStoreAdapter, namespace: 'sessions', serialize: undefined, deserialize: undefined }),
+    subscriptions: new sqlite.SqliteSubscriptions(db),
+    status: new sqlite.SqliteStatus(db),
+    audit: new sqlite.SqliteAudit(db),
+    stats: new sqlite.SqliteStats(db),
+    inbox,
+    outbox: new sqlite.SqliteOutbox(db, inbox),
+    get degraded() {
+      return health.degraded;
+    },
+    async close() {
+      await sessions.disconnect();
+      db.close();
+    },
+  };
+}
+
+function memoryStores(): Stores {
+  const subscriptions = new MemorySubscriptions();
+  const inbox = new MemoryInbox();
+  return {
+    kind: 'memory',
+    sessions: new Keyv({ store: new Map(), namespace: 'sessions', ...json }),
+    subscriptions,
+    status: new MemoryStatus(),
+    audit: new MemoryAudit(),
+    stats: new MemoryStats(),
+    inbox,
+    outbox: new MemoryOutbox(subscriptions, inbox),
+    degraded: false,
+    async close() {},
+  };
 }
 
 /**
- * The keyv stores: in-process (STORE=memory), an SQLite file under DATA_DIR (the default), or
- * Redis (REDIS_URL) so that several instances behind a load balancer share everything.
+ * The stores: in-process (STORE=memory), an SQLite file under DATA_DIR (the default, one
+ * instance), or Redis (REDIS_URL) so that several instances behind a load balancer share everything.
  */
-export function createStores(
-  config: StoreConfig,
-  events: FallbackEvents = { onDegraded: () => {}, onRecovered: () => {} },
-): Stores {
-  const make = adapter(config, events);
-  // Plain JSON: everything stored is plain data, and keyv's default serializer (which also
-  // handles Buffers and BigInts) showed up in the request profile.
-  const json = { serialize: JSON.stringify, deserialize: JSON.parse } as const;
-  // SQLite sessions are kept as objects in memory: the write-behind store does the JSON.
-  const raw = { serialize: undefined, deserialize: undefined };
-  const stores = Object.fromEntries(
-    NAMESPACES.map((ns) => [ns, new Keyv({ store: make(ns), namespace: ns, ...(config.STORE === 'sqlite' && ns === 'sessions' ? raw : json) })]),
-  ) as Record<Namespace, Keyv>;
-  return {
-    ...stores,
-    kind: config.STORE,
-    async close() {
-      await Promise.allSettled(NAMESPACES.map((ns) => stores[ns].disconnect()));
-    },
-  };
+export function createStores(config: StoreConfig, events: FallbackEvents = { onDegraded: () => {}, onRecovered: () => {} }): Stores {
+  const health = new StoreHealth(events);
+  if (config.STORE === 'redis') return redisStores(config, health);
+  if (config.STORE === 'sqlite') return sqliteStores(config, health);
+  return memoryStores();
 }

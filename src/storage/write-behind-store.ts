@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { KeyvStoreAdapter } from 'keyv';
 import type { KeyvSqlite } from '@keyv/sqlite';
-import { Serial } from './serial.js';
 
 /**
  * Sessions for a single instance on SQLite: read from process memory, written to the file
@@ -18,7 +17,8 @@ export class WriteBehindStore extends EventEmitter implements KeyvStoreAdapter {
   private memory = new Map<string, unknown>();
   private dirty = new Map<string, number | undefined>();
   private timer?: NodeJS.Timeout;
-  private readonly flushes = new Serial();
+  /** Flushes run one after the other: a batch is committed before the next one starts. */
+  private lastFlush: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly file: KeyvSqlite,
@@ -80,7 +80,7 @@ export class WriteBehindStore extends EventEmitter implements KeyvStoreAdapter {
     this.timer = undefined;
     const batch = [...this.dirty];
     this.dirty.clear();
-    return this.flushes.run(async () => {
+    const run = this.lastFlush.then(async () => {
       if (batch.length === 0) return;
       const tx = batch.length > 1;
       try {
@@ -99,6 +99,8 @@ export class WriteBehindStore extends EventEmitter implements KeyvStoreAdapter {
         this.emit('error', err);
       }
     });
+    this.lastFlush = run.catch(() => {});
+    return run;
   }
 
   async disconnect(): Promise<void> {

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createStores } from '../../src/storage/index.js';
 import { Stats } from '../../src/operations/stats.js';
+import { ChatCore } from '../../src/core/chat-core.js';
+import { testConfig } from '../support/helpers.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'store-'));
 
@@ -13,12 +15,12 @@ describe('SQLite store', () => {
     const first = createStores({ STORE: 'sqlite', DATA_DIR: dir });
     for (let i = 0; i < 300; i++) await first.sessions.set(`web:s${i}`, { lang: 'ca', office: `o${i}` }, 60_000);
     await first.sessions.set('web:s0', { lang: 'sv' }, 60_000); // a later write wins
-    await first.subscriptions.set('office:x', { a: 1 });
+    await first.subscriptions.add('x', { channel: 'web', id: 'a1' }, 'ca');
     await first.close();
     const second = createStores({ STORE: 'sqlite', DATA_DIR: dir });
     expect(await second.sessions.get('web:s0')).toEqual({ lang: 'sv' });
     expect(await second.sessions.get('web:s299')).toEqual({ lang: 'ca', office: 'o299' });
-    expect(await second.subscriptions.get('office:x')).toEqual({ a: 1 });
+    expect(await second.subscriptions.subscribers('x')).toEqual([{ address: { channel: 'web', id: 'a1' }, lang: 'ca' }]);
     await second.close();
   });
 
@@ -39,6 +41,27 @@ describe('SQLite store', () => {
     await new Promise((r) => setTimeout(r, 120));
     expect(await stores.sessions.get('web:brief')).toBeUndefined();
     await stores.close();
+  });
+});
+
+describe('SQLite records beside the sessions', () => {
+  it('keep every subscription acknowledged while 20 conversations at a time write their sessions', async () => {
+    const bot = await ChatCore.create(testConfig({ STORE: 'sqlite', DATA_DIR: tmp() }));
+    const done = bot.texts.t('es')('subscribe.done', { office: 'OMAC El Altet' });
+    let next = 0;
+    let acknowledged = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (next < 300) {
+          const r = await bot.chat({ sessionId: `citizen-${next++}`, text: 'Avísame cuando abra la OMAC de El Altet', channel: 'web' });
+          if (r.reply.text === done) acknowledged++;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      }),
+    );
+    expect(acknowledged).toBe(300);
+    expect(await bot.subscriptions.subscribers('elche-el-altet')).toHaveLength(300);
+    await bot.close();
   });
 });
 

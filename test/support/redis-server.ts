@@ -3,7 +3,7 @@ import net from 'node:net';
 import { freePort } from './free-port.js';
 
 /** A real redis-server on a free loopback port, without persistence; stop() kills it. */
-export async function startRedis(port?: number): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+export async function startRedis(port?: number): Promise<{ url: string; port: number; stop(): Promise<void>; pause(): void; resume(): void }> {
   const p = port ?? (await freePort());
   const child: ChildProcess = spawn('redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
@@ -20,6 +20,9 @@ export async function startRedis(port?: number): Promise<{ url: string; port: nu
   return {
     url: `redis://127.0.0.1:${p}`,
     port: p,
+    /** SIGSTOP: connections stay open and nothing answers (a hung server), until resume(). */
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

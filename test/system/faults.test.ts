@@ -8,7 +8,7 @@ import { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
 import { startTelegram, type TelegramChannel } from '../../src/channels/telegram/index.js';
 import { loadConfig, ROOT, type Config } from '../../src/config.js';
-import { createStores } from '../../src/storage/index.js';
+import { createStores, StoreUnavailableError } from '../../src/storage/index.js';
 import { FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
 import { startRedis } from '../support/redis-server.js';
 import { testConfig } from '../support/helpers.js';
@@ -47,7 +47,7 @@ describe('fault: Redis stops while the bot serves', () => {
     await redis?.stop();
   });
 
-  it('keeps answering from process memory, reports the outage once, and goes back to Redis when it returns', async () => {
+  it('keeps answering from process memory, refuses what it cannot save, reports the outage once, and goes back to Redis when it returns', async () => {
     const b = bot!;
     const t = b.texts.t('en');
     expect(b.stores.kind).toBe('redis');
@@ -64,18 +64,20 @@ describe('fault: Redis stops while the bot serves', () => {
     expect(second.nlu).toMatchObject({ intent: 'contact_phone', entities: { office: 'ats-insubria-varese' } });
     expect(second.reply.text).toContain('0332/277.111');
     expect(Date.now() - down).toBeLessThan(3_000); // a dead Redis costs at most a short timeout, not a hang
-    // Touch every namespace: subscriptions, status, audit, outbox, inbox, stats.
+    // Every other record is refused, and said to be: a subscription, a status change, the inbox.
     const sub = await b.chat({ sessionId: 'during-sub', text: 'notify me when OMAC El Altet reopens', channel: 'web' });
     expect(sub.nlu.intent).toBe('subscribe_updates');
-    await b.live.update('elche-el-altet', { status: 'open' }, 'test');
-    await b.notifier.drain();
-    expect(await b.takeNotifications('during-sub')).toHaveLength(1);
-    await b.stats.flush();
+    expect(sub.reply.text).toBe(t('subscribe.failed'));
+    await expect(b.live.update('elche-el-altet', { status: 'open' }, 'test')).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(b.knowledge.office('elche-el-altet')?.status).toBe('reopening');
+    expect(await b.takeNotifications('during-sub')).toEqual([]);
+    await b.stats.flush(); // kept for a later flush, not thrown away
     for (let i = 0; i < 20; i++) {
       const r = await b.chat({ sessionId: `during-${i % 3}`, text: i % 2 ? '¿Está abierta la OMAC de Torrellano?' : 'hej', channel: 'web' });
       expect(r.reply.text.length).toBeGreaterThan(0);
     }
-    // Seven namespaces failed, one report.
+    expect(b.outages).toEqual(['store']);
+    // Sessions and records failed, one report.
     expect(degraded).toHaveLength(1);
     expect(recovered).toBe(0);
 
@@ -84,6 +86,7 @@ describe('fault: Redis stops while the bot serves', () => {
     await until('the recovered event', () => recovered > 0, 15_000);
     expect(recovered).toBe(1);
     expect(degraded).toHaveLength(1);
+    expect(b.outages).toEqual([]);
 
     // Written right after the recovery: in Redis, so another instance sees it.
     const after = await b.chat({ sessionId: 'after', text: 'Is the Varese office of ATS Insubria open?', channel: 'web' });
@@ -178,7 +181,7 @@ describe('fault: the Telegram Bot API fails, rate-limits or times out', () => {
     // 429 honoured its retry_after.
     const [, tooMany, failing] = failed;
     expect(failing.at - tooMany.at).toBeGreaterThanOrEqual(950);
-    expect(channel.telegram.isRunning()).toBe(true);
+    expect(channel.isRunning()).toBe(true);
   });
 
   it('still serves a normal message after all that, at once', async () => {

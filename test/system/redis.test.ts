@@ -63,4 +63,22 @@ describe('two instances on one redis-server', () => {
     await a.bot.live.restore();
     expect((await say(a.app, 'shared-3', 'is OMAC El Altet open?')).reply.text).toMatch(/OMAC El Altet is open/);
   });
+
+  it('lose nothing when both write at once: 400 questions and 40 subscriptions, half to each', async () => {
+    const [a, b] = instances;
+    const today = new Date().toISOString().slice(0, 10);
+    await Promise.all([a.bot.stats.flush(), b.bot.stats.flush()]);
+    const before = (await a.bot.stats.query(today, today)).total;
+    const questions = ['Is OMAC Torrellano open?', '¿Está abierta la OMAC de Altabix?', 'hej', 'numero di telefono ATS Insubria'];
+    const office = 'elche-francesc-canto';
+    await Promise.all([
+      ...Array.from({ length: 400 }, (_, i) => say(i % 2 ? a.app : b.app, `burst-q-${i}`, questions[i % questions.length])),
+      ...Array.from({ length: 40 }, (_, i) => say(i % 2 ? a.app : b.app, `burst-s-${i}`, 'avísame cuando cambie la OMAC Francesc Cantó')),
+    ]);
+    await Promise.all([a.bot.stats.flush(), b.bot.stats.flush()]);
+    expect((await b.bot.stats.query(today, today)).total - before).toBe(440);
+    const ids = (await a.bot.subscriptions.subscribers(office)).map((s) => s.address.id).sort();
+    expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => `burst-s-${i}`).sort());
+    expect(await b.bot.subscriptions.offices({ channel: 'web', id: 'burst-s-7' })).toEqual([office]);
+  });
 });

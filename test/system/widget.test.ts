@@ -185,12 +185,9 @@ describe('web chat widget', () => {
     // Staff reopen the office: the notice arrives at the poll made when the panel opens.
     const sessionId = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)!), `citizen-chat:${base}:session`);
     await bot.live.update('elche-el-altet', { status: 'open' });
-    await expect.poll(async () => ((await bot.stores.inbox.get(sessionId)) ?? []).length).toBe(1);
-    // …and one with links, to see them made safe.
-    await bot.stores.inbox.set(sessionId, [
-      ...(await bot.stores.inbox.get(sessionId)),
-      'Info: https://www.example.org/news?x=1. Mail info@example.org, not javascript:alert(1).',
-    ]);
+    await expect.poll(async () => bot.stores.inbox.count(sessionId)).toBe(1);
+    // …and one with links, to see them made safe (a change id that sorts after the real one's).
+    await bot.stores.inbox.push(sessionId, 'zzzz', 'Info: https://www.example.org/news?x=1. Mail info@example.org, not javascript:alert(1).');
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'hidden' });
     expect(await focused(page, '.cw-launcher')).toBe(true);

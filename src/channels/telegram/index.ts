@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Bot as Telegram, webhookCallback, type Api } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
+import { run, sequentialize } from '@grammyjs/runner';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -13,6 +14,7 @@ import { COMMANDS, sendReply, telegramHandlers, type Command } from './handlers.
 import { QuickReplyMemory } from './quick-replies.js';
 import { RecentUpdates, telegramGuard } from './guard.js';
 import { sendError } from '../../http/errors.js';
+import { Reachability } from './reachability.js';
 
 export interface TelegramChannel {
   mode: 'polling' | 'webhook';
@@ -22,6 +24,8 @@ export interface TelegramChannel {
   sendText(chatId: string, text: string): Promise<void>;
   /** Stops polling (confirming the updates handled) or makes the webhook route answer 503. */
   stop(): Promise<void>;
+  /** Polling: whether updates are still being fetched (webhook: whether the route serves). */
+  isRunning(): boolean;
 }
 
 /** Only what the channel handles, so Telegram does not send (or queue) anything else. */
@@ -102,6 +106,8 @@ export async function startTelegram(bot: ChatCore, config: Config, app: FastifyI
   // A Bot API call that never answers is abandoned after 60 s (grammY's default is 500 s) and retried.
   const telegram = new Telegram(config.TELEGRAM_BOT_TOKEN, { client: { apiRoot: config.TELEGRAM_API_ROOT.replace(/\/+$/, ''), timeoutSeconds: 60 } });
   // The last transformer installed runs first: each retry goes through the throttler again.
+  const reachability = new Reachability(log, bot.metrics.outages);
+  telegram.api.config.use(reachability.transformer); // innermost: sees every attempt, also those auto-retry repeats
   telegram.api.config.use(apiThrottler());
   telegram.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
   // Outermost: counts the calls that still failed after the retries.
@@ -118,6 +124,8 @@ export async function startTelegram(bot: ChatCore, config: Config, app: FastifyI
   const failed = (err: unknown, updateId: number, chatId: number | undefined) =>
     // Only the message: a GrammyError's payload holds the text that was being sent.
     log.error({ updateId, chatId, error: err instanceof Error ? err.message : String(err) }, 'telegram update failed');
+  // Updates are handled in parallel, but one chat's in the order they came.
+  telegram.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   // Webhook mode bypasses bot.catch, so the boundary is a middleware of its own.
   telegram.use(async (ctx, next) => {
     log.debug({ updateId: ctx.update.update_id, chatId: ctx.chat?.id }, 'telegram update');
@@ -151,25 +159,50 @@ export async function startTelegram(bot: ChatCore, config: Config, app: FastifyI
       async stop() {
         slot.handle = undefined; // the webhook stays set: Telegram keeps updates until we are back
       },
+      isRunning: () => slot.handle !== undefined,
     };
   }
 
-  let polling: Promise<void> | undefined;
-  await new Promise<void>((resolve, reject) => {
-    polling = telegram.start({ allowed_updates: [...ALLOWED_UPDATES], onStart: () => resolve() }).catch((err: Error) => {
-      // 401 (token revoked) or 409 (another instance polls, or a webhook is set): polling stops.
-      log.error({ error: err.message }, 'telegram polling stopped');
-      reject(err);
-    });
+  // Long polling through grammY's runner: up to MAX_CONCURRENT_UPDATES handled at once.
+  await telegram.api.deleteWebhook(); // a webhook set earlier would make every getUpdates fail (409)
+  let lastUpdate = 0;
+  telegram.use(async (ctx, next) => {
+    lastUpdate = Math.max(lastUpdate, ctx.update.update_id);
+    await next();
   });
+  const runner = run(telegram, {
+    runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: 30 }, retryInterval: 1000, maxRetryTime: Number.POSITIVE_INFINITY, silent: true },
+    sink: { concurrency: MAX_CONCURRENT_UPDATES },
+  });
+  // 401 (token revoked) or 409 (another instance polls, or a webhook is set): polling stops.
+  void runner.task()?.catch((err: Error) => log.error({ error: err.message }, 'telegram polling stopped'));
   log.info({ bot: telegram.botInfo.username, mode: 'polling' }, 'telegram channel started');
   return {
     mode: 'polling',
     telegram,
     sendText,
     async stop() {
-      if (telegram.isRunning()) await telegram.stop().catch((err: Error) => log.warn({ error: err.message }, 'telegram stop failed'));
-      await polling;
+      // The updates in hand are finished, for up to a few seconds (a Bot API that does not answer
+      // holds their replies); the ones handled are confirmed so that the next start skips them.
+      await within(STOP_WITHIN_MS, runner.isRunning() ? runner.stop() : Promise.resolve());
+      if (lastUpdate > 0) await within(1000, telegram.api.getUpdates({ offset: lastUpdate + 1, limit: 1, timeout: 0 }).catch(() => {}));
+      reachability.stop();
     },
+    isRunning: () => runner.isRunning(),
   };
 }
+
+/** Updates handled at once in long polling (each chat's still one after the other). */
+const MAX_CONCURRENT_UPDATES = 100;
+/** How long stop() waits for the updates in hand: shutdown ends within 10 s whatever the Bot API does. */
+const STOP_WITHIN_MS = 5000;
+
+const within = (ms: number, task: Promise<unknown>) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    task.then(done, done);
+  });

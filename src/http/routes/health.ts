@@ -8,8 +8,8 @@ export const startingStatus = (reply: FastifyReply) => reply.code(503).send({ st
 export const healthRoutes: FastifyPluginAsync<{ getCore: GetCore }> = async (app, { getCore }) => {
   await app.register(requireCore, { getCore, whileStarting: startingStatus });
   app.get('/health', async (request) => {
-    const { texts, nlu } = request.core;
-    // nluStartMs: how long this start took to train the NLU (or to load it from the cache).
-    return { status: 'ok', langs: texts.langs, encoders: nlu.encoders, intents: nlu.intents.length, nluStartMs: Math.round(nlu.trainingMs) };
+    const { texts, nlu, outages } = request.core;
+    // nluStartMs: how long this start took to train the NLU (or to load it from the cache); degraded: what cannot be reached ('store', 'telegram').
+    return { status: 'ok', langs: texts.langs, encoders: nlu.encoders, intents: nlu.intents.length, nluStartMs: Math.round(nlu.trainingMs), degraded: outages };
   });
 };

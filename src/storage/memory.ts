@@ -1,0 +1,175 @@
+import type { Address } from '../core/dialogue/types.js';
+import {
+  COUNTED,
+  MAX_UNANSWERED_PER_DAY,
+  addressKey,
+  deliveryKey,
+  emptyDay,
+  type AuditEntry,
+  type AuditRepository,
+  type Change,
+  type DayStats,
+  type Delivery,
+  type InboxRepository,
+  type OutboxRepository,
+  type StatsRepository,
+  type StatusRepository,
+  type StoredStatus,
+  type Subscriber,
+  type SubscriptionRepository,
+} from './types.js';
+
+/** STORE=memory: the repositories as plain structures of this process (tests, the terminal chat). */
+
+export class MemorySubscriptions implements SubscriptionRepository {
+  private byOffice = new Map<string, Map<string, Subscriber>>();
+  private byAddress = new Map<string, Set<string>>();
+
+  async add(office: string, address: Address, lang: Subscriber['lang']): Promise<boolean> {
+    const subscribers = this.byOffice.get(office) ?? new Map<string, Subscriber>();
+    this.byOffice.set(office, subscribers);
+    const isNew = !subscribers.has(addressKey(address));
+    subscribers.set(addressKey(address), { address, lang });
+    const offices = this.byAddress.get(addressKey(address)) ?? new Set<string>();
+    this.byAddress.set(addressKey(address), offices.add(office));
+    return isNew;
+  }
+
+  async remove(address: Address, office?: string): Promise<number> {
+    const offices = this.byAddress.get(addressKey(address)) ?? new Set<string>();
+    const targets = [...offices].filter((o) => !office || o === office);
+    for (const o of targets) {
+      this.byOffice.get(o)?.delete(addressKey(address));
+      offices.delete(o);
+    }
+    return targets.length;
+  }
+
+  async subscribers(office: string): Promise<Subscriber[]> {
+    return [...(this.byOffice.get(office)?.values() ?? [])];
+  }
+
+  async offices(address: Address): Promise<string[]> {
+    return [...(this.byAddress.get(addressKey(address)) ?? [])];
+  }
+}
+
+export class MemoryStatus implements StatusRepository {
+  private records = new Map<string, StoredStatus>();
+
+  async change(office: string, change: StoredStatus): Promise<StoredStatus> {
+    const previous = this.records.get(office);
+    const merged = { ...previous, ...change, ...(change.note || previous?.note ? { note: { ...previous?.note, ...change.note } } : {}) };
+    this.records.set(office, merged);
+    return merged;
+  }
+
+  async all(offices: string[]): Promise<Map<string, StoredStatus>> {
+    return new Map(offices.flatMap((o) => (this.records.has(o) ? [[o, this.records.get(o)!] as const] : [])));
+  }
+}
+
+export class MemoryAudit implements AuditRepository {
+  private entries: AuditEntry[] = [];
+
+  async append(entry: AuditEntry): Promise<void> {
+    this.entries.push(entry);
+  }
+
+  async list(): Promise<AuditEntry[]> {
+    return [...this.entries];
+  }
+}
+
+export class MemoryStats implements StatsRepository {
+  private days = new Map<string, DayStats>();
+
+  async add(day: string, add: DayStats): Promise<void> {
+    const s = this.days.get(day) ?? emptyDay();
+    s.total += add.total;
+    for (const k of COUNTED) for (const [key, n] of Object.entries(add[k])) s[k][key] = (s[k][key] ?? 0) + n;
+    s.unanswered = [...s.unanswered, ...add.unanswered].slice(-MAX_UNANSWERED_PER_DAY);
+    this.days.set(day, s);
+  }
+
+  async day(day: string): Promise<DayStats | undefined> {
+    return this.days.get(day);
+  }
+}
+
+export class MemoryInbox implements InboxRepository {
+  private inboxes = new Map<string, Map<string, string>>();
+
+  async push(sessionId: string, changeId: string, text: string): Promise<void> {
+    const inbox = this.inboxes.get(sessionId) ?? new Map<string, string>();
+    this.inboxes.set(sessionId, inbox.set(changeId, text));
+  }
+
+  async count(sessionId: string): Promise<number> {
+    return this.inboxes.get(sessionId)?.size ?? 0;
+  }
+
+  async take(sessionId: string): Promise<string[]> {
+    const inbox = this.inboxes.get(sessionId);
+    this.inboxes.delete(sessionId);
+    return [...(inbox ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, text]) => text);
+  }
+}
+
+interface Row extends Delivery {
+  claimed: boolean;
+}
+
+export class MemoryOutbox implements OutboxRepository {
+  /** Keyed by change and subscriber: a Map iterates in insertion order, so the oldest go first. */
+  private rows = new Map<string, Row>();
+
+  constructor(
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly inbox: InboxRepository,
+  ) {}
+
+  async enqueue(change: Change): Promise<number> {
+    const subscribers = await this.subscriptions.subscribers(change.office.id);
+    for (const subscriber of subscribers) {
+      const key = deliveryKey(change.id, subscriber.address);
+      if (!this.rows.has(key)) this.rows.set(key, { changeId: change.id, key, office: change.office, subscriber, claimed: false });
+    }
+    return subscribers.length;
+  }
+
+  async claim(channels: Address['channel'][], limit: number): Promise<Delivery[]> {
+    const out: Delivery[] = [];
+    for (const row of this.rows.values()) {
+      if (out.length >= limit) break;
+      if (row.claimed || !channels.includes(row.subscriber.address.channel)) continue;
+      row.claimed = true;
+      out.push(row);
+    }
+    return out;
+  }
+
+  async done(deliveries: Delivery[]): Promise<void> {
+    for (const d of deliveries) this.rows.delete(d.key);
+  }
+
+  async deliverToInbox(deliveries: { delivery: Delivery; text: string }[]): Promise<void> {
+    for (const { delivery, text } of deliveries) await this.inbox.push(delivery.subscriber.address.id, delivery.changeId, text);
+    await this.done(deliveries.map((d) => d.delivery));
+  }
+
+  async release(deliveries: Delivery[]): Promise<void> {
+    for (const d of deliveries) {
+      const row = this.rows.get(d.key);
+      if (row) row.claimed = false;
+    }
+  }
+
+  async releaseClaims(): Promise<void> {
+    for (const row of this.rows.values()) row.claimed = false;
+  }
+
+  async pending(): Promise<number> {
+    return this.rows.size;
+  }
+}

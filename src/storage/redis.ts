@@ -1,0 +1,217 @@
+import type { RedisClientType } from '@keyv/redis';
+import type { Address } from '../core/dialogue/types.js';
+import type { Lang } from '../knowledge/schema.js';
+import { StoreUnavailableError, withinTime } from './errors.js';
+import type { StoreHealth } from './health.js';
+import {
+  COUNTED,
+  MAX_UNANSWERED_PER_DAY,
+  addressKey,
+  dayFromCounts,
+  type AuditEntry,
+  type AuditRepository,
+  type DayStats,
+  type InboxRepository,
+  type StatsRepository,
+  type StatusRepository,
+  type StoredStatus,
+  type Subscriber,
+  type SubscriptionRepository,
+} from './types.js';
+
+/** How long a record's write may take before the caller is told it was not saved. */
+const ANSWER_WITHIN_MS = 1000;
+const PROBE_EVERY_MS = 500;
+const P = 'chatbot:';
+
+/**
+ * Runs the repositories' commands: each must answer within a second, or it fails with
+ * StoreUnavailableError (a timed-out command may still run when Redis answers again: every
+ * operation here is safe to repeat). While Redis is away calls fail at once, and a PING every
+ * half second finds out when it is back.
+ */
+export class RedisRecords {
+  private probe?: NodeJS.Timeout;
+
+  constructor(
+    readonly client: RedisClientType,
+    private readonly health: StoreHealth,
+    /** The first connection: commands wait for it (within their second) rather than fail before it. */
+    private readonly connected: Promise<void>,
+  ) {}
+
+  async run<T>(op: (client: RedisClientType) => Promise<T>): Promise<T> {
+    if (this.probe) throw new StoreUnavailableError();
+    try {
+      return await withinTime(ANSWER_WITHIN_MS, async () => {
+        await this.connected;
+        return op(this.client);
+      });
+    } catch (err) {
+      this.degrade(err);
+      throw err;
+    }
+  }
+
+  private degrade(err: unknown): void {
+    if (this.probe) return;
+    this.health.failed('records', err);
+    let probing = false;
+    this.probe = setInterval(() => {
+      if (probing) return;
+      probing = true;
+      this.client
+        .ping()
+        .then(() => {
+          clearInterval(this.probe);
+          this.probe = undefined;
+          this.health.recovered('records');
+        })
+        .catch(() => {})
+        .finally(() => (probing = false));
+    }, PROBE_EVERY_MS);
+    this.probe.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.probe);
+  }
+}
+
+/** Closes a client, waiting up to a second for the replies it still expects (Redis may be gone). */
+export async function closeClient(client: { isOpen: boolean; close(): Promise<unknown>; destroy(): void }): Promise<void> {
+  if (!client.isOpen) return;
+  await withinTime(1000, () => client.close()).catch(() => {});
+  if (client.isOpen) client.destroy();
+}
+
+const officeKey = (office: string) => `${P}sub:office:${office}`;
+const offices = (address: Address) => `${P}sub:address:${addressKey(address)}`;
+
+/** An office's subscribers in a hash (address → subscriber), an address's offices in a set. */
+export class RedisSubscriptions implements SubscriptionRepository {
+  constructor(private readonly redis: RedisRecords) {}
+
+  add(office: string, address: Address, lang: Lang): Promise<boolean> {
+    const value = JSON.stringify({ address, lang } satisfies Subscriber);
+    return this.redis.run(async (c) => {
+      const [added] = await c.multi().hSet(officeKey(office), addressKey(address), value).sAdd(offices(address), office).exec();
+      return Number(added) === 1;
+    });
+  }
+
+  remove(address: Address, office?: string): Promise<number> {
+    return this.redis.run(async (c) => {
+      const targets = office ? [office] : await c.sMembers(offices(address));
+      if (targets.length === 0) return 0;
+      const tx = c.multi();
+      for (const o of targets) tx.hDel(officeKey(o), addressKey(address)).sRem(offices(address), o);
+      const replies = await tx.exec();
+      return replies.filter((_, i) => i % 2 === 0).reduce((n: number, r) => n + Number(r), 0);
+    });
+  }
+
+  subscribers(office: string): Promise<Subscriber[]> {
+    return this.redis.run(async (c) => (await c.hVals(officeKey(office))).map((v) => JSON.parse(v) as Subscriber));
+  }
+
+  offices(address: Address): Promise<string[]> {
+    return this.redis.run((c) => c.sMembers(offices(address)));
+  }
+}
+
+/** An office's live state as a hash (status, expectedReopening, updatedAt, note.<lang>): a change is one HSET of its fields. */
+export class RedisStatus implements StatusRepository {
+  constructor(private readonly redis: RedisRecords) {}
+
+  change(office: string, change: StoredStatus): Promise<StoredStatus> {
+    const fields: Record<string, string> = { updatedAt: change.updatedAt };
+    if (change.status) fields.status = change.status;
+    if (change.expectedReopening !== undefined) fields.expectedReopening = change.expectedReopening;
+    for (const [lang, text] of Object.entries(change.note ?? {})) if (text !== undefined) fields[`note.${lang}`] = text;
+    return this.redis.run(async (c) => {
+      const [, record] = await c.multi().hSet(`${P}status:${office}`, fields).hGetAll(`${P}status:${office}`).exec();
+      return fromHash(record as unknown as Record<string, string>);
+    });
+  }
+
+  all(officeIds: string[]): Promise<Map<string, StoredStatus>> {
+    return this.redis.run(async (c) => {
+      const tx = c.multi();
+      for (const o of officeIds) tx.hGetAll(`${P}status:${o}`);
+      const records = (await tx.exec()) as unknown as Record<string, string>[];
+      return new Map(officeIds.flatMap((o, i) => (Object.keys(records[i] ?? {}).length ? [[o, fromHash(records[i])] as const] : [])));
+    });
+  }
+}
+
+function fromHash(hash: Record<string, string>): StoredStatus {
+  const out: StoredStatus = { updatedAt: hash.updatedAt };
+  if (hash.status) out.status = hash.status as StoredStatus['status'];
+  if (hash.expectedReopening !== undefined) out.expectedReopening = hash.expectedReopening;
+  for (const [field, text] of Object.entries(hash)) if (field.startsWith('note.')) out.note = { ...out.note, [field.slice(5)]: text };
+  return out;
+}
+
+export class RedisAudit implements AuditRepository {
+  constructor(private readonly redis: RedisRecords) {}
+
+  async append(entry: AuditEntry): Promise<void> {
+    await this.redis.run((c) => c.rPush(`${P}audit`, JSON.stringify(entry)));
+  }
+
+  list(): Promise<AuditEntry[]> {
+    return this.redis.run(async (c) => (await c.lRange(`${P}audit`, 0, -1)).map((e) => JSON.parse(e) as AuditEntry));
+  }
+}
+
+/** A day's counters in a hash (HINCRBY), its unanswered questions in a list trimmed to the latest. */
+export class RedisStats implements StatsRepository {
+  constructor(private readonly redis: RedisRecords) {}
+
+  async add(day: string, add: DayStats): Promise<void> {
+    const tx = this.redis.client.multi().hIncrBy(`${P}stats:${day}`, 'total', add.total);
+    for (const k of COUNTED) for (const [key, n] of Object.entries(add[k])) tx.hIncrBy(`${P}stats:${day}`, `${k}:${key}`, n);
+    if (add.unanswered.length) {
+      tx.rPush(`${P}stats:${day}:unanswered`, add.unanswered.map((u) => JSON.stringify(u)));
+      tx.lTrim(`${P}stats:${day}:unanswered`, -MAX_UNANSWERED_PER_DAY, -1);
+    }
+    await this.redis.run(() => tx.exec());
+  }
+
+  day(day: string): Promise<DayStats | undefined> {
+    return this.redis.run(async (c) => {
+      const [counts, unanswered] = (await c.multi().hGetAll(`${P}stats:${day}`).lRange(`${P}stats:${day}:unanswered`, 0, -1).exec()) as unknown as [
+        Record<string, string>,
+        string[],
+      ];
+      if (Object.keys(counts).length === 0) return undefined;
+      return dayFromCounts(
+        Object.entries(counts).map(([f, n]) => [f, Number(n)]),
+        unanswered.map((u) => JSON.parse(u)),
+      );
+    });
+  }
+}
+
+/** A session's notices in a hash (change id → text): pushing a change twice leaves one notice. */
+export class RedisInbox implements InboxRepository {
+  constructor(private readonly redis: RedisRecords) {}
+
+  async push(sessionId: string, changeId: string, text: string): Promise<void> {
+    await this.redis.run((c) => c.hSet(`${P}inbox:${sessionId}`, changeId, text));
+  }
+
+  count(sessionId: string): Promise<number> {
+    return this.redis.run((c) => c.hLen(`${P}inbox:${sessionId}`));
+  }
+
+  take(sessionId: string): Promise<string[]> {
+    return this.redis.run(async (c) => {
+      const [inbox] = (await c.multi().hGetAll(`${P}inbox:${sessionId}`).del(`${P}inbox:${sessionId}`).exec()) as unknown as [Record<string, string>];
+      return Object.keys(inbox)
+        .sort()
+        .map((id) => inbox[id]);
+    });
+  }
+}

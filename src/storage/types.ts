@@ -1,0 +1,134 @@
+import type { Lang, Office } from '../knowledge/schema.js';
+import type { StatusChange } from '../knowledge/knowledge.js';
+import type { Address } from '../core/dialogue/types.js';
+
+/**
+ * One repository per kind of record, each operation atomic on its store (a Redis command,
+ * MULTI or Lua; an SQLite statement or transaction): two instances never undo each other's
+ * writes. Every operation fails with StoreUnavailableError when the store cannot be reached.
+ */
+
+export interface Subscriber {
+  address: Address;
+  lang: Lang;
+}
+
+export const addressKey = (a: Address) => `${a.channel}:${a.id}`;
+export const deliveryKey = (changeId: string, a: Address) => `${changeId}|${addressKey(a)}`;
+
+export interface SubscriptionRepository {
+  /** Adds (or updates the language of) a subscription; true when it is new. */
+  add(office: string, address: Address, lang: Lang): Promise<boolean>;
+  /** Removes one office's subscription, or all of the address's; how many were removed. */
+  remove(address: Address, office?: string): Promise<number>;
+  subscribers(office: string): Promise<Subscriber[]>;
+  /** The offices an address is subscribed to. */
+  offices(address: Address): Promise<string[]>;
+}
+
+/** An office's live state as staff left it: the knowledge base's values are the fallback. */
+export type StoredStatus = StatusChange & { updatedAt: string };
+
+export interface StatusRepository {
+  /** Merges the change into the office's record (fields not given are kept; notes per language). */
+  change(office: string, change: StoredStatus): Promise<StoredStatus>;
+  all(offices: string[]): Promise<Map<string, StoredStatus>>;
+}
+
+export interface AuditEntry {
+  at: string;
+  office: string;
+  actor: string;
+  before: Pick<Office, 'status' | 'expectedReopening' | 'notes'>;
+  after: Pick<Office, 'status' | 'expectedReopening' | 'notes'>;
+}
+
+export interface AuditRepository {
+  append(entry: AuditEntry): Promise<void>;
+  list(): Promise<AuditEntry[]>;
+}
+
+export interface Unanswered {
+  at: string;
+  lang: string;
+  intent: string;
+  confidence: number;
+  text: string;
+}
+
+/** A day's questions: counts per intent, office, language and channel, and the unanswered ones. */
+export interface DayStats {
+  total: number;
+  intents: Record<string, number>;
+  offices: Record<string, number>;
+  langs: Record<string, number>;
+  channels: Record<string, number>;
+  unanswered: Unanswered[];
+}
+
+export const COUNTED = ['intents', 'offices', 'langs', 'channels'] as const;
+export const MAX_UNANSWERED_PER_DAY = 500;
+export const emptyDay = (): DayStats => ({ total: 0, intents: {}, offices: {}, langs: {}, channels: {}, unanswered: [] });
+
+/** Counters kept as `total` and `<kind>:<key>` fields (SQL rows, Redis hash fields) back into a day. */
+export function dayFromCounts(fields: [string, number][], unanswered: DayStats['unanswered']): DayStats {
+  const s = emptyDay();
+  for (const [field, n] of fields) {
+    if (field === 'total') s.total = n;
+    const at = field.indexOf(':');
+    const kind = field.slice(0, at) as (typeof COUNTED)[number];
+    if (at > 0 && COUNTED.includes(kind)) s[kind][field.slice(at + 1)] = n;
+  }
+  s.unanswered = unanswered;
+  return s;
+}
+
+export interface StatsRepository {
+  /** Adds counts to a day (increments, never a rewrite) and keeps its latest unanswered questions. */
+  add(day: string, add: DayStats): Promise<void>;
+  day(day: string): Promise<DayStats | undefined>;
+}
+
+/** Web chat notices waiting for their session's next poll, one per status change. */
+export interface InboxRepository {
+  /** Idempotent: the same change pushed twice is one notice. */
+  push(sessionId: string, changeId: string, text: string): Promise<void>;
+  /** How many notices wait, without taking them. */
+  count(sessionId: string): Promise<number>;
+  /** The notices in the order of their changes; taking empties the inbox. */
+  take(sessionId: string): Promise<string[]>;
+}
+
+/** A status change to fan out: the office as it was right after the change. */
+export interface Change {
+  id: string;
+  office: Office;
+}
+
+export interface Delivery {
+  changeId: string;
+  /** The change and the subscriber: unique, so a delivery is recorded once. */
+  key: string;
+  office: Office;
+  subscriber: Subscriber;
+}
+
+/**
+ * The notification outbox of a single instance (SQLite, memory): a row per delivery, claimed one
+ * by one and deleted once made. With Redis the queue is BullMQ's (src/operations/queue.ts).
+ */
+export interface OutboxRepository {
+  /** Records one delivery per current subscriber of the office (cost linear in subscribers). */
+  enqueue(change: Change): Promise<number>;
+  /** Claims up to `limit` deliveries on these channels that no one has claimed. */
+  claim(channels: Address['channel'][], limit: number): Promise<Delivery[]>;
+  /** Deliveries made: gone from the outbox. */
+  done(deliveries: Delivery[]): Promise<void>;
+  /** Web deliveries: the inbox notices written and the deliveries deleted in one transaction. */
+  deliverToInbox(deliveries: { delivery: Delivery; text: string }[]): Promise<void>;
+  /** Claims given back: made again by a later pass (the send failed for now). */
+  release(deliveries: Delivery[]): Promise<void>;
+  /** Claims left by a process that stopped (they are made again: at most the in-flight ones). */
+  releaseClaims(): Promise<void>;
+  pending(): Promise<number>;
+}
