@@ -10,6 +10,7 @@ import { startTelegram, telegramWebhook, type TelegramChannel } from '../../src/
 import { MAX_TEXT_CHARS } from '../../src/channels/telegram/handlers.js';
 import { RecentUpdates } from '../../src/channels/telegram/guard.js';
 import { BOT_USER, FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
+import { coreAnswer } from '../support/texts.js';
 
 function telegramConfig(apiRoot: string, env: Record<string, string> = {}): Config {
   return loadConfig({ LOG_LEVEL: 'silent', STORE: 'memory', TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: apiRoot, ...env });
@@ -93,7 +94,7 @@ describe('telegram guard (long polling against a local Bot API)', () => {
     inGroup('/offices', command('/offices'));
     inGroup(`/help${mention}`, command(`/help${mention}`));
     const all = await api.waitFor(toChat(group.id), 4);
-    expect(textOf(all[3])).toBe(bot.texts.t('es')('help'));
+    expect(textOf(all[3])).toBe(await coreAnswer(bot, 'help', 'es', 'elche')); // the group's conversation is about Elche
     inGroup('gracias');
     api.message(3300, 'hola', 'es');
     await api.waitFor(toChat(3300));

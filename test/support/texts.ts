@@ -4,8 +4,8 @@ import { statusLine } from '../../src/core/dialogue/answers/status.js';
 import type { Lang } from '../../src/knowledge/schema.js';
 
 /** What the core answers to an intent named outright (a command), in a language: the reference for a channel's reply. */
-export async function coreAnswer(core: ChatCore, intent: string, lang: Lang): Promise<string> {
-  return (await core.chat({ sessionId: `reference-${intent}-${lang}-${Math.random()}`, text: '', channel: 'cli', intent, lang })).reply.text;
+export async function coreAnswer(core: ChatCore, intent: string, lang: Lang, org?: string): Promise<string> {
+  return (await core.chat({ sessionId: `reference-${intent}-${lang}-${Math.random()}`, text: '', channel: 'cli', intent, lang, org })).reply.text;
 }
 
 /** The interpolation values naming an office (and its organisation) in a language, as the answers use them. */

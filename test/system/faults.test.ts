@@ -12,7 +12,7 @@ import { createStores, StoreUnavailableError } from '../../src/storage/index.js'
 import { FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
 import { startRedis } from '../support/redis-server.js';
 import { testConfig } from '../support/helpers.js';
-import { coreAnswer, statusText } from '../support/texts.js';
+import { coreAnswer, officeNames, statusText } from '../support/texts.js';
 
 const silentLogger = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,7 +52,7 @@ describe('fault: Redis stops while the bot serves', () => {
     const t = b.texts.t('en');
     expect(b.stores.kind).toBe('redis');
     const open = (await b.chat({ sessionId: 'before', text: 'Is OMAC Torrellano open?', channel: 'web' })).reply.text;
-    expect(open).toContain(t('status.open', { office: 'OMAC Torrellano' }));
+    expect(open).toContain(statusText(b, 'elche-torrellano', 'en'));
     expect(degraded).toHaveLength(0);
 
     await redis.stop();
@@ -218,8 +218,8 @@ describe('fault: a knowledge file corrupted at runtime', () => {
 
   it('keeps the last good knowledge base in service, and picks up the next valid edit', async () => {
     const t = bot.texts.t('en');
-    const isOpen = t('status.open', { office: 'OMAC Torrellano' });
-    const isClosed = t('status.closed', { office: 'OMAC Torrellano' });
+    const isOpen = statusText(bot, 'elche-torrellano', 'en');
+    const isClosed = t('status.closed', officeNames(bot, 'elche-torrellano', 'en'));
     expect(await ask()).toContain(isOpen);
     const good = fs.readFileSync(offices(), 'utf8');
 

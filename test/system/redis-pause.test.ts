@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
 import { testConfig } from '../support/helpers.js';
+import { officeNames } from '../support/texts.js';
 import { startRedis } from '../support/redis-server.js';
 
 /**
@@ -46,8 +47,8 @@ describe('Redis paused and resumed', () => {
     const changes: { office: string; status: string; acknowledged: boolean }[] = [];
     const started = Date.now();
     for (let i = 0; i < 5; i++) {
-      const r = await bot.chat({ sessionId: `paused-sub-${i}`, text: 'notify me when OMAC Torrellano changes', channel: 'web' });
-      expect([t('subscribe.done', { office: 'OMAC Torrellano' }), t('subscribe.failed')]).toContain(r.reply.text);
+      const r = await bot.chat({ sessionId: `paused-sub-${i}`, text: 'notify me when the Oficina Única de Paiporta changes', channel: 'web' });
+      expect([t('subscribe.done', officeNames(bot, 'paiporta-oficina-unica', 'en')), t('subscribe.failed')]).toContain(r.reply.text);
       subscriptions.push({ id: `paused-sub-${i}`, acknowledged: r.reply.text !== t('subscribe.failed') });
     }
     for (const [office, status] of [['elche-el-altet', 'open'], ['elche-altabix', 'closed']]) {
@@ -67,12 +68,12 @@ describe('Redis paused and resumed', () => {
     const after = await patch('paiporta-oficina-unica', 'closed');
     expect(after.statusCode).toBe(200);
     changes.push({ office: 'paiporta-oficina-unica', status: 'closed', acknowledged: true });
-    const sub = await bot.chat({ sessionId: 'after-sub', text: 'notify me when OMAC Torrellano changes', channel: 'web' });
-    expect(sub.reply.text).toBe(t('subscribe.done', { office: 'OMAC Torrellano' }));
+    const sub = await bot.chat({ sessionId: 'after-sub', text: 'notify me when the Oficina Única de Paiporta changes', channel: 'web' });
+    expect(sub.reply.text).toBe(t('subscribe.done', officeNames(bot, 'paiporta-oficina-unica', 'en')));
     subscriptions.push({ id: 'after-sub', acknowledged: true });
 
     peer = await ChatCore.create(testConfig({ STORE: 'redis', REDIS_URL: redis.url }));
-    const kept = (await peer.subscriptions.subscribers('elche-torrellano')).map((s) => s.address.id);
+    const kept = (await peer.subscriptions.subscribers('paiporta-oficina-unica')).map((s) => s.address.id);
     for (const s of subscriptions.filter((x) => x.acknowledged)) expect(kept, s.id).toContain(s.id);
     await bot.notifier.drain();
     for (const c of changes.filter((x) => x.acknowledged)) {
