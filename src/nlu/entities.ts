@@ -5,9 +5,9 @@ import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 /**
  * `scope: all` marks questions about every office ("which offices are open?"); `topic` a question
  * inside the question ("is my data safe?"); `health` the health service asked about; `answer` a
- * yes or no.
+ * yes or no; `channel` the way of doing something asked about ("can I do it online?").
  */
-export const LEXICONS = ['certificate', 'language', 'scope', 'topic', 'health', 'answer'] as const;
+export const LEXICONS = ['certificate', 'language', 'scope', 'topic', 'health', 'answer', 'channel'] as const;
 export type LexiconType = (typeof LEXICONS)[number];
 export type EntityType = 'office' | 'organisation' | LexiconType;
 export type Entities = Partial<Record<EntityType, string>>;

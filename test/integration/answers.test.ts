@@ -314,6 +314,30 @@ describe('the point first', () => {
   });
 });
 
+describe('yes or no first', () => {
+  it.each([
+    ['en', 'Can I get my padron certificate online in Elche?', 'no_online'],
+    ['ca', "Es pot demanar el certificat d'empadronament de Paiporta per internet?", 'yes'],
+    ['es', '¿Puedo presentar una solicitud de ayuda social por teléfono en Paiporta?', 'no_phone'],
+    ['sv', 'Kan jag lämna in en ansökan om socialt stöd per telefon i Paiporta?', 'no_phone'],
+    ['it', 'Posso chiedere la tessera Bus Lliure online?', 'no_online'],
+  ] as [Lang, string, string][])('%s: "%s" is answered %s first, then how it is done', async (lang, text, answer) => {
+    const body = await ask(session('channel'), text);
+    expect(firstSentence(body.reply.text)).toBe(t(lang, `channel_answer.${answer}`));
+    expect(body.reply.text.length).toBeGreaterThan(firstSentence(body.reply.text).length + 20);
+  });
+
+  it.each([
+    ['es', '¿Necesito cita para el empadronamiento en Paiporta?'],
+    ['it', 'Serve un appuntamento per il certificato di residenza a Paiporta?'],
+    ['en', 'Do I need an appointment for the padron certificate in Paiporta?'],
+  ] as [Lang, string][])('%s: an appointment for a certificate that needs none: no, first', async (lang, text) => {
+    const body = await ask(session('no-appointment'), text);
+    expect(body.nlu.intent).toBe('appointment');
+    expect(firstSentence(body.reply.text)).toBe(t(lang, 'appointment.not_needed_first', { what: t(lang, 'certificate.the.padron') }));
+  });
+});
+
 describe('language and names', () => {
   it.each([
     ['es', '¿Está abierta la OMAC de Altabix?'],

@@ -49,6 +49,17 @@ export function howTo(ctx: AnswerContext, p: Procedure, verb: 'how' | 'submit' =
   );
 }
 
+/**
+ * "Can I do it online / by phone / in person?": yes or no first, then how it is done. Phone help
+ * informs and files nothing: a procedure is never said to be done by phone.
+ */
+function channelAnswer(ctx: AnswerContext, procedures: Procedure[]): string | undefined {
+  const asked = ctx.entities.channel;
+  if (!asked) return undefined;
+  const offered = procedures.some((p) => p.channels.some((c) => c === asked || (asked === 'in_person' && c === 'appointment')));
+  return ctx.t(offered ? 'channel_answer.yes' : `channel_answer.no_${asked}`);
+}
+
 /** What the organisation offers instead, when it does not do what was asked. */
 function offersInstead(ctx: AnswerContext, org: Organisation, kind: Procedure['kind']): string {
   const { k, t, lang } = ctx;
@@ -63,7 +74,7 @@ export function certificate(ctx: AnswerContext): Answer {
   const quickReplies = suggestions(ctx, ['phones', 'open_offices']);
   if (ctx.certificate) {
     const wanted = all.find((p) => p.certificate === ctx.certificate);
-    if (wanted) return { text: howTo(ctx, wanted), quickReplies };
+    if (wanted) return { text: sentences(channelAnswer(ctx, [wanted]), howTo(ctx, wanted)), quickReplies };
     const n = { ...names(ctx), what: t(`certificate.the.${ctx.certificate}`) };
     return { text: sentences(t('certificate.none', n), offersInstead(ctx, org, 'certificate')), quickReplies };
   }
@@ -91,9 +102,15 @@ export function appointment(ctx: AnswerContext): Answer {
   }
   const office = k.office(found.offices[0]);
   const booking = localized(found.booking, lang);
-  const earlier = session.certificate ? k.procedures(org.id, 'certificate').find((p) => p.certificate === session.certificate) : undefined;
+  // The certificate this message or the conversation is about: it may need no appointment at all.
+  const about = ctx.certificate ?? session.certificate;
+  const earlier = about ? k.procedures(org.id, 'certificate').find((p) => p.certificate === about) : undefined;
   const online = localized(org.online, lang);
   const without = earlier && !earlier.channels.includes('appointment') ? earlier : undefined;
+  if (without && ctx.certificate) {
+    // "Do I need an appointment for the padrón?": no, first, and how it is done.
+    return { text: sentences(t('appointment.not_needed_first', { what: what(ctx, without) }), howTo(ctx, without)), quickReplies };
+  }
   return {
     text: sentences(
       t('appointment.yes', nameValues(lang, office, org)),
@@ -114,7 +131,10 @@ function byKind(ctx: AnswerContext, kind: Procedure['kind'], verb: 'how' | 'subm
   const { k, t } = ctx;
   const org = ctx.org!;
   const found = k.procedures(org.id, kind);
-  const text = found.length > 0 ? found.map((p) => howTo(ctx, p, verb)).join('\n') : sentences(t('procedure.none', names(ctx)), offersInstead(ctx, org, kind));
+  const text =
+    found.length > 0
+      ? sentences(channelAnswer(ctx, found), found.map((p) => howTo(ctx, p, verb)).join('\n'))
+      : sentences(t('procedure.none', names(ctx)), offersInstead(ctx, org, kind));
   return { text, quickReplies: suggestions(ctx, ['phones', 'open_offices']) };
 }
 
