@@ -118,6 +118,7 @@ describe('telegram guard (webhook)', () => {
     const config = telegramConfig(await api.start(), { TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram/webhook', TELEGRAM_WEBHOOK_SECRET: secret });
     app = buildApp({ bot });
     app.register(telegramWebhook, { config });
+    await app.ready();
     channel = await startTelegram(bot, config, app, log);
   });
   afterAll(async () => {

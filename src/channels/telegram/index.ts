@@ -124,18 +124,19 @@ export async function startTelegram(bot: ChatCore, config: Config, app: FastifyI
   const failed = (err: unknown, updateId: number, chatId: number | undefined) =>
     // Only the message: a GrammyError's payload holds the text that was being sent.
     log.error({ updateId, chatId, error: err instanceof Error ? err.message : String(err) }, 'telegram update failed');
-  // Updates are handled in parallel, but one chat's in the order they came.
-  telegram.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   // Webhook mode bypasses bot.catch, so the boundary is a middleware of its own.
   telegram.use(async (ctx, next) => {
-    log.debug({ updateId: ctx.update.update_id, chatId: ctx.chat?.id }, 'telegram update');
+    log.debug({ updateId: ctx.update.update_id }, 'telegram update');
     try {
       await next();
     } catch (err) {
-      failed(err, ctx.update.update_id, ctx.chat?.id);
+      failed(err, ctx.update.update_id, undefined);
     }
   });
+  // Checked before anything reads the update (a malformed chat.id never reaches sequentialize or sendMessage).
   telegram.use(telegramGuard(new RecentUpdates(), log));
+  // Updates are handled in parallel, but one chat's in the order they came.
+  telegram.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   telegram.use(telegramHandlers(bot, memory, log));
   telegram.catch((err) => failed(err.error, err.ctx.update.update_id, err.ctx.chat?.id));
 

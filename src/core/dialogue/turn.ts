@@ -123,10 +123,13 @@ export class Dialogue {
       const answersIt = pending.intent === 'change_language' ? e.language : e.office || e.organisation || e.certificate;
       if (answersIt && (nlu.bare || weak)) return pending.intent;
     }
-    if ((e.office || e.organisation) && nlu.bare) {
+    // "¿y Torrellano?", or a message the NLU cannot place that names an office ("I live near Como,
+    // so ATS Como"): the conversation goes on with the same kind of question.
+    if ((e.office || e.organisation) && (nlu.bare || weak)) {
       const last = session.lastIntent;
       const spec = last ? this.registry[last] : undefined;
-      return spec?.followsSubject ? (spec.followUp ?? last!) : 'office_status';
+      if (spec?.followsSubject) return spec.followUp ?? last!;
+      if (nlu.bare) return 'office_status';
     }
     return nlu.intent;
   }
