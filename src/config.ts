@@ -31,6 +31,8 @@ const schema = z.object({
   NLU_CACHE_DIR: z.string().optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
   SESSION_TTL_MINUTES: z.coerce.number().positive().default(60),
+  /** Signs the web chat's session ids; unset, one is generated into DATA_DIR (set the same one on every instance). */
+  SESSION_SECRET: z.string().min(32, 'use at least 32 characters').optional(),
   NLU_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.35),
   /** auto: the built-in n-gram encoder plus the embedding model when it loads; ngram: built-in only. */
   NLU_ENCODER: z.enum(['auto', 'ngram']).default('auto'),

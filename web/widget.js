@@ -52,7 +52,8 @@
   }
 
   const state = {
-    sessionId: store.get('session', null) || newId(),
+    /** The id the server issued (signed); until its first answer there is none, and the server gives one. */
+    sessionId: store.get('session', null),
     /** The language the user picked in the menu; until then the server follows the messages. */
     picked: store.get('picked', null),
     lang: FALLBACK_LANG,
@@ -68,7 +69,6 @@
     retryTimer: 0,
     pollTimer: 0,
   };
-  store.set('session', state.sessionId);
 
   const save = () => {
     state.transcript = state.transcript.slice(-MAX_TRANSCRIPT);
@@ -384,7 +384,7 @@
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({
-          sessionId: state.sessionId,
+          ...(state.sessionId ? { sessionId: state.sessionId } : {}),
           text: entry.text,
           ...(state.picked ? { lang: state.picked } : {}),
           ...(script.dataset.org ? { org: script.dataset.org } : {}),
@@ -392,6 +392,7 @@
       });
       if (res.ok) {
         const body = await res.json();
+        useSession(body.sessionId);
         delivered(entry);
         addMessage({ id: newId(), from: 'bot', text: body.reply.text, lang: body.lang });
         state.quickReplies = body.reply.quickReplies || [];
@@ -420,6 +421,13 @@
       flush();
     }
     scrollDown();
+  }
+
+  /** The id to send from now on: the server's answer names it (a new one when it did not know ours). */
+  function useSession(id) {
+    if ((id !== null && typeof id !== 'string') || id === state.sessionId) return;
+    state.sessionId = id;
+    store.set('session', id);
   }
 
   function delivered(entry) {
@@ -452,8 +460,10 @@
   // ---- notifications (status changes the citizen asked to hear about) ----
 
   async function poll() {
+    if (!state.sessionId) return; // nothing subscribed before the first answer
     try {
       const res = await request(`/api/chat/${encodeURIComponent(state.sessionId)}/notifications`);
+      if (res.status === 403) useSession(null); // an id the server no longer knows: the next message gets a new one
       if (!res.ok) return;
       const { notifications = [] } = await res.json();
       for (const text of notifications) addMessage({ id: newId(), from: 'bot', text });

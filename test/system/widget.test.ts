@@ -11,6 +11,7 @@ import { ROOT } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { Lang } from '../../src/knowledge/schema.js';
 import { testConfig } from '../support/helpers.js';
+import { webSessions } from '../../src/channels/webchat/sessions.js';
 import { officeNames, statusText } from '../support/texts.js';
 
 // The widget in a real browser, against the real app on a real port.
@@ -153,6 +154,7 @@ describe('web chat widget', () => {
     expect(await botMessages.first().textContent()).toContain(fill(ca.status.reopening, officeNames(bot, 'elche-el-altet', 'ca')));
     expect(await botMessages.first().getAttribute('lang')).toBe('ca');
     expect(chatBodies[0]).not.toHaveProperty('lang'); // no language picked yet: the server follows the message
+    expect(chatBodies[0]).not.toHaveProperty('sessionId'); // the server issues it
 
     // The picker: Swedish labels, and Swedish answers even to a message in Spanish.
     expect(await select.inputValue()).toBe('ca');
@@ -183,7 +185,10 @@ describe('web chat widget', () => {
     expect(await botMessages.last().locator('a[href="tel:031370111"]').textContent()).toBe('031/370.111');
 
     // Staff reopen the office: the notice arrives at the poll made when the panel opens.
-    const sessionId = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)!), `citizen-chat:${base}:session`);
+    // The widget holds the id the server issued; the bot keeps the conversation under the id inside it.
+    const token = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)!), `citizen-chat:${base}:session`);
+    const sessionId = webSessions(bot.config).verify(token)!;
+    expect(sessionId).toEqual(expect.any(String));
     await bot.live.update('elche-el-altet', { status: 'open' });
     await expect.poll(async () => ((await bot.stores.inbox.get(sessionId)) ?? []).length).toBe(1);
     // …and one with links, to see them made safe.
@@ -215,6 +220,11 @@ describe('web chat widget', () => {
     expect(await page.locator('.cw-msg').allTextContents()).toEqual(transcript);
     expect(await select.inputValue()).toBe('sv');
     expect(await panel.getAttribute('lang')).toBe('sv');
+    // …and the conversation on the server: the signed id goes on, and the follow-up is still about ATS Insubria.
+    const afterReload = await ask(page, 'och deras e-postadress?');
+    expect(chatBodies.at(-1)).toMatchObject({ sessionId: token });
+    expect(afterReload).toContain('urp@ats-insubria.it');
+    expect(chatBodies.slice(1).every((body) => body.sessionId === token)).toBe(true);
 
     // Markup typed by the user is shown as text, never run.
     const attack = '<img src=x onerror=alert(1)>';
