@@ -45,6 +45,10 @@ const schema = z.object({
   NLU_ALLOW_DOWNLOAD: bool,
   /** Enables the admin API (Authorization: Bearer <ADMIN_TOKEN>); unset, the admin API is off. */
   ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /** /metrics on the web server answers only `Authorization: Bearer <METRICS_TOKEN>`; without it (or METRICS_PORT) /metrics is off. */
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /** /metrics on a port of its own, bound to 127.0.0.1 (then not on the web server). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   TELEGRAM_BOT_TOKEN: z.string().optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
   TELEGRAM_WEBHOOK_URL: z.url().optional(),
