@@ -367,4 +367,58 @@ describe('web chat widget', () => {
     await context.close();
   });
 
+  it('"Delete my data" asks first, then erases the conversation, its subscriptions and notices, on the server and in the browser', async () => {
+    const es = locale('es');
+    const context = await browser.newContext({ locale: 'es-ES' });
+    const { page, problems, chatBodies } = await openPage(context);
+    const { launcher, panel, botMessages } = w(page);
+    const forget = page.locator('.cw-forget');
+    await launcher.click();
+    await panel.waitFor();
+    expect(await forget.isHidden(), 'nothing to delete before the first answer').toBe(true);
+    await ask(page, '¿Está abierta la OMAC de Torrellano?');
+    const token = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)!), `citizen-chat:${base}:session`);
+    const id = webSessions(bot.config).verify(token)!;
+    await bot.subscriptions.add('elche-torrellano', { channel: 'web', id }, 'es');
+    await bot.stores.inbox.set(id, ['a notice waiting']);
+    const subscribed = async () => (await bot.subscriptions.subscribers('elche-torrellano')).some((s) => s.address.id === id);
+    expect(await subscribed()).toBe(true);
+
+    // Cancelled: nothing happens.
+    expect(await forget.textContent()).toBe(es.widget.forget);
+    await forget.click();
+    const confirm = page.locator('.cw-confirm');
+    expect(await confirm.locator('.cw-notice-text').textContent()).toBe(es.widget.forget_confirm);
+    expect(await focused(page, '.cw-confirm-yes')).toBe(true);
+    await confirm.locator('.cw-confirm-no').click();
+    await confirm.waitFor({ state: 'detached' });
+    expect(await subscribed()).toBe(true);
+    expect(await page.locator('.cw-msg').count()).toBe(2);
+
+    // Confirmed: erased on the server, and this browser keeps only the answer that says so.
+    await forget.click();
+    await page.locator('.cw-confirm-yes').click();
+    await confirm.waitFor({ state: 'detached' });
+    await expect.poll(() => page.locator('.cw-msg').count()).toBe(1);
+    expect(await botMessages.first().textContent()).toContain(es.forget.done);
+    expect(await subscribed()).toBe(false);
+    expect(await bot.stores.inbox.get(id)).toBeUndefined();
+    expect(await bot.stores.sessions.get(`web:${id}`)).toBeUndefined();
+    expect(await page.evaluate((key) => localStorage.getItem(key), `citizen-chat:${base}:session`)).toBe('null');
+    expect(await forget.isHidden()).toBe(true);
+    const transcript = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)!), `citizen-chat:${base}:transcript`);
+    expect(JSON.stringify(transcript)).not.toContain('Torrellano');
+
+    // A status change notifies no one there; the next message starts a new conversation.
+    await bot.live.update('elche-torrellano', { status: 'limited' });
+    await bot.notifier.drain();
+    expect(await bot.stores.inbox.get(id)).toBeUndefined();
+    await bot.live.update('elche-torrellano', { status: 'open' });
+    await ask(page, 'hola');
+    expect(chatBodies.at(-1)).not.toHaveProperty('sessionId');
+    const fresh = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)!), `citizen-chat:${base}:session`);
+    expect(fresh).not.toBe(token);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

@@ -54,7 +54,8 @@ const signedParams = z.object({ sessionId });
 const refused = 'Unknown session id: use the sessionId that POST /api/chat returned.';
 
 /**
- * Under /api/chat: POST one turn of the web chat; GET the notices a session subscribed to.
+ * Under /api/chat: POST one turn of the web chat; GET the notices a session subscribed to; DELETE
+ * a session and all it holds.
  * Session ids are the server's (WebSessions): a conversation, its subscriptions and its notices
  * are reachable only with the signed id the server handed out for them.
  */
@@ -92,6 +93,19 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
       const id = webSessions(request.core.config).verify(request.params.sessionId);
       if (!id) return sendError(reply, 403, refused);
       return { notifications: await request.core.takeNotifications(id) };
+    },
+  );
+
+  // "Delete my data" (GDPR art. 17): the conversation, its subscriptions and waiting notices; said in its language.
+  app.delete(
+    '/:sessionId',
+    { schema: { params: signedParams, response: { 200: z.object({ erased: z.literal(true), text: z.string() }) } }, config: pollLimit },
+    async (request, reply) => {
+      const { core } = request;
+      const id = webSessions(core.config).verify(request.params.sessionId);
+      if (!id) return sendError(reply, 403, refused);
+      const { lang } = await core.forget({ channel: 'web', id });
+      return { erased: true as const, text: core.texts.t(lang ?? core.config.DEFAULT_LANG)('forget.done') };
     },
   );
 };
