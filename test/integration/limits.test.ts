@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
-import { testConfig } from '../support/helpers.js';
+import { remember, sessionOf, testConfig } from '../support/helpers.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
 let bot: ChatCore;
@@ -18,7 +18,10 @@ afterAll(async () => {
 });
 
 const chat = (ip: string, text = 'hola') =>
-  app.inject({ method: 'POST', url: '/api/chat', remoteAddress: ip, payload: { sessionId: `limit-${ip}`, text } });
+  app.inject({ method: 'POST', url: '/api/chat', remoteAddress: ip, payload: { sessionId: sessionOf(`limit-${ip}`), text } }).then((res) => {
+    if (res.statusCode === 200) remember(`limit-${ip}`, res.json().sessionId); // one conversation per client, as before ids were signed
+    return res;
+  });
 
 describe('rate limit on /api/chat', () => {
   it('refuses a client past its limit with a JSON 429, and serves other clients', async () => {

@@ -50,6 +50,9 @@ const issued = new Map<string, string>();
 /** The session id to send for the conversation a test calls `name` (the name itself before the server issued one). */
 export const sessionOf = (name: string): string => issued.get(name) ?? name;
 
+/** Keeps the id the server issued for the conversation a test calls `name`. */
+export const remember = (name: string, sessionId: string): void => void issued.set(name, sessionId);
+
 /** The id under which the bot keeps that conversation (its sessions, subscriptions and inbox key). */
 export const webId = (bot: ChatCore, name: string): string | undefined => webSessions(bot.config).verify(issued.get(name));
 
