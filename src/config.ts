@@ -31,6 +31,8 @@ const schema = z.object({
   NLU_CACHE_DIR: z.string().optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
   SESSION_TTL_MINUTES: z.coerce.number().positive().default(60),
+  /** Signs the web chat's session ids; unset, one is generated into DATA_DIR (set the same one on every instance). */
+  SESSION_SECRET: z.string().min(32, 'use at least 32 characters').optional(),
   NLU_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.35),
   /** auto: the built-in n-gram encoder plus the embedding model when it loads; ngram: built-in only. */
   NLU_ENCODER: z.enum(['auto', 'ngram']).default('auto'),
@@ -43,6 +45,10 @@ const schema = z.object({
   NLU_ALLOW_DOWNLOAD: bool,
   /** Enables the admin API (Authorization: Bearer <ADMIN_TOKEN>); unset, the admin API is off. */
   ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /** /metrics on the web server answers only `Authorization: Bearer <METRICS_TOKEN>`; without it (or METRICS_PORT) /metrics is off. */
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /** /metrics on a port of its own, bound to 127.0.0.1 (then not on the web server). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   TELEGRAM_BOT_TOKEN: z.string().optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
   TELEGRAM_WEBHOOK_URL: z.url().optional(),

@@ -1,7 +1,7 @@
 import type { Config } from './config.js';
 import { createLogger } from './shared/logger.js';
 import { ChatCore } from './core/chat-core.js';
-import { buildApp } from './http/app.js';
+import { buildApp, serveMetrics } from './http/app.js';
 import { createStores } from './storage/index.js';
 import type { NluService } from './nlu/index.js';
 
@@ -14,7 +14,9 @@ export async function serve(config: Config, nlu: Promise<NluService> | undefined
   let core: ChatCore | undefined;
   let telegram: { stop(): Promise<void> } | void;
   const app = buildApp({ bot: () => core, logger: log, adminToken: config.ADMIN_TOKEN, widgetOrigins: config.WIDGET_ORIGINS,
-    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, trustProxy: config.TRUST_PROXY });
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_PORT ? undefined : config.METRICS_TOKEN });
+  const metrics = config.METRICS_PORT ? await serveMetrics({ bot: () => core, port: config.METRICS_PORT, token: config.METRICS_TOKEN, logger: log }) : undefined;
+  app.addHook('onClose', async () => metrics?.close());
   // Telegram's code is loaded only when it is configured.
   const telegramChannel = config.TELEGRAM_BOT_TOKEN ? await import('./channels/telegram/index.js') : undefined;
   // Fastify takes no routes once listening: the webhook answers 503 until Telegram starts.

@@ -52,7 +52,8 @@
   }
 
   const state = {
-    sessionId: store.get('session', null) || newId(),
+    /** The id the server issued (signed); until its first answer there is none, and the server gives one. */
+    sessionId: store.get('session', null),
     /** The language the user picked in the menu; until then the server follows the messages. */
     picked: store.get('picked', null),
     lang: FALLBACK_LANG,
@@ -68,7 +69,6 @@
     retryTimer: 0,
     pollTimer: 0,
   };
-  store.set('session', state.sessionId);
 
   const save = () => {
     state.transcript = state.transcript.slice(-MAX_TRANSCRIPT);
@@ -236,11 +236,14 @@
     ui.sendText = el('span', { class: 'cw-send-text' });
     ui.send = el('button', { type: 'submit', class: 'cw-send' }, [icon('send'), ui.sendText]);
     ui.form = el('form', { class: 'cw-form' }, [ui.inputLabel, ui.input, ui.send]);
+    ui.forget = el('button', { type: 'button', class: 'cw-forget', hidden: !state.sessionId });
+    ui.footer = el('div', { class: 'cw-footer' }, [ui.forget]);
 
     ui.panel = el('section', { id: 'cw-panel', class: 'cw-panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'cw-title', hidden: true }, [
       el('div', { class: 'cw-header' }, [ui.title, el('div', { class: 'cw-tools' }, [ui.langLabel, ui.langSelect, ui.close])]),
       ui.body,
       ui.form,
+      ui.footer,
     ]);
     ui.root = el('div', { class: 'cw-root', hidden: true }, [ui.panel, ui.launcher]);
     root.append(ui.root);
@@ -256,6 +259,7 @@
       }
     });
     ui.langSelect.addEventListener('change', () => pickLanguage(ui.langSelect.value));
+    ui.forget.addEventListener('click', () => askToForget());
     ui.form.addEventListener('submit', (event) => {
       event.preventDefault();
       const text = ui.input.value.trim();
@@ -282,6 +286,13 @@
     ui.inputLabel.textContent = l.placeholder || '';
     ui.input.placeholder = l.placeholder || '';
     ui.sendText.textContent = l.send || '';
+    ui.forget.textContent = l.forget || '';
+    const confirm = root.querySelector('.cw-confirm');
+    if (confirm) {
+      confirm.querySelector('.cw-notice-text').textContent = l.forget_confirm || '';
+      confirm.querySelector('.cw-confirm-yes').textContent = l.forget_yes || '';
+      confirm.querySelector('.cw-confirm-no').textContent = l.cancel || '';
+    }
     ui.launcherText.textContent = state.open ? l.close || '' : l.open || '';
     for (const who of root.querySelectorAll('.cw-who')) {
       who.textContent = `${who.parentElement.classList.contains('cw-user') ? l.you : l.bot}: `;
@@ -384,7 +395,7 @@
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({
-          sessionId: state.sessionId,
+          ...(state.sessionId ? { sessionId: state.sessionId } : {}),
           text: entry.text,
           ...(state.picked ? { lang: state.picked } : {}),
           ...(script.dataset.org ? { org: script.dataset.org } : {}),
@@ -392,6 +403,7 @@
       });
       if (res.ok) {
         const body = await res.json();
+        useSession(body.sessionId);
         delivered(entry);
         addMessage({ id: newId(), from: 'bot', text: body.reply.text, lang: body.lang });
         state.quickReplies = body.reply.quickReplies || [];
@@ -422,6 +434,14 @@
     scrollDown();
   }
 
+  /** The id to send from now on: the server's answer names it (a new one when it did not know ours). */
+  function useSession(id) {
+    if ((id !== null && typeof id !== 'string') || id === state.sessionId) return;
+    state.sessionId = id;
+    store.set('session', id);
+    if (ui.forget) ui.forget.hidden = !id;
+  }
+
   function delivered(entry) {
     entry.pending = false;
     save();
@@ -449,11 +469,61 @@
     if (hadFocus) ui.input.focus();
   }
 
+  // ---- "Delete my data" (the server erases the conversation, its subscriptions and notices) ----
+
+  /** Asks first, in the conversation: one click by mistake must not erase it. */
+  function askToForget() {
+    if (root.querySelector('.cw-confirm')) return;
+    const l = state.labels;
+    const yes = el('button', { type: 'button', class: 'cw-retry cw-confirm-yes', text: l.forget_yes || '' });
+    const no = el('button', { type: 'button', class: 'cw-retry cw-confirm-no', text: l.cancel || '' });
+    const box = el('div', { class: 'cw-notice cw-confirm', role: 'alert' }, [el('p', { class: 'cw-notice-text', text: l.forget_confirm || '' }), yes, no]);
+    const done = () => {
+      box.remove();
+      ui.input.focus();
+    };
+    no.addEventListener('click', done);
+    yes.addEventListener('click', async () => {
+      yes.disabled = true;
+      if (await forget()) done();
+      else yes.disabled = false;
+    });
+    ui.log.append(box);
+    scrollDown();
+    yes.focus();
+  }
+
+  /** Erases the conversation on the server, then this browser's copy; false when the server could not be reached (nothing erased). */
+  async function forget() {
+    let text = '';
+    try {
+      const res = await request(`/api/chat/${encodeURIComponent(state.sessionId)}`, { method: 'DELETE' });
+      // 403: the server holds nothing under this id (any more); only this browser's copy is left to erase.
+      if (res.ok) text = (await res.json()).text;
+      else if (res.status !== 403) throw new Error(`HTTP ${res.status}`);
+    } catch {
+      showOffline();
+      return false;
+    }
+    clearTimeout(state.retryTimer);
+    hideOffline();
+    useSession(null);
+    state.transcript = [];
+    state.quickReplies = [];
+    ui.log.replaceChildren();
+    renderQuickReplies();
+    save();
+    if (text) addMessage({ id: newId(), from: 'bot', text, lang: state.lang });
+    return true;
+  }
+
   // ---- notifications (status changes the citizen asked to hear about) ----
 
   async function poll() {
+    if (!state.sessionId) return; // nothing subscribed before the first answer
     try {
       const res = await request(`/api/chat/${encodeURIComponent(state.sessionId)}/notifications`);
+      if (res.status === 403) useSession(null); // an id the server no longer knows: the next message gets a new one
       if (!res.ok) return;
       const { notifications = [] } = await res.json();
       for (const text of notifications) addMessage({ id: newId(), from: 'bot', text });

@@ -41,11 +41,13 @@ export async function scoreHeldOut(app: FastifyInstance, lang: string, file: Hel
   let langs = 0;
   const errors: HeldOutScore['errors'] = [];
   const conversations = [...file.messages.map((m) => [m]), ...file.dialogues];
-  for (const [c, turns] of conversations.entries()) {
-    const sessionId = `heldout-${lang}-${c}`;
+  for (const turns of conversations) {
+    // The server issues the conversation's id with its first answer; the later turns send it.
+    let sessionId: string | undefined;
     for (const turn of turns) {
-      const res = await app.inject({ method: 'POST', url: '/api/chat', payload: { sessionId, text: turn.text } });
+      const res = await app.inject({ method: 'POST', url: '/api/chat', payload: { ...(sessionId ? { sessionId } : {}), text: turn.text } });
       const body = res.json();
+      sessionId = body.sessionId;
       n++;
       const gotOffice = body.nlu?.entities?.office;
       if (body.nlu?.intent === turn.intent) intents++;

@@ -30,6 +30,8 @@ export interface ChatRequest {
 }
 
 const quiet: NluLog = { warn() {}, error() {} };
+/** The intent whose turn erases the conversation instead of saving it. */
+const ERASE = 'forget_data';
 
 /** A subscription the store did not take, with the language the citizen is answered in. */
 class SubscriptionNotSaved extends StoreUnavailableError {
@@ -144,8 +146,10 @@ export class ChatCore {
       if (!(err instanceof SubscriptionNotSaved)) throw err;
       return this.notSaved(err.lang ?? req.lang ?? session.lang ?? req.langHint ?? this.config.DEFAULT_LANG, session);
     }
-    await this.stores.sessions.set(key, result.session, this.config.SESSION_TTL_MINUTES * 60_000);
     const { nlu } = result;
+    // "Delete my data": nothing of this conversation is kept, this turn included; the reply goes out only once it is gone.
+    if (nlu.intent === ERASE) await this.forget({ channel: req.channel, id: req.sessionId });
+    else await this.stores.sessions.set(key, result.session, this.config.SESSION_TTL_MINUTES * 60_000);
     if (!req.intent) {
       this.stats.record({ channel: req.channel, intent: nlu.intent, office: nlu.entities.office, lang: result.lang, confidence: nlu.confidence, text: req.text });
       this.metrics.intents.inc({ intent: nlu.intent, lang: result.lang, channel: req.channel });
@@ -158,6 +162,20 @@ export class ChatCore {
   private notSaved(lang: Lang, session: Session): TurnResult {
     const nlu = { intent: 'subscribe_updates', confidence: 1, lang, langConfidence: 1, entities: {}, bare: false };
     return { lang, reply: { text: this.texts.t(lang)('subscribe.failed'), quickReplies: [] }, nlu, session };
+  }
+
+  /**
+   * Erases what the bot keeps about one conversation (GDPR art. 17): its subscriptions, its session
+   * and the notices waiting in its inbox. A status change after it notifies no one there.
+   * @returns the conversation's language, to say so in it
+   */
+  async forget(address: Address): Promise<{ lang?: Lang }> {
+    const key = `${address.channel}:${address.id}`;
+    const session: Session | undefined = await this.stores.sessions.get(key);
+    await this.subscriptions.remove(address);
+    await this.stores.sessions.delete(key);
+    if (address.channel === 'web') await this.stores.inbox.take(address.id); // taking empties the web inbox (keyed by id alone)
+    return { lang: session?.lang };
   }
 
   /** Notices waiting for a web chat session (status changes it subscribed to); reading empties them. */

@@ -21,7 +21,12 @@ export interface AppOptions {
   rateLimitPerMinute?: number;
   /** Behind a reverse proxy: take the client's address from X-Forwarded-For. */
   trustProxy?: boolean;
+  /** METRICS_TOKEN: /metrics with this Bearer token; without it /metrics is off here (see serveMetrics). */
+  metricsToken?: string;
 }
+
+/** How long a client has to send a whole request, headers and body: a body trickled byte by byte is cut then. */
+const REQUEST_MS = 10_000;
 
 /** Builds the web server without listening: tests call app.inject(). */
 export function buildApp(options: AppOptions): FastifyInstance {
@@ -31,8 +36,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: 64 * 1024,
     trustProxy: options.trustProxy ?? false,
-    // A slow or stuck client cannot hold a connection: requests must arrive within 10 s.
-    requestTimeout: 10_000,
+    // A slow or stuck client cannot hold a connection: requests must arrive within 10 s. Node checks
+    // these deadlines every connectionsCheckingInterval (30 s by default, which let a trickled body
+    // hold a connection 60-82 s), so the check runs every half second.
+    requestTimeout: REQUEST_MS,
+    http: { headersTimeout: REQUEST_MS, requestTimeout: REQUEST_MS, connectionsCheckingInterval: 500 },
     connectionTimeout: 15_000,
     keepAliveTimeout: 10_000,
     // No per-request log lines (they would be two per chat message); errors are still logged.
@@ -49,8 +57,28 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.register(securityHeaders);
   app.register(requestMetrics, { getCore });
   app.register(healthRoutes, { getCore });
-  app.register(metricsRoutes, { getCore });
+  app.register(metricsRoutes, { getCore, token: options.metricsToken });
   app.register(webchat, { getCore, origins: options.widgetOrigins ?? [], rateLimitPerMinute: options.rateLimitPerMinute ?? 0 });
   app.register(adminRoutes, { prefix: '/api/admin', getCore, token: options.adminToken });
+  return app;
+}
+
+export interface MetricsServerOptions {
+  bot: ChatCore | GetCore;
+  /** METRICS_PORT. */
+  port: number;
+  /** METRICS_TOKEN, when set required here too. */
+  token?: string;
+  logger?: FastifyBaseLogger;
+}
+
+/** /metrics on a port of its own, bound to localhost only: for a Prometheus on the same machine (or a sidecar). */
+export async function serveMetrics(options: MetricsServerOptions): Promise<FastifyInstance> {
+  const core = options.bot;
+  const getCore: GetCore = typeof core === 'function' ? core : () => core;
+  const app = Fastify({ ...(options.logger ? { loggerInstance: options.logger } : { logger: false }), requestTimeout: REQUEST_MS });
+  app.register(errorReplies);
+  app.register(metricsRoutes, { getCore, token: options.token, open: true });
+  await app.listen({ port: options.port, host: '127.0.0.1' });
   return app;
 }

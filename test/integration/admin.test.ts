@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
 import { ROOT } from '../../src/config.js';
-import { testConfig, say } from '../support/helpers.js';
+import { testConfig, say, sessionOf } from '../support/helpers.js';
 
 const TOKEN = 'test-admin-token-0123456789';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -133,7 +133,7 @@ describe('subscriptions on the web chat', () => {
     for (const [id, text] of people) expect((await say(app, id, text)).nlu.intent).toBe('subscribe_updates');
     await patch(app, 'elche-el-altet', { status: 'open' });
     for (const [id, , lang] of people) {
-      const poll = () => app.inject({ method: 'GET', url: `/api/chat/${id}/notifications` }).then((r) => r.json().notifications);
+      const poll = () => app.inject({ method: 'GET', url: `/api/chat/${sessionOf(id)}/notifications` }).then((r) => r.json().notifications);
       let notices: string[] = [];
       for (let i = 0; i < 50 && notices.length === 0; i++) {
         notices = await poll();

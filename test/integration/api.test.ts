@@ -27,7 +27,8 @@ describe('POST /api/chat', () => {
   it('answers with the documented shape', async () => {
     const body = await say(app, 'shape', '¿Está abierta la OMAC de Torrellano?');
     expect(body).toMatchObject({
-      sessionId: 'shape',
+      // The server's id for the conversation: signed, never the name the client made up.
+      sessionId: expect.stringMatching(/^[\w-]{22}\.[\w-]{43}$/),
       lang: 'es',
       reply: { text: expect.any(String), quickReplies: expect.any(Array) },
       nlu: { intent: 'office_status', lang: 'es', entities: { office: 'elche-torrellano', organisation: 'elche' } },
@@ -40,7 +41,6 @@ describe('POST /api/chat', () => {
     ['empty body', { payload: '', contentType: 'application/json' }, 400],
     ['invalid JSON', { payload: '{"sessionId": "a", "text": ', contentType: 'application/json' }, 400],
     ['missing text', { payload: JSON.stringify({ sessionId: 'a' }) }, 400],
-    ['missing sessionId', { payload: JSON.stringify({ text: 'hola' }) }, 400],
     ['extra field', { payload: JSON.stringify({ sessionId: 'a', text: 'hola', admin: true }) }, 400],
     ['text of wrong type', { payload: JSON.stringify({ sessionId: 'a', text: 42 }) }, 400],
     ['sessionId of wrong type', { payload: JSON.stringify({ sessionId: ['a'], text: 'hola' }) }, 400],
@@ -64,6 +64,17 @@ describe('POST /api/chat', () => {
     expect(res.statusCode).toBe(status);
     expect(res.headers['content-type']).toMatch(/application\/json/);
     expect(res.json().message).toEqual(expect.any(String));
+  });
+
+  it('gives a request without sessionId (an integrator\'s first message) a session id of its own, which continues the conversation', async () => {
+    const first = await app.inject({ method: 'POST', url: '/api/chat', payload: { text: '¿Está abierta la OMAC de Torrellano?' } });
+    expect(first.statusCode).toBe(200);
+    const { sessionId } = first.json();
+    expect(sessionId).toMatch(/^[\w-]{22}\.[\w-]{43}$/);
+    const next = await app.inject({ method: 'POST', url: '/api/chat', payload: { sessionId, text: '¿y su dirección?' } });
+    expect(next.statusCode).toBe(200);
+    expect(next.json().sessionId).toBe(sessionId);
+    expect(next.json().nlu.entities.office).toBe('elche-torrellano');
   });
 
   it('keeps serving after bad input', async () => {

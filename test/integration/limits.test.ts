@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
-import { testConfig } from '../support/helpers.js';
+import { remember, sessionOf, testConfig } from '../support/helpers.js';
 
+const METRICS_TOKEN = 'metrics-token-0123456789';
 let bot: ChatCore;
 let app: FastifyInstance;
 beforeAll(async () => {
   bot = await ChatCore.create(testConfig());
-  app = buildApp({ bot, rateLimitPerMinute: 5 });
+  app = buildApp({ bot, rateLimitPerMinute: 5, metricsToken: METRICS_TOKEN });
   await app.ready();
 });
 afterAll(async () => {
@@ -17,7 +18,10 @@ afterAll(async () => {
 });
 
 const chat = (ip: string, text = 'hola') =>
-  app.inject({ method: 'POST', url: '/api/chat', remoteAddress: ip, payload: { sessionId: `limit-${ip}`, text } });
+  app.inject({ method: 'POST', url: '/api/chat', remoteAddress: ip, payload: { sessionId: sessionOf(`limit-${ip}`), text } }).then((res) => {
+    if (res.statusCode === 200) remember(`limit-${ip}`, res.json().sessionId); // one conversation per client, as before ids were signed
+    return res;
+  });
 
 describe('rate limit on /api/chat', () => {
   it('refuses a client past its limit with a JSON 429, and serves other clients', async () => {
@@ -37,7 +41,7 @@ describe('rate limit on /api/chat', () => {
 describe('GET /metrics', () => {
   it('exposes requests, latency, intents and fallbacks in Prometheus format', async () => {
     await chat('10.0.0.3', 'what is the weather like tomorrow?');
-    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    const res = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     expect(res.body).toMatch(/chatbot_http_requests_total\{method="POST",route="\/api\/chat",status="200"\} \d+/);

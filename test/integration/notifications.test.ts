@@ -10,7 +10,7 @@ import { buildApp } from '../../src/http/app.js';
 import { startTelegram, type TelegramChannel } from '../../src/channels/telegram/index.js';
 import type { Lang } from '../../src/knowledge/schema.js';
 import { FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
-import { say, testConfig } from '../support/helpers.js';
+import { say, sessionOf, testConfig } from '../support/helpers.js';
 import { officeNames } from '../support/texts.js';
 
 /**
@@ -215,7 +215,7 @@ describe('status-change notifications on Telegram', () => {
     expect(await bot.subscriptions.subscribers(OFFICE)).toHaveLength(2);
 
     expect((await patchStatus(app, { status: 'open' })).statusCode).toBe(200);
-    const poll = async () => (await app.inject({ method: 'GET', url: '/api/chat/web-after-telegram/notifications' })).json().notifications as string[];
+    const poll = async () => (await app.inject({ method: 'GET', url: `/api/chat/${sessionOf('web-after-telegram')}/notifications` })).json().notifications as string[];
     let web: string[] = [];
     for (let i = 0; i < 50 && web.length === 0; i++) {
       web = await poll();

@@ -5,6 +5,7 @@ import { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
 import { LANGS, type Lang } from '../../src/knowledge/schema.js';
 import { testConfig } from '../support/helpers.js';
+import { WebSessions, webSessions } from '../../src/channels/webchat/sessions.js';
 
 /**
  * Property tests: 10,000 generated messages (5,000 through the dialogue core, 5,000 through
@@ -79,7 +80,8 @@ const anyText: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** A few dozen conversations get most turns, so that sessions carry state (pending questions, language, office). */
-const pooledSession = fc.integer({ min: 0, max: 39 }).map((i) => `conv-${i}`);
+const pool: string[] = []; // ids the server issued, filled before the runs
+const pooledSession = fc.integer({ min: 0, max: 39 }).map((i) => pool[i]);
 const sessionId = fc.oneof(
   { weight: 6, arbitrary: pooledSession },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 128 }) },
@@ -118,6 +120,7 @@ const acceptedSession = (s: unknown) => typeof s === 'string' && codePointLength
 let bot: ChatCore;
 let served: ChatCore;
 let app: FastifyInstance;
+let sessions: WebSessions;
 
 beforeAll(async () => {
   const config = testConfig();
@@ -127,6 +130,8 @@ beforeAll(async () => {
   ]);
   app = buildApp({ bot: served });
   await app.ready();
+  sessions = webSessions(served.config);
+  for (let i = 0; i < 40; i++) pool.push(sessions.issue().token);
 }, 60_000);
 
 afterAll(async () => {
@@ -165,7 +170,6 @@ const badBody = fc.oneof(
   fc.record({ sessionId: fc.oneof(fc.integer(), fc.constant(null), fc.constant([]), fc.constant({})), text: phrases }),
   fc.record({ sessionId: pooledSession, text: fc.oneof(fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string(), { maxLength: 3 }), fc.constant({ $ne: '' })) }),
   fc.record({ sessionId: pooledSession }),
-  fc.record({ text: phrases }),
   fc.record({ sessionId: pooledSession, text: phrases, lang: fc.constantFrom('fr', 'ES', 'pt-BR', '', 'en ', 'sv\u0000') }),
   fc.record({ sessionId: pooledSession, text: phrases, extra: fc.jsonValue({ maxDepth: 1 }) }),
 );
@@ -185,6 +189,8 @@ const apiCase: fc.Arbitrary<ApiCase> = fc.oneof(
     weight: 14,
     arbitrary: goodBody.map((body): ApiCase => ({ kind: 'json', body, valid: acceptedSession(body.sessionId) && acceptedText(body.text) })),
   },
+  // No sessionId: the server issues one.
+  { weight: 1, arbitrary: fc.record({ text: anyText }).map((body): ApiCase => ({ kind: 'json', body, valid: acceptedText(body.text) })) },
   { weight: 4, arbitrary: badBody.map((body): ApiCase => ({ kind: 'json', body: body as Record<string, unknown>, valid: false })) },
   {
     weight: 2,
@@ -215,7 +221,10 @@ describe('property: any request through POST /api/chat', () => {
         if (c.kind === 'json') expect(c.valid, 'accepted a body the schema should refuse').toBe(true);
         checkReply(json, c.kind === 'json' ? (c.body.lang as Lang | undefined) : undefined);
         expect(typeof json.sessionId).toBe('string');
-        if (c.kind === 'json') expect(json.sessionId).toBe(c.body.sessionId);
+        // The id the server issued continues; anything else gets a new one, which the server signed.
+        if (c.kind === 'json' && pool.includes(c.body.sessionId as string)) expect(json.sessionId).toBe(c.body.sessionId);
+        else expect(sessions.verify(json.sessionId), json.sessionId).toEqual(expect.any(String));
+        if (c.kind === 'json' && !pool.includes(c.body.sessionId as string)) expect(json.sessionId).not.toBe(c.body.sessionId);
         expect(typeof json.nlu?.intent).toBe('string');
       }),
       { numRuns: RUNS_PER_PATH, seed },

@@ -59,7 +59,7 @@ describe('telegram channel (long polling against a local Bot API)', () => {
     for (const lang of bot.texts.langs) {
       const list = lists.find((c) => c.payload.language_code === lang);
       expect(list?.payload.commands).toEqual(
-        ['start', 'help', 'language', 'offices', 'subscribe', 'unsubscribe'].map((command) => ({ command, description: bot.texts.t(lang)(`telegram.commands.${command}`) })),
+        ['start', 'help', 'language', 'offices', 'subscribe', 'unsubscribe', 'forget'].map((command) => ({ command, description: bot.texts.t(lang)(`telegram.commands.${command}`) })),
       );
     }
     expect(lists.some((c) => c.payload.language_code === undefined)).toBe(true);

@@ -6,6 +6,7 @@ import { ChatCore } from '../../src/core/chat-core.js';
 import { ROOT } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import { testConfig } from '../support/helpers.js';
+import { webSessions } from '../../src/channels/webchat/sessions.js';
 
 const ALLOWED = 'https://www.elche.es';
 const OTHER = 'https://evil.example';
@@ -106,7 +107,13 @@ describe('widget labels', () => {
 describe('CORS', () => {
   const widgetCalls = [
     { method: 'POST' as const, url: '/api/chat', payload: { sessionId: 'cors', text: 'hola' } },
-    { method: 'GET' as const, url: '/api/chat/cors/notifications' },
+    {
+      method: 'GET' as const,
+      // A session id the server issued (an unsigned one is refused).
+      get url() {
+        return `/api/chat/${webSessions(bot.config).issue().token}/notifications`;
+      },
+    },
     { method: 'GET' as const, url: '/api/widget/i18n/ca' },
   ];
 

@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig, ROOT, type Config } from '../../src/config.js';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
+import { webSessions } from '../../src/channels/webchat/sessions.js';
 
 /** Nothing a test writes lands in the checkout: DATA_DIR is this test file's own temporary folder. */
 let dataDir: string | undefined;
@@ -39,9 +40,32 @@ export interface ChatResponse {
   nlu: { intent: string; confidence: number; lang: string; entities: Record<string, string> };
 }
 
+/**
+ * The signed session ids the server issued, by the name a test gave the conversation: a test
+ * names its conversations ("admin-1"), the server issues their ids (an unsigned one starts a new
+ * conversation), and these helpers send the issued one from the second turn on.
+ */
+const issued = new Map<string, string>();
+
+/** The session id to send for the conversation a test calls `name` (the name itself before the server issued one). */
+export const sessionOf = (name: string): string => issued.get(name) ?? name;
+
+/** Keeps the id the server issued for the conversation a test calls `name`. */
+export const remember = (name: string, sessionId: string): void => void issued.set(name, sessionId);
+
+/** The id under which the bot keeps that conversation (its sessions, subscriptions and inbox key). */
+export const webId = (bot: ChatCore, name: string): string | undefined => webSessions(bot.config).verify(issued.get(name));
+
+/** POST /api/chat for the conversation a test calls `payload.sessionId`; remembers the id the server returns. */
+export async function postChat(app: FastifyInstance, payload: Record<string, unknown> & { sessionId: string }): Promise<LightMyRequestResponse> {
+  const res = await app.inject({ method: 'POST', url: '/api/chat', payload: { ...payload, sessionId: sessionOf(payload.sessionId) } });
+  if (res.statusCode === 200) issued.set(payload.sessionId, res.json().sessionId);
+  return res;
+}
+
 /** One turn through POST /api/chat. */
 export async function say(app: FastifyInstance, sessionId: string, text: string, lang?: string): Promise<ChatResponse> {
-  const res = await app.inject({ method: 'POST', url: '/api/chat', payload: { sessionId, text, ...(lang ? { lang } : {}) } });
+  const res = await postChat(app, { sessionId, text, ...(lang ? { lang } : {}) });
   if (res.statusCode !== 200) throw new Error(`POST /api/chat ${res.statusCode}: ${res.body}`);
   return res.json();
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
-import { testConfig, say } from '../support/helpers.js';
+import { testConfig, say, sessionOf, webId } from '../support/helpers.js';
 import { startRedis } from '../support/redis-server.js';
 
 const TOKEN = 'redis-admin-token-0123456789';
@@ -45,7 +45,7 @@ describe('two instances on one redis-server', () => {
     const sub = await say(a.app, 'shared-2', 'notify me when OMAC El Altet reopens');
     expect(sub.nlu.intent).toBe('subscribe_updates');
     expect(await b.bot.subscriptions.subscribers('elche-el-altet')).toEqual([
-      { address: { channel: 'web', id: 'shared-2' }, lang: 'en' },
+      { address: { channel: 'web', id: webId(a.bot, 'shared-2') }, lang: 'en' },
     ]);
     const res = await b.app.inject({
       method: 'PATCH',
@@ -56,7 +56,7 @@ describe('two instances on one redis-server', () => {
     expect(res.statusCode).toBe(200);
     await b.bot.notifier.drain();
     // The notice waits in the shared store; instance A serves the poll.
-    const notices = (await a.app.inject({ method: 'GET', url: '/api/chat/shared-2/notifications' })).json().notifications;
+    const notices = (await a.app.inject({ method: 'GET', url: `/api/chat/${sessionOf('shared-2')}/notifications` })).json().notifications;
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/OMAC El Altet is open/);
     // Instance A picks the change up from the store too.

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { ROOT } from '../../src/config.js';
 import { testConfig } from '../support/helpers.js';
+import { webSessions } from '../../src/channels/webchat/sessions.js';
 import { freePort } from '../support/free-port.js';
 
 /**
@@ -104,7 +105,7 @@ describe('graceful shutdown on SIGTERM (real server, SQLite)', () => {
       const res = await chat(port, `sub-${i}`, i % 2 ? 'avísame cuando abra El Altet' : 'notify me when OMAC El Altet reopens').done;
       expect(res.status, res.body ?? res.error).toBe(200);
       expect(JSON.parse(res.body!).nlu.intent).toBe('subscribe_updates');
-      subscribed.push(`sub-${i}`);
+      subscribed.push(JSON.parse(res.body!).sessionId); // the id the server issued
       requestsBefore++;
     }
     const audited: { office: string; status: string }[] = [];
@@ -148,16 +149,19 @@ describe('graceful shutdown on SIGTERM (real server, SQLite)', () => {
     expect(server.output()).toContain('shutting down');
 
     // Every late subscription that was answered was a real one.
-    const lateSubscribed = answered.filter((o) => o.kind === 'subscribe').map((o) => o.id);
+    const issued = (o: (typeof answered)[number]): string => JSON.parse(o.outcome.body!).sessionId;
+    const lateSubscribed = answered.filter((o) => o.kind === 'subscribe').map(issued);
     for (const o of answered.filter((a) => a.kind === 'subscribe')) expect(JSON.parse(o.outcome.body!).nlu.intent).toBe('subscribe_updates');
     const patched = answered.filter((o) => o.kind === 'patch').map((o) => o.id);
     const chatsAnswered = 5 + answered.filter((o) => o.kind !== 'patch').length;
 
     // After: the same DATA_DIR holds everything the server said it did.
     bot = await ChatCore.create(testConfig({ STORE: 'sqlite', DATA_DIR: dataDir }));
+    // The bot keeps a web conversation under the id inside the signed one it issued (its secret is in DATA_DIR).
+    const idOf = (token: string) => webSessions(bot!.config).verify(token);
     const ids = async (office: string) => (await bot!.subscriptions.subscribers(office)).map((s) => s.address.id).sort();
-    expect(await ids('elche-el-altet')).toEqual([...subscribed].sort());
-    expect(await ids('paiporta-oficina-unica')).toEqual([...lateSubscribed].sort());
+    expect(await ids('elche-el-altet')).toEqual(subscribed.map(idOf).sort());
+    expect(await ids('paiporta-oficina-unica')).toEqual(lateSubscribed.map(idOf).sort());
     const audit = await bot.live.auditLog();
     expect(audit.slice(0, audited.length).map((e) => ({ office: e.office, status: e.after.status }))).toEqual(audited);
     // The concurrent changes, in whatever order they ran: each one answered is logged, once.
@@ -169,13 +173,13 @@ describe('graceful shutdown on SIGTERM (real server, SQLite)', () => {
       expect(bot.knowledge.office(office)?.status).toBe(status);
     }
     // Every conversation answered kept its session (sessions are written behind: flushed on the way out).
-    for (const o of answered.filter((a) => a.kind !== 'patch')) expect(await bot.stores.sessions.get(`web:${o.id}`), o.id).toMatchObject({ lang: expect.any(String) });
+    for (const o of answered.filter((a) => a.kind !== 'patch')) expect(await bot.stores.sessions.get(`web:${idOf(issued(o))}`), o.id).toMatchObject({ lang: expect.any(String) });
     // The statistics buffered in memory were flushed on the way out.
     const today = new Date().toISOString().slice(0, 10);
     expect((await bot.stats.query(today, today)).total).toBe(chatsAnswered);
     // The notices of the status changes reach the subscribers' inboxes (what the fan-out left in the outbox resumes now).
     await bot.notifier.drain();
     expect(await bot.notifier.pendingCount()).toBe(0);
-    for (const id of subscribed) expect(await bot.takeNotifications(id)).toHaveLength(1);
+    for (const id of subscribed) expect(await bot.takeNotifications(idOf(id)!)).toHaveLength(1);
   }, 120_000);
 });

@@ -11,6 +11,7 @@ import { ROOT } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { Lang } from '../../src/knowledge/schema.js';
 import { testConfig } from '../support/helpers.js';
+import { webSessions } from '../../src/channels/webchat/sessions.js';
 import { officeNames, statusText } from '../support/texts.js';
 
 // The widget in a real browser, against the real app on a real port.
@@ -153,6 +154,7 @@ describe('web chat widget', () => {
     expect(await botMessages.first().textContent()).toContain(fill(ca.status.reopening, officeNames(bot, 'elche-el-altet', 'ca')));
     expect(await botMessages.first().getAttribute('lang')).toBe('ca');
     expect(chatBodies[0]).not.toHaveProperty('lang'); // no language picked yet: the server follows the message
+    expect(chatBodies[0]).not.toHaveProperty('sessionId'); // the server issues it
 
     // The picker: Swedish labels, and Swedish answers even to a message in Spanish.
     expect(await select.inputValue()).toBe('ca');
@@ -183,7 +185,10 @@ describe('web chat widget', () => {
     expect(await botMessages.last().locator('a[href="tel:031370111"]').textContent()).toBe('031/370.111');
 
     // Staff reopen the office: the notice arrives at the poll made when the panel opens.
-    const sessionId = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)!), `citizen-chat:${base}:session`);
+    // The widget holds the id the server issued; the bot keeps the conversation under the id inside it.
+    const token = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)!), `citizen-chat:${base}:session`);
+    const sessionId = webSessions(bot.config).verify(token)!;
+    expect(sessionId).toEqual(expect.any(String));
     await bot.live.update('elche-el-altet', { status: 'open' });
     await expect.poll(async () => bot.stores.inbox.count(sessionId)).toBe(1);
     // …and one with links, to see them made safe (a change id that sorts after the real one's).
@@ -212,6 +217,11 @@ describe('web chat widget', () => {
     expect(await page.locator('.cw-msg').allTextContents()).toEqual(transcript);
     expect(await select.inputValue()).toBe('sv');
     expect(await panel.getAttribute('lang')).toBe('sv');
+    // …and the conversation on the server: the signed id goes on, and the follow-up is still about ATS Insubria.
+    const afterReload = await ask(page, 'och deras e-postadress?');
+    expect(chatBodies.at(-1)).toMatchObject({ sessionId: token });
+    expect(afterReload).toContain('urp@ats-insubria.it');
+    expect(chatBodies.slice(1).every((body) => body.sessionId === token)).toBe(true);
 
     // Markup typed by the user is shown as text, never run.
     const attack = '<img src=x onerror=alert(1)>';
@@ -354,4 +364,58 @@ describe('web chat widget', () => {
     await context.close();
   });
 
+  it('"Delete my data" asks first, then erases the conversation, its subscriptions and notices, on the server and in the browser', async () => {
+    const es = locale('es');
+    const context = await browser.newContext({ locale: 'es-ES' });
+    const { page, problems, chatBodies } = await openPage(context);
+    const { launcher, panel, botMessages } = w(page);
+    const forget = page.locator('.cw-forget');
+    await launcher.click();
+    await panel.waitFor();
+    expect(await forget.isHidden(), 'nothing to delete before the first answer').toBe(true);
+    await ask(page, '¿Está abierta la OMAC de Torrellano?');
+    const token = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)!), `citizen-chat:${base}:session`);
+    const id = webSessions(bot.config).verify(token)!;
+    await bot.subscriptions.add('elche-torrellano', { channel: 'web', id }, 'es');
+    await bot.stores.inbox.push(id, 'test-change', 'a notice waiting');
+    const subscribed = async () => (await bot.subscriptions.subscribers('elche-torrellano')).some((s) => s.address.id === id);
+    expect(await subscribed()).toBe(true);
+
+    // Cancelled: nothing happens.
+    expect(await forget.textContent()).toBe(es.widget.forget);
+    await forget.click();
+    const confirm = page.locator('.cw-confirm');
+    expect(await confirm.locator('.cw-notice-text').textContent()).toBe(es.widget.forget_confirm);
+    expect(await focused(page, '.cw-confirm-yes')).toBe(true);
+    await confirm.locator('.cw-confirm-no').click();
+    await confirm.waitFor({ state: 'detached' });
+    expect(await subscribed()).toBe(true);
+    expect(await page.locator('.cw-msg').count()).toBe(2);
+
+    // Confirmed: erased on the server, and this browser keeps only the answer that says so.
+    await forget.click();
+    await page.locator('.cw-confirm-yes').click();
+    await confirm.waitFor({ state: 'detached' });
+    await expect.poll(() => page.locator('.cw-msg').count()).toBe(1);
+    expect(await botMessages.first().textContent()).toContain(es.forget.done);
+    expect(await subscribed()).toBe(false);
+    expect(await bot.stores.inbox.count(id)).toBe(0);
+    expect(await bot.stores.sessions.get(`web:${id}`)).toBeUndefined();
+    expect(await page.evaluate((key) => localStorage.getItem(key), `citizen-chat:${base}:session`)).toBe('null');
+    expect(await forget.isHidden()).toBe(true);
+    const transcript = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)!), `citizen-chat:${base}:transcript`);
+    expect(JSON.stringify(transcript)).not.toContain('Torrellano');
+
+    // A status change notifies no one there; the next message starts a new conversation.
+    await bot.live.update('elche-torrellano', { status: 'limited' });
+    await bot.notifier.drain();
+    expect(await bot.stores.inbox.count(id)).toBe(0);
+    await bot.live.update('elche-torrellano', { status: 'open' });
+    await ask(page, 'hola');
+    expect(chatBodies.at(-1)).not.toHaveProperty('sessionId');
+    const fresh = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)!), `citizen-chat:${base}:session`);
+    expect(fresh).not.toBe(token);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

@@ -11,6 +11,8 @@ const INTENTS = [
   'contact_email', 'certificate_request', 'appointment', 'document_submission', 'transport_card',
   'incident_info', 'health_services', 'subscribe_updates', 'unsubscribe_updates', 'human_agent',
   'change_language', 'out_of_scope',
+  // Added by #18 (erasure, GDPR art. 17); the domain contract allows adding intents.
+  'forget_data',
 ];
 
 type Tree = { [key: string]: string | Tree };

@@ -14,6 +14,7 @@ export const COMMANDS = {
   offices: 'office_status',
   subscribe: 'subscribe_updates',
   unsubscribe: 'unsubscribe_updates',
+  forget: 'forget_data',
 } as const;
 
 export type Command = keyof typeof COMMANDS;
@@ -77,7 +78,8 @@ export function telegramHandlers(bot: ChatCore, memory: QuickReplyMemory, log: L
     await converse(ctx, '', COMMANDS.language);
   });
   // The other commands take what follows them as the message ("/subscribe Torrellano").
-  for (const command of ['help', 'language', 'offices', 'subscribe', 'unsubscribe'] as const) {
+  // /forget erases the chat's conversation, subscriptions and notices (ChatCore does it for forget_data).
+  for (const command of ['help', 'language', 'offices', 'subscribe', 'unsubscribe', 'forget'] as const) {
     handlers.command(command, (ctx) => converse(ctx, ctx.match.trim(), COMMANDS[command]));
   }
 

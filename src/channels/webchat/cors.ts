@@ -10,6 +10,6 @@ import fp from 'fastify-plugin';
 export const widgetCors = fp<{ origins: string[] }>(async (app, { origins }) => {
   await app.register(
     fastifyCors,
-    origins.length > 0 ? { origin: origins, methods: ['GET', 'POST'], allowedHeaders: ['Content-Type'], maxAge: 600 } : { origin: false },
+    origins.length > 0 ? { origin: origins, methods: ['GET', 'POST', 'DELETE'], allowedHeaders: ['Content-Type'], maxAge: 600 } : { origin: false },
   );
 });

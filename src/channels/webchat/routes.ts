@@ -7,11 +7,16 @@ import { requireCore, type GetCore } from '../../http/require-core.js';
 import { chars } from '../../http/schemas.js';
 import { sendError } from '../../http/errors.js';
 import { widgetCors } from './cors.js';
+import { webSessions } from './sessions.js';
 
 const sessionId = chars(1, 128);
 
+/** Polls for notices one client (IP address) may make per minute: the widget makes two; a whole office behind one address, dozens. */
+const POLLS_PER_MINUTE = 120;
+
 const chatBody = z.strictObject({
-  sessionId,
+  /** The id the server returned; none, or one it did not issue, starts a new conversation. */
+  sessionId: sessionId.optional(),
   text: chars(1, 2000).regex(/\S/u, 'must not be blank'),
   lang: langSchema.optional(),
   /** The council or agency of the page (the widget's data-org): an organisation id of the knowledge base. */
@@ -45,32 +50,62 @@ export interface ChatRoutesOptions {
   perMinute: number;
 }
 
-/** Under /api/chat: POST one turn of the web chat; GET the notices a session subscribed to. */
+const signedParams = z.object({ sessionId });
+const refused = 'Unknown session id: use the sessionId that POST /api/chat returned.';
+
+/**
+ * Under /api/chat: POST one turn of the web chat; GET the notices a session subscribed to; DELETE
+ * a session and all it holds.
+ * Session ids are the server's (WebSessions): a conversation, its subscriptions and its notices
+ * are reachable only with the signed id the server handed out for them.
+ */
 export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, { getCore, origins, perMinute }) => {
   await app.register(widgetCors, { origins });
   await app.register(requireCore, { getCore });
-  if (perMinute > 0) await app.register(rateLimit, { global: false });
-  // Only the messages count: polling for notices does not.
+  await app.register(rateLimit, { global: false });
+  // Messages and polls are counted apart: polling for notices takes nothing from the messages.
   const limit: FastifyContextConfig = perMinute > 0 ? { rateLimit: { max: perMinute, timeWindow: '1 minute' } } : {};
+  const pollLimit: FastifyContextConfig = { rateLimit: { max: POLLS_PER_MINUTE, timeWindow: '1 minute' } };
 
   app.post(
     '/',
     { prefixTrailingSlash: 'no-slash', schema: { body: chatBody, response: { 200: chatReply } }, config: limit },
     async (request, reply) => {
       const { core } = request;
-      const { sessionId, text, lang, org } = request.body;
+      const { text, lang, org } = request.body;
       if (org && !core.knowledge.organisation(org)) return sendError(reply, 400, `No organisation "${org}" in the knowledge base.`);
-      const result = await core.chat({ sessionId, text, lang, org, channel: 'web' });
+      const sessions = webSessions(core.config);
+      // An id the server did not sign ("demo", "1", someone else's guessed) starts a conversation of its own.
+      const known = sessions.verify(request.body.sessionId);
+      const session = known ? { id: known, token: request.body.sessionId! } : sessions.issue();
+      const result = await core.chat({ sessionId: session.id, text, lang, org, channel: 'web' });
       // Message text reaches the logs only when the operator asked for it.
-      if (core.config.LOG_MESSAGES) request.log.info({ sessionId, text, intent: result.nlu.intent, lang: result.lang }, 'chat message');
-      return { sessionId, lang: result.lang, reply: result.reply, nlu: result.nlu };
+      if (core.config.LOG_MESSAGES) request.log.info({ sessionId: session.id, text, intent: result.nlu.intent, lang: result.lang }, 'chat message');
+      return { sessionId: session.token, lang: result.lang, reply: result.reply, nlu: result.nlu };
     },
   );
 
-  // The web chat polls here for status changes it subscribed to.
+  // The web chat polls here for status changes it subscribed to. Without the signed id: a 403, and nothing is read or emptied.
   app.get(
     '/:sessionId/notifications',
-    { schema: { params: z.object({ sessionId }), response: { 200: z.object({ notifications: z.array(z.string()) }) } } },
-    async (request) => ({ notifications: await request.core.takeNotifications(request.params.sessionId) }),
+    { schema: { params: signedParams, response: { 200: z.object({ notifications: z.array(z.string()) }) } }, config: pollLimit },
+    async (request, reply) => {
+      const id = webSessions(request.core.config).verify(request.params.sessionId);
+      if (!id) return sendError(reply, 403, refused);
+      return { notifications: await request.core.takeNotifications(id) };
+    },
+  );
+
+  // "Delete my data" (GDPR art. 17): the conversation, its subscriptions and waiting notices; said in its language.
+  app.delete(
+    '/:sessionId',
+    { schema: { params: signedParams, response: { 200: z.object({ erased: z.literal(true), text: z.string() }) } }, config: pollLimit },
+    async (request, reply) => {
+      const { core } = request;
+      const id = webSessions(core.config).verify(request.params.sessionId);
+      if (!id) return sendError(reply, 403, refused);
+      const { lang } = await core.forget({ channel: 'web', id });
+      return { erased: true as const, text: core.texts.t(lang ?? core.config.DEFAULT_LANG)('forget.done') };
+    },
   );
 };

@@ -19,6 +19,9 @@ export interface DialogueDeps {
   defaultLang?: Lang;
 }
 
+/** Intents whose messages name a topic as their own subject, not as a question inside ("borra mis datos" asks nothing about data safety). */
+const OWN_TOPIC = new Set(['incident_info', 'forget_data']);
+
 /** Below this, the language the NLU read is a guess: a message with no language of its own keeps the conversation's. */
 const WEAK_LANGUAGE = 0.5;
 
@@ -77,7 +80,7 @@ export class Dialogue {
       languageChoices: () => this.languageChoices(),
     };
     const answer = this.fillSlots(ctx, spec) ?? (await spec.answer(ctx));
-    const inner = nlu.entities.topic && intent !== 'incident_info' ? topic(ctx, nlu.entities.topic) : undefined;
+    const inner = nlu.entities.topic && !OWN_TOPIC.has(intent) ? topic(ctx, nlu.entities.topic) : undefined;
 
     session.pending = answer.pending;
     if (ctx.office) session.office = ctx.office.id;

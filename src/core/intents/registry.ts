@@ -24,6 +24,7 @@ export const INTENTS = [
   'health_services',
   'subscribe_updates',
   'unsubscribe_updates',
+  'forget_data',
   'human_agent',
   'change_language',
   'out_of_scope',
@@ -74,6 +75,8 @@ export const BUILT_IN: Record<Intent, IntentSpec> = {
   incident_info: { ...forOrganisation, offeredBy: withIncident, answer: info.incident },
   subscribe_updates: { ...forOffice, followUp: 'office_status', answer: status.subscribe },
   unsubscribe_updates: { followsSubject: true, followUp: 'office_status', answer: status.unsubscribe },
+  // ChatCore erases the conversation after this answer, instead of saving it (GDPR art. 17).
+  forget_data: { answer: info.forgotten },
   change_language: { answer: info.changeLanguage },
   out_of_scope: { answer: info.fallback },
 };

@@ -1,5 +1,4 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KnowledgeError } from '../../knowledge/loader.js';
@@ -8,14 +7,10 @@ import { sendError } from '../errors.js';
 import { requireCore, type GetCore } from '../require-core.js';
 import { chars } from '../schemas.js';
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
+import { hasBearer } from '../bearer.js';
 
-/** Bearer token check in constant time (hashing first makes the lengths equal). */
-function authorised(request: FastifyRequest, token: string): boolean {
-  const header = request.headers.authorization ?? '';
-  const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-  return timingSafeEqual(digest(given), digest(token)) && given.length > 0;
-}
+/** Requests without the token one client (IP address) may make per minute; staff with it are not limited. */
+const REFUSALS_PER_MINUTE = 30;
 
 const statusChange = z
   .strictObject({
@@ -36,14 +31,30 @@ export interface AdminOptions {
   token?: string;
 }
 
-/** The staff's API (under /api/admin): status board, status changes, knowledge reload, statistics. */
+/**
+ * The staff's API (under /api/admin): status board, status changes, knowledge reload, statistics.
+ * Every request under the prefix, a path that names no route included, is authenticated first:
+ * without the token a caller learns nothing, not even which routes exist.
+ */
 export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { getCore, token }) => {
+  // What staff read here (statistics, the audit log) stays out of browser and proxy caches, errors included.
+  admin.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+  });
+  // Guessing the token is slowed down: only requests without it count.
+  // A hook of this scope rather than per route: it also counts paths that name no route.
+  await admin.register(rateLimit, { global: false });
+  admin.addHook('onRequest', admin.rateLimit({ max: REFUSALS_PER_MINUTE, timeWindow: '1 minute', allowList: (request) => !!token && hasBearer(request, token) }));
   admin.addHook('onRequest', async (request, reply) => {
     if (!token) return sendError(reply, 404, 'The admin API is off: set ADMIN_TOKEN to enable it.');
-    if (!authorised(request, token)) {
+    if (!hasBearer(request, token)) {
+      // Who tried, never what they sent.
+      request.log.warn({ ip: request.ip, method: request.method }, 'admin request without a valid token');
       return sendError(reply.header('www-authenticate', 'Bearer'), 401, 'A valid "Authorization: Bearer <ADMIN_TOKEN>" header is required.');
     }
   });
+  // Under this prefix the not-found answer runs after the hooks above: 401 first, 404 only for staff.
+  admin.setNotFoundHandler((request, reply) => sendError(reply, 404, `No route ${request.method} ${request.url}`));
   // After the token check: a caller without it learns nothing, not even that the bot is starting.
   await admin.register(requireCore, { getCore });
 

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import { hasBearer } from '../bearer.js';
+import { sendError } from '../errors.js';
 import { requireCore, type GetCore } from '../require-core.js';
 import { startingStatus } from './health.js';
 
@@ -17,8 +19,25 @@ export const requestMetrics = fp<{ getCore: GetCore }>(async (app, { getCore }) 
   });
 });
 
-/** GET /metrics in Prometheus's text format. */
-export const metricsRoutes: FastifyPluginAsync<{ getCore: GetCore }> = async (app, { getCore }) => {
+export interface MetricsOptions {
+  getCore: GetCore;
+  /** METRICS_TOKEN: /metrics answers only requests with `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Without a token, /metrics answers anyone (the server of METRICS_PORT, on localhost only); otherwise it is off. */
+  open?: boolean;
+}
+
+/**
+ * GET /metrics in Prometheus's text format: only with its token or on its own localhost port, as
+ * it shows versions, memory and per-intent traffic.
+ */
+export const metricsRoutes: FastifyPluginAsync<MetricsOptions> = async (app, { getCore, token, open = false }) => {
+  app.addHook('onRequest', async (request, reply) => {
+    if (token ? hasBearer(request, token) : open) return;
+    if (!token) return sendError(reply, 404, 'Metrics are off here: set METRICS_TOKEN, or METRICS_PORT for a port of their own on localhost.');
+    request.log.warn({ ip: request.ip }, 'metrics request without a valid token');
+    return sendError(reply.header('www-authenticate', 'Bearer'), 401, 'A valid "Authorization: Bearer <METRICS_TOKEN>" header is required.');
+  });
   await app.register(requireCore, { getCore, whileStarting: startingStatus });
   app.get('/metrics', async (request, reply) => {
     const { registry } = request.core.metrics;

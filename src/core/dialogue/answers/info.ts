@@ -87,6 +87,11 @@ export function incident(ctx: AnswerContext): Answer {
   };
 }
 
+/** What the erasure removed; ChatCore does it once this answer is given, and the reply is sent only after. */
+export function forgotten(ctx: AnswerContext): Answer {
+  return { text: ctx.t('forget.done') };
+}
+
 export function changeLanguage(ctx: AnswerContext): Answer {
   const { t, entities } = ctx;
   if (entities.language) return { text: t('language.changed'), quickReplies: suggestions(ctx, ['open_offices', 'help']) };
