@@ -33,10 +33,17 @@ export async function benchLoad(seconds = 60, connections = 20): Promise<Record<
   // Requests built once (250 sessions × the 16 messages, which each connection cycles through):
   // given setupRequest, autocannon rebuilds every request it sends, and on two cores that
   // client-side work, not the server, capped the figures (the server idled ~20% of the time).
+  // The session ids are the server's: each conversation's first message gets one.
+  const ids = await Promise.all(
+    Array.from({ length: SESSIONS }, async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hola' }) });
+      return ((await res.json()) as { sessionId: string }).sessionId;
+    }),
+  );
   const requests = Array.from({ length: SESSIONS * MESSAGES.length }, (_, i) => ({
     method: 'POST' as const,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sessionId: `load-${Math.floor(i / MESSAGES.length)}`, text: MESSAGES[i % MESSAGES.length] }),
+    body: JSON.stringify({ sessionId: ids[Math.floor(i / MESSAGES.length)], text: MESSAGES[i % MESSAGES.length] }),
   }));
   const before = cpuTicks();
   const result = await autocannon({ url: `http://127.0.0.1:${port}/api/chat`, connections, duration: seconds, requests });
