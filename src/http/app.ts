@@ -7,6 +7,7 @@ import { useZodSchemas } from './schemas.js';
 import { securityHeaders } from './security-headers.js';
 import { adminRoutes } from './routes/admin.js';
 import { healthRoutes } from './routes/health.js';
+import { openApi } from './openapi.js';
 import { metricsRoutes, requestMetrics } from './routes/metrics.js';
 
 export interface AppOptions {
@@ -45,6 +46,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
   // JSON only: anything else is a 415, not a string for the schema to puzzle over.
   app.removeContentTypeParser('text/plain');
 
+  // First: it collects every route registered after it.
+  app.register(openApi);
   app.register(errorReplies);
   app.register(securityHeaders);
   app.register(requestMetrics, { getCore });

@@ -13,6 +13,7 @@ import { COMMANDS, sendReply, telegramHandlers, type Command } from './handlers.
 import { QuickReplyMemory } from './quick-replies.js';
 import { RecentUpdates, telegramGuard } from './guard.js';
 import { sendError } from '../../http/errors.js';
+import { errorResponses } from '../../http/openapi.js';
 
 export interface TelegramChannel {
   mode: 'polling' | 'webhook';
@@ -73,7 +74,13 @@ export const telegramWebhook = fp<{ config: Config }>(async (app, { config }) =>
         if (!sameSecret(request.headers[SECRET_HEADER], slot.secret)) return sendError(reply, 401, 'Wrong or missing secret token.');
       },
       // Loose: the update's other fields are grammY's to read, and must reach it.
-      schema: { body: z.looseObject({ update_id: z.number().int() }) },
+      schema: {
+        tags: ['telegram'],
+        summary: 'Telegram posts an update (the path of TELEGRAM_WEBHOOK_URL)',
+        security: [{ telegramSecret: [] }],
+        body: z.looseObject({ update_id: z.number().int() }),
+        response: { 200: z.unknown().describe('Handled (grammY answers Telegram)'), ...errorResponses(400, 401, 413, 415, 503) },
+      },
     },
     async (request, reply) => {
       if (!slot.handle) return sendError(reply, 503, 'The Telegram channel is not running.');

@@ -6,6 +6,7 @@ import { langSchema } from '../../knowledge/schema.js';
 import { requireCore, type GetCore } from '../../http/require-core.js';
 import { chars } from '../../http/schemas.js';
 import { sendError } from '../../http/errors.js';
+import { errorResponses } from '../../http/openapi.js';
 import { widgetCors } from './cors.js';
 
 const sessionId = chars(1, 128);
@@ -55,7 +56,11 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
 
   app.post(
     '/',
-    { prefixTrailingSlash: 'no-slash', schema: { body: chatBody, response: { 200: chatReply } }, config: limit },
+    {
+      prefixTrailingSlash: 'no-slash',
+      schema: { tags: ['chat'], summary: 'One turn of the web chat', body: chatBody, response: { 200: chatReply.describe("The bot's reply and what it understood"), ...errorResponses(400, 413, 415, 429, 503) } },
+      config: limit,
+    },
     async (request, reply) => {
       const { core } = request;
       const { sessionId, text, lang, org } = request.body;
@@ -70,7 +75,14 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
   // The web chat polls here for status changes it subscribed to.
   app.get(
     '/:sessionId/notifications',
-    { schema: { params: z.object({ sessionId }), response: { 200: z.object({ notifications: z.array(z.string()) }) } } },
+    {
+      schema: {
+        tags: ['chat'],
+        summary: 'Status-change notices waiting for a session (reading empties them)',
+        params: z.object({ sessionId }),
+        response: { 200: z.object({ notifications: z.array(z.string()) }).describe('The notices, oldest first'), ...errorResponses(400, 503) },
+      },
+    },
     async (request) => ({ notifications: await request.core.takeNotifications(request.params.sessionId) }),
   );
 };

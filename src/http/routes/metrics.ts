@@ -1,7 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { requireCore, type GetCore } from '../require-core.js';
-import { startingStatus } from './health.js';
+import { starting, startingStatus } from './health.js';
 
 /** Counts every response, 404s and errors included, by route and status, and times it. */
 export const requestMetrics = fp<{ getCore: GetCore }>(async (app, { getCore }) => {
@@ -18,9 +19,11 @@ export const requestMetrics = fp<{ getCore: GetCore }>(async (app, { getCore }) 
 });
 
 /** GET /metrics in Prometheus's text format. */
-export const metricsRoutes: FastifyPluginAsync<{ getCore: GetCore }> = async (app, { getCore }) => {
+export const metricsRoutes: FastifyPluginAsyncZod<{ getCore: GetCore }> = async (app, { getCore }) => {
   await app.register(requireCore, { getCore, whileStarting: startingStatus });
-  app.get('/metrics', async (request, reply) => {
+  const prometheus = { description: "Prometheus's text format", content: { 'text/plain': { schema: z.string() } } };
+  const schema = { tags: ['operations'], summary: 'Requests and latency by route, questions by intent, language and channel, fallbacks, Telegram send errors', response: { 200: prometheus, 503: starting } };
+  app.get('/metrics', { schema }, async (request, reply) => {
     const { registry } = request.core.metrics;
     return reply.type(registry.contentType).send(await registry.metrics());
   });
