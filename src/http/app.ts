@@ -6,7 +6,7 @@ import type { GetCore } from './require-core.js';
 import { useZodSchemas } from './schemas.js';
 import { securityHeaders } from './security-headers.js';
 import { adminRoutes } from './routes/admin.js';
-import { healthRoutes } from './routes/health.js';
+import { healthRoutes, probeRoutes } from './routes/health.js';
 import { openApi } from './openapi.js';
 import { metricsRoutes, requestMetrics } from './routes/metrics.js';
 
@@ -52,6 +52,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.register(securityHeaders);
   app.register(requestMetrics, { getCore });
   app.register(healthRoutes, { getCore });
+  app.register(probeRoutes, { getCore });
   app.register(metricsRoutes, { getCore });
   app.register(webchat, { getCore, origins: options.widgetOrigins ?? [], rateLimitPerMinute: options.rateLimitPerMinute ?? 0 });
   app.register(adminRoutes, { prefix: '/api/admin', getCore, token: options.adminToken });

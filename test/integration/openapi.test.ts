@@ -75,10 +75,10 @@ describe('the OpenAPI description', () => {
     // Left out, each for its reason: HEAD mirrors its GET; OPTIONS is the CORS preflight's
     // plumbing; /api/docs/* are the files of the docs page itself.
     const served = routes.filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && !r.url.startsWith('/api/docs'));
-    expect(served.length).toBeGreaterThanOrEqual(15);
+    expect(served.length).toBeGreaterThanOrEqual(17);
     const missing = served.filter((r) => !operation(r.method, r.url)).map((r) => `${r.method} ${r.url}`);
     expect(missing).toEqual([]);
-    for (const url of ['/api/chat', '/api/admin/offices/{id}', '/health', '/telegram/webhook', '/widget.js']) expect(doc.paths).toHaveProperty([url]);
+    for (const url of ['/api/chat', '/api/admin/offices/{id}', '/health/ready', '/telegram/webhook', '/widget.js']) expect(doc.paths).toHaveProperty([url]);
   });
 
   it('gives every operation a summary, a success answer and, for the API, the error shape', () => {
@@ -132,6 +132,8 @@ describe('the OpenAPI description', () => {
       ['GET', '/api/admin/stats', { method: 'GET', url: '/api/admin/stats', headers: auth }],
       ['POST', '/api/admin/knowledge/reload', { method: 'POST', url: '/api/admin/knowledge/reload', headers: auth }],
       ['GET', '/health', { method: 'GET', url: '/health' }],
+      ['GET', '/health/live', { method: 'GET', url: '/health/live' }],
+      ['GET', '/health/ready', { method: 'GET', url: '/health/ready' }],
       ['POST', '/telegram/webhook', { method: 'POST', url: '/telegram/webhook', payload: { update_id: 1 } }],
     ];
     for (const [method, url, request] of calls) {
@@ -153,7 +155,7 @@ describe('the docs page', () => {
     expect(docsCsp).toContain("frame-ancestors 'none'");
     const initializer = await app.inject({ method: 'GET', url: '/api/docs/static/swagger-initializer.js' });
     expect(initializer.statusCode).toBe(200);
-    for (const url of ['/', '/api/openapi.json', '/health', '/api/chat/doc-1/notifications']) {
+    for (const url of ['/', '/api/openapi.json', '/health/ready', '/api/chat/doc-1/notifications']) {
       const csp = String((await app.inject({ method: 'GET', url })).headers['content-security-policy']);
       expect(csp, url).toContain("style-src 'self'");
       expect(csp, url).not.toContain('unsafe');
