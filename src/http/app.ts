@@ -8,6 +8,7 @@ import { securityHeaders } from './security-headers.js';
 import { adminRoutes } from './routes/admin.js';
 import { healthRoutes, probeRoutes } from './routes/health.js';
 import { openApi } from './openapi.js';
+import { requestId, requestIds } from './request-id.js';
 import { metricsRoutes, requestMetrics } from './routes/metrics.js';
 
 export interface AppOptions {
@@ -36,8 +37,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
     requestTimeout: 10_000,
     connectionTimeout: 15_000,
     keepAliveTimeout: 10_000,
-    // No per-request log lines (they would be two per chat message); errors are still logged.
+    // Not fastify's two lines per request: requestIds logs one, without the URL.
     logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestId,
     // On SIGTERM, requests the server already took are answered (the bot closes only after them), not refused with a 503.
     return503OnClosing: false,
     schemaErrorFormatter: validationError,
@@ -46,7 +48,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
   // JSON only: anything else is a 415, not a string for the schema to puzzle over.
   app.removeContentTypeParser('text/plain');
 
-  // First: it collects every route registered after it.
+  app.register(requestIds);
+  // Before any route: it collects every route registered after it.
   app.register(openApi);
   app.register(errorReplies);
   app.register(securityHeaders);
