@@ -29,6 +29,7 @@ await build({
     '@huggingface/transformers', // onnxruntime's native addon, loaded only with an embedding model
     'onnxruntime-node',
     'pino', // starts worker threads from its own files for transports
+    '@fastify/swagger-ui', // serves the docs page's files from next to its module (__dirname)
   ],
   // Bundled CommonJS packages call require(): an ES module has none of its own.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

@@ -53,6 +53,10 @@ const schema = z.object({
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
   TELEGRAM_WEBHOOK_URL: z.url().optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'letters, digits, _ and - only').optional(),
+  /** Set by systemd for a Type=notify unit (see deploy/): readiness and watchdog pings go there. */
+  NOTIFY_SOCKET: z.string().optional(),
+  /** Set by systemd from WatchdogSec: the bot pings at half this interval (microseconds). */
+  WATCHDOG_USEC: z.coerce.number().int().positive().optional(),
   /** Comma-separated origins allowed to embed the widget (CORS), e.g. https://www.elche.es. */
   WIDGET_ORIGINS: z
     .string()

@@ -4,6 +4,7 @@ import { ChatCore } from './core/chat-core.js';
 import { buildApp, serveMetrics } from './http/app.js';
 import { createStores } from './storage/index.js';
 import type { NluService } from './nlu/index.js';
+import { systemdWatchdog } from './http/systemd-watchdog.js';
 
 /**
  * Starts what the configuration asks for and shuts down gracefully on SIGTERM/SIGINT.
@@ -25,7 +26,9 @@ export async function serve(config: Config, nlu: Promise<NluService> | undefined
   // app.close() stops listening, answers the requests already taken, then runs the onClose hooks,
   // last added first: they are added (before listening, as fastify requires) in the order things
   // start, so Telegram stops before the core closes (flushing sessions and statistics).
+  const watchdog = systemdWatchdog({ socket: config.NOTIFY_SOCKET, watchdogUsec: config.WATCHDOG_USEC }, () => core, log);
   app.addHook('onClose', async () => core?.close());
+  app.addHook('onClose', async () => watchdog.stop());
   app.addHook('onClose', async () => telegram?.stop());
   await app.listen({ port: config.PORT, host: config.HOST });
 
@@ -63,6 +66,7 @@ export async function serve(config: Config, nlu: Promise<NluService> | undefined
     { url: `http://${config.HOST}:${config.PORT}`, encoders: core.nlu.encoders, readyMs: Math.round(performance.now() - started) },
     'citizen chatbot ready',
   );
+  watchdog.ready();
   // A Telegram outage or a revoked token is logged and leaves the web chat serving.
   telegram = telegramChannel
     ? await telegramChannel.startTelegram(core, config, app, log).catch((err: Error) => log.error({ error: err.message }, 'telegram channel not started'))

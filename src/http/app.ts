@@ -6,7 +6,9 @@ import type { GetCore } from './require-core.js';
 import { useZodSchemas } from './schemas.js';
 import { securityHeaders } from './security-headers.js';
 import { adminRoutes } from './routes/admin.js';
-import { healthRoutes } from './routes/health.js';
+import { healthRoutes, probeRoutes } from './routes/health.js';
+import { openApi } from './openapi.js';
+import { requestId, requestIds } from './request-id.js';
 import { metricsRoutes, requestMetrics } from './routes/metrics.js';
 
 export interface AppOptions {
@@ -43,8 +45,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
     http: { headersTimeout: REQUEST_MS, requestTimeout: REQUEST_MS, connectionsCheckingInterval: 500 },
     connectionTimeout: 15_000,
     keepAliveTimeout: 10_000,
-    // No per-request log lines (they would be two per chat message); errors are still logged.
+    // Not fastify's two lines per request: requestIds logs one, without the URL.
     logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestId,
     // On SIGTERM, requests the server already took are answered (the bot closes only after them), not refused with a 503.
     return503OnClosing: false,
     schemaErrorFormatter: validationError,
@@ -53,10 +56,14 @@ export function buildApp(options: AppOptions): FastifyInstance {
   // JSON only: anything else is a 415, not a string for the schema to puzzle over.
   app.removeContentTypeParser('text/plain');
 
+  app.register(requestIds);
+  // Before any route: it collects every route registered after it.
+  app.register(openApi);
   app.register(errorReplies);
   app.register(securityHeaders);
   app.register(requestMetrics, { getCore });
   app.register(healthRoutes, { getCore });
+  app.register(probeRoutes, { getCore });
   app.register(metricsRoutes, { getCore, token: options.metricsToken });
   app.register(webchat, { getCore, origins: options.widgetOrigins ?? [], rateLimitPerMinute: options.rateLimitPerMinute ?? 0 });
   app.register(adminRoutes, { prefix: '/api/admin', getCore, token: options.adminToken });

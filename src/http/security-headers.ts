@@ -2,7 +2,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fp from 'fastify-plugin';
 
 // The demo page and the API need nothing beyond our own origin: no inline code, no framing.
-const CSP = {
+export const CSP: Record<string, string[]> = {
   'default-src': ["'self'"],
   'script-src': ["'self'"],
   'script-src-attr': ["'none'"],

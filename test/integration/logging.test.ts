@@ -5,14 +5,18 @@ import { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
 import { testConfig } from '../support/helpers.js';
 
-async function logsOf(env: Record<string, string>, text: string): Promise<string> {
-  const lines: string[] = [];
-  const sink = new Writable({
+function sinkOf(lines: string[]): Writable {
+  return new Writable({
     write(chunk, _enc, done) {
       lines.push(chunk.toString());
       done();
     },
   });
+}
+
+async function logsOf(env: Record<string, string>, text: string): Promise<string> {
+  const lines: string[] = [];
+  const sink = sinkOf(lines);
   const bot = await ChatCore.create(testConfig({ LOG_LEVEL: 'trace', ...env }));
   const app = buildApp({ bot, logger: pino({ level: 'trace' }, sink) });
   await app.inject({ method: 'POST', url: '/api/chat', payload: { sessionId: 'log-1', text } });
@@ -36,5 +40,40 @@ describe('logs', () => {
     const logs = await logsOf({ LOG_MESSAGES: 'true' }, text);
     expect(logs).toContain('12345678Z');
     expect(logs).toContain('"intent":"office_status"');
+  });
+});
+
+describe('request ids', () => {
+  it('are in the response (x-request-id) and in the log line of the request; a sane one from a proxy is kept', async () => {
+    const lines: string[] = [];
+    const bot = await ChatCore.create(testConfig());
+    const app = buildApp({ bot, logger: pino({ level: 'info' }, sinkOf(lines)) });
+    const text = 'mi DNI es 12345678Z, ¿está abierta la OMAC de Torrellano?';
+    const generated = await app.inject({ method: 'POST', url: '/api/chat', payload: { sessionId: 'rid-1', text } });
+    const fromProxy = await app.inject({ method: 'GET', url: '/api/chat/rid-1/notifications', headers: { 'x-request-id': 'caddy-7f3a.19' } });
+    const forged = await app.inject({ method: 'POST', url: '/api/chat', headers: { 'x-request-id': 'x\n{"level":60}' }, payload: { sessionId: 'rid-1', text: 7 } });
+    const tooLong = await app.inject({ method: 'GET', url: '/nowhere', headers: { 'x-request-id': 'a'.repeat(129) } });
+    await app.close();
+    await bot.close();
+
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    expect(generated.headers['x-request-id']).toMatch(uuid);
+    expect(fromProxy.headers['x-request-id']).toBe('caddy-7f3a.19');
+    expect(forged.statusCode).toBe(400);
+    expect(forged.headers['x-request-id']).toMatch(uuid);
+    expect(tooLong.statusCode).toBe(404);
+    expect(tooLong.headers['x-request-id']).toMatch(uuid);
+
+    const entries = lines.map((line) => JSON.parse(line));
+    const ofRequest = (id: unknown) => entries.filter((e) => e.reqId === id);
+    // One line per answered request, with its id, its route's pattern and its status; a refusal adds its own.
+    expect(ofRequest(generated.headers['x-request-id'])).toEqual([expect.objectContaining({ msg: 'request done', route: '/api/chat', statusCode: 200 })]);
+    expect(ofRequest('caddy-7f3a.19')).toEqual([expect.objectContaining({ route: '/api/chat/:sessionId/notifications', statusCode: 200 })]);
+    expect(ofRequest(forged.headers['x-request-id']).map((e) => e.msg)).toEqual(['request refused', 'request done']);
+    expect(ofRequest(tooLong.headers['x-request-id'])).toEqual([expect.objectContaining({ route: 'unmatched', statusCode: 404 })]);
+    for (const entry of entries) expect(entry.reqId, entry.msg).toBeDefined();
+    // Never what was written, nor the session id in a URL.
+    const all = lines.join('');
+    for (const secret of ['12345678Z', 'Torrellano', 'rid-1', '"level":60}']) expect(all).not.toContain(secret);
   });
 });

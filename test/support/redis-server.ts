@@ -2,8 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { freePort } from './free-port.js';
 
+export interface RedisServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  /** SIGSTOP: the server holds its connections and answers nothing (a hung host); resume() is SIGCONT. */
+  pause(): void;
+  resume(): void;
+}
+
 /** A real redis-server on a free loopback port, without persistence; stop() kills it. */
-export async function startRedis(port?: number): Promise<{ url: string; port: number; stop(): Promise<void>; pause(): void; resume(): void }> {
+export async function startRedis(port?: number): Promise<RedisServer> {
   const p = port ?? (await freePort());
   const child: ChildProcess = spawn('redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
@@ -20,14 +29,14 @@ export async function startRedis(port?: number): Promise<{ url: string; port: nu
   return {
     url: `redis://127.0.0.1:${p}`,
     port: p,
-    /** SIGSTOP: connections stay open and nothing answers (a hung server), until resume(). */
-    pause: () => void child.kill('SIGSTOP'),
-    resume: () => void child.kill('SIGCONT'),
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGKILL');
+        child.kill('SIGCONT'); // a paused server dies only once it runs again
       }),
   };
 }

@@ -66,4 +66,15 @@ describe('the bundle (npm start)', () => {
     const inMain = await serve((port) => Promise.all(questions.map((q, i) => ask(port, q, `main-${i}`))), { NLU_THREAD: 'false', DATA_DIR: otherDir });
     expect(inMain.result.map(({ body }) => body.nlu)).toEqual(first.result.map(({ body }) => body.nlu));
   }, 90_000);
+
+  it('serves the API description, the docs page with its files, and the health checks with a request id', async () => {
+    const get = async (port: number, url: string) => {
+      const res = await fetch(`http://127.0.0.1:${port}${url}`);
+      return { url, status: res.status, id: res.headers.get('x-request-id'), body: await res.text() };
+    };
+    const { result } = await serve((port) => Promise.all(['/api/openapi.json', '/api/docs/', '/api/docs/static/swagger-ui-bundle.js', '/health/ready'].map((url) => get(port, url))));
+    for (const res of result) expect(res.status, res.url).toBe(200);
+    expect(JSON.parse(result[0].body).openapi).toBe('3.1.0');
+    expect(result[3].id).toMatch(/^[0-9a-f-]{36}$/);
+  }, 60_000);
 });

@@ -15,6 +15,7 @@ import { QuickReplyMemory } from './quick-replies.js';
 import { RecentUpdates, telegramGuard } from './guard.js';
 import { sendError } from '../../http/errors.js';
 import { Reachability } from './reachability.js';
+import { errorResponses } from '../../http/openapi.js';
 
 export interface TelegramChannel {
   mode: 'polling' | 'webhook';
@@ -77,7 +78,13 @@ export const telegramWebhook = fp<{ config: Config }>(async (app, { config }) =>
         if (!sameSecret(request.headers[SECRET_HEADER], slot.secret)) return sendError(reply, 401, 'Wrong or missing secret token.');
       },
       // Loose: the update's other fields are grammY's to read, and must reach it.
-      schema: { body: z.looseObject({ update_id: z.number().int() }) },
+      schema: {
+        tags: ['telegram'],
+        summary: 'Telegram posts an update (the path of TELEGRAM_WEBHOOK_URL)',
+        security: [{ telegramSecret: [] }],
+        body: z.looseObject({ update_id: z.number().int() }),
+        response: { 200: z.unknown().describe('Handled (grammY answers Telegram)'), ...errorResponses(400, 401, 413, 415, 503) },
+      },
     },
     async (request, reply) => {
       if (!slot.handle) return sendError(reply, 503, 'The Telegram channel is not running.');

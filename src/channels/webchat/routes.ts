@@ -6,6 +6,7 @@ import { langSchema } from '../../knowledge/schema.js';
 import { requireCore, type GetCore } from '../../http/require-core.js';
 import { chars } from '../../http/schemas.js';
 import { sendError } from '../../http/errors.js';
+import { errorResponses } from '../../http/openapi.js';
 import { widgetCors } from './cors.js';
 import { webSessions } from './sessions.js';
 
@@ -69,7 +70,11 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
 
   app.post(
     '/',
-    { prefixTrailingSlash: 'no-slash', schema: { body: chatBody, response: { 200: chatReply } }, config: limit },
+    {
+      prefixTrailingSlash: 'no-slash',
+      schema: { tags: ['chat'], summary: 'One turn of the web chat', body: chatBody, response: { 200: chatReply.describe("The bot's reply and what it understood"), ...errorResponses(400, 413, 415, 429, 503) } },
+      config: limit,
+    },
     async (request, reply) => {
       const { core } = request;
       const { text, lang, org } = request.body;
@@ -88,7 +93,15 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
   // The web chat polls here for status changes it subscribed to. Without the signed id: a 403, and nothing is read or emptied.
   app.get(
     '/:sessionId/notifications',
-    { schema: { params: signedParams, response: { 200: z.object({ notifications: z.array(z.string()) }) } }, config: pollLimit },
+    {
+      schema: {
+        tags: ['chat'],
+        summary: 'Status-change notices waiting for a session (reading empties them)',
+        params: signedParams,
+        response: { 200: z.object({ notifications: z.array(z.string()) }).describe('The notices, oldest first'), ...errorResponses(400, 403, 429, 503) },
+      },
+      config: pollLimit,
+    },
     async (request, reply) => {
       const id = webSessions(request.core.config).verify(request.params.sessionId);
       if (!id) return sendError(reply, 403, refused);
@@ -99,7 +112,15 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
   // "Delete my data" (GDPR art. 17): the conversation, its subscriptions and waiting notices; said in its language.
   app.delete(
     '/:sessionId',
-    { schema: { params: signedParams, response: { 200: z.object({ erased: z.literal(true), text: z.string() }) } }, config: pollLimit },
+    {
+      schema: {
+        tags: ['chat'],
+        summary: 'Erase a web chat session: its conversation, subscriptions and waiting notices',
+        params: signedParams,
+        response: { 200: z.object({ erased: z.literal(true), text: z.string() }).describe('Erased; text says so in the conversation\'s language'), ...errorResponses(400, 403, 429, 503) },
+      },
+      config: pollLimit,
+    },
     async (request, reply) => {
       const { core } = request;
       const id = webSessions(core.config).verify(request.params.sessionId);

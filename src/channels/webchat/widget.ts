@@ -9,16 +9,17 @@ import { sendError } from '../../http/errors.js';
 import { requireCore, type GetCore } from '../../http/require-core.js';
 import { chars } from '../../http/schemas.js';
 import { embeddable } from '../../http/security-headers.js';
+import { errorResponses, fileSchema } from '../../http/openapi.js';
 import { widgetCors } from './cors.js';
 
 /** The demo page and the widget's files from webDir (index.html, demo.css, widget.js, widget.css). */
 export const widgetFiles: FastifyPluginAsync<{ webDir?: string }> = async (app, { webDir = path.join(ROOT, 'web') }) => {
   await app.register(fastifyStatic, { root: webDir, serve: false });
-  app.get('/', (_request, reply) => reply.sendFile('index.html'));
-  app.get('/demo.css', (_request, reply) => reply.sendFile('demo.css'));
+  app.get('/', { schema: fileSchema('The demo page', 'text/html') }, (_request, reply) => reply.sendFile('index.html'));
+  app.get('/demo.css', { schema: fileSchema("The demo page's styles", 'text/css') }, (_request, reply) => reply.sendFile('demo.css'));
   // Other sites' pages load these (no-cors), so they must not be same-origin only.
-  app.get('/widget.js', embeddable, (_request, reply) => reply.sendFile('widget.js'));
-  app.get('/widget.css', embeddable, (_request, reply) => reply.sendFile('widget.css'));
+  app.get('/widget.js', { ...embeddable, schema: fileSchema('The widget', 'text/javascript') }, (_request, reply) => reply.sendFile('widget.js'));
+  app.get('/widget.css', { ...embeddable, schema: fileSchema("The widget's styles", 'text/css') }, (_request, reply) => reply.sendFile('widget.css'));
 };
 
 const labels = z.object({
@@ -33,7 +34,8 @@ const labels = z.object({
 export const widgetLabels: FastifyPluginAsyncZod<{ getCore: GetCore; origins: string[] }> = async (app, { getCore, origins }) => {
   await app.register(widgetCors, { origins });
   await app.register(requireCore, { getCore });
-  app.get('/i18n/:lang', { schema: { params: z.object({ lang: chars(1, 16) }), response: { 200: labels } } }, async (request, reply) => {
+  const schema = { tags: ['chat'], summary: "The widget's labels in one language", params: z.object({ lang: chars(1, 16) }), response: { 200: labels.describe('The labels and the languages'), ...errorResponses(400, 404, 503) } };
+  app.get('/i18n/:lang', { schema }, async (request, reply) => {
     const { texts } = request.core;
     const lang = request.params.lang as Lang;
     if (!texts.langs.includes(lang)) return sendError(reply, 404, `No language ${request.params.lang}`);

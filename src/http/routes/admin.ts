@@ -2,8 +2,9 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KnowledgeError } from '../../knowledge/loader.js';
-import { langSchema, STATUSES } from '../../knowledge/schema.js';
+import { langSchema, officeSchema, STATUSES } from '../../knowledge/schema.js';
 import { sendError } from '../errors.js';
+import { adminAuth, errorResponses } from '../openapi.js';
 import { requireCore, type GetCore } from '../require-core.js';
 import { chars } from '../schemas.js';
 
@@ -24,6 +25,33 @@ const officeParams = z.object({ id: chars(0, 100) });
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
 const statsQuery = z.strictObject({ from: day.optional(), to: day.optional() });
+
+// Responses, for the OpenAPI description and the serializer alike.
+const officeReply = officeSchema.describe('An office as the knowledge base has it, with staff changes on top');
+const stateSnapshot = officeSchema.pick({ status: true, expectedReopening: true, notes: true }).partial();
+const auditEntry = z.object({ at: z.string(), office: z.string(), actor: z.string(), before: stateSnapshot, after: stateSnapshot });
+const counts = z.record(z.string(), z.number());
+const statsReply = z.object({
+  from: z.string(),
+  to: z.string(),
+  total: z.number(),
+  intents: counts,
+  offices: counts,
+  langs: counts,
+  channels: counts,
+  unanswered: z.array(z.object({ at: z.string(), lang: z.string(), intent: z.string(), confidence: z.number(), text: z.string().describe('The first 200 characters, personal data redacted') })),
+}).describe('Totals over the days asked for');
+const reloaded = z
+  .object({ status: z.literal('reloaded'), offices: z.number(), organisations: z.number(), procedures: z.number() })
+  .describe('Reloaded: what the new knowledge base holds');
+
+/** An admin route's documentation: the Bearer token, its answer, and the refusals every admin route shares (401, 404 when off, 503). */
+const documented = (summary: string, ok: z.ZodType, errors: number[] = []) => ({
+  tags: ['admin'],
+  summary,
+  security: adminAuth,
+  response: { 200: ok, ...errorResponses(401, 404, 503, ...errors) },
+});
 
 export interface AdminOptions {
   getCore: GetCore;
@@ -58,17 +86,25 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
   // After the token check: a caller without it learns nothing, not even that the bot is starting.
   await admin.register(requireCore, { getCore });
 
-  admin.get('/offices', async (request) => ({ offices: request.core.knowledge.offices }));
+  const board = documented('The status board: every office with its live state', z.object({ offices: z.array(officeReply) }).describe('Every office'));
+  admin.get('/offices', { schema: board }, async (request) => ({ offices: request.core.knowledge.offices }));
 
-  admin.patch('/offices/:id', { schema: { params: officeParams, body: statusChange } }, async (request, reply) => {
+  const change = documented(
+    "Change an office's live state: the next answer reflects it, subscribers are notified, the audit log records it",
+    z.object({ office: officeReply }).describe('The office as it is now'),
+    [400],
+  );
+  admin.patch('/offices/:id', { schema: { params: officeParams, body: statusChange, ...change } }, async (request, reply) => {
     const office = await request.core.live.update(request.params.id, request.body, 'admin-api');
     if (!office) return sendError(reply, 404, `No office "${request.params.id}".`);
     return { office };
   });
 
-  admin.get('/audit', async (request) => ({ entries: await request.core.live.auditLog() }));
+  const audit = documented('The audit log: when, which office, by whom, before and after', z.object({ entries: z.array(auditEntry) }).describe('Every change, oldest first'));
+  admin.get('/audit', { schema: audit }, async (request) => ({ entries: await request.core.live.auditLog() }));
 
-  admin.post('/knowledge/reload', async (request, reply) => {
+  const reload = documented('Re-read knowledge/; an invalid knowledge base is refused and the previous one stays in service', reloaded, [422]);
+  admin.post('/knowledge/reload', { schema: reload }, async (request, reply) => {
     try {
       const kb = request.core.live.reload();
       return { status: 'reloaded', offices: kb.offices.length, organisations: kb.organisations.length, procedures: kb.procedures.length };
@@ -80,7 +116,8 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
     }
   });
 
-  admin.get('/stats', { schema: { querystring: statsQuery } }, async (request) => {
+  const stats = documented('Questions per intent, office, language and channel over days (default: today), unanswered ones redacted', statsReply, [400]);
+  admin.get('/stats', { schema: { querystring: statsQuery, ...stats } }, async (request) => {
     const today = new Date().toISOString().slice(0, 10);
     const to = request.query.to ?? today;
     const from = request.query.from ?? to;

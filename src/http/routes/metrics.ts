@@ -1,9 +1,10 @@
-import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasBearer } from '../bearer.js';
 import { sendError } from '../errors.js';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { requireCore, type GetCore } from '../require-core.js';
-import { startingStatus } from './health.js';
+import { starting, startingStatus } from './health.js';
 
 /** Counts every response, 404s and errors included, by route and status, and times it. */
 export const requestMetrics = fp<{ getCore: GetCore }>(async (app, { getCore }) => {
@@ -31,7 +32,7 @@ export interface MetricsOptions {
  * GET /metrics in Prometheus's text format: only with its token or on its own localhost port, as
  * it shows versions, memory and per-intent traffic.
  */
-export const metricsRoutes: FastifyPluginAsync<MetricsOptions> = async (app, { getCore, token, open = false }) => {
+export const metricsRoutes: FastifyPluginAsyncZod<MetricsOptions> = async (app, { getCore, token, open = false }) => {
   app.addHook('onRequest', async (request, reply) => {
     if (token ? hasBearer(request, token) : open) return;
     if (!token) return sendError(reply, 404, 'Metrics are off here: set METRICS_TOKEN, or METRICS_PORT for a port of their own on localhost.');
@@ -39,7 +40,9 @@ export const metricsRoutes: FastifyPluginAsync<MetricsOptions> = async (app, { g
     return sendError(reply.header('www-authenticate', 'Bearer'), 401, 'A valid "Authorization: Bearer <METRICS_TOKEN>" header is required.');
   });
   await app.register(requireCore, { getCore, whileStarting: startingStatus });
-  app.get('/metrics', async (request, reply) => {
+  const prometheus = { description: "Prometheus's text format", content: { 'text/plain': { schema: z.string() } } };
+  const schema = { tags: ['operations'], summary: 'Requests and latency by route, questions by intent, language and channel, fallbacks, Telegram send errors', response: { 200: prometheus, 503: starting } };
+  app.get('/metrics', { schema }, async (request, reply) => {
     const { registry } = request.core.metrics;
     return reply.type(registry.contentType).send(await registry.metrics());
   });

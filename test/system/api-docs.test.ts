@@ -1,0 +1,44 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/http/app.js';
+
+// The docs page in a real browser: its own CSP must be enough for Swagger UI (no violation), the
+// strict one stays everywhere else (test/integration/openapi.test.ts).
+
+let app: FastifyInstance;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  // The description needs no core: it is made from the routes alone.
+  app = buildApp({ bot: () => undefined, adminToken: 'an-admin-token-of-some-length' });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('/api/docs in Chromium', () => {
+  it('shows every operation and an opened one, with no CSP violation', async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(String(e)));
+    await page.goto(`${base}/api/docs`);
+    await page.waitForSelector('.opblock', { timeout: 30_000 });
+    expect(await page.locator('.opblock').count()).toBeGreaterThanOrEqual(17);
+    // Opening POST /api/chat renders its schemas and examples (the part that sets inline styles).
+    await page.locator('.opblock-summary', { hasText: '/api/chat' }).first().click();
+    await page.waitForSelector('.opblock-body .responses-table', { timeout: 10_000 });
+    await expect.poll(() => page.locator('.opblock-body').innerText()).toContain('statusCode');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
