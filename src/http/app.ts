@@ -84,6 +84,7 @@ export async function serveMetrics(options: MetricsServerOptions): Promise<Fasti
   const core = options.bot;
   const getCore: GetCore = typeof core === 'function' ? core : () => core;
   const app = Fastify({ ...(options.logger ? { loggerInstance: options.logger } : { logger: false }), requestTimeout: REQUEST_MS });
+  useZodSchemas(app);
   app.register(errorReplies);
   app.register(metricsRoutes, { getCore, token: options.token, open: true });
   await app.listen({ port: options.port, host: '127.0.0.1' });

@@ -68,7 +68,8 @@ describe('request ids', () => {
     const ofRequest = (id: unknown) => entries.filter((e) => e.reqId === id);
     // One line per answered request, with its id, its route's pattern and its status; a refusal adds its own.
     expect(ofRequest(generated.headers['x-request-id'])).toEqual([expect.objectContaining({ msg: 'request done', route: '/api/chat', statusCode: 200 })]);
-    expect(ofRequest('caddy-7f3a.19')).toEqual([expect.objectContaining({ route: '/api/chat/:sessionId/notifications', statusCode: 200 })]);
+    // (its session id is not one the server issued: refused, and logged as such)
+    expect(ofRequest('caddy-7f3a.19')).toEqual([expect.objectContaining({ route: '/api/chat/:sessionId/notifications', statusCode: 403 })]);
     expect(ofRequest(forged.headers['x-request-id']).map((e) => e.msg)).toEqual(['request refused', 'request done']);
     expect(ofRequest(tooLong.headers['x-request-id'])).toEqual([expect.objectContaining({ route: 'unmatched', statusCode: 404 })]);
     for (const entry of entries) expect(entry.reqId, entry.msg).toBeDefined();
