@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '../storage/index.js';
 import type { ChatCore } from '../core/chat-core.js';
 
 export type Check = 'nlu' | 'knowledge' | 'store';
@@ -34,8 +35,15 @@ function knowledgeLoaded(core: ChatCore): 'ok' | string {
  * process memory and records are refused while Redis is away: not ready then).
  */
 async function storeAnswers(core: ChatCore): Promise<'ok' | string> {
-  await within(CHECK_MS, 'the store', core.stores.status.all(['__ready__']));
-  return core.stores.degraded ? `the ${core.stores.kind} store is unreachable` : 'ok';
+  const unreachable = `the ${core.stores.kind} store is unreachable`;
+  const answered = await within(CHECK_MS, 'the store', core.stores.status.all(['__ready__'])).then(
+    () => true,
+    (err: unknown) => {
+      if (err instanceof StoreUnavailableError) return false;
+      throw err;
+    },
+  );
+  return answered && !core.stores.degraded ? 'ok' : unreachable;
 }
 
 /** What GET /health/ready reports: each check's "ok" or the reason it failed. */

@@ -19,7 +19,7 @@ describe('the Telegram Bot API stops answering', () => {
   it('is logged and shown in /health within seconds, the web chat keeps serving, and SIGTERM ends the process within 10 s', { timeout: 120_000 }, async () => {
     const api = new FakeBotApi();
     await api.start();
-    server = startServerProcess(await freePort(), { STORE: 'sqlite', DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: api.url });
+    server = startServerProcess(await freePort(), { STORE: 'sqlite', DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: api.url, METRICS_TOKEN: 'metrics-token-for-the-test' });
     await untilLogged(server, 'telegram channel started');
     const health = async () => (await fetch(`http://127.0.0.1:${server!.port}/health`)).json() as Promise<{ degraded: string[] }>;
     expect((await health()).degraded).toEqual([]);
@@ -29,7 +29,7 @@ describe('the Telegram Bot API stops answering', () => {
     await untilLogged(server, 'telegram Bot API unreachable', 10_000);
     const seenMs = Date.now() - down;
     expect((await health()).degraded).toEqual(['telegram']);
-    const metrics = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${server.port}/metrics`, { headers: { authorization: 'Bearer metrics-token-for-the-test' } })).text();
     expect(metrics).toMatch(/chatbot_outage\{part="telegram"\} 1/);
     const chat = await fetch(`http://127.0.0.1:${server.port}/api/chat`, {
       method: 'POST',
