@@ -59,8 +59,8 @@ export const names = (ctx: Pick<AnswerContext, 'office' | 'org' | 'lang'>) => na
 export const isOpen = (o: Office) => o.status === 'open' || o.status === 'limited';
 
 /** The open offices of an organisation, by their short names ("Centro, Altabix y Torrellano"). */
-export function openOffices(k: Knowledge, orgId: string, lang: Lang, among?: string[]): Office[] {
-  return k.officesOf(orgId).filter((o) => isOpen(o) && (!among || among.includes(o.id)));
+export function openOffices(k: Knowledge, orgId: string): Office[] {
+  return k.officesOf(orgId).filter(isOpen);
 }
 export const shortName = (o: Office, lang: Lang) => o.short[lang] || localized(o.name, lang);
 export const shortList = (offices: Office[], lang: Lang, type: 'conjunction' | 'disjunction' = 'conjunction') =>

@@ -41,8 +41,8 @@ export class Dialogue {
     const parsed = await this.deps.nlu.analyse(input.text, hint);
     // "i la de Torrellano?", "👍", "12": no language of their own; the conversation's holds, else the
     // channel's hint, else the default language.
-    const guessed = parsed.bare || parsed.langConfidence < WEAK_LANGUAGE;
-    const kept = guessed ? (previous.lang ?? (parsed.langConfidence < WEAK_LANGUAGE ? (input.langHint ?? this.deps.defaultLang) : undefined)) : undefined;
+    const weak = parsed.langConfidence < WEAK_LANGUAGE;
+    const kept = parsed.bare || weak ? (previous.lang ?? (weak ? (input.langHint ?? this.deps.defaultLang) : undefined)) : undefined;
     const nlu = kept ? { ...parsed, lang: kept } : parsed;
     if (input.lang) {
       session.lang = input.lang;

@@ -46,7 +46,7 @@ function instead(ctx: AnswerContext, org: Organisation, missing: Kind): string {
   const { k, t, lang } = ctx;
   const other: Kind = missing === 'phone' ? 'email' : 'phone';
   const otherContacts = found(org, undefined, other);
-  const open = openOffices(k, org.id, lang);
+  const open = openOffices(k, org.id);
   const anyOpen = org.anyOpenOffice[lang];
   const online = localized(org.online, lang);
   const site = localized(org.officialSite, lang);
@@ -70,7 +70,7 @@ export function contacts(ctx: AnswerContext, kind: Kind): Answer {
   if (list.length > 0) return { text: listOrSentence(ctx, list, org, t(kind === 'phone' ? 'contact.phones' : 'contact.emails', n)), quickReplies };
   // The office when the message named it; else the organisation (its only office is not a new subject).
   const target = office && ctx.entities.office === office.id ? n.office_of : n.org_of;
-  const none = kind === 'phone' && org.phoneAssistance ? t('contact.no_phone_number', { ...n, target }) : t(`contact.no_${kind}`, { ...n, target });
+  const none = kind === 'phone' && org.phoneAssistance ? t('contact.phone_help_no_number', n) : t(`contact.no_${kind}`, { ...n, target });
   return { text: lines(none, instead(ctx, org, kind)), quickReplies };
 }
 

@@ -36,7 +36,7 @@ export function howTo(ctx: AnswerContext, p: Procedure, verb: 'how' | 'submit' =
     if (open.length === 0) return t(`${verb}.in_person_none`, values);
     const closed = offices.filter((o) => !isOpen(o)).map((o) => t('how.still_closed', nameValues(lang, o, org)));
     const anyOpen = org.anyOpenOffice[lang];
-    const list = anyOpen ? t(`${key}`, { ...values, any_open: anyOpen, offices: shortList(open, lang, 'disjunction') }) : '';
+    const list = anyOpen ? t(key, { ...values, any_open: anyOpen, offices: shortList(open, lang, 'disjunction') }) : '';
     return sentences(list, ...closed);
   });
   return sentences(

@@ -42,7 +42,7 @@ export function statusLine({ t, lang }: StatusContext, office: Office): string {
 
 /** The other open offices of the same organisation, for a citizen facing a closed door. */
 function alternatives({ k, t, lang }: StatusContext, office: Office): string | undefined {
-  const open = openOffices(k, office.organisation, lang).filter((o) => o.id !== office.id);
+  const open = openOffices(k, office.organisation).filter((o) => o.id !== office.id);
   if (open.length === 0) return undefined;
   const org = k.organisation(office.organisation);
   const anyOpen = org?.anyOpenOffice[lang];
