@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStores, type Stores } from '../../src/storage/index.js';
 import { FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
 import { freePort } from '../support/free-port.js';
@@ -24,19 +24,21 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scale-'));
 const servers: ServerProcess[] = [];
 let api: FakeBotApi;
 
-beforeAll(async () => {
+// A Redis of its own per test: the jobs a killed instance left stalled in the queue are
+// (rightly) retried by the next instance that starts, which would be the next test's.
+beforeEach(async () => {
   redis = await startRedis();
   stores = createStores({ STORE: 'redis', REDIS_URL: redis.url, DATA_DIR: dataDir });
 });
 afterEach(async () => {
-  for (const s of servers.splice(0)) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+  const running = servers.splice(0);
+  for (const s of running) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+  await Promise.all(running.map((s) => s.exited));
   await api?.close();
-});
-afterAll(async () => {
   await stores?.close();
   await redis?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 async function instance(): Promise<ServerProcess> {
   const server = startServerProcess(await freePort(), {
