@@ -26,4 +26,4 @@ export const errorReplies = fp(async (app) => {
     return sendError(reply, status, status >= 500 ? 'Internal error; the request was not processed.' : error.message);
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, `No route ${request.method} ${request.url}`));
-});
+}, { name: 'error-replies' });

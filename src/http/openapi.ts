@@ -90,7 +90,7 @@ export const openApi = fp(async (app) => {
     },
     async () => app.swagger(),
   );
-});
+}, { name: 'openapi' });
 
 /** A static file's route: its summary and its content type. */
 export const fileSchema = (summary: string, type: string) => ({

@@ -26,4 +26,4 @@ export const requestIds = fp(async (app) => {
     request.log.info({ method: request.method, route, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request done');
     done();
   });
-});
+}, { name: 'request-ids' });

@@ -33,4 +33,4 @@ export const requireCore = fp<RequireCoreOptions>(async (app, { getCore, whileSt
     if (getCore()) done();
     else whileStarting(reply);
   });
-});
+}, { name: 'require-core' });

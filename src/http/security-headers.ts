@@ -23,7 +23,7 @@ export const securityHeaders = fp(async (app) => {
     xFrameOptions: { action: 'deny' },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   });
-});
+}, { name: 'security-headers' });
 
 /** Route options for files other sites' pages load (no-cors): widget.js and widget.css. */
 export const embeddable = { helmet: { crossOriginResourcePolicy: { policy: 'cross-origin' as const } } };

@@ -92,7 +92,7 @@ export const telegramWebhook = fp<{ config: Config }>(async (app, { config }) =>
       return reply;
     },
   );
-});
+}, { name: 'telegram-webhook' });
 
 async function registerCommands(api: Api, bot: ChatCore, config: Config): Promise<void> {
   const commands = (lang: Parameters<ChatCore['texts']['t']>[0]) =>

@@ -12,4 +12,4 @@ export const widgetCors = fp<{ origins: string[] }>(async (app, { origins }) => 
     fastifyCors,
     origins.length > 0 ? { origin: origins, methods: ['GET', 'POST', 'DELETE'], allowedHeaders: ['Content-Type'], maxAge: 600 } : { origin: false },
   );
-});
+}, { name: 'widget-cors' });

@@ -18,7 +18,7 @@ export const requestMetrics = fp<{ getCore: GetCore }>(async (app, { getCore }) 
     }
     done();
   });
-});
+}, { name: 'request-metrics' });
 
 export interface MetricsOptions {
   getCore: GetCore;
