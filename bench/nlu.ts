@@ -6,7 +6,7 @@ import { ROOT } from '../src/config.js';
 import { loadKnowledge } from '../src/knowledge/loader.js';
 import { Nlu } from '../src/nlu/nlu.js';
 import { loadExamples } from '../src/nlu/training.js';
-import { LANGS } from '../src/knowledge/schema.js';
+import { localeLangs } from '../src/shared/languages.js';
 
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -14,7 +14,7 @@ export function percentile(sorted: number[], p: number): number {
 
 export async function benchNlu(): Promise<Record<string, number | string>> {
   const kb = loadKnowledge(path.join(ROOT, 'knowledge'));
-  const nlu = await Nlu.fromDirectory(path.join(ROOT, 'intents'), kb, { langs: [...LANGS], defaultLang: 'es', threshold: 0.35 });
+  const nlu = await Nlu.fromDirectory(path.join(ROOT, 'intents'), kb, { langs: localeLangs(path.join(ROOT, 'locales')), defaultLang: 'es', threshold: 0.35 });
   // Real messages, slightly altered so that caches see new text (typos, case).
   const texts = loadExamples(path.join(ROOT, 'intents')).map((e, i) => (i % 3 === 0 ? e.text.toUpperCase() : i % 3 === 1 ? e.text + ' ?' : e.text.slice(1)));
   for (let i = 0; i < 3000; i++) nlu.parse(texts[i % texts.length]); // warm-up (JIT)

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { langSchema } from './shared/languages.js';
 
 /** The project root: data folders (knowledge/, intents/, locales/, web/) live here. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,7 +24,8 @@ const schema = z.object({
   KNOWLEDGE_DIR: z.string().default(path.join(ROOT, 'knowledge')),
   INTENTS_DIR: z.string().default(path.join(ROOT, 'intents')),
   LOCALES_DIR: z.string().default(path.join(ROOT, 'locales')),
-  DEFAULT_LANG: z.enum(['es', 'ca', 'it', 'sv', 'en']).default('es'),
+  /** One of the languages under LOCALES_DIR (checked when the texts are loaded). */
+  DEFAULT_LANG: langSchema.default('es'),
   /** memory | sqlite (a file under DATA_DIR) | redis (REDIS_URL); default sqlite, or redis when REDIS_URL is set. */
   STORE: z.enum(['memory', 'sqlite', 'redis']).optional(),
   DATA_DIR: z.string().default(path.join(ROOT, 'data')),

@@ -83,6 +83,7 @@ export class ChatCore {
   static async create(config: Config, stores: Stores = createStores(config), log: NluLog = quiet, started?: Promise<NluService>): Promise<ChatCore> {
     const knowledge = new Knowledge(loadKnowledge(config.KNOWLEDGE_DIR));
     const texts = await loadTexts(config.LOCALES_DIR);
+    if (!texts.langs.includes(config.DEFAULT_LANG)) throw new Error(`DEFAULT_LANG=${config.DEFAULT_LANG} has no texts: the languages under ${config.LOCALES_DIR} are ${texts.langs.join(', ')}.`);
     const nlu = await (started ?? createNlu(nluSettings(config, texts.langs), knowledge.base, log));
     const subscriptions = stores.subscriptions;
     const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, (kb) => nlu.useKnowledge(kb));

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 
-export const LANGS = ['es', 'ca', 'it', 'sv', 'en'] as const;
-export type Lang = (typeof LANGS)[number];
-export const langSchema = z.enum(LANGS);
+export { langSchema, type Lang } from '../shared/languages.js';
+import { langSchema } from '../shared/languages.js';
 
 /** A text in several languages; missing languages fall back at render time. */
-export const textSchema = z.partialRecord(langSchema, z.string());
+export const textSchema = z.record(langSchema, z.string());
 export type Text = z.infer<typeof textSchema>;
 
 export const STATUSES = ['open', 'limited', 'closed', 'reopening'] as const;
@@ -106,8 +105,8 @@ export const procedureSchema = z
     /** Services it groups, each with what to tell a citizen who asks for it (health services). */
     services: z.array(z.object({ id, text: textSchema }).strict()).default([]),
     offices: z.array(id).default([]),
-    steps: z.partialRecord(langSchema, z.array(z.string())).default({}),
-    requirements: z.partialRecord(langSchema, z.array(z.string())).default({}),
+    steps: z.record(langSchema, z.array(z.string())).default({}),
+    requirements: z.record(langSchema, z.array(z.string())).default({}),
     links: z.array(z.url()).default([]),
     notes: textSchema.default({}),
   })

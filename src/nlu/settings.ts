@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
-import type { Lang } from '../knowledge/schema.js';
 import type { NluOptions } from './index.js';
 import type { TransformersOptions } from './encoders/transformers.js';
 
@@ -22,7 +21,7 @@ export function nluSettings(config: Config, langs: string[]): NluSettings {
     thread: config.NLU_THREAD,
     intentsDir: config.INTENTS_DIR,
     cacheDir: config.NLU_CACHE_DIR === 'off' ? undefined : (config.NLU_CACHE_DIR ?? path.join(config.DATA_DIR, 'nlu-cache')),
-    options: { langs: langs as Lang[], defaultLang: config.DEFAULT_LANG, threshold: config.NLU_CONFIDENCE_THRESHOLD },
+    options: { langs, defaultLang: config.DEFAULT_LANG, threshold: config.NLU_CONFIDENCE_THRESHOLD },
     embedding:
       config.NLU_ENCODER === 'auto' ? { model: config.NLU_MODEL, modelsDir: config.MODELS_DIR, allowDownload: config.NLU_ALLOW_DOWNLOAD } : undefined,
   };

@@ -14,7 +14,7 @@ export interface Example {
 const intentFile = z
   .object({
     intent: z.string().regex(/^[a-z_]+$/),
-    examples: z.partialRecord(langSchema, z.array(z.string().min(1))),
+    examples: z.record(langSchema, z.array(z.string().min(1))),
   })
   .strict();
 

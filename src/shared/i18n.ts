@@ -36,7 +36,7 @@ function remembered(t: TFunction): TFunction {
 
 /** Loads locales/<lang>/translation.json for every language folder present. */
 export async function loadTexts(dir: string, fallbackLng: Lang = 'en'): Promise<Texts> {
-  const langs = localeLangs(dir) as Lang[];
+  const langs = localeLangs(dir);
   const resources: Record<string, { translation: Record<string, unknown> }> = {};
   for (const lang of langs) {
     const file = path.join(dir, lang, 'translation.json');

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
+import { ROOT } from '../../src/config.js';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
-import { LANGS, type Lang } from '../../src/knowledge/schema.js';
+import type { Lang } from '../../src/knowledge/schema.js';
+import { localeLangs } from '../../src/shared/languages.js';
 import { testConfig } from '../support/helpers.js';
 import { WebSessions, webSessions } from '../../src/channels/webchat/sessions.js';
 
@@ -87,6 +90,7 @@ const sessionId = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 128 }) },
   { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'web:x', '../x', "' OR 1=1", '😀', '\u202eevil', ' ') },
 );
+const LANGS = localeLangs(path.join(ROOT, 'locales'));
 const pickedLang = fc.option(fc.constantFrom(...LANGS), { freq: 6, nil: undefined });
 
 interface ReplyLike {

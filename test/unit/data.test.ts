@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../src/config.js';
-import { LANGS } from '../../src/knowledge/schema.js';
+import { localeLangs } from '../../src/shared/languages.js';
 import { loadExamples } from '../../src/nlu/training.js';
 import { loadKnowledge } from '../../src/knowledge/loader.js';
 
@@ -24,10 +24,12 @@ const locale = (lang: string) =>
   flatten(JSON.parse(fs.readFileSync(path.join(ROOT, 'locales', lang, 'translation.json'), 'utf8')));
 const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
 
+const LANGS = localeLangs(path.join(ROOT, 'locales'));
+
 describe('locales', () => {
   const langs = fs.readdirSync(path.join(ROOT, 'locales'));
   it('has a folder for each supported language', () => {
-    expect(langs.sort()).toEqual([...LANGS].sort());
+    expect(langs.sort()).toEqual(['ca', 'en', 'es', 'it', 'sv']);
   });
   it.each(langs.flatMap((a) => langs.filter((b) => b !== a).map((b) => [a, b])))(
     'every key of %s exists in %s, with the same placeholders',

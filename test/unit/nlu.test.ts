@@ -6,9 +6,9 @@ import { ROOT } from '../../src/config.js';
 import { loadKnowledge } from '../../src/knowledge/loader.js';
 import type { NluOptions } from '../../src/nlu/index.js';
 import { Nlu } from '../../src/nlu/nlu.js';
-import { LANGS } from '../../src/knowledge/schema.js';
+import { localeLangs } from '../../src/shared/languages.js';
 
-const options: NluOptions = { langs: [...LANGS], defaultLang: 'es', threshold: 0.35 };
+const options: NluOptions = { langs: localeLangs(path.join(ROOT, 'locales')), defaultLang: 'es', threshold: 0.35 };
 const kb = loadKnowledge(path.join(ROOT, 'knowledge'));
 const intents = path.join(ROOT, 'intents');
 let nlu: Nlu;

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { LanguageCode } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { ChatCore } from '../../core/chat-core.js';
 import type { Config } from '../../config.js';
@@ -97,7 +98,7 @@ export const telegramWebhook = fp<{ config: Config }>(async (app, { config }) =>
 async function registerCommands(api: Api, bot: ChatCore, config: Config): Promise<void> {
   const commands = (lang: Parameters<ChatCore['texts']['t']>[0]) =>
     (Object.keys(COMMANDS) as Command[]).map((command) => ({ command, description: bot.texts.t(lang)(`telegram.commands.${command}`) }));
-  for (const lang of bot.texts.langs) await api.setMyCommands(commands(lang), { language_code: lang });
+  for (const lang of bot.texts.langs) await api.setMyCommands(commands(lang), { language_code: lang as LanguageCode });
   // Users whose app language the bot does not speak see the default language's list.
   await api.setMyCommands(commands(config.DEFAULT_LANG));
 }

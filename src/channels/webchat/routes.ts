@@ -79,6 +79,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
       const { core } = request;
       const { text, lang, org } = request.body;
       if (org && !core.knowledge.organisation(org)) return sendError(reply, 400, `No organisation "${org}" in the knowledge base.`);
+      if (lang && !core.texts.langs.includes(lang)) return sendError(reply, 400, `No language "${lang}": the bot speaks ${core.texts.langs.join(', ')}.`);
       const sessions = webSessions(core.config);
       // An id the server did not sign ("demo", "1", someone else's guessed) starts a conversation of its own.
       const known = sessions.verify(request.body.sessionId);

@@ -4,7 +4,6 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ROOT } from '../../config.js';
-import type { Lang } from '../../knowledge/schema.js';
 import { sendError } from '../../http/errors.js';
 import { requireCore, type GetCore } from '../../http/require-core.js';
 import { chars } from '../../http/schemas.js';
@@ -37,7 +36,7 @@ export const widgetLabels: FastifyPluginAsyncZod<{ getCore: GetCore; origins: st
   const schema = { tags: ['chat'], summary: "The widget's labels in one language", params: z.object({ lang: chars(1, 16) }), response: { 200: labels.describe('The labels and the languages'), ...errorResponses(400, 404, 503) } };
   app.get('/i18n/:lang', { schema }, async (request, reply) => {
     const { texts } = request.core;
-    const lang = request.params.lang as Lang;
+    const { lang } = request.params;
     if (!texts.langs.includes(lang)) return sendError(reply, 404, `No language ${request.params.lang}`);
     reply.header('Cache-Control', 'public, max-age=300');
     const names = Object.fromEntries(texts.langs.map((l) => [l, texts.t(l)('language.self')]));

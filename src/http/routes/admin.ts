@@ -17,7 +17,7 @@ const statusChange = z
   .strictObject({
     status: z.enum(STATUSES).optional(),
     expectedReopening: chars(0, 500).optional(),
-    note: z.partialRecord(langSchema, chars(0, 2000)).optional(),
+    note: z.record(langSchema, chars(0, 2000)).optional(),
   })
   .refine((change) => Object.keys(change).length > 0, 'a status change needs at least one field');
 
