@@ -255,7 +255,7 @@ export class SqliteInbox implements InboxRepository {
     this.size = db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM inbox WHERE session = ? AND expires_at > ?');
     this.takeAll = db.transaction((session: string) => {
       const texts = select.all(session, this.retention.now()).map((r) => r.text);
-      if (texts.length) remove.run(session); // an ended inbox is left to the purge: a poll writes nothing
+      remove.run(session); // ended notices too (erasure takes the inbox): a delete of no rows writes nothing
       return texts;
     });
   }

@@ -102,6 +102,7 @@ describe.each(['memory', 'sqlite'] as const)('retention on %s', (kind) => {
     expect(await s.inbox.count('browser-1')).toBe(0);
     expect(await s.inbox.take('browser-1')).toEqual([]);
     expect(await s.inbox.take('browser-2')).toEqual(['another citizen']);
+    if (kind === 'sqlite') expect(rows('SELECT session FROM inbox')).toEqual([]); // taking (erasure) removes ended notices too
     if (kind === 'sqlite') {
       await s.inbox.push('browser-3', 'c4', 'a later notice'); // the next write purges the file
       expect(rows('SELECT session FROM inbox')).toEqual([{ session: 'browser-3' }]);
