@@ -7,13 +7,17 @@
  *   reload                                    re-read knowledge/
  *   stats [from] [to]                         YYYY-MM-DD
  *   audit                                     the audit log
+ *   backup <file> | restore <file> [--force]  on the store itself (scripts/admin/backup.ts)
  */
 import { loadConfig } from '../src/config.js';
+import { BACKUP_USAGE, backupCommand } from './admin/backup.js';
 
-const USAGE = `usage: npm run admin -- offices | status <office-id> <open|limited|closed|reopening> [--expected "…"] [--note-es "…"] | reload | stats [from] [to] | audit`;
+const USAGE = `usage: npm run admin -- offices | status <office-id> <open|limited|closed|reopening> [--expected "…"] [--note-es "…"] | reload | stats [from] [to] | audit | ${BACKUP_USAGE}`;
 
 async function main(): Promise<number> {
   const config = loadConfig();
+  const [verb, ...params] = process.argv.slice(2);
+  if (verb === 'backup' || verb === 'restore') return backupCommand(config, verb, params);
   if (!config.ADMIN_TOKEN) {
     console.error('ADMIN_TOKEN is not set: the admin API is off.');
     return 2;

@@ -33,6 +33,10 @@ const schema = z.object({
   NLU_CACHE_DIR: z.string().optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
   SESSION_TTL_MINUTES: z.coerce.number().positive().default(60),
+  /** Days the text of an unanswered question is kept in the statistics; its counts stay. */
+  STATS_TEXT_DAYS: z.coerce.number().int().positive().default(90),
+  /** Days a web chat's subscription, and its notices waiting unread, are kept. */
+  WEB_SUBSCRIPTION_DAYS: z.coerce.number().int().positive().default(30),
   /** Signs the web chat's session ids; unset, one is generated into DATA_DIR (set the same one on every instance). */
   SESSION_SECRET: z.string().min(32, 'use at least 32 characters').optional(),
   NLU_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.35),

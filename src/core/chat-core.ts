@@ -15,7 +15,7 @@ import { NoticeQueue } from '../operations/notice-queue.js';
 import { Stats } from '../operations/stats.js';
 import { cleanText } from '../operations/clean-text.js';
 import { Metrics } from '../operations/metrics.js';
-import { createStores, StoreUnavailableError, type Stores, type SubscriptionRepository } from '../storage/index.js';
+import { createStores, expires, StoreUnavailableError, type Stores, type SubscriptionRepository } from '../storage/index.js';
 
 export interface ChatRequest {
   sessionId: string;
@@ -44,13 +44,14 @@ class SubscriptionNotSaved extends StoreUnavailableError {
 }
 
 /** The dialogue's view of the subscriptions: a refusal of the store carries the turn's language out. */
-function refusing(subscriptions: SubscriptionRepository): Subscriptions {
+function refusing(subscriptions: SubscriptionRepository, webDays: number): Subscriptions {
   const refused = (lang?: Lang) => (err: unknown) => {
     throw err instanceof StoreUnavailableError ? new SubscriptionNotSaved(lang, err) : err;
   };
   return {
     add: (office, address, lang) => subscriptions.add(office, address, lang).catch(refused(lang)),
     remove: (address, office) => subscriptions.remove(address, office).catch(refused()),
+    lifetimeDays: (address) => (expires(address) ? webDays : undefined),
   };
 }
 
@@ -107,7 +108,7 @@ export class ChatCore {
     const stats = new Stats(stores.stats);
     const registry = createRegistry();
     checkRegistry(registry, nlu.intents);
-    const dialogue = new Dialogue({ nlu, knowledge, texts, subscriptions: refusing(subscriptions), registry, defaultLang: config.DEFAULT_LANG });
+    const dialogue = new Dialogue({ nlu, knowledge, texts, subscriptions: refusing(subscriptions, config.WEB_SUBSCRIPTION_DAYS), registry, defaultLang: config.DEFAULT_LANG });
     return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue, metrics);
   }
 

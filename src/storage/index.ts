@@ -12,7 +12,16 @@ import { WriteBehindStore } from './write-behind-store.js';
 import { closeClient, RedisAudit, RedisInbox, RedisRecords, RedisStats, RedisStatus, RedisSubscriptions } from './redis.js';
 import * as sqlite from './sqlite.js';
 import { MemoryAudit, MemoryInbox, MemoryOutbox, MemoryStats, MemoryStatus, MemorySubscriptions } from './memory.js';
-import type { AuditRepository, InboxRepository, OutboxRepository, StatsRepository, StatusRepository, SubscriptionRepository } from './types.js';
+import {
+  retention,
+  type AuditRepository,
+  type InboxRepository,
+  type OutboxRepository,
+  type Retention,
+  type StatsRepository,
+  type StatusRepository,
+  type SubscriptionRepository,
+} from './types.js';
 
 export { StoreUnavailableError, withinTime } from './errors.js';
 export { closeClient } from './redis.js';
@@ -36,7 +45,10 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-type StoreConfig = Pick<Config, 'STORE' | 'DATA_DIR' | 'REDIS_URL'>;
+type StoreConfig = Pick<Config, 'STORE' | 'DATA_DIR' | 'REDIS_URL'> & Partial<Pick<Config, 'STATS_TEXT_DAYS' | 'WEB_SUBSCRIPTION_DAYS'>>;
+
+/** The keyv namespace of the conversations (on Redis their keys start with `sessions:`). */
+export const SESSIONS_NAMESPACE = 'sessions';
 
 // Loaded only by the deployments that use them: the Redis client alone takes ~200 ms to import.
 const require = createRequire(import.meta.url);
@@ -45,7 +57,7 @@ const require = createRequire(import.meta.url);
 // handles Buffers and BigInts) showed up in the request profile.
 const json = { serialize: JSON.stringify, deserialize: JSON.parse } as const;
 
-function redisStores(config: StoreConfig, health: StoreHealth): Stores {
+function redisStores(config: StoreConfig, health: StoreHealth, r: Retention): Stores {
   if (!config.REDIS_URL) throw new Error('STORE=redis needs REDIS_URL');
   const { default: KeyvRedis, createClient } = require('@keyv/redis') as typeof KeyvRedisModule;
   // Fail fast instead of queueing commands while Redis is away: a write is refused, not kept in memory.
@@ -68,12 +80,12 @@ function redisStores(config: StoreConfig, health: StoreHealth): Stores {
   const records = new RedisRecords(client, health, connected);
   return {
     kind: 'redis',
-    sessions: new Keyv({ store: sessions as unknown as KeyvStoreAdapter, namespace: 'sessions', ...json }),
-    subscriptions: new RedisSubscriptions(records),
+    sessions: new Keyv({ store: sessions as unknown as KeyvStoreAdapter, namespace: SESSIONS_NAMESPACE, ...json }),
+    subscriptions: new RedisSubscriptions(records, r),
     status: new RedisStatus(records),
     audit: new RedisAudit(records),
-    stats: new RedisStats(records),
-    inbox: new RedisInbox(records),
+    stats: new RedisStats(records, r),
+    inbox: new RedisInbox(records, r),
     redisUrl: config.REDIS_URL,
     get degraded() {
       return health.degraded;
@@ -85,10 +97,10 @@ function redisStores(config: StoreConfig, health: StoreHealth): Stores {
   };
 }
 
-function sqliteStores(config: StoreConfig, health: StoreHealth): Stores {
+function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): Stores {
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
   const file = path.resolve(config.DATA_DIR, 'bot.sqlite');
-  const db = sqlite.openDatabase(file);
+  const db = sqlite.openDatabase(file, r);
   const KeyvSqlite = (require('@keyv/sqlite') as { default: typeof KeyvSqliteType }).default;
   // A file of its own: keyv's driver (sqlite3) brings another copy of SQLite, and two copies in one
   // process do not see each other's locks on a shared file (rows written through one were lost).
@@ -97,17 +109,17 @@ function sqliteStores(config: StoreConfig, health: StoreHealth): Stores {
   void store.query('PRAGMA journal_mode=WAL').then(() => store.query('PRAGMA synchronous=NORMAL')).catch(() => {});
   // Sessions are read and written on every message: served from memory, written behind.
   const sessions = new WriteBehindStore(store);
-  const inbox = new sqlite.SqliteInbox(db);
+  const inbox = new sqlite.SqliteInbox(db, r);
   return {
     kind: 'sqlite',
     // Kept as objects in memory: the write-behind store does the JSON.
-    sessions: new Keyv({ store: sessions as unknown as KeyvStoreAdapter, namespace: 'sessions', serialize: undefined, deserialize: undefined }),
-    subscriptions: new sqlite.SqliteSubscriptions(db),
+    sessions: new Keyv({ store: sessions as unknown as KeyvStoreAdapter, namespace: SESSIONS_NAMESPACE, serialize: undefined, deserialize: undefined }),
+    subscriptions: new sqlite.SqliteSubscriptions(db, r),
     status: new sqlite.SqliteStatus(db),
     audit: new sqlite.SqliteAudit(db),
-    stats: new sqlite.SqliteStats(db),
+    stats: new sqlite.SqliteStats(db, r),
     inbox,
-    outbox: new sqlite.SqliteOutbox(db, inbox),
+    outbox: new sqlite.SqliteOutbox(db, inbox, r.now),
     get degraded() {
       return health.degraded;
     },
@@ -118,16 +130,16 @@ function sqliteStores(config: StoreConfig, health: StoreHealth): Stores {
   };
 }
 
-function memoryStores(): Stores {
-  const subscriptions = new MemorySubscriptions();
-  const inbox = new MemoryInbox();
+function memoryStores(r: Retention): Stores {
+  const subscriptions = new MemorySubscriptions(r);
+  const inbox = new MemoryInbox(r);
   return {
     kind: 'memory',
-    sessions: new Keyv({ store: new Map(), namespace: 'sessions', ...json }),
+    sessions: new Keyv({ store: new Map(), namespace: SESSIONS_NAMESPACE, ...json }),
     subscriptions,
     status: new MemoryStatus(),
     audit: new MemoryAudit(),
-    stats: new MemoryStats(),
+    stats: new MemoryStats(r),
     inbox,
     outbox: new MemoryOutbox(subscriptions, inbox),
     degraded: false,
@@ -138,10 +150,12 @@ function memoryStores(): Stores {
 /**
  * The stores: in-process (STORE=memory), an SQLite file under DATA_DIR (the default, one
  * instance), or Redis (REDIS_URL) so that several instances behind a load balancer share everything.
+ * @param now the clock retention counts by (tests move it)
  */
-export function createStores(config: StoreConfig, events: FallbackEvents = { onDegraded: () => {}, onRecovered: () => {} }): Stores {
+export function createStores(config: StoreConfig, events: FallbackEvents = { onDegraded: () => {}, onRecovered: () => {} }, now: () => number = Date.now): Stores {
   const health = new StoreHealth(events);
-  if (config.STORE === 'redis') return redisStores(config, health);
-  if (config.STORE === 'sqlite') return sqliteStores(config, health);
-  return memoryStores();
+  const r = retention({ now, ...(config.STATS_TEXT_DAYS && { statsTextDays: config.STATS_TEXT_DAYS }), ...(config.WEB_SUBSCRIPTION_DAYS && { webSubscriptionDays: config.WEB_SUBSCRIPTION_DAYS }) });
+  if (config.STORE === 'redis') return redisStores(config, health, r);
+  if (config.STORE === 'sqlite') return sqliteStores(config, health, r);
+  return memoryStores(r);
 }

@@ -5,6 +5,10 @@ import {
   addressKey,
   deliveryKey,
   emptyDay,
+  expires,
+  firstTextDay,
+  webExpiry,
+  type Retention,
   type AuditEntry,
   type AuditRepository,
   type Change,
@@ -19,13 +23,34 @@ import {
   type SubscriptionRepository,
 } from './types.js';
 
-/** STORE=memory: the repositories as plain structures of this process (tests, the terminal chat). */
+/**
+ * STORE=memory: the repositories as plain structures of this process (tests, the terminal chat).
+ * What expires is dropped when it is next read or written, as on SQLite.
+ */
 
 export class MemorySubscriptions implements SubscriptionRepository {
   private byOffice = new Map<string, Map<string, Subscriber>>();
   private byAddress = new Map<string, Set<string>>();
+  /** When each expiring subscription (`office|address`) ends. */
+  private ends = new Map<string, number>();
+
+  constructor(private readonly retention: Retention) {}
+
+  private purge(): void {
+    const now = this.retention.now();
+    for (const [key, end] of this.ends) {
+      if (end > now) continue;
+      const at = key.indexOf('|');
+      const [office, address] = [key.slice(0, at), key.slice(at + 1)];
+      this.byOffice.get(office)?.delete(address);
+      this.byAddress.get(address)?.delete(office);
+      this.ends.delete(key);
+    }
+  }
 
   async add(office: string, address: Address, lang: Subscriber['lang']): Promise<boolean> {
+    this.purge();
+    if (expires(address)) this.ends.set(`${office}|${addressKey(address)}`, webExpiry(this.retention));
     const subscribers = this.byOffice.get(office) ?? new Map<string, Subscriber>();
     this.byOffice.set(office, subscribers);
     const isNew = !subscribers.has(addressKey(address));
@@ -36,20 +61,24 @@ export class MemorySubscriptions implements SubscriptionRepository {
   }
 
   async remove(address: Address, office?: string): Promise<number> {
+    this.purge();
     const offices = this.byAddress.get(addressKey(address)) ?? new Set<string>();
     const targets = [...offices].filter((o) => !office || o === office);
     for (const o of targets) {
       this.byOffice.get(o)?.delete(addressKey(address));
+      this.ends.delete(`${o}|${addressKey(address)}`);
       offices.delete(o);
     }
     return targets.length;
   }
 
   async subscribers(office: string): Promise<Subscriber[]> {
+    this.purge();
     return [...(this.byOffice.get(office)?.values() ?? [])];
   }
 
   async offices(address: Address): Promise<string[]> {
+    this.purge();
     return [...(this.byAddress.get(addressKey(address)) ?? [])];
   }
 }
@@ -84,7 +113,16 @@ export class MemoryAudit implements AuditRepository {
 export class MemoryStats implements StatsRepository {
   private days = new Map<string, DayStats>();
 
+  constructor(private readonly retention: Retention) {}
+
+  /** Texts older than the retention go; the day's counts stay. */
+  private purge(): void {
+    const first = firstTextDay(this.retention);
+    for (const [day, s] of this.days) if (day < first) s.unanswered = [];
+  }
+
   async add(day: string, add: DayStats): Promise<void> {
+    this.purge();
     const s = this.days.get(day) ?? emptyDay();
     s.total += add.total;
     for (const k of COUNTED) for (const [key, n] of Object.entries(add[k])) s[k][key] = (s[k][key] ?? 0) + n;
@@ -93,24 +131,45 @@ export class MemoryStats implements StatsRepository {
   }
 
   async day(day: string): Promise<DayStats | undefined> {
+    this.purge();
     return this.days.get(day);
   }
 }
 
+/** A session's notices; the inbox ends `webSubscriptionDays` after its latest notice. */
 export class MemoryInbox implements InboxRepository {
-  private inboxes = new Map<string, Map<string, string>>();
+  private inboxes = new Map<string, { notices: Map<string, string>; end: number }>();
+  private purged = 0;
+
+  constructor(private readonly retention: Retention) {}
+
+  /** Drops ended inboxes, at most once a minute (a fan-out pushes thousands at once). */
+  private purge(): void {
+    const now = this.retention.now();
+    if (now - this.purged < 60_000) return;
+    this.purged = now;
+    for (const [id, inbox] of this.inboxes) if (inbox.end <= now) this.inboxes.delete(id);
+  }
+
+  /** The session's inbox, unless it has ended. */
+  private inbox(sessionId: string) {
+    const inbox = this.inboxes.get(sessionId);
+    if (inbox && inbox.end <= this.retention.now()) this.inboxes.delete(sessionId);
+    return this.inboxes.get(sessionId);
+  }
 
   async push(sessionId: string, changeId: string, text: string): Promise<void> {
-    const inbox = this.inboxes.get(sessionId) ?? new Map<string, string>();
-    this.inboxes.set(sessionId, inbox.set(changeId, text));
+    this.purge();
+    const notices = this.inbox(sessionId)?.notices ?? new Map<string, string>();
+    this.inboxes.set(sessionId, { notices: notices.set(changeId, text), end: webExpiry(this.retention) });
   }
 
   async count(sessionId: string): Promise<number> {
-    return this.inboxes.get(sessionId)?.size ?? 0;
+    return this.inbox(sessionId)?.notices.size ?? 0;
   }
 
   async take(sessionId: string): Promise<string[]> {
-    const inbox = this.inboxes.get(sessionId);
+    const inbox = this.inbox(sessionId)?.notices;
     this.inboxes.delete(sessionId);
     return [...(inbox ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, text]) => text);
   }

@@ -8,6 +8,11 @@ import {
   MAX_UNANSWERED_PER_DAY,
   addressKey,
   dayFromCounts,
+  expires,
+  firstTextDay,
+  webExpiry,
+  DAY_MS,
+  type Retention,
   type AuditEntry,
   type AuditRepository,
   type DayStats,
@@ -22,7 +27,9 @@ import {
 /** How long a record's write may take before the caller is told it was not saved. */
 const ANSWER_WITHIN_MS = 1000;
 const PROBE_EVERY_MS = 500;
-const P = 'chatbot:';
+/** Every record's key starts with it (backups copy every key under it: scripts/admin/backup.ts). */
+export const RECORDS_PREFIX = 'chatbot:';
+const P = RECORDS_PREFIX;
 
 /**
  * Runs the repositories' commands: each must answer within a second, or it fails with
@@ -87,36 +94,77 @@ export async function closeClient(client: { isOpen: boolean; close(): Promise<un
 
 const officeKey = (office: string) => `${P}sub:office:${office}`;
 const offices = (address: Address) => `${P}sub:address:${addressKey(address)}`;
+/** Web subscriptions by their end (`office|address`, scored in ms): Redis 7.0 has no TTL on a hash field. */
+const ENDS = `${P}sub:ends`;
 
-/** An office's subscribers in a hash (address → subscriber), an address's offices in a set. */
+/**
+ * Removes the ended web subscriptions (at most 1,000 a call, the rest the next) from their office's
+ * hash and their address's set, atomically. Run before every read and write of subscriptions, with
+ * the bot's clock.
+ */
+const PURGE = `
+local ended = redis.call('ZRANGE', KEYS[1], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, 1000)
+for _, member in ipairs(ended) do
+  local at = string.find(member, '|', 1, true)
+  local office, address = string.sub(member, 1, at - 1), string.sub(member, at + 1)
+  redis.call('HDEL', ARGV[2] .. 'sub:office:' .. office, address)
+  redis.call('SREM', ARGV[2] .. 'sub:address:' .. address, office)
+  redis.call('ZREM', KEYS[1], member)
+end
+return #ended`;
+
+/**
+ * An office's subscribers in a hash (address → subscriber), an address's offices in a set. A web
+ * subscription also has its end in ENDS; its address's set expires with the latest of them.
+ */
 export class RedisSubscriptions implements SubscriptionRepository {
-  constructor(private readonly redis: RedisRecords) {}
+  constructor(
+    private readonly redis: RedisRecords,
+    private readonly retention: Retention,
+  ) {}
+
+  /** A transaction that purges first. */
+  private purged(c: RedisClientType) {
+    return c.multi().eval(PURGE, { keys: [ENDS], arguments: [String(this.retention.now()), P] });
+  }
 
   add(office: string, address: Address, lang: Lang): Promise<boolean> {
     const value = JSON.stringify({ address, lang } satisfies Subscriber);
     return this.redis.run(async (c) => {
-      const [added] = await c.multi().hSet(officeKey(office), addressKey(address), value).sAdd(offices(address), office).exec();
+      const tx = this.purged(c).hSet(officeKey(office), addressKey(address), value).sAdd(offices(address), office);
+      if (expires(address)) {
+        const end = webExpiry(this.retention);
+        tx.zAdd(ENDS, { score: end, value: `${office}|${addressKey(address)}` }).pExpireAt(offices(address), end);
+      }
+      const [, added] = await tx.exec();
       return Number(added) === 1;
     });
   }
 
   remove(address: Address, office?: string): Promise<number> {
     return this.redis.run(async (c) => {
-      const targets = office ? [office] : await c.sMembers(offices(address));
+      const [, known] = (await this.purged(c).sMembers(offices(address)).exec()) as unknown as [number, string[]];
+      const targets = office ? [office] : known;
       if (targets.length === 0) return 0;
       const tx = c.multi();
-      for (const o of targets) tx.hDel(officeKey(o), addressKey(address)).sRem(offices(address), o);
+      for (const o of targets) tx.hDel(officeKey(o), addressKey(address)).sRem(offices(address), o).zRem(ENDS, `${o}|${addressKey(address)}`);
       const replies = await tx.exec();
-      return replies.filter((_, i) => i % 2 === 0).reduce((n: number, r) => n + Number(r), 0);
+      return replies.filter((_, i) => i % 3 === 0).reduce((n: number, r) => n + Number(r), 0);
     });
   }
 
   subscribers(office: string): Promise<Subscriber[]> {
-    return this.redis.run(async (c) => (await c.hVals(officeKey(office))).map((v) => JSON.parse(v) as Subscriber));
+    return this.redis.run(async (c) => {
+      const [, values] = (await this.purged(c).hVals(officeKey(office)).exec()) as unknown as [number, string[]];
+      return values.map((v) => JSON.parse(v) as Subscriber);
+    });
   }
 
   offices(address: Address): Promise<string[]> {
-    return this.redis.run((c) => c.sMembers(offices(address)));
+    return this.redis.run(async (c) => {
+      const [, members] = (await this.purged(c).sMembers(offices(address)).exec()) as unknown as [number, string[]];
+      return members;
+    });
   }
 }
 
@@ -165,16 +213,23 @@ export class RedisAudit implements AuditRepository {
   }
 }
 
-/** A day's counters in a hash (HINCRBY), its unanswered questions in a list trimmed to the latest. */
+/**
+ * A day's counters in a hash (HINCRBY), its unanswered questions in a list trimmed to the latest,
+ * which expires (PEXPIREAT) once the day is `statsTextDays` old; reads skip it from then too.
+ */
 export class RedisStats implements StatsRepository {
-  constructor(private readonly redis: RedisRecords) {}
+  constructor(
+    private readonly redis: RedisRecords,
+    private readonly retention: Retention,
+  ) {}
 
   async add(day: string, add: DayStats): Promise<void> {
     const tx = this.redis.client.multi().hIncrBy(`${P}stats:${day}`, 'total', add.total);
     for (const k of COUNTED) for (const [key, n] of Object.entries(add[k])) tx.hIncrBy(`${P}stats:${day}`, `${k}:${key}`, n);
-    if (add.unanswered.length) {
+    if (add.unanswered.length && day >= firstTextDay(this.retention)) {
       tx.rPush(`${P}stats:${day}:unanswered`, add.unanswered.map((u) => JSON.stringify(u)));
       tx.lTrim(`${P}stats:${day}:unanswered`, -MAX_UNANSWERED_PER_DAY, -1);
+      tx.pExpireAt(`${P}stats:${day}:unanswered`, Date.parse(`${day}T00:00:00Z`) + (this.retention.statsTextDays + 1) * DAY_MS);
     }
     await this.redis.run(() => tx.exec());
   }
@@ -188,18 +243,24 @@ export class RedisStats implements StatsRepository {
       if (Object.keys(counts).length === 0) return undefined;
       return dayFromCounts(
         Object.entries(counts).map(([f, n]) => [f, Number(n)]),
-        unanswered.map((u) => JSON.parse(u)),
+        day < firstTextDay(this.retention) ? [] : unanswered.map((u) => JSON.parse(u)),
       );
     });
   }
 }
 
-/** A session's notices in a hash (change id → text): pushing a change twice leaves one notice. */
+/**
+ * A session's notices in a hash (change id → text): pushing a change twice leaves one notice. The
+ * hash expires `webSubscriptionDays` after its latest notice (PEXPIREAT, from the bot's clock).
+ */
 export class RedisInbox implements InboxRepository {
-  constructor(private readonly redis: RedisRecords) {}
+  constructor(
+    private readonly redis: RedisRecords,
+    private readonly retention: Retention,
+  ) {}
 
   async push(sessionId: string, changeId: string, text: string): Promise<void> {
-    await this.redis.run((c) => c.hSet(`${P}inbox:${sessionId}`, changeId, text));
+    await this.redis.run((c) => c.multi().hSet(`${P}inbox:${sessionId}`, changeId, text).pExpireAt(`${P}inbox:${sessionId}`, webExpiry(this.retention)).exec());
   }
 
   count(sessionId: string): Promise<number> {

@@ -7,6 +7,11 @@ import {
   addressKey,
   dayFromCounts,
   deliveryKey,
+  expires,
+  firstTextDay,
+  retention,
+  webExpiry,
+  type Retention,
   type AuditEntry,
   type AuditRepository,
   type Change,
@@ -26,28 +31,56 @@ import {
  * subscription, delivery, audit entry or counter, changed by single statements or transactions.
  * better-sqlite3 runs each synchronously, so nothing else of this process runs between a
  * transaction's statements.
+ *
+ * Retention: what has expired (a web subscription, a web inbox, an unanswered question's text) is
+ * deleted by the next write of its kind, inside that write's transaction, and skipped by reads
+ * until then: no timer to stop, and nothing expired is ever served.
  */
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS subscriptions (office TEXT NOT NULL, address TEXT NOT NULL, channel TEXT NOT NULL, address_id TEXT NOT NULL, lang TEXT NOT NULL, PRIMARY KEY (office, address)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS subscriptions (office TEXT NOT NULL, address TEXT NOT NULL, channel TEXT NOT NULL, address_id TEXT NOT NULL, lang TEXT NOT NULL, expires_at INTEGER, PRIMARY KEY (office, address)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS subscriptions_by_address ON subscriptions (address);
 CREATE TABLE IF NOT EXISTS office_status (office TEXT PRIMARY KEY, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY AUTOINCREMENT, entry TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS stats_counts (day TEXT NOT NULL, field TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (day, field)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stats_unanswered (id INTEGER PRIMARY KEY AUTOINCREMENT, day TEXT NOT NULL, entry TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS stats_unanswered_by_day ON stats_unanswered (day, id);
-CREATE TABLE IF NOT EXISTS inbox (session TEXT NOT NULL, change_id TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (session, change_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS inbox (session TEXT NOT NULL, change_id TEXT NOT NULL, text TEXT NOT NULL, expires_at INTEGER, PRIMARY KEY (session, change_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS changes (id TEXT PRIMARY KEY, office TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS deliveries (id INTEGER PRIMARY KEY AUTOINCREMENT, change_id TEXT NOT NULL, address TEXT NOT NULL, channel TEXT NOT NULL, address_id TEXT NOT NULL, lang TEXT NOT NULL, claimed INTEGER NOT NULL DEFAULT 0, UNIQUE (change_id, address));
 CREATE INDEX IF NOT EXISTS deliveries_unclaimed ON deliveries (claimed, channel, id);
 `;
 
-export function openDatabase(file: string): Database.Database {
+/** Indexes on columns that files of earlier versions get from migrate(). */
+const EXPIRY_INDEXES = `
+CREATE INDEX IF NOT EXISTS subscriptions_by_expiry ON subscriptions (expires_at) WHERE expires_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS inbox_by_expiry ON inbox (expires_at);
+`;
+
+/** Files written before retention: their expiring records get the full period from now. */
+function migrate(db: Database.Database, r: Retention): void {
+  const has = (table: string, column: string) => (db.pragma(`table_info(${table})`) as { name: string }[]).some((c) => c.name === column);
+  const from = webExpiry(r);
+  db.transaction(() => {
+    if (!has('subscriptions', 'expires_at')) {
+      db.exec('ALTER TABLE subscriptions ADD COLUMN expires_at INTEGER');
+      db.prepare("UPDATE subscriptions SET expires_at = ? WHERE channel = 'web'").run(from);
+    }
+    if (!has('inbox', 'expires_at')) {
+      db.exec('ALTER TABLE inbox ADD COLUMN expires_at INTEGER');
+      db.prepare('UPDATE inbox SET expires_at = ?').run(from);
+    }
+    db.exec(EXPIRY_INDEXES);
+  }).immediate();
+}
+
+export function openDatabase(file: string, r: Retention = retention()): Database.Database {
   const db = new Database(file);
   // Write-ahead logging, synced at checkpoints: a crash of the process loses nothing committed.
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 10000'); // the sessions' connection (keyv) shares the file
   db.exec(SCHEMA);
+  migrate(db, r);
   return db;
 }
 
@@ -59,26 +92,35 @@ interface SubscriberRow {
 const subscriber = (r: SubscriberRow): Subscriber => ({ address: { channel: r.channel, id: r.address_id }, lang: r.lang });
 
 export class SqliteSubscriptions implements SubscriptionRepository {
-  private readonly insert;
-  private readonly relang;
+  private readonly upsert;
   private readonly removeOne;
   private readonly removeAll;
   private readonly ofOffice;
   private readonly ofAddress;
 
-  constructor(db: Database.Database) {
-    this.insert = db.prepare('INSERT OR IGNORE INTO subscriptions (office, address, channel, address_id, lang) VALUES (?, ?, ?, ?, ?)');
-    this.relang = db.prepare('UPDATE subscriptions SET lang = ? WHERE office = ? AND address = ?');
+  constructor(
+    db: Database.Database,
+    private readonly retention: Retention,
+  ) {
+    const purge = db.prepare('DELETE FROM subscriptions WHERE expires_at <= ?');
+    const insert = db.prepare('INSERT OR IGNORE INTO subscriptions (office, address, channel, address_id, lang, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
+    // Subscribing again renews a web subscription for the whole period.
+    const renew = db.prepare('UPDATE subscriptions SET lang = ?, expires_at = ? WHERE office = ? AND address = ?');
+    this.upsert = db.transaction((office: string, address: Address, lang: Lang, now: number, end: number | null) => {
+      purge.run(now);
+      const isNew = insert.run(office, addressKey(address), address.channel, address.id, lang, end).changes === 1;
+      if (!isNew) renew.run(lang, end, office, addressKey(address));
+      return isNew;
+    });
     this.removeOne = db.prepare('DELETE FROM subscriptions WHERE office = ? AND address = ?');
     this.removeAll = db.prepare('DELETE FROM subscriptions WHERE address = ?');
-    this.ofOffice = db.prepare<[string], SubscriberRow>('SELECT channel, address_id, lang FROM subscriptions WHERE office = ?');
-    this.ofAddress = db.prepare<[string], { office: string }>('SELECT office FROM subscriptions WHERE address = ?');
+    const current = '(expires_at IS NULL OR expires_at > ?)';
+    this.ofOffice = db.prepare<[string, number], SubscriberRow>(`SELECT channel, address_id, lang FROM subscriptions WHERE office = ? AND ${current}`);
+    this.ofAddress = db.prepare<[string, number], { office: string }>(`SELECT office FROM subscriptions WHERE address = ? AND ${current}`);
   }
 
   async add(office: string, address: Address, lang: Lang): Promise<boolean> {
-    const isNew = this.insert.run(office, addressKey(address), address.channel, address.id, lang).changes === 1;
-    if (!isNew) this.relang.run(lang, office, addressKey(address));
-    return isNew;
+    return this.upsert.immediate(office, address, lang, this.retention.now(), expires(address) ? webExpiry(this.retention) : null);
   }
 
   async remove(address: Address, office?: string): Promise<number> {
@@ -86,11 +128,11 @@ export class SqliteSubscriptions implements SubscriptionRepository {
   }
 
   async subscribers(office: string): Promise<Subscriber[]> {
-    return this.ofOffice.all(office).map(subscriber);
+    return this.ofOffice.all(office, this.retention.now()).map(subscriber);
   }
 
   async offices(address: Address): Promise<string[]> {
-    return this.ofAddress.all(addressKey(address)).map((r) => r.office);
+    return this.ofAddress.all(addressKey(address), this.retention.now()).map((r) => r.office);
   }
 }
 
@@ -147,13 +189,19 @@ export class SqliteStats implements StatsRepository {
   private readonly counts;
   private readonly unanswered;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly retention: Retention,
+  ) {
     const count = db.prepare('INSERT INTO stats_counts (day, field, n) VALUES (?, ?, ?) ON CONFLICT (day, field) DO UPDATE SET n = n + excluded.n');
     const note = db.prepare('INSERT INTO stats_unanswered (day, entry) VALUES (?, ?)');
     const trim = db.prepare('DELETE FROM stats_unanswered WHERE day = ? AND id NOT IN (SELECT id FROM stats_unanswered WHERE day = ? ORDER BY id DESC LIMIT ?)');
-    this.addAll = db.transaction((day: string, add: DayStats) => {
+    const purge = db.prepare('DELETE FROM stats_unanswered WHERE day < ?');
+    this.addAll = db.transaction((day: string, add: DayStats, first: string) => {
+      purge.run(first);
       count.run(day, 'total', add.total);
       for (const k of COUNTED) for (const [key, n] of Object.entries(add[k])) count.run(day, `${k}:${key}`, n);
+      if (day < first) return; // a late flush of a day whose texts are past keeping: its counts only
       for (const u of add.unanswered) note.run(day, JSON.stringify(u));
       if (add.unanswered.length) trim.run(day, day, MAX_UNANSWERED_PER_DAY);
     });
@@ -162,42 +210,62 @@ export class SqliteStats implements StatsRepository {
   }
 
   async add(day: string, add: DayStats): Promise<void> {
-    this.addAll.immediate(day, add);
+    this.addAll.immediate(day, add, firstTextDay(this.retention));
   }
 
   async day(day: string): Promise<DayStats | undefined> {
     const rows = this.counts.all(day);
     if (rows.length === 0) return undefined;
+    const texts = day < firstTextDay(this.retention) ? [] : this.unanswered.all(day).map((r) => JSON.parse(r.entry));
     return dayFromCounts(
       rows.map((r) => [r.field, r.n]),
-      this.unanswered.all(day).map((r) => JSON.parse(r.entry)),
+      texts,
     );
   }
 }
 
+/** A session's notices; the inbox ends `webSubscriptionDays` after its latest notice (every row carries that end). */
 export class SqliteInbox implements InboxRepository {
+  /** Inside a caller's transaction (the outbox's): one notice, and the session's inbox renewed. */
   readonly insert;
+  private readonly pushOne;
   private readonly takeAll;
   private readonly size;
+  readonly purge;
 
-  constructor(db: Database.Database) {
-    this.insert = db.prepare('INSERT OR IGNORE INTO inbox (session, change_id, text) VALUES (?, ?, ?)');
-    const select = db.prepare<[string], { text: string }>('SELECT text FROM inbox WHERE session = ? ORDER BY change_id');
+  constructor(
+    db: Database.Database,
+    private readonly retention: Retention,
+  ) {
+    const add = db.prepare('INSERT OR IGNORE INTO inbox (session, change_id, text, expires_at) VALUES (?, ?, ?, ?)');
+    const renew = db.prepare('UPDATE inbox SET expires_at = ? WHERE session = ?');
+    this.insert = (session: string, changeId: string, text: string) => {
+      const end = webExpiry(this.retention);
+      add.run(session, changeId, text, end);
+      renew.run(end, session);
+    };
+    const purge = db.prepare('DELETE FROM inbox WHERE expires_at <= ?');
+    this.purge = () => purge.run(this.retention.now());
+    this.pushOne = db.transaction((session: string, changeId: string, text: string) => {
+      this.purge();
+      this.insert(session, changeId, text);
+    });
+    const select = db.prepare<[string, number], { text: string }>('SELECT text FROM inbox WHERE session = ? AND expires_at > ? ORDER BY change_id');
     const remove = db.prepare('DELETE FROM inbox WHERE session = ?');
-    this.size = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM inbox WHERE session = ?');
+    this.size = db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM inbox WHERE session = ? AND expires_at > ?');
     this.takeAll = db.transaction((session: string) => {
-      const texts = select.all(session).map((r) => r.text);
-      if (texts.length) remove.run(session);
+      const texts = select.all(session, this.retention.now()).map((r) => r.text);
+      remove.run(session); // ended notices too (erasure takes the inbox): a delete of no rows writes nothing
       return texts;
     });
   }
 
   async push(sessionId: string, changeId: string, text: string): Promise<void> {
-    this.insert.run(sessionId, changeId, text);
+    this.pushOne.immediate(sessionId, changeId, text);
   }
 
   async count(sessionId: string): Promise<number> {
-    return this.size.get(sessionId)!.n;
+    return this.size.get(sessionId, this.retention.now())!.n;
   }
 
   async take(sessionId: string): Promise<string[]> {
@@ -225,15 +293,15 @@ export class SqliteOutbox implements OutboxRepository {
   /** Office snapshots by change: a fan-out reads the same one for every delivery. */
   private offices = new Map<string, Office>();
 
-  constructor(db: Database.Database, inbox: SqliteInbox) {
+  constructor(db: Database.Database, inbox: SqliteInbox, now: () => number) {
     const change = db.prepare('INSERT OR IGNORE INTO changes (id, office) VALUES (?, ?)');
     // One statement copies the office's subscribers into deliveries: linear in the subscribers.
     const fanOut = db.prepare(
-      'INSERT OR IGNORE INTO deliveries (change_id, address, channel, address_id, lang) SELECT ?, address, channel, address_id, lang FROM subscriptions WHERE office = ?',
+      'INSERT OR IGNORE INTO deliveries (change_id, address, channel, address_id, lang) SELECT ?, address, channel, address_id, lang FROM subscriptions WHERE office = ? AND (expires_at IS NULL OR expires_at > ?)',
     );
     this.addChange = db.transaction((c: Change) => {
       change.run(c.id, JSON.stringify(c.office));
-      return fanOut.run(c.id, c.office.id).changes;
+      return fanOut.run(c.id, c.office.id, now()).changes;
     });
     this.claimSome = (channels: string[], limit: number) =>
       db
@@ -249,7 +317,8 @@ export class SqliteOutbox implements OutboxRepository {
       for (const id of new Set(deliveries.map((d) => d.changeId))) if (forget.run(id, id).changes) this.offices.delete(id);
     });
     this.toInbox = db.transaction((items: { delivery: Delivery; text: string }[]) => {
-      for (const { delivery, text } of items) inbox.insert.run(delivery.subscriber.address.id, delivery.changeId, text);
+      inbox.purge();
+      for (const { delivery, text } of items) inbox.insert(delivery.subscriber.address.id, delivery.changeId, text);
       this.finish(items.map((i) => i.delivery));
     });
     this.releaseAll = db.prepare('UPDATE deliveries SET claimed = 0 WHERE claimed = 1');

@@ -14,6 +14,32 @@ export interface Subscriber {
 }
 
 export const addressKey = (a: Address) => `${a.channel}:${a.id}`;
+
+export const DAY_MS = 86_400_000;
+
+/**
+ * How long what the bot keeps about citizens lives (README, "Data the bot keeps"): texts of
+ * unanswered questions (their counts stay), a web chat's subscriptions and its waiting notices.
+ * Telegram subscriptions do not expire: the chat can always say /unsubscribe or /forget, while a
+ * browser that is gone never comes back to do so.
+ */
+export interface Retention {
+  statsTextDays: number;
+  webSubscriptionDays: number;
+  /** The clock in ms (tests move it). */
+  now: () => number;
+}
+
+export const retention = (r: Partial<Retention> = {}): Retention => ({ statsTextDays: 90, webSubscriptionDays: 30, now: Date.now, ...r });
+
+/** Whether a subscription of this address expires. */
+export const expires = (a: Address) => a.channel === 'web';
+
+/** When a web subscription or inbox written now expires. */
+export const webExpiry = (r: Retention) => r.now() + r.webSubscriptionDays * DAY_MS;
+
+/** The oldest day (YYYY-MM-DD, UTC) whose unanswered texts are still kept. */
+export const firstTextDay = (r: Retention) => new Date(r.now() - r.statsTextDays * DAY_MS).toISOString().slice(0, 10);
 export const deliveryKey = (changeId: string, a: Address) => `${changeId}|${addressKey(a)}`;
 
 export interface SubscriptionRepository {

@@ -4,7 +4,7 @@ import type { ChatCore } from '../../src/core/chat-core.js';
 import { localized } from '../../src/knowledge/knowledge.js';
 import type { Lang } from '../../src/knowledge/schema.js';
 import { postChat, startApp, webId, type ChatResponse } from '../support/helpers.js';
-import { officeNames, statusText } from '../support/texts.js';
+import { officeNames, statusText, webSubscribed } from '../support/texts.js';
 
 let core: ChatCore;
 let app: FastifyInstance;
@@ -104,7 +104,7 @@ describe('follow-ups', () => {
     const [anyway] = offer.reply.quickReplies;
     expect(anyway.label).toBe(t(lang, 'quick.notify_anyway', officeNames(core, 'elche-torrellano', lang)));
     const done = await ask(s, anyway.text);
-    expect(done.reply.text).toBe(t(lang, 'subscribe.done', officeNames(core, 'elche-torrellano', lang)));
+    expect(done.reply.text).toBe(webSubscribed(core, 'elche-torrellano', lang));
     expect((await core.subscriptions.subscribers('elche-torrellano')).some((x) => x.address.id === webId(core, s))).toBe(true);
   });
 

@@ -6,7 +6,7 @@ import { createStores } from '../../src/storage/index.js';
 import { Stats } from '../../src/operations/stats.js';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { testConfig } from '../support/helpers.js';
-import { officeNames } from '../support/texts.js';
+import { webSubscribed } from '../support/texts.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'store-'));
 
@@ -48,7 +48,7 @@ describe('SQLite store', () => {
 describe('SQLite records beside the sessions', () => {
   it('keep every subscription acknowledged while 20 conversations at a time write their sessions', async () => {
     const bot = await ChatCore.create(testConfig({ STORE: 'sqlite', DATA_DIR: tmp() }));
-    const done = bot.texts.t('es')('subscribe.done', officeNames(bot, 'elche-el-altet', 'es'));
+    const done = webSubscribed(bot, 'elche-el-altet', 'es');
     let next = 0;
     let acknowledged = 0;
     await Promise.all(

@@ -18,3 +18,9 @@ export function officeNames(core: ChatCore, officeId: string, lang: Lang): Recor
 export function statusText(core: ChatCore, officeId: string, lang: Lang): string {
   return statusLine({ k: core.knowledge, t: core.texts.t(lang), lang }, core.knowledge.office(officeId)!);
 }
+
+/** The web chat's confirmation of a new subscription: the subscription's lifetime follows it. */
+export function webSubscribed(core: ChatCore, officeId: string, lang: Lang): string {
+  const t = core.texts.t(lang);
+  return `${t('subscribe.done', officeNames(core, officeId, lang))} ${t('subscribe.expires', { count: core.config.WEB_SUBSCRIPTION_DAYS })}`;
+}

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
 import { testConfig } from '../support/helpers.js';
-import { officeNames } from '../support/texts.js';
+import { webSubscribed } from '../support/texts.js';
 import { startRedis } from '../support/redis-server.js';
 
 /**
@@ -48,7 +48,7 @@ describe('Redis paused and resumed', () => {
     const started = Date.now();
     for (let i = 0; i < 5; i++) {
       const r = await bot.chat({ sessionId: `paused-sub-${i}`, text: 'notify me when the Oficina Única de Paiporta changes', channel: 'web' });
-      expect([t('subscribe.done', officeNames(bot, 'paiporta-oficina-unica', 'en')), t('subscribe.failed')]).toContain(r.reply.text);
+      expect([webSubscribed(bot, 'paiporta-oficina-unica', 'en'), t('subscribe.failed')]).toContain(r.reply.text);
       subscriptions.push({ id: `paused-sub-${i}`, acknowledged: r.reply.text !== t('subscribe.failed') });
     }
     for (const [office, status] of [['elche-el-altet', 'open'], ['elche-altabix', 'closed']]) {
@@ -69,7 +69,7 @@ describe('Redis paused and resumed', () => {
     expect(after.statusCode).toBe(200);
     changes.push({ office: 'paiporta-oficina-unica', status: 'closed', acknowledged: true });
     const sub = await bot.chat({ sessionId: 'after-sub', text: 'notify me when the Oficina Única de Paiporta changes', channel: 'web' });
-    expect(sub.reply.text).toBe(t('subscribe.done', officeNames(bot, 'paiporta-oficina-unica', 'en')));
+    expect(sub.reply.text).toBe(webSubscribed(bot, 'paiporta-oficina-unica', 'en'));
     subscriptions.push({ id: 'after-sub', acknowledged: true });
 
     peer = await ChatCore.create(testConfig({ STORE: 'redis', REDIS_URL: redis.url }));

@@ -72,4 +72,6 @@ export interface TurnResult {
 export interface Subscriptions {
   add(office: string, address: Address, lang: Lang): Promise<boolean>;
   remove(address: Address, office?: string): Promise<number>;
+  /** Days a subscription of this address lasts; undefined: it does not expire. */
+  lifetimeDays?(address: Address): number | undefined;
 }

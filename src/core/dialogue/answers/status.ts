@@ -157,7 +157,11 @@ export async function subscribe(ctx: AnswerContext): Promise<Answer> {
     };
   }
   const added = await ctx.subscriptions.add(office.id, address, lang);
-  return { text: t(added ? 'subscribe.done' : 'subscribe.already', names(ctx)), quickReplies: suggestions(ctx, ['open_offices']) };
+  const days = ctx.subscriptions.lifetimeDays?.(address); // a web chat's subscription ends: the citizen is told when
+  return {
+    text: sentences(t(added ? 'subscribe.done' : 'subscribe.already', names(ctx)), days !== undefined && t('subscribe.expires', { count: days })),
+    quickReplies: suggestions(ctx, ['open_offices']),
+  };
 }
 
 export async function unsubscribe(ctx: AnswerContext): Promise<Answer> {
