@@ -90,6 +90,14 @@ export function officeStatus(ctx: StatusContext, office: Office): string {
   );
 }
 
+/** An announcement's notice: whom it is from (the office, or the organisation), then its text in the subscriber's language or marked as another. */
+export function announcementText(ctx: StatusContext, a: { org: string; office?: string; texts: Text }): string {
+  const { k, t, lang } = ctx;
+  const office = a.office ? k.office(a.office) : undefined;
+  const heading = office ? t('notify.changed', { office: localized(office.name, lang) }) : t('notify.announcement', nameValues(lang, undefined, k.organisation(a.org)));
+  return `${heading}\n${inSomeLanguage(k, t, a.texts, a.org, lang, 'notify.message_in')}`;
+}
+
 /** "Notify me when El Altet reopens": the quick reply under a closed office. */
 export function subscribeChoice(t: Translate, office: Office, lang: Lang): QuickReply {
   return quick(t('quick.subscribe_office', nameValues(lang, office)));
