@@ -8,11 +8,13 @@
  *   stats [from] [to]                         YYYY-MM-DD
  *   audit                                     the audit log
  *   backup <file> | restore <file> [--force]  on the store itself (scripts/admin/backup.ts)
+ *   staff …                                   staff accounts (scripts/admin/staff.ts)
  */
 import { loadConfig } from '../src/config.js';
 import { BACKUP_USAGE, backupCommand } from './admin/backup.js';
+import { STAFF_USAGE, staffCommand } from './admin/staff.js';
 
-const USAGE = `usage: npm run admin -- offices | status <office-id> <open|limited|closed|reopening> [--expected "…"] [--note-es "…"] | reload | stats [from] [to] | audit | ${BACKUP_USAGE}`;
+const USAGE = `usage: npm run admin -- offices | status <office-id> <open|limited|closed|reopening> [--expected "…"] [--note-es "…"] | reload | stats [from] [to] | audit | ${BACKUP_USAGE} | ${STAFF_USAGE}`;
 
 async function main(): Promise<number> {
   const config = loadConfig();
@@ -41,6 +43,8 @@ async function main(): Promise<number> {
       return call('POST', '/knowledge/reload');
     case 'audit':
       return call('GET', '/audit');
+    case 'staff':
+      return staffCommand(args, call);
     case 'stats': {
       const q = new URLSearchParams({ ...(args[0] ? { from: args[0] } : {}), ...(args[1] ? { to: args[1] } : {}) });
       return call('GET', `/stats?${q}`);

@@ -6,11 +6,11 @@ import { loadTexts, type Texts } from '../shared/i18n.js';
 import { createNlu, type NluLog, type NluService } from '../nlu/index.js';
 import { nluSettings } from '../nlu/settings.js';
 import { Dialogue } from './dialogue/turn.js';
-import { officeStatus } from './dialogue/answers/status.js';
+import { announcementText, officeStatus } from './dialogue/answers/status.js';
 import { checkRegistry, createRegistry } from './intents/registry.js';
 import type { Address, Session, Subscriptions, TurnResult } from './dialogue/types.js';
 import { LiveStatus } from '../operations/live.js';
-import { Notifier, type NotifierEvents } from '../operations/notifier.js';
+import { Notifier, type Notice, type NotifierEvents } from '../operations/notifier.js';
 import { NoticeQueue } from '../operations/notice-queue.js';
 import { Stats } from '../operations/stats.js';
 import { cleanText } from '../operations/clean-text.js';
@@ -91,6 +91,8 @@ export class ChatCore {
     await live.restore();
     const render = (office: Office, lang: Lang) => {
       const t = texts.t(lang);
+      const { announcement } = office as Notice;
+      if (announcement) return announcementText({ k: knowledge, t, lang }, announcement);
       return `${t('notify.changed', { office: localized(office.name, lang) })}\n${officeStatus({ k: knowledge, t, lang }, office)}`;
     };
     const metrics = new Metrics();
@@ -98,6 +100,7 @@ export class ChatCore {
       delivered: (channel, n) => metrics.deliveries.inc({ channel }, n),
       retried: (channel) => metrics.retries.inc({ channel }),
       failed: (channel) => metrics.failures.inc({ channel }),
+      announced: (id, n) => void stores.staff.announcements.reached(id, n).catch(() => {}),
     };
     // With Redis every instance works one shared queue; otherwise the store's outbox (one instance).
     const queue = stores.redisUrl ? new NoticeQueue(stores.redisUrl, subscriptions, stores.inbox, render, events) : undefined;
@@ -153,7 +156,7 @@ export class ChatCore {
     if (nlu.intent === ERASE) await this.forget({ channel: req.channel, id: req.sessionId });
     else await this.stores.sessions.set(key, result.session, this.config.SESSION_TTL_MINUTES * 60_000);
     if (!req.intent) {
-      this.stats.record({ channel: req.channel, intent: nlu.intent, office: nlu.entities.office, lang: result.lang, confidence: nlu.confidence, text: req.text });
+      this.stats.record({ channel: req.channel, intent: nlu.intent, office: nlu.entities.office, lang: result.lang, confidence: nlu.confidence, text: req.text, org: result.session.organisation });
       this.metrics.intents.inc({ intent: nlu.intent, lang: result.lang, channel: req.channel });
       if (nlu.intent === 'out_of_scope') this.metrics.fallbacks.inc({ lang: result.lang, channel: req.channel });
     }

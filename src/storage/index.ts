@@ -12,6 +12,10 @@ import { WriteBehindStore } from './write-behind-store.js';
 import { closeClient, RedisAudit, RedisInbox, RedisRecords, RedisStats, RedisStatus, RedisSubscriptions } from './redis.js';
 import * as sqlite from './sqlite.js';
 import { MemoryAudit, MemoryInbox, MemoryOutbox, MemoryStats, MemoryStatus, MemorySubscriptions } from './memory.js';
+import { memoryStaff } from './staff/memory.js';
+import { redisStaff } from './staff/redis.js';
+import { sqliteStaff } from './staff/sqlite.js';
+import type { StaffStores } from './staff/types.js';
 import {
   retention,
   type AuditRepository,
@@ -27,6 +31,7 @@ export { StoreUnavailableError, withinTime } from './errors.js';
 export { closeClient } from './redis.js';
 export type { FallbackEvents } from './health.js';
 export * from './types.js';
+export * from './staff/types.js';
 
 /** What the bot keeps: sessions in keyv (key-value with expiry), every other record in its repository. */
 export interface Stores {
@@ -37,6 +42,8 @@ export interface Stores {
   audit: AuditRepository;
   stats: StatsRepository;
   inbox: InboxRepository;
+  /** Staff accounts, their sessions, failed logins, announcements. */
+  staff: StaffStores;
   /** SQLite and memory: the notification outbox. With Redis the queue is BullMQ's, on `redisUrl`. */
   outbox?: OutboxRepository;
   redisUrl?: string;
@@ -86,6 +93,7 @@ function redisStores(config: StoreConfig, health: StoreHealth, r: Retention): St
     audit: new RedisAudit(records),
     stats: new RedisStats(records, r),
     inbox: new RedisInbox(records, r),
+    staff: redisStaff(records),
     redisUrl: config.REDIS_URL,
     get degraded() {
       return health.degraded;
@@ -119,6 +127,7 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
     audit: new sqlite.SqliteAudit(db),
     stats: new sqlite.SqliteStats(db, r),
     inbox,
+    staff: sqliteStaff(db),
     outbox: new sqlite.SqliteOutbox(db, inbox, r.now),
     get degraded() {
       return health.degraded;
@@ -141,6 +150,7 @@ function memoryStores(r: Retention): Stores {
     audit: new MemoryAudit(),
     stats: new MemoryStats(r),
     inbox,
+    staff: memoryStaff(),
     outbox: new MemoryOutbox(subscriptions, inbox),
     degraded: false,
     async close() {},

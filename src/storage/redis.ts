@@ -174,6 +174,7 @@ export class RedisStatus implements StatusRepository {
 
   change(office: string, change: StoredStatus): Promise<StoredStatus> {
     const fields: Record<string, string> = { updatedAt: change.updatedAt };
+    if (change.updatedBy) fields.updatedBy = change.updatedBy;
     if (change.status) fields.status = change.status;
     if (change.expectedReopening !== undefined) fields.expectedReopening = change.expectedReopening;
     for (const [lang, text] of Object.entries(change.note ?? {})) if (text !== undefined) fields[`note.${lang}`] = text;
@@ -195,6 +196,7 @@ export class RedisStatus implements StatusRepository {
 
 function fromHash(hash: Record<string, string>): StoredStatus {
   const out: StoredStatus = { updatedAt: hash.updatedAt };
+  if (hash.updatedBy) out.updatedBy = hash.updatedBy;
   if (hash.status) out.status = hash.status as StoredStatus['status'];
   if (hash.expectedReopening !== undefined) out.expectedReopening = hash.expectedReopening;
   for (const [field, text] of Object.entries(hash)) if (field.startsWith('note.')) out.note = { ...out.note, [field.slice(5)]: text };
