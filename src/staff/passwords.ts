@@ -1,12 +1,13 @@
-import argon2 from 'argon2';
+import * as argon2 from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
 
 /**
- * Passwords with argon2id (the `argon2` package, a maintained binding of the reference code).
+ * Passwords with argon2id (`@node-rs/argon2`, a maintained binding of the Rust argon2 crate, with
+ * prebuilt binaries: the `argon2` package's prebuilt linux-x64 binary crashed here at the first hash).
  * OWASP's first recommended setting: 19 MiB, two passes, one lane; each check takes tens of
  * milliseconds on the threadpool, not the event loop.
  */
-const OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const OPTIONS = { algorithm: argon2.Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 export const MIN_PASSWORD = 12;
 export const MAX_PASSWORD = 256;
