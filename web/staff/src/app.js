@@ -46,7 +46,9 @@ export function App({ initialSession }) {
   const signedIn = (s) => {
     useCsrf(s.csrfToken);
     setSession(s);
-    go(pagesOf(s.role)[0], true);
+    // The page asked for before the login page, if this role has it.
+    const pages = pagesOf(s.role);
+    go(pages.includes(page) ? page : pages[0], true);
   };
   const signOut = async () => {
     await api('DELETE', '/api/staff/session').catch(() => {});
