@@ -33,7 +33,7 @@ export function Accounts({ session, onExpired }) {
 }
 
 /** Role and organisations: the same fields to add an account and to change one. */
-function RoleAndOrgs({ idPrefix, role, orgs, onRole, onOrgs }) {
+function RoleAndOrgs({ idPrefix, role, orgs, lang, onRole, onOrgs, onLang }) {
   return html`
     <div class="field">
       <label for=${`${idPrefix}-role`}>${t('accounts.role')}</label>
@@ -50,6 +50,13 @@ function RoleAndOrgs({ idPrefix, role, orgs, onRole, onOrgs }) {
         >`,
       )}
     </fieldset>
+    <div class="field">
+      <label for=${`${idPrefix}-lang`}>${t('accounts.lang')}</label>
+      <select id=${`${idPrefix}-lang`} value=${lang ?? ''} onChange=${(e) => onLang(e.currentTarget.value || undefined)}>
+        <option value="">${t('accounts.browserLang')}</option>
+        ${meta.langs.map((l) => html`<option value=${l} lang=${l}>${meta.names[l] ?? l}</option>`)}
+      </select>
+    </div>
   `;
 }
 
@@ -60,7 +67,8 @@ function AddAccount({ onDone }) {
     e.preventDefault();
     if (form.role !== 'admin' && !form.orgs.length) return setNotice({ error: true, text: t('accounts.needOrg') });
     try {
-      await api('POST', '/api/admin/staff', { ...form, username: form.username.trim(), orgs: form.role === 'admin' ? [] : form.orgs });
+      const { lang, ...rest } = form;
+      await api('POST', '/api/admin/staff', { ...rest, ...(lang ? { lang } : {}), username: form.username.trim(), orgs: form.role === 'admin' ? [] : form.orgs });
       onDone(t('accounts.added', { username: form.username.trim() }));
       setForm({ username: '', password: '', role: 'editor', orgs: [] });
       setNotice(null);
@@ -79,7 +87,7 @@ function AddAccount({ onDone }) {
       <input id="add-password" type="password" required minlength=${MIN_PASSWORD} maxlength="1024" autocomplete="new-password" aria-describedby="add-password-hint" value=${form.password} onInput=${(e) => setForm({ ...form, password: e.currentTarget.value })} />
       <p class="hint" id="add-password-hint">${t('accounts.passwordRule', { min: MIN_PASSWORD })}</p>
     </div>
-    <${RoleAndOrgs} idPrefix="add" role=${form.role} orgs=${form.orgs} onRole=${(role) => setForm({ ...form, role })} onOrgs=${(orgs) => setForm({ ...form, orgs })} />
+    <${RoleAndOrgs} idPrefix="add" role=${form.role} orgs=${form.orgs} lang=${form.lang} onRole=${(role) => setForm({ ...form, role })} onOrgs=${(orgs) => setForm({ ...form, orgs })} onLang=${(lang) => setForm({ ...form, lang })} />
     <${Notice} notice=${notice} />
     <button type="submit">${t('accounts.addButton')}</button>
   </form>`;
@@ -88,6 +96,7 @@ function AddAccount({ onDone }) {
 function AccountCard({ account, self, onDone, onError }) {
   const [role, setRole] = useState(account.role);
   const [orgs, setOrgs] = useState(account.orgs ?? []);
+  const [lang, setLang] = useState(account.lang);
   const [password, setPassword] = useState('');
   const [confirming, setConfirming] = useState(false);
   const id = `acc-${account.username.replace(/[^a-z0-9_-]/gi, '_')}`;
@@ -101,7 +110,7 @@ function AccountCard({ account, self, onDone, onError }) {
   };
   const save = (e) => {
     e.preventDefault();
-    run(() => api('PATCH', `/api/admin/staff/${encodeURIComponent(account.username)}`, { role, orgs: role === 'admin' ? [] : orgs }), t('accounts.saved', { username: account.username }));
+    run(() => api('PATCH', `/api/admin/staff/${encodeURIComponent(account.username)}`, { role, orgs: role === 'admin' ? [] : orgs, ...(lang ? { lang } : {}) }), t('accounts.saved', { username: account.username }));
   };
   const setNewPassword = (e) => {
     e.preventDefault();
@@ -114,7 +123,7 @@ function AccountCard({ account, self, onDone, onError }) {
     <h3 id=${`${id}-name`}>${account.username}</h3>
     <p>${t(`roles.${account.role}`)} · ${orgNames}</p>
     <form onSubmit=${save}>
-      <${RoleAndOrgs} idPrefix=${id} role=${role} orgs=${orgs} onRole=${setRole} onOrgs=${setOrgs} />
+      <${RoleAndOrgs} idPrefix=${id} role=${role} orgs=${orgs} lang=${lang} onRole=${setRole} onOrgs=${setOrgs} onLang=${setLang} />
       <button type="submit">${t('accounts.save')}<span class="sr-only"> ${account.username}</span></button>
     </form>
     <form onSubmit=${setNewPassword}>

@@ -34,20 +34,11 @@ function reopeningShown(value) {
   return inLang(value);
 }
 
-/** The subscribers of an office, where the server says (a count in the board); null when it does not. */
+/** How many a change notifies now (the board's count); null if the server does not say. */
 const subscribersOf = (office) => (typeof office.subscribers === 'number' ? office.subscribers : null);
 
 export function Board({ onExpired }) {
-  const [data, error, reload] = useLoad(
-    async () => {
-      const [{ offices }, audit] = await Promise.all([api('GET', '/api/admin/offices'), api('GET', '/api/admin/audit').catch(() => ({ entries: [] }))]);
-      // Who changed each office last: the audit log, oldest first.
-      const last = {};
-      for (const entry of audit.entries ?? []) last[entry.office] = entry;
-      return { offices, last };
-    },
-    onExpired,
-  );
+  const [data, error, reload] = useLoad(() => api('GET', '/api/admin/offices'), onExpired);
   if (error) return html`<${PageTitle}>${t('board.title')}<//><p role="alert">${errorText(error)}</p>`;
   if (!data) return html`<${PageTitle}>${t('board.title')}<//><${Loading} />`;
   const orgs = [...new Set(data.offices.map((o) => o.organisation))];
@@ -59,14 +50,14 @@ export function Board({ onExpired }) {
       (org) => html`<section class="org" aria-labelledby=${`org-${org}`}>
         <h2 id=${`org-${org}`}>${orgName(org)}</h2>
         <div class="cards">
-          ${data.offices.filter((o) => o.organisation === org).map((office) => html`<${OfficeCard} key=${office.id} office=${office} last=${data.last[office.id]} onSaved=${reload} onExpired=${onExpired} />`)}
+          ${data.offices.filter((o) => o.organisation === org).map((office) => html`<${OfficeCard} key=${office.id} office=${office} onSaved=${reload} />`)}
         </div>
       </section>`,
     )}
   `;
 }
 
-function OfficeCard({ office, last, onSaved }) {
+function OfficeCard({ office, onSaved }) {
   const name = inLang(office.name);
   const id = office.id;
   const [status, setStatus] = useState(office.status);
@@ -85,10 +76,8 @@ function OfficeCard({ office, last, onSaved }) {
     if (expected !== reopeningValue(reopeningForm(office.expectedReopening))) change.expectedReopening = expected;
     const before = filled(office.notes ?? {});
     const after = filled(notes);
-    // Only the languages whose note changed; a note emptied is sent empty (removed).
-    const note = {};
-    for (const lang of new Set([...Object.keys(before), ...Object.keys(after)])) if (before[lang] !== after[lang]) note[lang] = after[lang] ?? '';
-    if (Object.keys(note).length) change.note = note;
+    // The note is sent whole (it replaces the one before in every language): a language emptied is left out.
+    if (JSON.stringify(before) !== JSON.stringify(after)) change.note = after;
     if (!Object.keys(change).length) return setNotice({ text: t('board.unchanged') });
     setBusy(true);
     setNotice(null);
@@ -104,7 +93,7 @@ function OfficeCard({ office, last, onSaved }) {
     }
   };
 
-  const since = office.updatedAt ? (last?.actor ? t('board.sinceBy', { when: when(office.updatedAt), who: last.actor }) : t('board.since', { when: when(office.updatedAt) })) : t('board.never');
+  const since = office.updatedAt ? (office.updatedBy ? t('board.sinceBy', { when: when(office.updatedAt), who: office.updatedBy }) : t('board.since', { when: when(office.updatedAt) })) : t('board.never');
   const expectedNow = reopeningShown(office.expectedReopening);
   const noteNow = inLang(office.notes);
   return html`<article class="card office" aria-labelledby=${`name-${id}`} data-office=${id}>
