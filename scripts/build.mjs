@@ -22,6 +22,7 @@ await build({
   external: [
     'sqlite3', // native addon
     'better-sqlite3', // native addon (the SQLite repositories)
+    'argon2', // native addon (staff passwords)
     'bullmq', // requires its optional Redis drivers by name (the queue is loaded only with REDIS_URL)
     'ioredis',
     '@keyv/sqlite', // required lazily by the stores that use them (src/storage/index.ts)

@@ -45,6 +45,8 @@ const schema = z.object({
   NLU_ALLOW_DOWNLOAD: bool,
   /** Enables the admin API (Authorization: Bearer <ADMIN_TOKEN>); unset, the admin API is off. */
   ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /** A staff console session ends this many hours after its login, whatever is done in it. */
+  STAFF_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   /** /metrics on the web server answers only `Authorization: Bearer <METRICS_TOKEN>`; without it (or METRICS_PORT) /metrics is off. */
   METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** /metrics on a port of its own, bound to 127.0.0.1 (then not on the web server). */

@@ -5,7 +5,8 @@ import { errorReplies, validationError } from './errors.js';
 import type { GetCore } from './require-core.js';
 import { useZodSchemas } from './schemas.js';
 import { securityHeaders } from './security-headers.js';
-import { adminRoutes } from './routes/admin.js';
+import { staffApi } from '../staff/plugin.js';
+import type { Config } from '../config.js';
 import { healthRoutes, probeRoutes } from './routes/health.js';
 import { openApi } from './openapi.js';
 import { requestId, requestIds } from './request-id.js';
@@ -26,6 +27,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** METRICS_TOKEN: /metrics with this Bearer token; without it /metrics is off here (see serveMetrics). */
   metricsToken?: string;
+  /** Where staff sessions take their secret and lifetime from; by default the core's configuration. */
+  staffConfig?: Pick<Config, 'SESSION_SECRET' | 'DATA_DIR' | 'STAFF_SESSION_HOURS'>;
 }
 
 /** How long a client has to send a whole request, headers and body: a body trickled byte by byte is cut then. */
@@ -67,7 +70,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.register(probeRoutes, { getCore });
   app.register(metricsRoutes, { getCore, token: options.metricsToken });
   app.register(webchat, { getCore, origins: options.widgetOrigins ?? [], rateLimitPerMinute: options.rateLimitPerMinute ?? 0 });
-  app.register(adminRoutes, { prefix: '/api/admin', getCore, token: options.adminToken });
+  app.register(staffApi, { getCore, token: options.adminToken, config: options.staffConfig ?? (typeof core === 'function' ? undefined : core.config) });
   app.register(staffConsole, { getCore });
   return app;
 }

@@ -17,9 +17,11 @@ export const errorReply = z.looseObject({
 const MEANING: Record<number, string> = {
   400: 'The request does not match its schema, or names something unknown; `message` says which field and why.',
   401: 'Missing or wrong credentials.',
+  403: "Not allowed: the session's role or organisations do not cover it, or a change made with the session cookie lacks its x-csrf-token. Nothing was changed.",
   404: 'Not found.',
   413: 'The body is over the size limit.',
   415: 'The body is not JSON.',
+  409: 'Taken already (a username).',
   422: 'Refused as a whole; `problems` lists why.',
   429: 'Too many requests from this client: wait a minute.',
   500: 'Our fault: nothing was processed.',
@@ -33,8 +35,8 @@ export function errorResponses(...codes: number[]): Record<number, z.ZodType> {
   );
 }
 
-/** `security` for the admin API's routes. */
-export const adminAuth = [{ adminToken: [] }];
+/** `security` for the admin API's routes: the token, or a staff console session. */
+export const adminAuth: Record<string, string[]>[] = [{ adminToken: [] }, { staffSession: [] }];
 
 export const DOCS_PREFIX = '/api/docs';
 
@@ -63,13 +65,15 @@ export const openApi = fp(async (app) => {
       },
       tags: [
         { name: 'chat', description: 'The web chat and its widget' },
-        { name: 'admin', description: 'The staff API: `Authorization: Bearer <ADMIN_TOKEN>`' },
+        { name: 'admin', description: 'The staff API: `Authorization: Bearer <ADMIN_TOKEN>`, or a staff session (its cookie, and `x-csrf-token` on changes)' },
+        { name: 'staff', description: 'Staff console sessions: log in, who am I, log out' },
         { name: 'operations', description: 'Health, metrics and this description' },
         { name: 'telegram', description: 'The webhook Telegram posts updates to' },
       ],
       components: {
         securitySchemes: {
           adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN (at least 16 characters)' },
+          staffSession: { type: 'apiKey', in: 'cookie', name: 'staff_session', description: 'The cookie POST /api/staff/session sets; changes also need its x-csrf-token header' },
           telegramSecret: { type: 'apiKey', in: 'header', name: 'X-Telegram-Bot-Api-Secret-Token' },
         },
       },

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { loadKnowledge } from '../knowledge/loader.js';
 import type { Knowledge, StatusChange } from '../knowledge/knowledge.js';
-import type { KnowledgeBase, Office } from '../knowledge/schema.js';
+import { LANGS, type KnowledgeBase, type Office } from '../knowledge/schema.js';
 import type { AuditEntry, AuditRepository, StatusRepository } from '../storage/index.js';
 
 export type { AuditEntry } from '../storage/index.js';
@@ -18,6 +18,8 @@ const snapshot = (o: Office) => ({ status: o.status, expectedReopening: o.expect
  */
 export class LiveStatus {
   private listeners: Listener[] = [];
+  /** Since when and by whom each office's live state is what it is (the status board shows it). */
+  private changes = new Map<string, { updatedAt: string; updatedBy?: string }>();
   private watcher?: fs.FSWatcher;
   private follower?: NodeJS.Timeout;
   constructor(
@@ -37,7 +39,15 @@ export class LiveStatus {
   /** Re-applies the changes kept in the store (at start, and after another instance changed one). */
   async restore(): Promise<void> {
     const stored = await this.status.all(this.knowledge.base.offices.map((o) => o.id));
-    for (const [id, change] of stored) this.knowledge.setOverride(id, change);
+    for (const [id, change] of stored) {
+      this.knowledge.setOverride(id, change);
+      this.changes.set(id, { updatedAt: change.updatedAt, ...(change.updatedBy ? { updatedBy: change.updatedBy } : {}) });
+    }
+  }
+
+  /** Who made the office's last change, and when; nothing when the knowledge base's state stands. */
+  changedBy(id: string): { updatedAt: string; updatedBy?: string } | undefined {
+    return this.changes.get(id);
   }
 
   onChange(listener: Listener): void {
@@ -47,9 +57,13 @@ export class LiveStatus {
   async update(id: string, change: StatusChange, actor = 'admin'): Promise<Office | undefined> {
     const before = this.knowledge.office(id);
     if (!before) return undefined;
+    // A note replaces the one before in every language (the knowledge base's too): a language it
+    // leaves out is cleared, and answers there show the note of the organisation's language instead.
+    const note = change.note && Object.fromEntries(LANGS.map((lang) => [lang, change.note![lang] ?? '']));
     // The store merges the change into the office's record: two instances never undo each other's.
-    const stored = await this.status.change(id, { ...change, updatedAt: new Date().toISOString() });
+    const stored = await this.status.change(id, { ...change, ...(note ? { note } : {}), updatedAt: new Date().toISOString(), updatedBy: actor });
     this.knowledge.setOverride(id, stored);
+    this.changes.set(id, { updatedAt: stored.updatedAt, updatedBy: actor });
     const after = this.knowledge.office(id)!;
     const entry: AuditEntry = { at: stored.updatedAt, office: id, actor, before: snapshot(before), after: snapshot(after) };
     await this.audit.append(entry);

@@ -8,6 +8,8 @@ export interface TurnRecord {
   lang: string;
   confidence: number;
   text: string;
+  /** The conversation's organisation: also counted under `<day>@<org>`, what staff of that organisation see. */
+  org?: string;
 }
 
 const bump = (m: Record<string, number>, k: string | undefined, n = 1) => {
@@ -54,6 +56,11 @@ export class Stats {
 
   record(turn: TurnRecord, at = new Date()): void {
     const day = this.dayOf(at);
+    this.count(day, turn, at);
+    if (turn.org) this.count(`${day}@${turn.org}`, turn, at);
+  }
+
+  private count(day: string, turn: TurnRecord, at: Date): void {
     const s = this.buffer.get(day) ?? empty();
     s.total++;
     bump(s.intents, turn.intent);
@@ -82,13 +89,16 @@ export class Stats {
     );
   }
 
-  /** Totals over the days from..to (YYYY-MM-DD, inclusive). */
-  async query(from: string, to: string): Promise<DayStats & { from: string; to: string }> {
+  /** Totals over the days from..to (YYYY-MM-DD, inclusive); with `orgs`, of the questions about those organisations only. */
+  async query(from: string, to: string, orgs?: string[]): Promise<DayStats & { from: string; to: string }> {
     await this.flush();
     const out = { from, to, ...empty() };
     for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1)) {
-      const s = await this.store.day(d.toISOString().slice(0, 10));
-      if (s) merge(out, s);
+      const day = d.toISOString().slice(0, 10);
+      for (const key of orgs ? orgs.map((o) => `${day}@${o}`) : [day]) {
+        const s = await this.store.day(key);
+        if (s) merge(out, s);
+      }
     }
     return out;
   }

@@ -12,12 +12,17 @@ import { WriteBehindStore } from './write-behind-store.js';
 import { closeClient, RedisAudit, RedisInbox, RedisRecords, RedisStats, RedisStatus, RedisSubscriptions } from './redis.js';
 import * as sqlite from './sqlite.js';
 import { MemoryAudit, MemoryInbox, MemoryOutbox, MemoryStats, MemoryStatus, MemorySubscriptions } from './memory.js';
+import { memoryStaff } from './staff/memory.js';
+import { redisStaff } from './staff/redis.js';
+import { sqliteStaff } from './staff/sqlite.js';
+import type { StaffStores } from './staff/types.js';
 import type { AuditRepository, InboxRepository, OutboxRepository, StatsRepository, StatusRepository, SubscriptionRepository } from './types.js';
 
 export { StoreUnavailableError, withinTime } from './errors.js';
 export { closeClient } from './redis.js';
 export type { FallbackEvents } from './health.js';
 export * from './types.js';
+export * from './staff/types.js';
 
 /** What the bot keeps: sessions in keyv (key-value with expiry), every other record in its repository. */
 export interface Stores {
@@ -28,6 +33,8 @@ export interface Stores {
   audit: AuditRepository;
   stats: StatsRepository;
   inbox: InboxRepository;
+  /** Staff accounts, their sessions, failed logins, announcements. */
+  staff: StaffStores;
   /** SQLite and memory: the notification outbox. With Redis the queue is BullMQ's, on `redisUrl`. */
   outbox?: OutboxRepository;
   redisUrl?: string;
@@ -74,6 +81,7 @@ function redisStores(config: StoreConfig, health: StoreHealth): Stores {
     audit: new RedisAudit(records),
     stats: new RedisStats(records),
     inbox: new RedisInbox(records),
+    staff: redisStaff(records),
     redisUrl: config.REDIS_URL,
     get degraded() {
       return health.degraded;
@@ -107,6 +115,7 @@ function sqliteStores(config: StoreConfig, health: StoreHealth): Stores {
     audit: new sqlite.SqliteAudit(db),
     stats: new sqlite.SqliteStats(db),
     inbox,
+    staff: sqliteStaff(db),
     outbox: new sqlite.SqliteOutbox(db, inbox),
     get degraded() {
       return health.degraded;
@@ -129,6 +138,7 @@ function memoryStores(): Stores {
     audit: new MemoryAudit(),
     stats: new MemoryStats(),
     inbox,
+    staff: memoryStaff(),
     outbox: new MemoryOutbox(subscriptions, inbox),
     degraded: false,
     async close() {},

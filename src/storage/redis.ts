@@ -22,7 +22,7 @@ import {
 /** How long a record's write may take before the caller is told it was not saved. */
 const ANSWER_WITHIN_MS = 1000;
 const PROBE_EVERY_MS = 500;
-const P = 'chatbot:';
+export const P = 'chatbot:';
 
 /**
  * Runs the repositories' commands: each must answer within a second, or it fails with
@@ -126,6 +126,7 @@ export class RedisStatus implements StatusRepository {
 
   change(office: string, change: StoredStatus): Promise<StoredStatus> {
     const fields: Record<string, string> = { updatedAt: change.updatedAt };
+    if (change.updatedBy) fields.updatedBy = change.updatedBy;
     if (change.status) fields.status = change.status;
     if (change.expectedReopening !== undefined) fields.expectedReopening = change.expectedReopening;
     for (const [lang, text] of Object.entries(change.note ?? {})) if (text !== undefined) fields[`note.${lang}`] = text;
@@ -147,6 +148,7 @@ export class RedisStatus implements StatusRepository {
 
 function fromHash(hash: Record<string, string>): StoredStatus {
   const out: StoredStatus = { updatedAt: hash.updatedAt };
+  if (hash.updatedBy) out.updatedBy = hash.updatedBy;
   if (hash.status) out.status = hash.status as StoredStatus['status'];
   if (hash.expectedReopening !== undefined) out.expectedReopening = hash.expectedReopening;
   for (const [field, text] of Object.entries(hash)) if (field.startsWith('note.')) out.note = { ...out.note, [field.slice(5)]: text };

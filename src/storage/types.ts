@@ -27,7 +27,7 @@ export interface SubscriptionRepository {
 }
 
 /** An office's live state as staff left it: the knowledge base's values are the fallback. */
-export type StoredStatus = StatusChange & { updatedAt: string };
+export type StoredStatus = StatusChange & { updatedAt: string; /** Who made the last change. */ updatedBy?: string };
 
 export interface StatusRepository {
   /** Merges the change into the office's record (fields not given are kept; notes per language). */

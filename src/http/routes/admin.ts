@@ -3,31 +3,53 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KnowledgeError } from '../../knowledge/loader.js';
 import { langSchema, officeSchema, STATUSES } from '../../knowledge/schema.js';
+import type { Authenticator } from '../../staff/auth.js';
+import { hasBearer } from '../bearer.js';
+import { inScope, may, type Permission } from '../../staff/roles.js';
 import { sendError } from '../errors.js';
 import { adminAuth, errorResponses } from '../openapi.js';
 import { requireCore, type GetCore } from '../require-core.js';
 import { chars } from '../schemas.js';
+import { staffAccountRoutes } from './staff-accounts.js';
+import { statsRange } from './stats-range.js';
 
-import { hasBearer } from '../bearer.js';
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What the route needs (src/staff/roles.ts); a route of the admin API without one is for admins only. */
+    permission?: Permission;
+  }
+}
 
-/** Requests without the token one client (IP address) may make per minute; staff with it are not limited. */
+/** Requests without the token or a session one client (IP address) may make per minute; staff with either are not limited. */
 const REFUSALS_PER_MINUTE = 30;
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** A date and time with its offset (2025-06-02T09:00+02:00): shown to each citizen in their language's format. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+const LOOKS_LIKE_DATE_TIME = /^\d{4}-\d{2}-\d{2}T/;
+const expectedReopening = chars(0, 500)
+  .refine((s) => !LOOKS_LIKE_DATE_TIME.test(s) || (DATE_TIME.test(s) && !Number.isNaN(Date.parse(s))), 'a date and time needs its UTC offset, e.g. 2025-06-02T09:00+02:00')
+  .describe('A date and time with its offset (each language shows it in its own format), or a text shown as written; "" clears it');
 
 const statusChange = z
   .strictObject({
     status: z.enum(STATUSES).optional(),
-    expectedReopening: chars(0, 500).optional(),
-    note: z.partialRecord(langSchema, chars(0, 2000)).optional(),
+    expectedReopening: expectedReopening.optional(),
+    note: z
+      .partialRecord(langSchema, chars(0, 2000))
+      .optional()
+      .describe("The office's note, replacing the one before in every language: a language left out shows the organisation's language's note, marked as such"),
   })
   .refine((change) => Object.keys(change).length > 0, 'a status change needs at least one field');
 
 const officeParams = z.object({ id: chars(0, 100) });
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
-const statsQuery = z.strictObject({ from: day.optional(), to: day.optional() });
-
 // Responses, for the OpenAPI description and the serializer alike.
 const officeReply = officeSchema.describe('An office as the knowledge base has it, with staff changes on top');
+const boardEntry = officeSchema.extend({
+  updatedBy: z.string().optional().describe('Who made the last change (a username, or api-token); with updatedAt, since when'),
+  subscribers: z.number().describe('How many would be notified of a change now'),
+});
 const stateSnapshot = officeSchema.pick({ status: true, expectedReopening: true, notes: true }).partial();
 const auditEntry = z.object({ at: z.string(), office: z.string(), actor: z.string(), before: stateSnapshot, after: stateSnapshot });
 const counts = z.record(z.string(), z.number());
@@ -45,66 +67,102 @@ const reloaded = z
   .object({ status: z.literal('reloaded'), offices: z.number(), organisations: z.number(), procedures: z.number() })
   .describe('Reloaded: what the new knowledge base holds');
 
-/** An admin route's documentation: the Bearer token, its answer, and the refusals every admin route shares (401, 404 when off, 503). */
-const documented = (summary: string, ok: z.ZodType, errors: number[] = []) => ({
+/** An admin route's documentation: who may call it, its answer, and the refusals every admin route shares (401, 403, 404 when off, 503). */
+export const documented = (summary: string, ok: z.ZodType, errors: number[] = [], code = 200) => ({
   tags: ['admin'],
   summary,
   security: adminAuth,
-  response: { 200: ok, ...errorResponses(401, 404, 503, ...errors) },
+  response: { [code]: ok, ...errorResponses(401, 403, 404, 503, ...errors) },
 });
 
 export interface AdminOptions {
   getCore: GetCore;
   /** ADMIN_TOKEN; without it the admin API answers that it is off. */
   token?: string;
+  /** Who is calling: the token or a console session (src/staff/auth.ts). */
+  authenticate: Authenticator;
 }
 
 /**
- * The staff's API (under /api/admin): status board, status changes, knowledge reload, statistics.
- * Every request under the prefix, a path that names no route included, is authenticated first:
- * without the token a caller learns nothing, not even which routes exist.
+ * The staff's API (under /api/admin): status board, status changes, knowledge reload, statistics,
+ * staff accounts, announcements. Every request under the prefix, a path that names no route
+ * included, is authenticated first: without the token or a session a caller learns nothing, not
+ * even which routes exist. Then the route's permission, then, in the handler, the organisation.
  */
-export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { getCore, token }) => {
+export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { getCore, token, authenticate }) => {
   // What staff read here (statistics, the audit log) stays out of browser and proxy caches, errors included.
   admin.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store');
   });
-  // Guessing the token is slowed down: only requests without it count.
+  // Guessing the token is slowed down: only requests without it (or a session) count.
   // A hook of this scope rather than per route: it also counts paths that name no route.
   await admin.register(rateLimit, { global: false });
-  admin.addHook('onRequest', admin.rateLimit({ max: REFUSALS_PER_MINUTE, timeWindow: '1 minute', allowList: (request) => !!token && hasBearer(request, token) }));
+  admin.addHook('onRequest', admin.rateLimit({ max: REFUSALS_PER_MINUTE, timeWindow: '1 minute', allowList: (request) => !!token && (hasBearer(request, token) || !!request.session?.staff) }));
   admin.addHook('onRequest', async (request, reply) => {
     if (!token) return sendError(reply, 404, 'The admin API is off: set ADMIN_TOKEN to enable it.');
-    if (!hasBearer(request, token)) {
+    request.principal = await authenticate(request);
+    if (!request.principal) {
       // Who tried, never what they sent.
-      request.log.warn({ ip: request.ip, method: request.method }, 'admin request without a valid token');
-      return sendError(reply.header('www-authenticate', 'Bearer'), 401, 'A valid "Authorization: Bearer <ADMIN_TOKEN>" header is required.');
+      request.log.warn({ ip: request.ip, method: request.method }, 'admin request without a valid token or session');
+      return sendError(reply.header('www-authenticate', 'Bearer'), 401, 'A valid "Authorization: Bearer <ADMIN_TOKEN>" header or a staff session is required.');
     }
+  });
+  // A change made with the session cookie carries the session's CSRF token (the token itself is never sent by a browser on its own).
+  admin.addHook('onRequest', (request, reply, done) => {
+    if (request.principal?.via === 'session' && !SAFE.has(request.method)) return admin.csrfProtection(request, reply, done);
+    done();
+  });
+  admin.addHook('onRequest', async (request, reply) => {
+    const permission = request.routeOptions.config.permission;
+    if (request.is404 || request.principal!.role === 'admin') return;
+    if (!permission || !may(request.principal!, permission)) return sendError(reply, 403, `The ${request.principal!.role} role may not do this.`);
   });
   // Under this prefix the not-found answer runs after the hooks above: 401 first, 404 only for staff.
   admin.setNotFoundHandler((request, reply) => sendError(reply, 404, `No route ${request.method} ${request.url}`));
-  // After the token check: a caller without it learns nothing, not even that the bot is starting.
+  // After the authentication: a caller without it learns nothing, not even that the bot is starting.
   await admin.register(requireCore, { getCore });
 
-  const board = documented('The status board: every office with its live state', z.object({ offices: z.array(officeReply) }).describe('Every office'));
-  admin.get('/offices', { schema: board }, async (request) => ({ offices: request.core.knowledge.offices }));
+  const board = documented(
+    'The status board: the offices of my organisations with their live state, since when, by whom, and how many subscribers a change notifies',
+    z.object({ offices: z.array(boardEntry) }).describe('The offices in scope'),
+  );
+  admin.get('/offices', { schema: board, config: { permission: 'board' } }, async (request) => {
+    const { knowledge, live, subscriptions } = request.core;
+    const offices = knowledge.offices.filter((o) => inScope(request.principal!, o.organisation));
+    const subscribers = await Promise.all(offices.map((o) => subscriptions.subscribers(o.id)));
+    return { offices: offices.map((o, i) => ({ ...o, ...live.changedBy(o.id), subscribers: subscribers[i].length })) };
+  });
+
+  const count = documented('How many subscribers a change of this office notifies now', z.object({ office: z.string(), subscribers: z.number() }).describe('The count'));
+  admin.get('/offices/:id/subscribers/count', { schema: { params: officeParams, ...count }, config: { permission: 'board' } }, async (request, reply) => {
+    const office = request.core.knowledge.office(request.params.id);
+    if (!office) return sendError(reply, 404, `No office "${request.params.id}".`);
+    if (!inScope(request.principal!, office.organisation)) return sendError(reply, 403, `"${office.id}" is not an office of your organisations.`);
+    return { office: office.id, subscribers: (await request.core.subscriptions.subscribers(office.id)).length };
+  });
 
   const change = documented(
     "Change an office's live state: the next answer reflects it, subscribers are notified, the audit log records it",
     z.object({ office: officeReply }).describe('The office as it is now'),
     [400],
   );
-  admin.patch('/offices/:id', { schema: { params: officeParams, body: statusChange, ...change } }, async (request, reply) => {
-    const office = await request.core.live.update(request.params.id, request.body, 'admin-api');
-    if (!office) return sendError(reply, 404, `No office "${request.params.id}".`);
-    return { office };
+  admin.patch('/offices/:id', { schema: { params: officeParams, body: statusChange, ...change }, config: { permission: 'status' } }, async (request, reply) => {
+    const before = request.core.knowledge.office(request.params.id);
+    if (!before) return sendError(reply, 404, `No office "${request.params.id}".`);
+    if (!inScope(request.principal!, before.organisation)) return sendError(reply, 403, `"${before.id}" is not an office of your organisations.`);
+    const office = await request.core.live.update(request.params.id, request.body, request.principal!.actor);
+    return { office: office! };
   });
 
-  const audit = documented('The audit log: when, which office, by whom, before and after', z.object({ entries: z.array(auditEntry) }).describe('Every change, oldest first'));
-  admin.get('/audit', { schema: audit }, async (request) => ({ entries: await request.core.live.auditLog() }));
+  const audit = documented('The audit log of my organisations: when, which office, by whom, before and after', z.object({ entries: z.array(auditEntry) }).describe('Every change, oldest first'));
+  admin.get('/audit', { schema: audit, config: { permission: 'status' } }, async (request) => {
+    const { knowledge, live } = request.core;
+    const entries = await live.auditLog();
+    return { entries: entries.filter((e) => inScope(request.principal!, knowledge.office(e.office)?.organisation)) };
+  });
 
-  const reload = documented('Re-read knowledge/; an invalid knowledge base is refused and the previous one stays in service', reloaded, [422]);
-  admin.post('/knowledge/reload', { schema: reload }, async (request, reply) => {
+  const reload = documented('Re-read knowledge/; an invalid knowledge base is refused and the previous one stays in service (admins)', reloaded, [422]);
+  admin.post('/knowledge/reload', { schema: reload, config: { permission: 'manage' } }, async (request, reply) => {
     try {
       const kb = request.core.live.reload();
       return { status: 'reloaded', offices: kb.offices.length, organisations: kb.organisations.length, procedures: kb.procedures.length };
@@ -116,11 +174,16 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
     }
   });
 
-  const stats = documented('Questions per intent, office, language and channel over days (default: today), unanswered ones redacted', statsReply, [400]);
-  admin.get('/stats', { schema: { querystring: statsQuery, ...stats } }, async (request) => {
-    const today = new Date().toISOString().slice(0, 10);
-    const to = request.query.to ?? today;
-    const from = request.query.from ?? to;
-    return request.core.stats.query(from, to);
+  const stats = documented(
+    'Questions per intent, office, language and channel over at most 366 days (default: today), unanswered ones redacted; for staff of some organisations, the questions about them',
+    statsReply,
+    [400],
+  );
+  admin.get('/stats', { schema: { querystring: statsRange, ...stats }, config: { permission: 'insights' } }, async (request) => {
+    const { from, to } = request.query;
+    const orgs = request.principal!.orgs;
+    return request.core.stats.query(from, to, orgs === 'all' ? undefined : orgs);
   });
+
+  await admin.register(staffAccountRoutes, { prefix: '/staff' });
 };

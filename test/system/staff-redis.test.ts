@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { ChatCore } from '../../src/core/chat-core.js';
+import { buildApp } from '../../src/http/app.js';
+import { testConfig } from '../support/helpers.js';
+import { startRedis } from '../support/redis-server.js';
+import { addStaff, bearer, logIn, withSession } from '../support/staff.js';
+
+const TOKEN = 'staff-redis-token-0123456789';
+let redis: Awaited<ReturnType<typeof startRedis>>;
+const instances: { bot: ChatCore; app: FastifyInstance }[] = [];
+
+async function instance(env: Record<string, string>) {
+  const bot = await ChatCore.create(testConfig({ ADMIN_TOKEN: TOKEN, ...env }));
+  const app = buildApp({ bot, adminToken: TOKEN });
+  await app.ready();
+  instances.push({ bot, app });
+  return { bot, app };
+}
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  for (const { bot, app } of instances) {
+    await app.close();
+    await bot.close();
+  }
+  await redis?.stop();
+});
+
+describe('staff accounts and sessions on a real redis-server, two instances', () => {
+  it('share accounts, sessions and the login throttle; a password changed on one ends the session on the other', async () => {
+    const a = await instance({ STORE: 'redis', REDIS_URL: redis.url });
+    const b = await instance({ STORE: 'redis', REDIS_URL: redis.url });
+    await addStaff(a.app, TOKEN, { username: 'ana', role: 'editor', orgs: ['paiporta'] });
+    expect((await b.app.inject({ method: 'GET', url: '/api/admin/staff', headers: bearer(TOKEN) })).json().accounts).toEqual([
+      expect.objectContaining({ username: 'ana', role: 'editor', orgs: ['paiporta'] }),
+    ]);
+    const s = await logIn(a.app, 'ana');
+    const change = await b.app.inject({ method: 'PATCH', url: '/api/admin/offices/paiporta-oficina-unica', headers: withSession(s), payload: { status: 'open' } });
+    expect(change.statusCode).toBe(200);
+    expect((await b.app.inject({ method: 'PATCH', url: '/api/admin/offices/paiporta-oficina-unica', headers: withSession(s, null), payload: { status: 'closed' } })).statusCode).toBe(403);
+    expect((await a.app.inject({ method: 'GET', url: '/api/admin/audit', headers: withSession(s) })).json().entries.at(-1)).toMatchObject({ actor: 'ana', after: { status: 'open' } });
+
+    for (let i = 0; i < 3; i++) await logIn(a.app, 'ana', 'wrong password!');
+    for (let i = 0; i < 2; i++) await logIn(b.app, 'ana', 'wrong password!');
+    expect((await logIn(a.app, 'ana')).res.statusCode).toBe(429);
+    expect((await logIn(b.app, 'ana')).res.statusCode).toBe(429);
+
+    // A role set through one instance applies on the other; a lone empty list of organisations stays a list.
+    const patched = await a.app.inject({ method: 'PATCH', url: '/api/admin/staff/ana', headers: bearer(TOKEN), payload: { role: 'admin', orgs: [] } });
+    expect(patched.json().account).toMatchObject({ role: 'admin', orgs: [] });
+    expect((await b.app.inject({ method: 'GET', url: '/api/admin/staff', headers: withSession(s) })).statusCode).toBe(200);
+    await b.app.inject({ method: 'PATCH', url: '/api/admin/staff/ana', headers: bearer(TOKEN), payload: { password: 'another long password' } });
+    expect((await a.app.inject({ method: 'GET', url: '/api/staff/session', headers: withSession(s) })).statusCode).toBe(401);
+  });
+
+  it('keeps accounts in bot.sqlite across a restart', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'staff-sqlite-'));
+    const first = await instance({ STORE: 'sqlite', DATA_DIR: dir });
+    await addStaff(first.app, TOKEN, { username: 'ana', role: 'viewer', orgs: ['elche'] });
+    const s = await logIn(first.app, 'ana');
+    await first.app.close();
+    await first.bot.close();
+    instances.splice(instances.indexOf(first), 1);
+    const second = await instance({ STORE: 'sqlite', DATA_DIR: dir });
+    expect((await second.app.inject({ method: 'GET', url: '/api/staff/session', headers: withSession(s) })).json()).toMatchObject({ username: 'ana', role: 'viewer' });
+    expect((await logIn(second.app, 'ana')).res.statusCode).toBe(200);
+  });
+});
