@@ -11,7 +11,7 @@ import { Accounts } from './pages/accounts.js';
 
 /** The pages each role may open, in the menu's order (the server enforces the same, per request). */
 const PAGES = {
-  board: { roles: ['admin', 'editor'], view: Board },
+  board: { roles: ['admin', 'editor', 'viewer'], view: Board },
   announcements: { roles: ['admin', 'editor'], view: Announcements },
   insights: { roles: ['admin', 'editor', 'viewer'], view: Insights },
   audit: { roles: ['admin', 'editor'], view: Audit },

@@ -25,6 +25,8 @@ export function ChartPanel({ id, title, axis, labels, series, type = 'bar', stac
   const canvas = useRef(null);
   const shown = (v) => (percent ? number(v, { style: 'percent', maximumFractionDigits: 1 }) : number(v));
   useEffect(() => {
+    // The value axis: from zero, whole numbers for counts.
+    const values = { beginAtZero: true, ticks: { precision: percent ? undefined : 0, callback: (v) => shown(v) } };
     const chart = new Chart(canvas.current, {
       type,
       data: {
@@ -35,6 +37,7 @@ export function ChartPanel({ id, title, axis, labels, series, type = 'bar', stac
           backgroundColor: PALETTE[i % PALETTE.length],
           borderColor: PALETTE[i % PALETTE.length],
           borderWidth: type === 'line' ? 2 : 0,
+          maxBarThickness: 32,
         })),
       },
       options: {
@@ -44,8 +47,8 @@ export function ChartPanel({ id, title, axis, labels, series, type = 'bar', stac
         indexAxis: horizontal ? 'y' : 'x',
         plugins: { legend: { display: series.length > 1, position: 'bottom' }, tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${shown(c.raw)}` } } },
         scales: {
-          x: { stacked, ...(horizontal ? { beginAtZero: true, ticks: { callback: (v) => shown(v) } } : {}) },
-          y: { stacked, ...(horizontal ? {} : { beginAtZero: true, ticks: { callback: (v) => shown(v) } }) },
+          x: { stacked, ...(horizontal ? values : {}) },
+          y: { stacked, ...(horizontal ? {} : values) },
         },
       },
     });

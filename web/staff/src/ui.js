@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { ApiError } from './api.js';
-import { meta, t } from './i18n.js';
+import { currentLang, meta, t } from './i18n.js';
 
 /** What a refusal means to the person who made it (the server's message for the rest). */
 export function errorText(err) {
@@ -43,13 +43,17 @@ export function Notice({ notice }) {
 
 export const Loading = () => html`<p class="loading" role="status">${t('loading')}</p>`;
 
-/** A textarea per language (the organisation's own language first), for notes and announcements. */
+/** A language's name in the language shown ("valenciano" in Spanish); its own name if the texts lack it. */
+export const langName = (lang) => t(`languages.${lang}`, { defaultValue: meta.names[lang] ?? lang });
+
+/** A textarea per language, for notes and announcements: the organisation's own language first, then the one shown. */
 export function TextsByLanguage({ idPrefix, values, onInput, first, maxLength = 2000 }) {
-  const langs = [...meta.langs].sort((a, b) => (a === first ? -1 : b === first ? 1 : 0));
+  const rank = (l) => (l === first ? 0 : l === currentLang() ? 1 : 2);
+  const langs = [...meta.langs].sort((a, b) => rank(a) - rank(b));
   return html`<div class="langs">
     ${langs.map(
       (lang) => html`<div class="field">
-        <label for=${`${idPrefix}-${lang}`}>${t('texts.in', { language: meta.names[lang] ?? lang })}</label>
+        <label for=${`${idPrefix}-${lang}`}>${t('texts.in', { language: langName(lang) })}</label>
         <textarea id=${`${idPrefix}-${lang}`} lang=${lang} rows="2" maxlength=${maxLength} value=${values[lang] ?? ''} onInput=${(e) => onInput({ ...values, [lang]: e.currentTarget.value })}></textarea>
       </div>`,
     )}

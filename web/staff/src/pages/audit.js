@@ -1,8 +1,8 @@
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { inLang, meta, t, when } from '../i18n.js';
+import { inLang, t, when } from '../i18n.js';
 import { PageTitle } from '../app.js';
-import { errorText, Loading, useLoad } from '../ui.js';
+import { errorText, langName, Loading, useLoad } from '../ui.js';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const reopening = (v) => (typeof v === 'string' && ISO_TIME.test(v) ? when(v) : inLang(v)) || t('audit.nothing');
@@ -14,7 +14,7 @@ function changes(entry) {
   if (before.status !== after.status) out.push(t('audit.status', { from: before.status ? t(`status.${before.status}`) : t('audit.nothing'), to: t(`status.${after.status}`) }));
   if (JSON.stringify(before.expectedReopening ?? '') !== JSON.stringify(after.expectedReopening ?? '')) out.push(t('audit.reopening', { from: reopening(before.expectedReopening), to: reopening(after.expectedReopening) }));
   const langs = Object.keys({ ...before.notes, ...after.notes }).filter((l) => (before.notes ?? {})[l] !== (after.notes ?? {})[l]);
-  if (langs.length) out.push(t('audit.notes', { languages: langs.map((l) => meta.names[l] ?? l).join(', ') }));
+  if (langs.length) out.push(t('audit.notes', { languages: langs.map(langName).join(', ') }));
   return out.length ? out : [t('audit.same')];
 }
 

@@ -37,7 +37,7 @@ function reopeningShown(value) {
 /** How many a change notifies now (the board's count); null if the server does not say. */
 const subscribersOf = (office) => (typeof office.subscribers === 'number' ? office.subscribers : null);
 
-export function Board({ onExpired }) {
+export function Board({ session, onExpired }) {
   const [data, error, reload] = useLoad(() => api('GET', '/api/admin/offices'), onExpired);
   if (error) return html`<${PageTitle}>${t('board.title')}<//><p role="alert">${errorText(error)}</p>`;
   if (!data) return html`<${PageTitle}>${t('board.title')}<//><${Loading} />`;
@@ -50,14 +50,14 @@ export function Board({ onExpired }) {
       (org) => html`<section class="org" aria-labelledby=${`org-${org}`}>
         <h2 id=${`org-${org}`}>${orgName(org)}</h2>
         <div class="cards">
-          ${data.offices.filter((o) => o.organisation === org).map((office) => html`<${OfficeCard} key=${office.id} office=${office} onSaved=${reload} />`)}
+          ${data.offices.filter((o) => o.organisation === org).map((office) => html`<${OfficeCard} key=${office.id} office=${office} onSaved=${reload} readOnly=${session.role === 'viewer'} />`)}
         </div>
       </section>`,
     )}
   `;
 }
 
-function OfficeCard({ office, onSaved }) {
+function OfficeCard({ office, onSaved, readOnly }) {
   const name = inLang(office.name);
   const id = office.id;
   const [status, setStatus] = useState(office.status);
@@ -101,14 +101,14 @@ function OfficeCard({ office, onSaved }) {
     <p class="state"><span class=${`badge ${office.status}`}>${t(`status.${office.status}`)}</span> <span class="since">${since}</span></p>
     ${expectedNow && html`<p class="expected">${t('board.expected', { when: expectedNow })}</p>`}
     ${noteNow && html`<p class="note">${t('board.currentNote', { note: noteNow })}</p>`}
-    <form onSubmit=${save}>
+    ${readOnly ? html`<p class="subscribers">${t('board.subscribersNow', { count: subscribers ?? 0 })}</p>` : html`<form onSubmit=${save}>
       <div class="field">
         <label for=${`status-${id}`}>${t('board.statusLabel')}</label>
         <select id=${`status-${id}`} value=${status} onChange=${(e) => setStatus(e.currentTarget.value)}>
           ${STATUSES.map((s) => html`<option value=${s}>${t(`status.${s}`)}</option>`)}
         </select>
       </div>
-      <details open=${reopening.kind !== 'none' || !!noteNow}>
+      <details>
         <summary>${t('board.details')}</summary>
         <fieldset class="reopening">
           <legend>${t('board.reopening')}</legend>
@@ -138,6 +138,6 @@ function OfficeCard({ office, onSaved }) {
       <p class="subscribers">${subscribers === null ? t('board.subscribersUnknown') : t('board.subscribers', { count: subscribers })}</p>
       <${Notice} notice=${notice} />
       <button type="submit" disabled=${busy}>${busy ? t('board.saving') : t('board.save')}<span class="sr-only"> ${name}</span></button>
-    </form>
+    </form>`}
   </article>`;
 }

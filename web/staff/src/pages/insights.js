@@ -4,7 +4,7 @@ import { api, inBatches } from '../api.js';
 import { currentLang, meta, number, t } from '../i18n.js';
 import { PageTitle } from '../app.js';
 import { ChartPanel, toCsv } from '../chart-panel.js';
-import { errorText, Loading, useLoad } from '../ui.js';
+import { errorText, langName, Loading, useLoad } from '../ui.js';
 
 /** The server keeps days in UTC, and refuses ranges longer than this. */
 const MAX_DAYS = 366;
@@ -89,7 +89,7 @@ function Charts({ data }) {
     }
     return {
       byIntent: { labels: dayLabels, series: byIntent },
-      langs: one('langs', total.langs, (l) => meta.names[l] ?? l),
+      langs: one('langs', total.langs, langName),
       channels: one('channels', total.channels),
       offices,
       share,
