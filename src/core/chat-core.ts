@@ -6,11 +6,11 @@ import { loadTexts, type Texts } from '../shared/i18n.js';
 import { createNlu, type NluLog, type NluService } from '../nlu/index.js';
 import { nluSettings } from '../nlu/settings.js';
 import { Dialogue } from './dialogue/turn.js';
-import { officeStatus } from './dialogue/answers/status.js';
+import { announcementText, officeStatus } from './dialogue/answers/status.js';
 import { checkRegistry, createRegistry } from './intents/registry.js';
 import type { Address, Session, Subscriptions, TurnResult } from './dialogue/types.js';
 import { LiveStatus } from '../operations/live.js';
-import { Notifier, type NotifierEvents } from '../operations/notifier.js';
+import { Notifier, type Notice, type NotifierEvents } from '../operations/notifier.js';
 import { NoticeQueue } from '../operations/notice-queue.js';
 import { Stats } from '../operations/stats.js';
 import { cleanText } from '../operations/clean-text.js';
@@ -89,6 +89,8 @@ export class ChatCore {
     await live.restore();
     const render = (office: Office, lang: Lang) => {
       const t = texts.t(lang);
+      const { announcement } = office as Notice;
+      if (announcement) return announcementText({ k: knowledge, t, lang }, announcement);
       return `${t('notify.changed', { office: localized(office.name, lang) })}\n${officeStatus({ k: knowledge, t, lang }, office)}`;
     };
     const metrics = new Metrics();
@@ -96,6 +98,7 @@ export class ChatCore {
       delivered: (channel, n) => metrics.deliveries.inc({ channel }, n),
       retried: (channel) => metrics.retries.inc({ channel }),
       failed: (channel) => metrics.failures.inc({ channel }),
+      announced: (id, n) => void stores.staff.announcements.reached(id, n).catch(() => {}),
     };
     // With Redis every instance works one shared queue; otherwise the store's outbox (one instance).
     const queue = stores.redisUrl ? new NoticeQueue(stores.redisUrl, subscriptions, stores.inbox, render, events) : undefined;

@@ -45,6 +45,8 @@ export const organisationSchema = z
     ...forms,
     /** Where it is, for residents who may not know ("Como y Varese, Italia"). */
     place: textSchema.default({}),
+    /** The language its staff write in first: a note or announcement missing a citizen's language is shown in this one. */
+    language: langSchema.optional(),
     /** ISO 3166 country code: phone numbers are also shown in their international form. */
     country: z.string().regex(/^[A-Z]{2}$/).optional(),
     aliases: z.array(alias).default([]),

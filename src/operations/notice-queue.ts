@@ -4,7 +4,7 @@ import type * as Bull from 'bullmq';
 import type { Redis as IORedisType } from 'ioredis';
 import type { Address } from '../core/dialogue/types.js';
 import { addressKey, withinTime, type Change, type InboxRepository, type SubscriptionRepository } from '../storage/index.js';
-import { isPermanent, type NotifierEvents, type Render, type Sender } from './notifier.js';
+import { isAnnouncement, isPermanent, type NotifierEvents, type Render, type Sender } from './notifier.js';
 
 const require = createRequire(import.meta.url); // BullMQ and ioredis load only with REDIS_URL
 
@@ -25,6 +25,8 @@ interface Delivery {
   changeId: string;
   address: Address;
   text: string;
+  /** Set for an announcement: its deliveries are counted. */
+  announcement?: boolean;
 }
 
 /**
@@ -109,7 +111,10 @@ export class NoticeQueue {
   }
 
   private async fanOut(change: Change): Promise<void> {
-    const subscribers = await this.subscriptions.subscribers(change.office.id);
+    // An announcement to several offices reaches a subscriber of two once.
+    const all = (await Promise.all((change.offices ?? [change.office.id]).map((o) => this.subscriptions.subscribers(o)))).flat();
+    const subscribers = [...new Map(all.map((s) => [addressKey(s.address), s])).values()];
+    const announcement = isAnnouncement(change.office);
     const texts = new Map<string, string>();
     const text = (lang: Parameters<Render>[1]) => texts.get(lang) ?? texts.set(lang, this.render(change.office, lang)).get(lang)!;
     const web = subscribers.filter((s) => s.address.channel === 'web');
@@ -118,12 +123,13 @@ export class NoticeQueue {
       await Promise.all(web.slice(i, i + BATCH).map((s) => this.inbox.push(s.address.id, change.id, text(s.lang))));
     }
     if (web.length) this.events.delivered('web', web.length);
+    if (web.length && announcement) this.events.announced?.(change.id, web.length);
     const telegram = subscribers.filter((s) => s.address.channel === 'telegram');
     for (let i = 0; i < telegram.length; i += BATCH) {
       await this.telegram.addBulk(
         telegram.slice(i, i + BATCH).map((s) => ({
           name: 'notice',
-          data: { changeId: change.id, address: s.address, text: text(s.lang) } satisfies Delivery,
+          data: { changeId: change.id, address: s.address, text: text(s.lang), ...(announcement ? { announcement } : {}) } satisfies Delivery,
           opts: {
             // BullMQ ids may not contain ':'.
             jobId: `${change.id}.${addressKey(s.address).replace(/:/g, '-')}`,
@@ -146,6 +152,7 @@ export class NoticeQueue {
       throw err;
     }
     this.events.delivered(delivery.address.channel, 1);
+    if (delivery.announcement) this.events.announced?.(delivery.changeId, 1);
   }
 
   /** Deliveries waiting, in hand or waiting for a retry, on every instance. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Lang, Office } from '../knowledge/schema.js';
+import type { Lang, Office, Text } from '../knowledge/schema.js';
 import type { Address } from '../core/dialogue/types.js';
 import type { Delivery, InboxRepository, OutboxRepository } from '../storage/index.js';
 import type { NoticeQueue } from './notice-queue.js';
@@ -14,7 +14,24 @@ export interface NotifierEvents {
   retried(channel: Address['channel'], err: unknown): void;
   /** A delivery given up (the chat blocked the bot, or no more attempts left). */
   failed(channel: Address['channel'], err: unknown, address: Address): void;
+  /** Deliveries of an announcement made (its count of how many it reached). */
+  announced?(announcementId: string, n: number): void;
 }
+
+/** What an announcement says, in some languages, and to whom (one office, or all of an organisation's). */
+export interface AnnouncementText {
+  id: string;
+  org: string;
+  office?: string;
+  texts: Text;
+}
+
+/**
+ * An announcement travels through the outbox and the queue as its change's office snapshot with
+ * the announcement added: both keep and return that snapshot whole (JSON), so it survives a restart.
+ */
+export type Notice = Office & { announcement?: AnnouncementText };
+export const isAnnouncement = (office: Office): boolean => !!(office as Notice).announcement;
 export const noEvents: NotifierEvents = { delivered() {}, retried() {}, failed() {} };
 
 /** Change ids sort in the order the changes were made: a web inbox shows its notices in that order. */
@@ -74,6 +91,14 @@ export class Notifier {
     void this.drain();
   }
 
+  /** Queues an announcement: once to each subscriber of the offices (a subscriber of two gets one). */
+  async announce(office: Office, announcement: AnnouncementText, offices: string[]): Promise<void> {
+    const change = { id: announcement.id, office: { ...office, announcement } as Notice, offices };
+    if (this.queue) return this.queue.enqueue(change);
+    await this.outbox!.enqueue(change);
+    void this.drain();
+  }
+
   /** Resolves once what can be delivered now has been (safe to call at any time). */
   drain(): Promise<void> {
     if (this.queue) return this.queue.drain();
@@ -108,6 +133,7 @@ export class Notifier {
       if (web.length) {
         await outbox.deliverToInbox(web.map((delivery) => ({ delivery, text: this.text(delivery) })));
         this.events.delivered('web', web.length);
+        this.countAnnounced(web);
         continue;
       }
       const channels = [...this.senders.keys()].filter((c) => c !== 'web');
@@ -129,6 +155,7 @@ export class Notifier {
     try {
       await this.senders.get(channel)!(delivery.subscriber.address, this.text(delivery));
       this.events.delivered(channel, 1);
+      this.countAnnounced([delivery]);
     } catch (err) {
       if (!isPermanent(err)) {
         this.events.retried(channel, err);
@@ -146,6 +173,12 @@ export class Notifier {
     clearTimeout(this.wake);
     this.wake = setTimeout(() => void this.drain(), this.backoffMs);
     this.wake.unref();
+  }
+
+  private countAnnounced(deliveries: Delivery[]): void {
+    const byId = new Map<string, number>();
+    for (const d of deliveries) if (isAnnouncement(d.office)) byId.set(d.changeId, (byId.get(d.changeId) ?? 0) + 1);
+    for (const [id, n] of byId) this.events.announced?.(id, n);
   }
 
   private text(delivery: Delivery): string {

@@ -130,7 +130,7 @@ export class MemoryOutbox implements OutboxRepository {
   ) {}
 
   async enqueue(change: Change): Promise<number> {
-    const subscribers = await this.subscriptions.subscribers(change.office.id);
+    const subscribers = (await Promise.all((change.offices ?? [change.office.id]).map((o) => this.subscriptions.subscribers(o)))).flat();
     for (const subscriber of subscribers) {
       const key = deliveryKey(change.id, subscriber.address);
       if (!this.rows.has(key)) this.rows.set(key, { changeId: change.id, key, office: change.office, subscriber, claimed: false });

@@ -233,7 +233,8 @@ export class SqliteOutbox implements OutboxRepository {
     );
     this.addChange = db.transaction((c: Change) => {
       change.run(c.id, JSON.stringify(c.office));
-      return fanOut.run(c.id, c.office.id).changes;
+      // Several offices (an announcement): a subscriber of two is one delivery (UNIQUE change, address).
+      return (c.offices ?? [c.office.id]).reduce((n, office) => n + fanOut.run(c.id, office).changes, 0);
     });
     this.claimSome = (channels: string[], limit: number) =>
       db

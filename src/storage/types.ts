@@ -103,6 +103,8 @@ export interface InboxRepository {
 export interface Change {
   id: string;
   office: Office;
+  /** Whose subscribers it goes to, each once (an announcement to an organisation); default the office's. */
+  offices?: string[];
 }
 
 export interface Delivery {

@@ -58,6 +58,19 @@ describe('staff accounts and sessions on a real redis-server, two instances', ()
     expect((await a.app.inject({ method: 'GET', url: '/api/staff/session', headers: withSession(s) })).statusCode).toBe(401);
   });
 
+  it('deliver an announcement through the shared queue once per subscriber, counting how many it reached', async () => {
+    const a = instances[0];
+    const web = { channel: 'web' as const, id: 'redis-announce' };
+    await a.bot.subscriptions.add('elche-centro', web, 'sv');
+    await a.bot.subscriptions.add('elche-altabix', web, 'sv');
+    const res = await a.app.inject({ method: 'POST', url: '/api/admin/announcements', headers: bearer(TOKEN), payload: { org: 'elche', texts: { es: 'Texto de prueba.' } } });
+    expect(res.json().announcement).toMatchObject({ recipients: 1, reached: 0 });
+    await a.bot.notifier.drain();
+    expect(await a.bot.takeNotifications(web.id)).toEqual(['Meddelande från Elche kommun:\nMeddelande på spanska: Texto de prueba.']);
+    const list = (await instances[1].app.inject({ method: 'GET', url: '/api/admin/announcements', headers: bearer(TOKEN) })).json().announcements;
+    expect(list[0]).toMatchObject({ id: res.json().announcement.id, recipients: 1, reached: 1 });
+  });
+
   it('keeps accounts in bot.sqlite across a restart', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'staff-sqlite-'));
     const first = await instance({ STORE: 'sqlite', DATA_DIR: dir });

@@ -10,6 +10,7 @@ import { sendError } from '../errors.js';
 import { adminAuth, errorResponses } from '../openapi.js';
 import { requireCore, type GetCore } from '../require-core.js';
 import { chars } from '../schemas.js';
+import { announcementRoutes } from './announcements.js';
 import { staffAccountRoutes } from './staff-accounts.js';
 import { statsRange } from './stats-range.js';
 
@@ -186,4 +187,5 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
   });
 
   await admin.register(staffAccountRoutes, { prefix: '/staff' });
+  await admin.register(announcementRoutes, { prefix: '/announcements' });
 };

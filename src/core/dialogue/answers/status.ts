@@ -1,5 +1,6 @@
 import { localized } from '../../../knowledge/knowledge.js';
-import type { Lang, Office, Organisation } from '../../../knowledge/schema.js';
+import { LANGS, type Lang, type Office, type Organisation, type Text } from '../../../knowledge/schema.js';
+import type { Knowledge } from '../../../knowledge/knowledge.js';
 import type { Translate } from '../../../shared/i18n.js';
 import { nameValues, bullet, isOpen, lines, listOf, names, openOffices, quick, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer, QuickReply } from '../types.js';
@@ -13,6 +14,32 @@ const dateFormat = (lang: Lang) => new Intl.DateTimeFormat(lang, { dateStyle: 'm
 function formatDate(iso: string, lang: Lang): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : dateFormat(lang).format(d);
+}
+
+/** An expected reopening staff gave as a date and time (with its offset), not as words. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+const longDate = (lang: Lang) => new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Madrid' });
+
+/** The expected reopening as a date in this language's own format, or undefined when it is words (or none). */
+function reopeningDate(office: Office): Date | undefined {
+  const value = typeof office.expectedReopening === 'string' ? office.expectedReopening : '';
+  const d = DATE_TIME.test(value) ? new Date(value) : undefined;
+  return d && !Number.isNaN(d.getTime()) ? d : undefined;
+}
+
+/**
+ * A text staff wrote in some languages (a note, an announcement): this language's, else the
+ * organisation's language's, else the first there is, marked with its language so that the
+ * reader knows why it is in another one.
+ */
+export function inSomeLanguage(k: Knowledge, t: Translate, text: Text, orgId: string, lang: Lang, key: 'status.note_in' | 'notify.message_in'): string {
+  const own = text[lang]?.trim();
+  if (own) return own;
+  const first = k.organisation(orgId)?.language;
+  const other = [...(first ? [first] : []), ...LANGS].find((l) => text[l]?.trim());
+  if (!other) return '';
+  const value = text[other]!.trim();
+  return t(key, { language: t(`note_language.${other}`), note: value, text: value });
 }
 
 const modesOf = (t: Translate, office: Office, lang: Lang) => listOf(office.modes.map((m) => t(`mode.${m}`)), lang);
@@ -32,9 +59,11 @@ export function statusLine({ t, lang }: StatusContext, office: Office): string {
     const service = localized(office.service, lang) || modes;
     return t(service ? 'status.limited' : 'status.limited_plain', { ...n, service });
   }
-  const when = localized(office.expectedReopening, lang);
+  const at = reopeningDate(office);
+  const when = at ? '' : localized(office.expectedReopening, lang);
   return sentences(
     t(`status.${office.status}`, n),
+    at && t('status.expected_at', { ...n, date: longDate(lang).format(at) }),
     when && t('status.expected', { ...n, when }),
     modes && t('status.will_serve', { ...n, modes }),
   );
@@ -53,12 +82,20 @@ function alternatives({ k, t, lang }: StatusContext, office: Office): string | u
 
 /** Everything about one office's status: also the text of a status-change notice. */
 export function officeStatus(ctx: StatusContext, office: Office): string {
-  const { t, lang } = ctx;
+  const { k, t, lang } = ctx;
   return lines(
-    sentences(statusLine(ctx, office), localized(office.notes, lang)),
+    sentences(statusLine(ctx, office), inSomeLanguage(k, t, office.notes, office.organisation, lang, 'status.note_in')),
     !isOpen(office) && alternatives(ctx, office),
     office.updatedAt && t('status.updated', { date: formatDate(office.updatedAt, lang) }),
   );
+}
+
+/** An announcement's notice: whom it is from (the office, or the organisation), then its text in the subscriber's language or marked as another. */
+export function announcementText(ctx: StatusContext, a: { org: string; office?: string; texts: Text }): string {
+  const { k, t, lang } = ctx;
+  const office = a.office ? k.office(a.office) : undefined;
+  const heading = office ? t('notify.changed', { office: localized(office.name, lang) }) : t('notify.announcement', nameValues(lang, undefined, k.organisation(a.org)));
+  return `${heading}\n${inSomeLanguage(k, t, a.texts, a.org, lang, 'notify.message_in')}`;
 }
 
 /** "Notify me when El Altet reopens": the quick reply under a closed office. */
@@ -73,6 +110,8 @@ function boardLine(ctx: StatusContext, office: Office): string {
     const service = localized(office.service, lang);
     return bullet(service ? t('board.limited', { name, service }) : `${name}: ${t('status_short.limited')}`);
   }
+  const at = reopeningDate(office);
+  if (!isOpen(office) && at) return bullet(t('board.closed_until_at', { name, date: longDate(lang).format(at) }));
   const when = localized(office.expectedReopening, lang);
   if (!isOpen(office) && when) return bullet(t('board.closed_until', { name, when }));
   return bullet(`${name}: ${t(`status_short.${office.status}`)}`);
