@@ -35,7 +35,9 @@ const texts = z
     langs: z.array(z.string()),
     names: z.record(z.string(), z.string()).describe('Each language by its own name ("Valencià")'),
     texts: z.record(z.string(), z.unknown()).describe('locales/<lang>/console.json'),
-    organisations: z.array(z.object({ id: z.string(), name: z.string(), lang: z.string().optional() })).describe("The organisations' names in that language"),
+    organisations: z
+      .array(z.object({ id: z.string(), name: z.string(), of: z.string().describe('Its name after "of" ("del Ayuntamiento de Paiporta"), else the name'), lang: z.string().optional() }))
+      .describe("The organisations' names in that language"),
     offices: z.record(z.string(), z.string()).describe("The offices' names in that language, by id"),
   })
   .describe("The console's texts in one language");
@@ -59,7 +61,9 @@ const consoleTexts: FastifyPluginAsyncZod<{ getCore: GetCore }> = async (scope, 
     const organisations = knowledge.organisations.map((o) => ({
       id: o.id,
       name: o.name[lang] ?? o.name.en ?? o.id,
-      ...('lang' in o && typeof o.lang === 'string' ? { lang: o.lang } : {}),
+      of: o.of[lang] ?? o.name[lang] ?? o.name.en ?? o.id,
+      // Its main language: a note or announcement written only in it reaches everyone, marked as such.
+      ...(o.language ? { lang: o.language } : {}),
     }));
     const offices = Object.fromEntries(knowledge.base.offices.map((o) => [o.id, o.name[lang] ?? o.name.en ?? o.id]));
     return { lang, langs: bot.langs, names, texts: read(config.LOCALES_DIR, lang), organisations, offices };

@@ -204,7 +204,9 @@ describe('the staff console', () => {
     ] as const) {
       const { reply, nlu } = await chat(text, lang);
       expect(nlu.entities.office, text).toBe(OFFICE);
-      expect(reply.text, lang).toContain(NOTE_ES);
+      // The Spanish note (Paiporta's language), said to be in Spanish.
+      const t = bot.texts.t(lang);
+      expect(reply.text, lang).toContain(t('status.note_in', { language: t('note_language.es'), note: NOTE_ES }));
       expect(reply.text, lang).toContain(bot.texts.t(lang)('status.open', officeNames(bot, OFFICE, lang)).slice(0, 12));
     }
   });
@@ -220,6 +222,34 @@ describe('the staff console', () => {
       expect(botApi.sent(s.chat).filter((c) => String(c.payload.text).startsWith(head)), s.lang).toHaveLength(1);
     }
   });
+  it('the editor sends an announcement to all of Paiporta: each subscriber gets it once, and the list counts them', async () => {
+    const text = 'El 24 de diciembre la Oficina Única cierra a las 14:00.';
+    const before = Object.fromEntries(SUBSCRIBERS.map((s) => [s.chat, botApi.sent(s.chat).length]));
+    const context = await browser.newContext({ locale: 'es-ES', viewport: { width: 1280, height: 900 } });
+    const { page, problems } = await openConsole(context, `${base}/staff/announcements`);
+    await logIn(page, EDITOR);
+    expect(page.url()).toBe(`${base}/staff/announcements`); // the page asked for before logging in
+    await page.locator('#announce-to').selectOption('org:paiporta');
+    await page.locator('#announce-es').fill(text);
+    await page.getByRole('button', { name: es.announcements.send }).click();
+    await page.locator('.notice-slot.ok').filter({ hasText: String(SUBSCRIBERS.length) }).waitFor();
+    for (const s of SUBSCRIBERS) await botApi.waitFor((c) => c.method === 'sendMessage' && Number(c.payload.chat_id) === s.chat && c.status === 200 && String(c.payload.text).includes(text), 1, 15_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const s of SUBSCRIBERS) {
+      const got = botApi.sent(s.chat).slice(before[s.chat]);
+      expect(got, s.lang).toHaveLength(1);
+      expect(String(got[0].payload.text), s.lang).toContain(text);
+    }
+    // The list polls until every delivery is counted.
+    const reached = es.announcements.reachedOf.replace('{{reached}}', String(SUBSCRIBERS.length)).replace('{{recipients}}', String(SUBSCRIBERS.length));
+    await page.locator('table tbody tr').first().filter({ hasText: reached }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('table tbody tr').first().textContent()).toContain(EDITOR.username);
+    expect(await axe(page)).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-announcements-1280.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('charts the seeded chats, each chart drawn and with its table and CSV', async () => {
     const context = await browser.newContext({ locale: 'es-ES', viewport: { width: 1280, height: 900 } });
     const { page, problems } = await openConsole(context);
@@ -283,8 +313,11 @@ describe('the staff console', () => {
     }
     // The audit names who changed what.
     await page.goto(`${base}/staff/audit`);
-    await page.locator('table.audit').waitFor();
-    expect(await page.locator('table.audit tbody tr').first().textContent()).toContain(EDITOR.username);
+    const latest = page.locator('.entries > li').first();
+    await latest.waitFor();
+    const sv = consoleTexts('sv');
+    expect(await latest.textContent()).toContain(EDITOR.username);
+    expect(await latest.textContent()).toContain(sv.audit.status.replace('{{from}}', sv.status.limited).replace('{{to}}', sv.status.open));
     // Switched to Valencian: the page follows, and keeps it on the next visit.
     await page.locator('header select').selectOption('ca');
     await page.locator('main h1').filter({ hasText: consoleTexts('ca').audit.title }).waitFor();

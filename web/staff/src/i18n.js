@@ -55,6 +55,8 @@ export function inLang(text, lang = currentLang()) {
 }
 
 export const orgName = (id) => meta.organisations.find((o) => o.id === id)?.name ?? id;
+/** The organisation's name after "of" ("del Ayuntamiento de Paiporta"), for the texts' {{org_of}}. */
+export const orgOf = (id) => meta.organisations.find((o) => o.id === id)?.of ?? orgName(id);
 
 /** "12 Dec 2026, 10:30" in the language shown (Intl). */
 export function when(iso) {

@@ -1,7 +1,7 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { inLang, meta, number, orgName, t, when } from '../i18n.js';
+import { inLang, meta, number, orgName, orgOf, t, when } from '../i18n.js';
 import { PageTitle } from '../app.js';
 import { errorText, filled, Loading, Notice, TextsByLanguage, useLoad } from '../ui.js';
 
@@ -19,6 +19,13 @@ export function Announcements({ onExpired }) {
     },
     onExpired,
   );
+  // Deliveries are counted as they are made: while some are still going out, the list is read again.
+  const delivering = data?.announcements.some((a) => a.reached < a.recipients);
+  useEffect(() => {
+    if (!delivering) return undefined;
+    const timer = setInterval(reload, 3000);
+    return () => clearInterval(timer);
+  }, [delivering]);
   if (error) return html`<${PageTitle}>${t('announcements.title')}<//><p role="alert">${errorText(error)}</p>`;
   if (!data) return html`<${PageTitle}>${t('announcements.title')}<//><${Loading} />`;
   const officeName = (id) => inLang(data.offices.find((o) => o.id === id)?.name) || id;
@@ -36,12 +43,12 @@ export function Announcements({ onExpired }) {
                 <tr><th scope="col">${t('announcements.when')}</th><th scope="col">${t('announcements.to')}</th><th scope="col">${t('announcements.text')}</th><th scope="col">${t('announcements.reached')}</th></tr>
               </thead>
               <tbody>
-                ${[...data.announcements].reverse().map(
+                ${data.announcements.map(
                   (a) => html`<tr>
-                    <td>${when(a.at)}${a.actor || a.by ? html`<br /><span class="muted">${a.actor ?? a.by}</span>` : ''}</td>
-                    <td>${a.office ? officeName(a.office) : t('announcements.wholeOrg', { org: orgName(a.org) })}</td>
+                    <td>${when(a.at)}${a.by ? html`<br /><span class="muted">${a.by}</span>` : ''}</td>
+                    <td>${a.office ? officeName(a.office) : t('announcements.wholeOrg', { org_of: orgOf(a.org) })}</td>
                     <td>${inLang(a.texts)}</td>
-                    <td class="num">${number(a.reached ?? 0)}</td>
+                    <td class="num">${t('announcements.reachedOf', { reached: number(a.reached ?? 0), recipients: number(a.recipients ?? 0) })}</td>
                   </tr>`,
                 )}
               </tbody>
@@ -68,7 +75,7 @@ function Compose({ offices, onSent }) {
     setNotice(null);
     try {
       const res = await api('POST', '/api/admin/announcements', { ...target(to), texts: written });
-      const count = res.announcement?.recipients ?? res.recipients ?? res.announcement?.reached;
+      const count = res.announcement?.recipients;
       setNotice({ text: typeof count === 'number' ? t('announcements.queuedCount', { count }) : t('announcements.queued') });
       setTexts({});
       onSent();
@@ -86,7 +93,7 @@ function Compose({ offices, onSent }) {
       <select id="announce-to" value=${to} onChange=${(e) => setTo(e.currentTarget.value)}>
         ${orgs.map(
           (o) => html`<optgroup label=${orgName(o)}>
-            <option value=${`org:${o}`}>${t('announcements.wholeOrg', { org: orgName(o) })}</option>
+            <option value=${`org:${o}`}>${t('announcements.wholeOrg', { org_of: orgOf(o) })}</option>
             ${offices.filter((office) => office.organisation === o).map((office) => html`<option value=${`office:${office.id}`}>${inLang(office.name)}</option>`)}
           </optgroup>`,
         )}

@@ -31,22 +31,13 @@ export function Audit({ onExpired }) {
     <p class="intro">${t('audit.intro')}</p>
     ${data.entries.length === 0
       ? html`<p>${t('audit.empty')}</p>`
-      : html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t('audit.title')}>
-          <table class="audit">
-            <thead>
-              <tr><th scope="col">${t('audit.when')}</th><th scope="col">${t('audit.who')}</th><th scope="col">${t('audit.office')}</th><th scope="col">${t('audit.what')}</th></tr>
-            </thead>
-            <tbody>
-              ${data.entries.map(
-                (e) => html`<tr>
-                  <td>${when(e.at)}</td>
-                  <td>${e.actor}</td>
-                  <td>${officeName(e.office)}</td>
-                  <td><ul class="plain">${changes(e).map((c) => html`<li>${c}</li>`)}</ul></td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`}
+      : html`<ol class="entries">
+          ${data.entries.map(
+            (e) => html`<li class="card entry">
+              <p class="entry-head"><span>${when(e.at)}</span> · <strong>${e.actor}</strong> · <span>${officeName(e.office)}</span></p>
+              <ul class="plain">${changes(e).map((c) => html`<li>${c}</li>`)}</ul>
+            </li>`,
+          )}
+        </ol>`}
   `;
 }
