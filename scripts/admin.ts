@@ -7,10 +7,12 @@
  *   reload                                    re-read knowledge/
  *   stats [from] [to]                         YYYY-MM-DD
  *   audit                                     the audit log
+ *   staff …                                   staff accounts (scripts/admin/staff.ts)
  */
 import { loadConfig } from '../src/config.js';
+import { STAFF_USAGE, staffCommand } from './admin/staff.js';
 
-const USAGE = `usage: npm run admin -- offices | status <office-id> <open|limited|closed|reopening> [--expected "…"] [--note-es "…"] | reload | stats [from] [to] | audit`;
+const USAGE = `usage: npm run admin -- offices | status <office-id> <open|limited|closed|reopening> [--expected "…"] [--note-es "…"] | reload | stats [from] [to] | audit | ${STAFF_USAGE}`;
 
 async function main(): Promise<number> {
   const config = loadConfig();
@@ -37,6 +39,8 @@ async function main(): Promise<number> {
       return call('POST', '/knowledge/reload');
     case 'audit':
       return call('GET', '/audit');
+    case 'staff':
+      return staffCommand(args, call);
     case 'stats': {
       const q = new URLSearchParams({ ...(args[0] ? { from: args[0] } : {}), ...(args[1] ? { to: args[1] } : {}) });
       return call('GET', `/stats?${q}`);
