@@ -10,7 +10,7 @@ import { sendError } from '../http/errors.js';
 import { errorResponses } from '../http/openapi.js';
 import { requireCore, type GetCore } from '../http/require-core.js';
 import { chars } from '../http/schemas.js';
-import { bundleInMemory, fromSource, type ConsoleFiles } from './bundle.js';
+import { bundleInMemory, fromSource } from './bundle.js';
 
 /** The console's pages: each is the same document, the browser code draws the page its path names. */
 export const PAGES = ['login', 'board', 'announcements', 'insights', 'audit', 'accounts'] as const;
@@ -19,14 +19,17 @@ export interface StaffConsoleOptions {
   getCore: GetCore;
   /** Where index.html and console.css are; web/staff by default. */
   webDir?: string;
-  /** Where `npm run build` wrote console.js; dist/staff by default. Not read when run from source. */
+  /** Where `npm run build` wrote console.js; dist/staff by default. */
   bundleDir?: string;
+  /** Serve console.js from bundleDir (npm start), or bundle it in memory (run from source: npm run dev, the tests). */
+  prebuilt?: boolean;
 }
 
-const file = (summary: string, type: string) => ({
+/** A file's documentation: its type, and the errors it may answer with ({ error, statusCode, message }). */
+const file = (summary: string, type: string, errors: number[] = []) => ({
   tags: ['console'],
   summary,
-  response: { 200: { description: summary, content: { [type]: { schema: z.string() } } } },
+  response: { 200: { description: summary, content: { [type]: { schema: z.string() } } }, ...(errors.length ? errorResponses(...errors) : {}) },
 });
 
 const texts = z
@@ -79,10 +82,10 @@ export const staffConsole: FastifyPluginAsync<StaffConsoleOptions> = async (app,
   const bundleDir = options.bundleDir ?? path.join(ROOT, 'dist', 'staff');
   await app.register(fastifyStatic, { root: webDir, serve: false });
 
-  const page = file('A page of the staff console (the same document for each; its code draws the page)', 'text/html');
-  app.get('/staff', { schema: page }, (_request, reply) => reply.sendFile('index.html'));
+  const page = 'A page of the staff console (the same document for each; its code draws the page)';
+  app.get('/staff', { schema: file(page, 'text/html') }, (_request, reply) => reply.sendFile('index.html'));
   const pageParams = z.object({ page: z.string().max(40) });
-  app.get('/staff/:page', { schema: { ...page, params: pageParams, response: { ...page.response, ...errorResponses(404) } } }, (request, reply) => {
+  app.get('/staff/:page', { schema: { ...file(page, 'text/html', [400, 404]), params: pageParams } }, (request, reply) => {
     const { page: name } = request.params as z.infer<typeof pageParams>;
     if (!(PAGES as readonly string[]).includes(name)) return sendError(reply, 404, `No console page ${name}`);
     return reply.sendFile('index.html');
@@ -90,14 +93,19 @@ export const staffConsole: FastifyPluginAsync<StaffConsoleOptions> = async (app,
   app.get('/staff/console.css', { schema: file("The console's styles", 'text/css') }, (_request, reply) => reply.sendFile('console.css'));
 
   // Built once, at the first request (from source), or read from dist/ (npm start).
-  let bundle: Promise<ConsoleFiles> | undefined;
-  const built = () =>
-    (bundle ??= fromSource
-      ? bundleInMemory()
-      : Promise.resolve({ files: new Map([['console.js', fs.readFileSync(path.join(bundleDir, 'console.js'), 'utf8')]]) }));
-  app.get('/staff/console.js', { schema: file("The console's code: preact, htm, i18next and Chart.js bundled in", 'text/javascript') }, async (_request, reply) => {
-    const code = (await built()).files.get('console.js')!;
-    return reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(code);
+  const prebuilt = options.prebuilt ?? !fromSource;
+  let bundle: Promise<string> | undefined;
+  const built = () => (bundle ??= prebuilt ? fs.promises.readFile(path.join(bundleDir, 'console.js'), 'utf8') : bundleInMemory());
+  const code = file("The console's code: preact, htm, i18next and Chart.js bundled in", 'text/javascript', [503]);
+  app.get('/staff/console.js', { schema: code }, async (request, reply) => {
+    try {
+      const js = await built();
+      return reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(js);
+    } catch (err) {
+      bundle = undefined; // tried again at the next request
+      request.log.error({ err }, 'the staff console code is missing');
+      return sendError(reply, 503, "The staff console's code is not built: run npm run build.");
+    }
   });
 
   // The texts need the core (its languages and organisations): a scope of their own, 503 while it starts.

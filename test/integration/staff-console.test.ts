@@ -1,8 +1,17 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ChatCore } from '../../src/core/chat-core.js';
 import { buildApp } from '../../src/http/app.js';
-import { PAGES } from '../../src/staff-console/index.js';
+import { PAGES, staffConsole } from '../../src/staff-console/index.js';
+import { useZodSchemas } from '../../src/http/schemas.js';
+import { errorReplies } from '../../src/http/errors.js';
+// @ts-expect-error: plain JavaScript, the options scripts/build.mjs uses too
+import { consoleBuild } from '../../web/staff/bundle.mjs';
 import { startApp } from '../support/helpers.js';
 
 // The console's own files and texts, through inject; what it shows is tested in Chromium (test/system/staff-console.test.ts).
@@ -74,5 +83,23 @@ describe('the staff console files', () => {
     expect((await starting.inject({ url: '/staff/texts/es' })).statusCode).toBe(503);
     expect((await starting.inject({ url: '/staff' })).statusCode).toBe(200);
     await starting.close();
+  });
+
+  it('after npm run build serves the file it wrote, and a clear 503 while there is none', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-dist-'));
+    const served = Fastify();
+    useZodSchemas(served);
+    served.register(errorReplies);
+    served.register(staffConsole, { getCore: () => bot, bundleDir: dir, prebuilt: true });
+    await served.ready();
+    const missing = await served.inject({ url: '/staff/console.js' });
+    expect(missing.statusCode).toBe(503);
+    expect(missing.json().message).toContain('npm run build');
+    await build({ ...consoleBuild, outdir: dir });
+    const res = await served.inject({ url: '/staff/console.js' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe(fs.readFileSync(path.join(dir, 'console.js'), 'utf8'));
+    await served.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

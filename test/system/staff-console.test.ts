@@ -172,6 +172,14 @@ describe('the staff console', () => {
     expect(shown).toEqual([OFFICE]);
     expect(await page.locator('main').textContent()).not.toMatch(/OMAC|Elche|Insubria/);
     expect(await axe(page)).toEqual([]);
+    // Nor can the session change one: the server refuses it, with the session's own CSRF token.
+    const elche = await page.evaluate(async () => {
+      const { csrfToken } = await (await fetch('/api/staff/session')).json();
+      const res = await fetch('/api/admin/offices/elche-el-altet', { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken }, body: JSON.stringify({ status: 'open' }) });
+      return res.status;
+    });
+    expect(elche).toBe(403);
+    expect(bot.knowledge.office('elche-el-altet')!.status).toBe('reopening');
 
     const card = page.locator(`[data-office="${OFFICE}"]`);
     // Before saving: how many subscribers will be told.
@@ -185,7 +193,8 @@ describe('the staff console', () => {
     await card.locator(`#date-${OFFICE}`).fill('2026-12-14T09:30');
     // The note in Spanish only: the other languages' notes emptied (they will show the Spanish one, marked as such).
     for (const lang of bot.texts.langs) await card.locator(`#note-${OFFICE}-${lang}`).fill(lang === 'es' ? NOTE_ES : '');
-    await card.getByRole('button', { name: new RegExp(`^${es.board.save}`) }).click();
+    await card.getByRole('button', { name: new RegExp(`^${es.board.save}`) }).focus();
+    await page.keyboard.press('Enter');
     const saved = card.locator('.notice-slot.ok');
     await saved.waitFor();
     expect(await saved.textContent()).toContain(es.status.open);
@@ -300,6 +309,11 @@ describe('the staff console', () => {
     const { page, problems } = await openConsole(context);
     expect(await page.locator('html').getAttribute('lang')).toBe('sv'); // the browser's language before login
     expect(await noHorizontalScroll(page)).toBe(true);
+    // The first Tab reaches the skip link, which takes the keyboard past the header.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
     await logIn(page, ADMIN);
     for (const name of ['board', 'announcements', 'insights', 'audit', 'accounts']) {
       await page.goto(`${base}/staff/${name}`);
