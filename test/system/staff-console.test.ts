@@ -25,6 +25,8 @@ const ADMIN_TOKEN = 'console-test-admin-token-0123456789';
 const OFFICE = 'paiporta-oficina-unica';
 const EDITOR = { username: 'ana', password: 'paiporta-editor-2026', role: 'editor', orgs: ['paiporta'] };
 const ADMIN = { username: 'root', password: 'the-first-admin-2026', role: 'admin', orgs: [] as string[] };
+/** A viewer who chose Italian for the console. */
+const VIEWER = { username: 'vera', password: 'paiporta-viewer-2026', role: 'viewer', orgs: ['paiporta'], lang: 'it' };
 const NOTE_ES = 'Atención presencial con cita previa; traiga su DNI.';
 /** Telegram subscribers of the Oficina Única, each writing in its language. */
 const SUBSCRIBERS = [
@@ -133,7 +135,7 @@ async function logIn(page: Page, who: { username: string; password: string }) {
 
 describe('the staff console', () => {
   it('has its accounts created with ADMIN_TOKEN, subscribers on Telegram and a seeded run of chats', async () => {
-    for (const account of [EDITOR, ADMIN]) {
+    for (const account of [EDITOR, ADMIN, VIEWER]) {
       const res = await json('POST', '/api/admin/staff', account, asAdmin);
       expect(res.status, JSON.stringify(res.body)).toBe(201);
     }
@@ -338,6 +340,33 @@ describe('the staff console', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('ca');
     await page.reload();
     await page.locator('main h1').filter({ hasText: consoleTexts('ca').audit.title }).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('a viewer', () => {
+  it("gets the console in the account's language, the board without its form, and no editing pages", async () => {
+    const context = await browser.newContext({ locale: 'sv-SE', viewport: { width: 1280, height: 900 } });
+    const { page, problems } = await openConsole(context);
+    expect(await page.locator('html').getAttribute('lang')).toBe('sv');
+    await logIn(page, VIEWER);
+    const it_ = consoleTexts('it');
+    await page.locator('main h1').filter({ hasText: it_.board.title }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('it');
+    expect(await page.locator('nav a').allTextContents()).toEqual([it_.nav.board, it_.nav.insights]);
+    await page.locator(`[data-office="${OFFICE}"]`).waitFor();
+    expect(await page.locator(`[data-office="${OFFICE}"] form`).count()).toBe(0);
+    expect(await page.locator(`[data-office="${OFFICE}"] .subscribers`).textContent()).toBe(it_.board.subscribersNow.replace('{{count}}', String(SUBSCRIBERS.length)));
+    // A page the role does not have falls back to its first one.
+    await page.goto(`${base}/staff/accounts`);
+    await page.locator('main h1').filter({ hasText: it_.board.title }).waitFor();
+    expect(page.url()).toBe(`${base}/staff/board`);
+    expect(await axe(page)).toEqual([]);
+    // Logging out ends the session: the API refuses it from then on.
+    await page.getByRole('button', { name: it_.session.logout }).click();
+    await page.locator('main h1').filter({ hasText: it_.login.title }).waitFor();
+    expect(await page.evaluate(async () => (await fetch('/api/admin/offices')).status)).toBe(401);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { api, useCsrf } from './api.js';
-import { currentLang, loadLang, meta, t } from './i18n.js';
+import { currentLang, loadLang, meta, pickLang, t } from './i18n.js';
 import { Login } from './pages/login.js';
 import { Board } from './pages/board.js';
 import { Announcements } from './pages/announcements.js';
@@ -43,8 +43,11 @@ export function App({ initialSession }) {
   }, [shown]);
 
   const switchLang = async (lang) => setLang(await loadLang(lang, true));
-  const signedIn = (s) => {
+  const signedIn = async (s) => {
     useCsrf(s.csrfToken);
+    // The account's language, unless one was picked in this browser.
+    const lang = pickLang(s.lang);
+    if (lang !== currentLang()) setLang(await loadLang(lang));
     setSession(s);
     // The page asked for before the login page, if this role has it.
     const pages = pagesOf(s.role);
