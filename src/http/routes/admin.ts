@@ -104,7 +104,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
     request.principal = await authenticate(request);
     if (!request.principal) {
       // Who tried, never what they sent.
-      request.log.warn({ ip: request.ip, method: request.method }, 'admin request without a valid token or session');
+      request.log.warn({ ip: request.ip, method: request.method }, 'admin request without a valid token');
       return sendError(reply.header('www-authenticate', 'Bearer'), 401, 'A valid "Authorization: Bearer <ADMIN_TOKEN>" header or a staff session is required.');
     }
   });
