@@ -367,6 +367,13 @@ describe('a viewer', () => {
     await page.getByRole('button', { name: it_.session.logout }).click();
     await page.locator('main h1').filter({ hasText: it_.login.title }).waitFor();
     expect(await page.evaluate(async () => (await fetch('/api/admin/offices')).status)).toBe(401);
+
+    // Removed while logged in: the next page the viewer opens goes back to the login page, saying why.
+    await logIn(page, VIEWER);
+    expect((await json('DELETE', `/api/admin/staff/${VIEWER.username}`, undefined, asAdmin)).status).toBe(204);
+    await page.getByRole('link', { name: it_.nav.insights }).click();
+    await page.getByRole('alert').filter({ hasText: it_.session.expired }).waitFor();
+    expect(await page.locator('main h1').textContent()).toBe(it_.login.title);
     expect(problems).toEqual([]);
     await context.close();
   });

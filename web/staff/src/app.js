@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { html } from './html.js';
-import { api, useCsrf } from './api.js';
+import { api, ApiError, useCsrf } from './api.js';
+import { errorText } from './ui.js';
 import { currentLang, loadLang, meta, pickLang, t } from './i18n.js';
 import { Login } from './pages/login.js';
 import { Board } from './pages/board.js';
@@ -45,6 +46,7 @@ export function App({ initialSession }) {
   const switchLang = async (lang) => setLang(await loadLang(lang, true));
   const signedIn = async (s) => {
     useCsrf(s.csrfToken);
+    setAlert('');
     // The account's language, unless one was picked in this browser.
     const lang = pickLang(s.lang);
     if (lang !== currentLang()) setLang(await loadLang(lang));
@@ -53,16 +55,24 @@ export function App({ initialSession }) {
     const pages = pagesOf(s.role);
     go(pages.includes(page) ? page : pages[0], true);
   };
+  const [alert, setAlert] = useState('');
   const signOut = async () => {
-    await api('DELETE', '/api/staff/session').catch(() => {});
+    try {
+      await api('DELETE', '/api/staff/session');
+    } catch (err) {
+      // Not logged out (the server did not say so): the page must not pretend it was.
+      if (!(err instanceof ApiError && err.status === 401)) return setAlert(errorText(err));
+    }
+    setAlert('');
     useCsrf('');
     setSession(null);
     go('login', true);
   };
-  // A request refused with 401 (expired or removed session) sends the user back to the login page.
+  // A request refused with 401 (expired or removed session) sends the user back to the login page, saying why.
   const expired = () => {
     useCsrf('');
     setSession(null);
+    setAlert(t('session.expired'));
   };
 
   const View = shown === 'login' ? null : PAGES[shown].view;
@@ -96,6 +106,7 @@ export function App({ initialSession }) {
       </nav>`}
     </header>
     <main id="main" class="wrap" tabindex="-1">
+      ${alert && html`<p class="notice-slot error" role="alert">${alert}</p>`}
       ${shown === 'login' ? html`<${Login} onSignedIn=${signedIn} />` : html`<${View} key=${shown} session=${session} onExpired=${expired} />`}
     </main>
   `;
@@ -108,17 +119,4 @@ function LanguageMenu({ onChange }) {
       ${meta.langs.map((l) => html`<option value=${l} lang=${l}>${meta.names[l] ?? l}</option>`)}
     </select>
   </label>`;
-}
-
-/** A page's heading: it takes the focus when the page opens (screen readers hear where they are), and names the tab. */
-let firstPage = true;
-export function PageTitle({ children }) {
-  const ref = useRef(null);
-  useEffect(() => {
-    document.title = `${ref.current.textContent} · ${t('title')}`;
-    // Not on the first page of a visit: there the skip link comes first.
-    if (!firstPage) ref.current.focus();
-    firstPage = false;
-  }, []);
-  return html`<h1 ref=${ref} tabindex="-1">${children}</h1>`;
 }

@@ -1,5 +1,5 @@
 // Small pieces the pages share: messages, errors, the per-language text fields.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { ApiError } from './api.js';
 import { currentLang, meta, t } from './i18n.js';
@@ -62,3 +62,19 @@ export function TextsByLanguage({ idPrefix, values, onInput, first, maxLength = 
 
 /** The filled-in texts only ({es: "…"}), trimmed. */
 export const filled = (values) => Object.fromEntries(Object.entries(values).map(([l, v]) => [l, v.trim()]).filter(([, v]) => v));
+
+let firstPage = true;
+
+/** A page's heading: it takes the focus when the page opens (screen readers hear where they are), and names the tab. */
+export function PageTitle({ children }) {
+  const ref = useRef(null);
+  useEffect(() => {
+    // Not on the first page of a visit: there the skip link comes first.
+    if (!firstPage) ref.current.focus();
+    firstPage = false;
+  }, []);
+  useEffect(() => {
+    document.title = `${ref.current.textContent} · ${t('title')}`;
+  });
+  return html`<h1 ref=${ref} tabindex="-1">${children}</h1>`;
+}

@@ -2,8 +2,7 @@ import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { meta, orgName, t } from '../i18n.js';
-import { PageTitle } from '../app.js';
-import { errorText, Loading, Notice, useLoad } from '../ui.js';
+import { errorText, Loading, Notice, PageTitle, useLoad } from '../ui.js';
 
 const ROLES = ['admin', 'editor', 'viewer'];
 const MIN_PASSWORD = 12;

@@ -2,8 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { inLang, meta, number, orgName, orgOf, t, when } from '../i18n.js';
-import { PageTitle } from '../app.js';
-import { errorText, filled, Loading, Notice, TextsByLanguage, useLoad } from '../ui.js';
+import { errorText, filled, Loading, Notice, PageTitle, TextsByLanguage, useLoad } from '../ui.js';
 
 /** "org:paiporta" or "office:paiporta-oficina-unica" -> the request's target. */
 const target = (value) => {

@@ -1,8 +1,7 @@
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { inLang, t, when } from '../i18n.js';
-import { PageTitle } from '../app.js';
-import { errorText, langName, Loading, useLoad } from '../ui.js';
+import { errorText, langName, Loading, PageTitle, useLoad } from '../ui.js';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const reopening = (v) => (typeof v === 'string' && ISO_TIME.test(v) ? when(v) : inLang(v)) || t('audit.nothing');

@@ -2,8 +2,7 @@ import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { inLang, meta, orgName, t, when } from '../i18n.js';
-import { PageTitle } from '../app.js';
-import { errorText, filled, Loading, Notice, TextsByLanguage, useLoad } from '../ui.js';
+import { errorText, filled, Loading, Notice, PageTitle, TextsByLanguage, useLoad } from '../ui.js';
 
 const STATUSES = ['open', 'limited', 'closed', 'reopening'];
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;

@@ -2,9 +2,8 @@ import { useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, inBatches } from '../api.js';
 import { currentLang, meta, number, t } from '../i18n.js';
-import { PageTitle } from '../app.js';
 import { ChartPanel, toCsv } from '../chart-panel.js';
-import { errorText, langName, Loading, useLoad } from '../ui.js';
+import { errorText, langName, Loading, PageTitle, useLoad } from '../ui.js';
 
 /** The server keeps days in UTC, and refuses ranges longer than this. */
 const MAX_DAYS = 366;

@@ -2,8 +2,7 @@ import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, ApiError } from '../api.js';
 import { t } from '../i18n.js';
-import { PageTitle } from '../app.js';
-import { errorText, Notice } from '../ui.js';
+import { errorText, Notice, PageTitle } from '../ui.js';
 
 export function Login({ onSignedIn }) {
   const [username, setUsername] = useState('');
