@@ -152,7 +152,7 @@ describe('the staff console', () => {
   it('a Paiporta editor logs in, sees only Paiporta and opens the Oficina Única with a date and a Spanish note', async () => {
     const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid', viewport: { width: 1280, height: 900 } });
     const { page, problems } = await openConsole(context);
-    expect(page.url()).toBe(`${base}/staff/login`);
+    await page.waitForURL(`${base}/staff/login`);
     expect(await page.locator('html').getAttribute('lang')).toBe('es');
     expect(await page.locator('main h1').textContent()).toBe(es.login.title);
     expect(await axe(page)).toEqual([]);
@@ -166,7 +166,7 @@ describe('the staff console', () => {
 
     await page.locator('#login-username').fill('');
     await logIn(page, EDITOR);
-    expect(page.url()).toBe(`${base}/staff/board`);
+    await page.waitForURL(`${base}/staff/board`);
     expect(await page.locator('main h1').textContent()).toBe(es.board.title);
 
     // Only the editor's organisation: the Oficina Única, no Elche office.
@@ -239,7 +239,7 @@ describe('the staff console', () => {
     const context = await browser.newContext({ locale: 'es-ES', viewport: { width: 1280, height: 900 } });
     const { page, problems } = await openConsole(context, `${base}/staff/announcements`);
     await logIn(page, EDITOR);
-    expect(page.url()).toBe(`${base}/staff/announcements`); // the page asked for before logging in
+    await page.waitForURL(`${base}/staff/announcements`); // the page asked for before logging in
     await page.locator('#announce-to').selectOption('org:paiporta');
     await page.locator('#announce-es').fill(text);
     await page.getByRole('button', { name: es.announcements.send }).click();
@@ -267,7 +267,7 @@ describe('the staff console', () => {
     await logIn(page, EDITOR);
     await page.getByRole('link', { name: es.nav.insights }).click();
     await page.locator('[data-chart="by-intent"] canvas').waitFor();
-    expect(page.url()).toBe(`${base}/staff/insights`);
+    await page.waitForURL(`${base}/staff/insights`);
     // The page heading took the focus (a screen reader hears the new page).
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
 
@@ -300,6 +300,10 @@ describe('the staff console', () => {
     await page.locator('[data-chart="by-language"] a[download]').click();
     const csv = fs.readFileSync((await (await download).path())!, 'utf8');
     expect(csv.replace(/^\ufeff/, '').split('\r\n')[0]).toBe(`${es.chart.language},${es.chart.questions}`);
+    // The questions the bot could not place, with how often each came.
+    const unanswered = await page.locator('[data-chart="unanswered"] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(unanswered).toContainEqual(['¿qué tiempo hará mañana?', '1']);
+    expect(await page.locator('[data-chart="unanswered"] a[download]').getAttribute('href')).toMatch(/^blob:/);
     expect(await axe(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-insights-1280.png'), fullPage: true });
     expect(problems).toEqual([]);
@@ -361,7 +365,7 @@ describe('a viewer', () => {
     // A page the role does not have falls back to its first one.
     await page.goto(`${base}/staff/accounts`);
     await page.locator('main h1').filter({ hasText: it_.board.title }).waitFor();
-    expect(page.url()).toBe(`${base}/staff/board`);
+    await page.waitForURL(`${base}/staff/board`);
     expect(await axe(page)).toEqual([]);
     // Logging out ends the session: the API refuses it from then on.
     await page.getByRole('button', { name: it_.session.logout }).click();

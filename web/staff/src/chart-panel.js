@@ -2,20 +2,13 @@
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { html } from './html.js';
+import { toCsv } from './csv.js';
 import { number, t } from './i18n.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
 
 /** Okabe & Ito's palette, told apart with every common colour-vision deficiency; black last. */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
-
-const csvCell = (v) => (/[",\n;]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-
-/** The table as CSV text: a header row, then one row per label. */
-export function toCsv(axis, labels, series) {
-  const rows = [[axis, ...series.map((s) => s.label)], ...labels.map((label, i) => [label, ...series.map((s) => s.data[i])])];
-  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
 
 /**
  * props: id, title, axis (the first column's heading), labels, series [{label, data}],

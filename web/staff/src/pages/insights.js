@@ -1,8 +1,9 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, inBatches } from '../api.js';
 import { currentLang, meta, number, t } from '../i18n.js';
-import { ChartPanel, toCsv } from '../chart-panel.js';
+import { ChartPanel } from '../chart-panel.js';
+import { toCsv } from '../csv.js';
 import { errorText, langName, Loading, PageTitle, useLoad } from '../ui.js';
 
 /** The server keeps days in UTC, and refuses ranges longer than this. */
@@ -114,6 +115,7 @@ function Charts({ data }) {
 function Unanswered({ rows }) {
   const axis = t('insights.question');
   const csv = useMemo(() => URL.createObjectURL(new Blob(['\ufeff', toCsv(axis, rows.map(([q]) => q), [{ label: t('insights.times'), data: rows.map(([, n]) => n) }])], { type: 'text/csv;charset=utf-8' })), [rows]);
+  useEffect(() => () => URL.revokeObjectURL(csv), [csv]);
   return html`<section class="panel" aria-labelledby="unanswered-title" data-chart="unanswered">
     <h2 id="unanswered-title">${t('insights.unanswered')}</h2>
     <p class="hint">${t('insights.unansweredHint')}</p>
