@@ -253,8 +253,10 @@ describe('the staff console', () => {
     }
     // The list polls until every delivery is counted.
     const reached = es.announcements.reachedOf.replace('{{reached}}', String(SUBSCRIBERS.length)).replace('{{recipients}}', String(SUBSCRIBERS.length));
-    await page.locator('table tbody tr').first().filter({ hasText: reached }).waitFor({ timeout: 15_000 });
-    expect(await page.locator('table tbody tr').first().textContent()).toContain(EDITOR.username);
+    const latest = page.locator('.entries > li').first();
+    await latest.filter({ hasText: reached }).waitFor({ timeout: 15_000 });
+    expect(await latest.textContent()).toContain(EDITOR.username);
+    expect(await latest.textContent()).toContain(text);
     expect(await axe(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-announcements-1280.png'), fullPage: true });
     expect(problems).toEqual([]);

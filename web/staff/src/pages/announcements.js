@@ -36,23 +36,15 @@ export function Announcements({ onExpired }) {
       <h2 id="sent-title">${t('announcements.sent')}</h2>
       ${data.announcements.length === 0
         ? html`<p>${t('announcements.noneYet')}</p>`
-        : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="sent-title">
-            <table>
-              <thead>
-                <tr><th scope="col">${t('announcements.when')}</th><th scope="col">${t('announcements.to')}</th><th scope="col">${t('announcements.text')}</th><th scope="col">${t('announcements.reached')}</th></tr>
-              </thead>
-              <tbody>
-                ${data.announcements.map(
-                  (a) => html`<tr>
-                    <td>${when(a.at)}${a.by ? html`<br /><span class="muted">${a.by}</span>` : ''}</td>
-                    <td>${a.office ? officeName(a.office) : t('announcements.wholeOrg', { org_of: orgOf(a.org) })}</td>
-                    <td>${inLang(a.texts)}</td>
-                    <td class="num">${t('announcements.reachedOf', { reached: number(a.reached ?? 0), recipients: number(a.recipients ?? 0) })}</td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`}
+        : html`<ol class="entries">
+            ${data.announcements.map(
+              (a) => html`<li class="card entry">
+                <p class="entry-head"><span>${when(a.at)}</span> · <strong>${a.by}</strong> · <span>${a.office ? officeName(a.office) : t('announcements.wholeOrg', { org_of: orgOf(a.org) })}</span></p>
+                <p class="entry-text">${inLang(a.texts)}</p>
+                <p class="muted">${t('announcements.reached')}: ${t('announcements.reachedOf', { reached: number(a.reached ?? 0), recipients: number(a.recipients ?? 0) })}</p>
+              </li>`,
+            )}
+          </ol>`}
     </section>
   `;
 }
