@@ -4,6 +4,7 @@
 // node_modules because they load files of their own at run time or are native.
 import fs from 'node:fs';
 import { build } from 'esbuild';
+import { consoleBuild } from '../web/staff/bundle.mjs';
 
 // Chunk names carry content hashes: without a clean slate, every build leaves the last one's behind.
 fs.rmSync('dist', { recursive: true, force: true });
@@ -31,7 +32,11 @@ await build({
     'onnxruntime-node',
     'pino', // starts worker threads from its own files for transports
     '@fastify/swagger-ui', // serves the docs page's files from next to its module (__dirname)
+    'esbuild', // the staff console builds its code with it only when run from source (src/staff-console/bundle.ts)
   ],
   // Bundled CommonJS packages call require(): an ES module has none of its own.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
+
+// The staff console's browser code (preact, htm, i18next, Chart.js in one file): the server serves dist/staff/console.js.
+await build({ ...consoleBuild, outdir: 'dist/staff' });

@@ -11,6 +11,7 @@ import { healthRoutes, probeRoutes } from './routes/health.js';
 import { openApi } from './openapi.js';
 import { requestId, requestIds } from './request-id.js';
 import { metricsRoutes, requestMetrics } from './routes/metrics.js';
+import { staffConsole } from '../staff-console/index.js';
 
 export interface AppOptions {
   /** The core, or a getter while it is still starting (then the routes that need it answer 503). */
@@ -70,6 +71,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.register(metricsRoutes, { getCore, token: options.metricsToken });
   app.register(webchat, { getCore, origins: options.widgetOrigins ?? [], rateLimitPerMinute: options.rateLimitPerMinute ?? 0 });
   app.register(staffApi, { getCore, token: options.adminToken, config: options.staffConfig ?? (typeof core === 'function' ? undefined : core.config) });
+  app.register(staffConsole, { getCore });
   return app;
 }
 

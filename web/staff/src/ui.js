@@ -1,0 +1,80 @@
+// Small pieces the pages share: messages, errors, the per-language text fields.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { html } from './html.js';
+import { ApiError } from './api.js';
+import { currentLang, meta, t } from './i18n.js';
+
+/** What a refusal means to the person who made it (the server's message for the rest). */
+export function errorText(err) {
+  if (!(err instanceof ApiError)) return t('errors.generic', { message: String(err?.message ?? err) });
+  if (err.status === 0) return t('errors.offline');
+  if (err.status === 403) return t('errors.forbidden');
+  if (err.status === 503) return t('errors.unavailable');
+  return t('errors.generic', { message: err.message });
+}
+
+/**
+ * Loads what a page shows; a 401 (session over) hands back to the login page.
+ * Returns [data, error, reload].
+ */
+export function useLoad(load, onExpired, deps = []) {
+  const [state, setState] = useState({ data: undefined, error: undefined });
+  const run = () =>
+    load().then(
+      (data) => setState({ data, error: undefined }),
+      (error) => {
+        if (error instanceof ApiError && error.status === 401) onExpired?.();
+        setState({ data: undefined, error });
+      },
+    );
+  useEffect(() => {
+    run();
+  }, deps);
+  return [state.data, state.error, run];
+}
+
+/** A polite message (saved, sent) or an alert (refused). */
+export function Notice({ notice }) {
+  if (!notice) return html`<p class="notice-slot" role="status" aria-live="polite"></p>`;
+  return notice.error
+    ? html`<p class="notice-slot error" role="alert">${notice.text}</p>`
+    : html`<p class="notice-slot ok" role="status" aria-live="polite">${notice.text}</p>`;
+}
+
+export const Loading = () => html`<p class="loading" role="status">${t('loading')}</p>`;
+
+/** A language's name in the language shown ("valenciano" in Spanish); its own name if the texts lack it. */
+export const langName = (lang) => t(`languages.${lang}`, { defaultValue: meta.names[lang] ?? lang });
+
+/** A textarea per language, for notes and announcements: the organisation's own language first, then the one shown. */
+export function TextsByLanguage({ idPrefix, values, onInput, first, maxLength = 2000 }) {
+  const rank = (l) => (l === first ? 0 : l === currentLang() ? 1 : 2);
+  const langs = [...meta.langs].sort((a, b) => rank(a) - rank(b));
+  return html`<div class="langs">
+    ${langs.map(
+      (lang) => html`<div class="field">
+        <label for=${`${idPrefix}-${lang}`}>${t('texts.in', { language: langName(lang) })}</label>
+        <textarea id=${`${idPrefix}-${lang}`} lang=${lang} rows="2" maxlength=${maxLength} value=${values[lang] ?? ''} onInput=${(e) => onInput({ ...values, [lang]: e.currentTarget.value })}></textarea>
+      </div>`,
+    )}
+  </div>`;
+}
+
+/** The filled-in texts only ({es: "…"}), trimmed. */
+export const filled = (values) => Object.fromEntries(Object.entries(values).map(([l, v]) => [l, v.trim()]).filter(([, v]) => v));
+
+let firstPage = true;
+
+/** A page's heading: it takes the focus when the page opens (screen readers hear where they are), and names the tab. */
+export function PageTitle({ children }) {
+  const ref = useRef(null);
+  useEffect(() => {
+    // Not on the first page of a visit: there the skip link comes first.
+    if (!firstPage) ref.current.focus();
+    firstPage = false;
+  }, []);
+  useEffect(() => {
+    document.title = `${ref.current.textContent} · ${t('title')}`;
+  });
+  return html`<h1 ref=${ref} tabindex="-1">${children}</h1>`;
+}
