@@ -2,21 +2,24 @@
 import { startServer, stop } from './server.js';
 
 const TOKEN = 'bench-admin-token-0123456789';
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 const OFFICE = 'elche-el-altet';
 const CONNECTIONS = 20;
 
 /** The value of one series in /metrics (0 when absent). */
 async function metric(port: number, series: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line ? Number(line.split(' ')[1]) : 0;
 }
 
 export async function benchFanOut(citizens: number): Promise<Record<string, string>> {
-  const { server, port } = await startServer(undefined, { ADMIN_TOKEN: TOKEN });
+  const { server, port } = await startServer(undefined, { ADMIN_TOKEN: TOKEN, METRICS_TOKEN });
   try {
     let next = 0;
     let refused = 0;
+    // The session ids are the server's: each citizen keeps the one its subscription came back with.
+    const ids: string[] = [];
     const subscribeStarted = performance.now();
     await Promise.all(
       Array.from({ length: CONNECTIONS }, async () => {
@@ -25,9 +28,10 @@ export async function benchFanOut(citizens: number): Promise<Record<string, stri
           const res = await fetch(`http://127.0.0.1:${port}/api/chat`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ sessionId: `citizen-${i}`, text: 'Avísame cuando abra la OMAC de El Altet' }),
+            body: JSON.stringify({ text: 'Avísame cuando abra la OMAC de El Altet' }),
           });
-          const body = (await res.json()) as { nlu?: { intent: string } };
+          const body = (await res.json()) as { sessionId: string; nlu?: { intent: string } };
+          ids[i] = body.sessionId;
           if (res.status !== 200 || body.nlu?.intent !== 'subscribe_updates') refused++;
         }
       }),
@@ -47,7 +51,7 @@ export async function benchFanOut(citizens: number): Promise<Record<string, stri
       await new Promise((r) => setTimeout(r, 20));
     }
     const fanOutMs = performance.now() - fanOutStarted;
-    const last = (await (await fetch(`http://127.0.0.1:${port}/api/chat/citizen-${citizens - 1}/notifications`)).json()) as { notifications: string[] };
+    const last = (await (await fetch(`http://127.0.0.1:${port}/api/chat/${ids[citizens - 1]}/notifications`)).json()) as { notifications: string[] };
     return {
       'subscriptions (POST /api/chat, 20 connections)': `${citizens - refused} of ${citizens} in ${(subscribeMs / 1000).toFixed(1)} s (${Math.round(citizens / (subscribeMs / 1000))}/s)`,
       'fan-out: status change to every notice in its inbox': `${(fanOutMs / 1000).toFixed(2)} s`,
