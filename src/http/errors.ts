@@ -7,6 +7,15 @@ export function sendError(reply: FastifyReply, statusCode: number, message: stri
   return reply.code(statusCode).send({ error: STATUS_CODES[statusCode] ?? 'Error', statusCode, message, ...details });
 }
 
+/**
+ * A 400 when a text given per language ("note", "texts") has a language the bot has no texts in
+ * (the schema takes any two-letter code: the languages are the locale folders, known at start).
+ */
+export function refuseUnknownLangs(reply: FastifyReply, field: string, langs: readonly string[], text: Record<string, unknown> | undefined): FastifyReply | undefined {
+  const unknown = Object.keys(text ?? {}).filter((lang) => !langs.includes(lang));
+  if (unknown.length > 0) return sendError(reply, 400, `body/${field}: no language ${unknown.join(', ')} here; the bot speaks ${langs.join(', ')}.`);
+}
+
 /** A request that fails its schema: "body/text must be…" (the zod provider gives the whole body the path "/"). */
 export function validationError(errors: FastifySchemaValidationError[], part: string): Error {
   return new Error(errors.map((e) => `${part}${e.instancePath === '/' ? '' : e.instancePath} ${e.message}`).join(', '));

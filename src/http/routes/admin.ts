@@ -6,7 +6,7 @@ import { langSchema, officeSchema, STATUSES } from '../../knowledge/schema.js';
 import type { Authenticator } from '../../staff/auth.js';
 import { hasBearer } from '../bearer.js';
 import { inScope, may, type Permission } from '../../staff/roles.js';
-import { sendError } from '../errors.js';
+import { refuseUnknownLangs, sendError } from '../errors.js';
 import { adminAuth, errorResponses } from '../openapi.js';
 import { requireCore, type GetCore } from '../require-core.js';
 import { chars } from '../schemas.js';
@@ -150,6 +150,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
   admin.patch('/offices/:id', { schema: { params: officeParams, body: statusChange, ...change }, config: { permission: 'status' } }, async (request, reply) => {
     const before = request.core.knowledge.office(request.params.id);
     if (!before) return sendError(reply, 404, `No office "${request.params.id}".`);
+    if (refuseUnknownLangs(reply, 'note', request.core.texts.langs, request.body.note)) return reply;
     if (!inScope(request.principal!, before.organisation)) return sendError(reply, 403, `"${before.id}" is not an office of your organisations.`);
     const office = await request.core.live.update(request.params.id, request.body, request.principal!.actor);
     return { office: office! };

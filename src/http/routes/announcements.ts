@@ -4,7 +4,7 @@ import { langSchema } from '../../knowledge/schema.js';
 import { newChangeId } from '../../operations/notifier.js';
 import { addressKey, type Announcement } from '../../storage/index.js';
 import { inScope } from '../../staff/roles.js';
-import { sendError } from '../errors.js';
+import { refuseUnknownLangs, sendError } from '../errors.js';
 import { chars } from '../schemas.js';
 import { documented } from './admin.js';
 
@@ -32,7 +32,8 @@ const reply = z.object({
 export const announcementRoutes: FastifyPluginAsyncZod = async (app) => {
   const send = documented("Send a message to the subscribers of an office or a whole organisation, once each, in each subscriber's language", z.object({ announcement: reply }).describe('Queued'), [400], 201);
   app.post('', { schema: { body: announce, ...send }, config: { permission: 'announce' } }, async (request, reply) => {
-    const { knowledge, subscriptions, notifier, stores } = request.core;
+    const { knowledge, subscriptions, notifier, stores, texts: locales } = request.core;
+    if (refuseUnknownLangs(reply, 'texts', locales.langs, request.body.texts)) return reply;
     const office = request.body.office ? knowledge.office(request.body.office) : undefined;
     if (request.body.office && !office) return sendError(reply, 404, `No office "${request.body.office}".`);
     const org = office?.organisation ?? request.body.org!;
