@@ -14,8 +14,8 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
  * Backup and restore (#21), end to end: a real server gets live status changes, audit entries and
  * web subscriptions through its HTTP API; `npm run admin -- backup` copies its store while it keeps
  * writing; the copy is restored with `npm run admin -- restore` into a fresh DATA_DIR (and, on
- * Redis, a second fresh redis-server); a fresh server there has the same board, audit and
- * subscriptions, and notifies the same citizens. On SQLite and on a real Redis.
+ * Redis, a second fresh redis-server); a fresh server there has the same board, audit,
+ * subscriptions and staff accounts (who can log in with their passwords), and notifies the same citizens. On SQLite and on a real Redis.
  */
 const TOKEN = 'backup-admin-token-0123456789';
 const NLU_CACHE = fs.mkdtempSync(path.join(os.tmpdir(), 'backup-nlu-'));
@@ -72,7 +72,7 @@ const board = (json: { offices: { id: string; status: string; expectedReopening?
   Object.fromEntries(json.offices.map((o) => [o.id, { status: o.status, expectedReopening: o.expectedReopening, notes: o.notes }]));
 
 describe.each(['sqlite', 'redis'] as const)('backup and restore on %s', (store) => {
-  it('a fresh instance on the restored copy has the same board, audit and subscriptions', async () => {
+  it('a fresh instance on the restored copy has the same board, audit, subscriptions and staff accounts', async () => {
     const first: Record<string, string> = { DATA_DIR: tmp('first') };
     const second: Record<string, string> = { DATA_DIR: tmp('second') };
     if (store === 'redis') {
@@ -93,6 +93,9 @@ describe.each(['sqlite', 'redis'] as const)('backup and restore on %s', (store) 
       expect(res.json.nlu.intent).toBe('subscribe_updates');
       citizens.push({ sessionId: res.json.sessionId, text });
     }
+    const staff = { username: 'ana', password: 'twelve chars or more', role: 'editor', orgs: ['paiporta'] };
+    expect((await a.call('POST', '/api/admin/staff', staff)).status).toBe(201);
+    const accounts = (await a.call('GET', '/api/admin/staff')).json;
     const audit = (await a.call('GET', '/api/admin/audit')).json.entries;
     expect(audit).toHaveLength(2);
     const before = board((await a.call('GET', '/api/admin/offices')).json);
@@ -161,6 +164,11 @@ describe.each(['sqlite', 'redis'] as const)('backup and restore on %s', (store) 
     expect(restoredAudit.length).toBeGreaterThan(2);
     expect(restoredAudit).toEqual(finalAudit.slice(0, restoredAudit.length));
     expect((await b.call('GET', '/health/ready')).json.checks.store).toBe('ok');
+    // The staff accounts, and their passwords: ana logs in on the restored instance.
+    expect((await b.call('GET', '/api/admin/staff')).json).toEqual(accounts);
+    const login = await b.call('POST', '/api/staff/session', { username: staff.username, password: staff.password });
+    expect(login.status).toBe(200);
+    expect(login.json).toMatchObject({ username: 'ana', role: 'editor', orgs: ['paiporta'] });
     // Torrellano reopens: both citizens of before are told, under the ids their browsers hold.
     expect((await b.call('PATCH', '/api/admin/offices/elche-torrellano', { status: 'open' })).status).toBe(200);
     for (const c of citizens) {
