@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
-import { testConfig, say } from '../support/helpers.js';
+import type { ChatCore } from '../../src/core/chat-core.js';
+import { say, startApp } from '../support/helpers.js';
 import { ADDRESSES, DIGIT, EMAILS, SAMPLES, writings } from '../support/personal-data.js';
 
 const TOKEN = 'test-admin-token-0123456789';
@@ -10,9 +9,7 @@ let bot: ChatCore;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  bot = await ChatCore.create(testConfig({ ADMIN_TOKEN: TOKEN }));
-  app = buildApp({ bot, adminToken: TOKEN });
-  await app.ready();
+  ({ bot, app } = await startApp({ ADMIN_TOKEN: TOKEN }));
 });
 afterAll(async () => {
   await app?.close();

@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
-import { say, testConfig } from '../support/helpers.js';
+import type { ChatCore } from '../../src/core/chat-core.js';
+import { say, startApp } from '../support/helpers.js';
 import { bearer } from '../support/staff.js';
 
 const TOKEN = 'notes-admin-token-0123456789';
 let bot: ChatCore;
 let app: FastifyInstance;
 beforeAll(async () => {
-  bot = await ChatCore.create(testConfig({ ADMIN_TOKEN: TOKEN }));
-  app = buildApp({ bot, adminToken: TOKEN });
-  await app.ready();
+  ({ bot, app } = await startApp({ ADMIN_TOKEN: TOKEN }));
 });
 afterAll(async () => {
   await app?.close();

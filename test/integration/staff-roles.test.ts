@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
-import { say, testConfig } from '../support/helpers.js';
+import type { ChatCore } from '../../src/core/chat-core.js';
+import { say, startApp } from '../support/helpers.js';
 import { addStaff, bearer, logIn, withSession, type StaffLogin } from '../support/staff.js';
 
 const TOKEN = 'roles-admin-token-0123456789';
@@ -13,9 +12,7 @@ let viewer: StaffLogin; // Paiporta
 let admin: StaffLogin;
 
 beforeAll(async () => {
-  bot = await ChatCore.create(testConfig({ ADMIN_TOKEN: TOKEN }));
-  app = buildApp({ bot, adminToken: TOKEN });
-  await app.ready();
+  ({ bot, app } = await startApp({ ADMIN_TOKEN: TOKEN }));
   await addStaff(app, TOKEN, { username: 'ana', role: 'editor', orgs: ['paiporta'] });
   await addStaff(app, TOKEN, { username: 'vera', role: 'viewer', orgs: ['paiporta'] });
   await addStaff(app, TOKEN, { username: 'root', role: 'admin' });

@@ -25,10 +25,13 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ LOG_LEVEL: 'silent', STORE: 'memory', NLU_THREAD: 'false', DATA_DIR: tempDataDir(), NLU_CACHE_DIR: NLU_CACHE, ...env });
 }
 
-/** A bot on the sample knowledge base and the real training data, and its web app (no port). */
+/**
+ * A bot on the sample knowledge base and the real training data, and its web app (no port);
+ * with ADMIN_TOKEN in `env`, the admin API takes it.
+ */
 export async function startApp(env: Record<string, string> = {}): Promise<{ bot: ChatCore; app: FastifyInstance }> {
   const bot = await ChatCore.create(testConfig(env));
-  const app = buildApp({ bot });
+  const app = buildApp({ bot, adminToken: env.ADMIN_TOKEN });
   await app.ready();
   return { bot, app };
 }
