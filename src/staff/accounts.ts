@@ -112,6 +112,7 @@ export class StaffAccounts {
     const orgs = edit.orgs ? [...new Set(edit.orgs)] : current.orgs;
     checkOrgs(role, orgs, this.knownOrgs());
     if (edit.password === username) throw new AccountError(400, 'The password may not be the username.');
+    if (role !== 'admin') await this.keepAnAdmin(current);
     const change: AccountChange = {
       ...(edit.role ? { role } : {}),
       ...(edit.orgs ? { orgs } : {}),
@@ -125,6 +126,15 @@ export class StaffAccounts {
 
   /** Its sessions end with it: each request checks that the account is still there. */
   async remove(username: string): Promise<boolean> {
+    const current = await this.staff.accounts.get(username);
+    if (current) await this.keepAnAdmin(current);
     return this.staff.accounts.remove(username);
+  }
+
+  /** The last admin account is not removed or demoted: without one, only ADMIN_TOKEN could manage staff again. */
+  private async keepAnAdmin(account: StaffAccount): Promise<void> {
+    if (account.role !== 'admin') return;
+    const admins = (await this.list()).filter((a) => a.role === 'admin');
+    if (admins.length <= 1) throw new AccountError(409, `"${account.username}" is the last admin: make another admin first.`);
   }
 }

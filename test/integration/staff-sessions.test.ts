@@ -36,6 +36,21 @@ describe('staff accounts', () => {
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
+  it('keep one admin: the last one is not removed or demoted (409, nothing changed), the one before last is', async () => {
+    const { app, bot } = await start();
+    const call = (method: 'PATCH' | 'DELETE', username: string, payload?: object) => app.inject({ method, url: `/api/admin/staff/${username}`, headers: bearer(TOKEN), payload });
+    await addStaff(app, TOKEN, { username: 'root', role: 'admin' });
+    for (const res of [await call('DELETE', 'root'), await call('PATCH', 'root', { role: 'editor', orgs: ['paiporta'] })]) {
+      expect(res.statusCode).toBe(409);
+      expect(res.json().message).toMatch(/"root" is the last admin/);
+    }
+    expect((await bot.stores.staff.accounts.get('root'))!.role).toBe('admin');
+    await addStaff(app, TOKEN, { username: 'rosa', role: 'admin' });
+    expect((await call('PATCH', 'root', { role: 'editor', orgs: ['paiporta'] })).statusCode).toBe(200);
+    expect((await call('DELETE', 'rosa')).statusCode).toBe(409); // now the last one
+    expect((await call('DELETE', 'root')).statusCode).toBe(204); // an editor now
+  });
+
   it('refuse short passwords, unknown organisations, bad usernames and taken ones', async () => {
     const { app, bot } = await start();
     const post = (payload: object) => app.inject({ method: 'POST', url: '/api/admin/staff', headers: bearer(TOKEN), payload });

@@ -34,14 +34,14 @@ export const staffAccountRoutes: FastifyPluginAsyncZod = async (app) => {
   const list = documented('The staff accounts', z.object({ accounts: z.array(accountReply) }).describe('Every account, by username'));
   app.get('', { schema: list, config: { permission: 'manage' } }, async (request) => ({ accounts: (await staffAccounts(request.core).list()).map(publicAccount) }));
 
-  const change = documented("Change an account's password, role, organisations or language; a new password ends its sessions", one, [400]);
+  const change = documented("Change an account's password, role, organisations or language; a new password ends its sessions", one, [400, 409]);
   app.patch('/:username', { schema: { params, body: accountChangeSchema, ...change }, config: { permission: 'manage' } }, async (request) => {
     const account = await staffAccounts(request.core).update(request.params.username, request.body);
     request.log.info({ staff: account.username, by: request.principal!.actor, password: request.body.password ? 'changed' : undefined }, 'staff account changed');
     return { account: publicAccount(account) };
   });
 
-  const remove = documented('Remove an account: its sessions end with it', z.null().describe('Removed'), [], 204);
+  const remove = documented('Remove an account: its sessions end with it (the last admin stays: 409)', z.null().describe('Removed'), [409], 204);
   app.delete('/:username', { schema: { params, ...remove }, config: { permission: 'manage' } }, async (request, reply) => {
     if (!(await staffAccounts(request.core).remove(request.params.username))) return sendError(reply, 404, `No staff account "${request.params.username}".`);
     request.log.info({ staff: request.params.username, by: request.principal!.actor }, 'staff account removed');
