@@ -77,6 +77,11 @@ export class MemorySubscriptions implements SubscriptionRepository {
     return [...(this.byOffice.get(office)?.values() ?? [])];
   }
 
+  async count(office: string): Promise<number> {
+    this.purge();
+    return this.byOffice.get(office)?.size ?? 0;
+  }
+
   async offices(address: Address): Promise<string[]> {
     this.purge();
     return [...(this.byAddress.get(addressKey(address)) ?? [])];

@@ -160,6 +160,13 @@ export class RedisSubscriptions implements SubscriptionRepository {
     });
   }
 
+  count(office: string): Promise<number> {
+    return this.redis.run(async (c) => {
+      const [, n] = (await this.purged(c).hLen(officeKey(office)).exec()) as unknown as [number, number];
+      return Number(n);
+    });
+  }
+
   offices(address: Address): Promise<string[]> {
     return this.redis.run(async (c) => {
       const [, members] = (await this.purged(c).sMembers(offices(address)).exec()) as unknown as [number, string[]];

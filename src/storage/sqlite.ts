@@ -96,6 +96,7 @@ export class SqliteSubscriptions implements SubscriptionRepository {
   private readonly removeOne;
   private readonly removeAll;
   private readonly ofOffice;
+  private readonly countOf;
   private readonly ofAddress;
 
   constructor(
@@ -117,6 +118,7 @@ export class SqliteSubscriptions implements SubscriptionRepository {
     const current = '(expires_at IS NULL OR expires_at > ?)';
     this.ofOffice = db.prepare<[string, number], SubscriberRow>(`SELECT channel, address_id, lang FROM subscriptions WHERE office = ? AND ${current}`);
     this.ofAddress = db.prepare<[string, number], { office: string }>(`SELECT office FROM subscriptions WHERE address = ? AND ${current}`);
+    this.countOf = db.prepare<[string, number], { n: number }>(`SELECT COUNT(*) AS n FROM subscriptions WHERE office = ? AND ${current}`);
   }
 
   async add(office: string, address: Address, lang: Lang): Promise<boolean> {
@@ -129,6 +131,10 @@ export class SqliteSubscriptions implements SubscriptionRepository {
 
   async subscribers(office: string): Promise<Subscriber[]> {
     return this.ofOffice.all(office, this.retention.now()).map(subscriber);
+  }
+
+  async count(office: string): Promise<number> {
+    return this.countOf.get(office, this.retention.now())!.n;
   }
 
   async offices(address: Address): Promise<string[]> {

@@ -48,6 +48,8 @@ export interface SubscriptionRepository {
   /** Removes one office's subscription, or all of the address's; how many were removed. */
   remove(address: Address, office?: string): Promise<number>;
   subscribers(office: string): Promise<Subscriber[]>;
+  /** How many subscribers an office has (the staff board shows it for every office): without reading them. */
+  count(office: string): Promise<number>;
   /** The offices an address is subscribed to. */
   offices(address: Address): Promise<string[]>;
 }

@@ -54,8 +54,10 @@ describe.each(['memory', 'sqlite'] as const)('retention on %s', (kind) => {
     clock = T0 + 30 * DAY_MS - 1;
     expect((await s.subscriptions.subscribers(OFFICE)).map((x) => x.address.channel).sort()).toEqual(['telegram', 'web']);
     expect(await s.subscriptions.offices(web)).toEqual([OFFICE]);
+    expect(await s.subscriptions.count(OFFICE)).toBe(2);
     clock = T0 + 30 * DAY_MS;
     expect(await s.subscriptions.subscribers(OFFICE)).toEqual([{ address: telegram, lang: 'es' }]);
+    expect(await s.subscriptions.count(OFFICE)).toBe(1);
     expect(await s.subscriptions.offices(web)).toEqual([]);
     // A status change now reaches the Telegram chat only.
     expect(await s.outbox!.enqueue({ id: 'c1', office: { id: OFFICE } as never })).toBe(1);

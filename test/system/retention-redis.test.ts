@@ -41,8 +41,10 @@ describe('retention on Redis', () => {
     expect(await raw.pttl('chatbot:sub:address:telegram:4242')).toBe(-1);
     offset = 30 * DAY_MS - 5_000;
     expect(await stores.subscriptions.subscribers(OFFICE)).toHaveLength(2);
+    expect(await stores.subscriptions.count(OFFICE)).toBe(2);
     offset = 30 * DAY_MS + 1;
     expect(await stores.subscriptions.subscribers(OFFICE)).toEqual([{ address: telegram, lang: 'es' }]);
+    expect(await stores.subscriptions.count(OFFICE)).toBe(1);
     expect(await stores.subscriptions.offices(web)).toEqual([]);
     expect(await raw.hkeys(`chatbot:sub:office:${OFFICE}`)).toEqual(['telegram:4242']);
     expect(await raw.smembers('chatbot:sub:address:web:browser-1')).toEqual([]);

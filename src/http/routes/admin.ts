@@ -130,8 +130,8 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
   admin.get('/offices', { schema: board, config: { permission: 'board' } }, async (request) => {
     const { knowledge, live, subscriptions } = request.core;
     const offices = knowledge.offices.filter((o) => inScope(request.principal!, o.organisation));
-    const subscribers = await Promise.all(offices.map((o) => subscriptions.subscribers(o.id)));
-    return { offices: offices.map((o, i) => ({ ...o, ...live.changedBy(o.id), subscribers: subscribers[i].length })) };
+    const counts = await Promise.all(offices.map((o) => subscriptions.count(o.id)));
+    return { offices: offices.map((o, i) => ({ ...o, ...live.changedBy(o.id), subscribers: counts[i] })) };
   });
 
   const count = documented('How many subscribers a change of this office notifies now', z.object({ office: z.string(), subscribers: z.number() }).describe('The count'));
@@ -139,7 +139,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
     const office = request.core.knowledge.office(request.params.id);
     if (!office) return sendError(reply, 404, `No office "${request.params.id}".`);
     if (!inScope(request.principal!, office.organisation)) return sendError(reply, 403, `"${office.id}" is not an office of your organisations.`);
-    return { office: office.id, subscribers: (await request.core.subscriptions.subscribers(office.id)).length };
+    return { office: office.id, subscribers: await request.core.subscriptions.count(office.id) };
   });
 
   const change = documented(
