@@ -9,11 +9,13 @@ import { suggestions } from './suggestions.js';
 
 type StatusContext = Pick<AnswerContext, 'k' | 't' | 'lang'>;
 
-// A DateTimeFormat takes ~70 µs to build, more than the rest of a turn: one per language.
-const dateFormats = new Map<Lang, Intl.DateTimeFormat>();
-function dateFormat(lang: Lang): Intl.DateTimeFormat {
-  let format = dateFormats.get(lang);
-  if (!format) dateFormats.set(lang, (format = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Madrid' })));
+// A DateTimeFormat takes ~70 µs to build, more than the rest of a turn: one per language and style
+// ('medium' for when staff last changed an office, 'full' for the expected reopening).
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(lang: Lang, dateStyle: 'medium' | 'full' = 'medium'): Intl.DateTimeFormat {
+  const key = `${lang}:${dateStyle}`;
+  let format = dateFormats.get(key);
+  if (!format) dateFormats.set(key, (format = new Intl.DateTimeFormat(lang, { dateStyle, timeStyle: 'short', timeZone: 'Europe/Madrid' })));
   return format;
 }
 
@@ -24,7 +26,6 @@ function formatDate(iso: string, lang: Lang): string {
 
 /** An expected reopening staff gave as a date and time (with its offset), not as words. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
-const longDate = (lang: Lang) => new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Madrid' });
 
 /** The expected reopening as a date in this language's own format, or undefined when it is words (or none). */
 function reopeningDate(office: Office): Date | undefined {
@@ -69,7 +70,7 @@ export function statusLine({ t, lang }: StatusContext, office: Office): string {
   const when = at ? '' : localized(office.expectedReopening, lang);
   return sentences(
     t(`status.${office.status}`, n),
-    at && t('status.expected_at', { ...n, date: longDate(lang).format(at) }),
+    at && t('status.expected_at', { ...n, date: dateFormat(lang, 'full').format(at) }),
     when && t('status.expected', { ...n, when }),
     modes && t('status.will_serve', { ...n, modes }),
   );
@@ -117,7 +118,7 @@ function boardLine(ctx: StatusContext, office: Office): string {
     return bullet(service ? t('board.limited', { name, service }) : `${name}: ${t('status_short.limited')}`);
   }
   const at = reopeningDate(office);
-  if (!isOpen(office) && at) return bullet(t('board.closed_until_at', { name, date: longDate(lang).format(at) }));
+  if (!isOpen(office) && at) return bullet(t('board.closed_until_at', { name, date: dateFormat(lang, 'full').format(at) }));
   const when = localized(office.expectedReopening, lang);
   if (!isOpen(office) && when) return bullet(t('board.closed_until', { name, when }));
   return bullet(`${name}: ${t(`status_short.${office.status}`)}`);
