@@ -57,7 +57,7 @@ const consoleTexts: FastifyPluginAsyncZod<{ getCore: GetCore }> = async (scope, 
   const schema = { tags: ['console'], summary: "The console's texts in one language", params: z.object({ lang: chars(1, 16) }), response: { 200: texts, ...errorResponses(404, 503) } };
   scope.get('/staff/texts/:lang', { schema }, async (request, reply) => {
     const { texts: bot, knowledge, config } = request.core;
-    const lang = request.params.lang as Lang;
+    const { lang } = request.params;
     if (!bot.langs.includes(lang)) return sendError(reply, 404, `No language ${request.params.lang}`);
     reply.header('cache-control', 'public, max-age=300');
     const names = Object.fromEntries(bot.langs.map((l) => [l, bot.t(l)('language.self')]));
