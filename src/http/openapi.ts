@@ -38,6 +38,14 @@ export function errorResponses(...codes: number[]): Record<number, z.ZodType> {
 /** `security` for the admin API's routes: the token, or a staff console session. */
 export const adminAuth: Record<string, string[]>[] = [{ adminToken: [] }, { staffSession: [] }];
 
+/** An admin route's documentation: who may call it, its answer, and the refusals every admin route shares (401, 403, 404 when off, 503). */
+export const documented = (summary: string, ok: z.ZodType, errors: number[] = [], code = 200) => ({
+  tags: ['admin'],
+  summary,
+  security: adminAuth,
+  response: { [code]: ok, ...errorResponses(401, 403, 404, 503, ...errors) },
+});
+
 export const DOCS_PREFIX = '/api/docs';
 
 // Swagger UI sets some styles from script (its layout, syntax highlighting): the docs page alone

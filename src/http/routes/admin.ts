@@ -7,7 +7,7 @@ import type { Authenticator } from '../../staff/auth.js';
 import { hasBearer } from '../bearer.js';
 import { inScope, may, type Permission } from '../../staff/roles.js';
 import { refuseUnknownLangs, sendError } from '../errors.js';
-import { adminAuth, errorResponses } from '../openapi.js';
+import { documented } from '../openapi.js';
 import { requireCore, type GetCore } from '../require-core.js';
 import { chars } from '../schemas.js';
 import { announcementRoutes } from './announcements.js';
@@ -67,14 +67,6 @@ const statsReply = z.object({
 const reloaded = z
   .object({ status: z.literal('reloaded'), offices: z.number(), organisations: z.number(), procedures: z.number() })
   .describe('Reloaded: what the new knowledge base holds');
-
-/** An admin route's documentation: who may call it, its answer, and the refusals every admin route shares (401, 403, 404 when off, 503). */
-export const documented = (summary: string, ok: z.ZodType, errors: number[] = [], code = 200) => ({
-  tags: ['admin'],
-  summary,
-  security: adminAuth,
-  response: { [code]: ok, ...errorResponses(401, 403, 404, 503, ...errors) },
-});
 
 export interface AdminOptions {
   getCore: GetCore;

@@ -6,7 +6,7 @@ import { addressKey, type Announcement } from '../../storage/index.js';
 import { inScope } from '../../staff/roles.js';
 import { refuseUnknownLangs, sendError } from '../errors.js';
 import { chars } from '../schemas.js';
-import { documented } from './admin.js';
+import { documented } from '../openapi.js';
 
 const id = z.string().regex(/^[a-z0-9-]{1,100}$/, 'an id');
 const texts = z

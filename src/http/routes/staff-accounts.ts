@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ChatCore } from '../../core/chat-core.js';
 import { AccountError, accountChangeSchema, accountReply, newAccountSchema, publicAccount, StaffAccounts, usernameSchema } from '../../staff/accounts.js';
 import { sendError } from '../errors.js';
-import { documented } from './admin.js';
+import { documented } from '../openapi.js';
 
 const byCore = new WeakMap<ChatCore, StaffAccounts>();
 /** The staff accounts of a core's store, checked against its knowledge base's organisations. */
