@@ -302,6 +302,18 @@ describe('the point first', () => {
   });
 
   it.each([
+    ['es', 'padrón en Paiporta'],
+    ['sv', 'Hur får jag ett folkbokföringsintyg i Paiporta?'],
+    ['en', 'How do I get a padrón in Paiporta?'],
+  ] as [Lang, string][])('%s: "%s" (short words, a certificate and a place) is about the certificate, not the office', async (lang, text) => {
+    const body = await ask(session('short'), text);
+    expect(body.nlu.intent).toBe('certificate_request');
+    const what = t(lang, 'certificate.the.padron');
+    const online = kbText(core.knowledge.organisation('paiporta')!.online, lang);
+    expect(firstSentence(body.reply.text)).toBe(t(lang, 'how.online', { What: what.charAt(0).toUpperCase() + what.slice(1), online }));
+  });
+
+  it.each([
     ['es', '¿Cómo saco la tarjeta Bus Lliure?'],
     ['sv', 'Hur får jag ett Bus Lliure-kort?'],
     ['en', 'How do I get a Bus Lliure card?'],

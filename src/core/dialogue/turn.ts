@@ -127,8 +127,11 @@ export class Dialogue {
       if (answersIt && (nlu.bare || weak)) return pending.intent;
     }
     // "¿y Torrellano?", or a message the NLU cannot place that names an office ("I live near Como,
-    // so ATS Como"): the conversation goes on with the same kind of question.
-    if ((e.office || e.organisation) && (nlu.bare || weak)) {
+    // so ATS Como"): the conversation goes on with the same kind of question. A message that also
+    // names a certificate is about it ("How do I get a padrón in Elche?": its other words are
+    // short, not absent), and the classifier, when sure, says what it asks.
+    const aboutCertificate = !!e.certificate && !weak;
+    if ((e.office || e.organisation) && (nlu.bare || weak) && !aboutCertificate) {
       const last = session.lastIntent;
       const spec = last ? this.registry[last] : undefined;
       if (spec?.followsSubject) return spec.followUp ?? last!;
