@@ -116,10 +116,18 @@ describe('follow-ups', () => {
     expect((await core.subscriptions.subscribers('elche-torrellano')).some((x) => x.address.id === webId(core, s))).toBe(true);
   });
 
-  it.each(['När öppnar OMAC Centro?', 'Vilka tider har Altabix öppet?'])('sv: "%s" is about opening hours', async (text) => {
-    const body = await ask(session('sv-hours'), text);
+  it.each([
+    ['sv', 'När öppnar OMAC Centro?', 'elche-centro'],
+    ['sv', 'Vilka tider har Altabix öppet?', 'elche-altabix'],
+    ['es', '¿Cuándo abre la OMAC de Centro?', 'elche-centro'],
+    ['ca', "Quin horari té l'OMAC d'Altabix?", 'elche-altabix'],
+    ['en', 'What time does the Torrellano office open?', 'elche-torrellano'],
+  ] as [Lang, string, string][])('%s: "%s" is about opening hours: that they are unknown and where to find them comes first', async (lang, text, office) => {
+    const body = await ask(session('hours'), text);
     expect(body.nlu.intent).toBe('office_hours');
-    expect(body.reply.text).toContain(t('sv', 'hours.unknown_ask', { ask: t('sv', 'ask.site_hours', { site: kbText(core.knowledge.organisation('elche')!.officialSite, 'sv') }) }));
+    const where = t(lang, 'ask.site_hours', { site: kbText(core.knowledge.organisation('elche')!.officialSite, lang) });
+    expect(firstSentence(body.reply.text)).toBe(t(lang, 'hours.unknown_named_ask', { ...officeNames(core, office, lang), ask: where }));
+    expect(body.reply.text).toContain(statusText(core, office, lang));
   });
 });
 
@@ -282,6 +290,18 @@ describe('the point first', () => {
     const site = kbText(core.knowledge.organisation('elche')!.officialSite, lang);
     expect(body.reply.text).toContain(t(lang, 'topic.data_unknown_ask', { ask: t(lang, 'ask.site_data', { site }) }));
     expect(body.reply.text).toContain(kbText(core.knowledge.organisation('elche')!.incident, lang));
+  });
+
+  it.each([
+    ['it', "Devo prenotare un appuntamento all'ATS di Como, come faccio?"],
+    ['sv', 'Hur bokar jag tid hos ATS Insubria?'],
+    ['en', 'Can I book an appointment with ATS Insubria?'],
+  ] as [Lang, string][])('%s: an appointment the knowledge base knows nothing of: said first, with the channel to ask', async (lang, text) => {
+    const body = await ask(session('ats-appointment'), text);
+    expect(body.nlu.intent).toBe('appointment');
+    const org = core.knowledge.organisation('ats-insubria')!;
+    const email = org.contacts.find((c) => c.type === 'email')!.value;
+    expect(firstSentence(body.reply.text)).toBe(t(lang, 'appointment.none_ask', { ...officeNames(core, 'ats-insubria-como', lang), ask: t(lang, 'ask.email', { email }) }));
   });
 
   it.each([

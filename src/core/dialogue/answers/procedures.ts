@@ -3,6 +3,7 @@ import type { Office, Organisation, Procedure } from '../../../knowledge/schema.
 import { bullet, capitalize, isOpen, lines, listOf, nameValues, names, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer } from '../types.js';
 import { suggestions } from './suggestions.js';
+import { askChannel } from './contacts.js';
 
 /** "el certificado de empadronamiento", "la tarjeta Bus Lliure (…)": what a procedure gets the citizen. */
 function what(ctx: AnswerContext, p: Procedure): string {
@@ -95,8 +96,14 @@ export function appointment(ctx: AnswerContext): Answer {
   if (!found) {
     const open = k.officesOf(org.id).filter(isOpen);
     const anyOpen = org.anyOpenOffice[lang];
+    const ask = askChannel(ctx, 'appointment');
     return {
-      text: sentences(t('appointment.none', n), open.length > 0 && anyOpen && t('appointment.walk_in', { any_open: anyOpen, offices: shortList(open, lang, 'disjunction') })),
+      text:
+        open.length > 0 && anyOpen
+          ? sentences(t('appointment.none', n), t('appointment.walk_in', { any_open: anyOpen, offices: shortList(open, lang, 'disjunction') }))
+          : ask
+            ? t('appointment.none_ask', { ...n, ask })
+            : t('appointment.none', n),
       quickReplies,
     };
   }

@@ -163,8 +163,11 @@ export function hours(ctx: AnswerContext): Answer {
   const known = localized(office.hours, lang);
   if (known) return { text: sentences(t('hours.known', { ...names(ctx), hours: known }), !isOpen(office) && statusLine(ctx, office)) };
   const ask = askChannel(ctx, 'hours');
+  // An open office: that the hours are unknown, and where to find them, is the answer; its status
+  // follows. A closed one: when it reopens answers "when does it open?" best, so it comes first.
+  const unknown = (key: 'unknown' | 'unknown_named') => (ask ? t(`hours.${key}_ask`, { ...names(ctx), ask }) : t(`hours.${key}`, names(ctx)));
   return {
-    text: lines(isOpen(office) ? statusLine(ctx, office) : officeStatus(ctx, office), ask ? t('hours.unknown_ask', { ask }) : t('hours.unknown')),
+    text: isOpen(office) ? sentences(unknown('unknown_named'), statusLine(ctx, office)) : lines(officeStatus(ctx, office), unknown('unknown')),
     quickReplies: isOpen(office) ? suggestions(ctx, ['phones']) : [subscribeChoice(t, office, lang)],
   };
 }
