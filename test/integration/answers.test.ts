@@ -108,6 +108,19 @@ describe('follow-ups', () => {
     expect((await core.subscriptions.subscribers('elche-torrellano')).some((x) => x.address.id === webId(core, s))).toBe(true);
   });
 
+  it.each([
+    ['es', 'Necesito entregar unos papeles en el ayuntamiento de Elche', '¿y se puede hacer por internet?', 'document_submission', 'channel_answer.no_online'],
+    ['it', 'Devo presentare dei documenti al comune di Paiporta', 'si può fare online?', 'document_submission', 'channel_answer.yes'],
+    ['sv', 'Hur får jag ett folkbokföringsintyg i Elche?', 'går det på nätet?', 'certificate_request', 'channel_answer.no_online'],
+    ['en', 'I need the Bus Lliure card in Elche', 'can I do it online?', 'transport_card', 'channel_answer.no_online'],
+  ] as [Lang, string, string, string, string][])('%s: "%s" then "%s": the same procedure, and yes or no first', async (lang, first, followUp, intent, key) => {
+    const s = session('by-channel');
+    await ask(s, first);
+    const body = await ask(s, followUp);
+    expect(body.nlu.intent).toBe(intent);
+    expect(firstSentence(body.reply.text)).toBe(t(lang, key));
+  });
+
   it('a plain yes takes the offer', async () => {
     const s = session('yes');
     await ask(s, 'avísame cuando abra Torrellano');

@@ -53,7 +53,13 @@ export class Dialogue {
     // The entry point's organisation (a council's own widget or link) until the citizen names another.
     if (input.org && !session.organisation && k.organisation(input.org)) session.organisation = input.org;
 
-    const intent = input.intent ?? this.resolveIntent(session, nlu);
+    // "¿y se puede hacer por internet?" after a question about a procedure: the same procedure (and
+    // certificate), asked by the way of doing it. The classifier, unsure, may take it for another
+    // procedure ("si può fare online?" after documents reads as a certificate).
+    const last = previous.lastIntent;
+    const unsure = isWeak(nlu) || (!!this.registry[nlu.intent]?.byChannel && nlu.confidence < 0.9);
+    const byChannel = !input.intent && !!nlu.entities.channel && !nlu.entities.certificate && unsure && !!last && !!this.registry[last]?.byChannel;
+    const intent = input.intent ?? (byChannel ? last! : this.resolveIntent(session, nlu));
     const spec = this.registry[intent] ?? this.registry[OUT_OF_SCOPE];
     let lang = session.lang ?? nlu.lang;
     const chosen = intent === 'change_language' ? (nlu.entities.language as Lang | undefined) : undefined;
@@ -62,7 +68,7 @@ export class Dialogue {
       session.lang = lang;
       session.langChosen = true;
     }
-    const certificate = nlu.entities.certificate ?? previous.pending?.certificate ?? (nlu.bare ? previous.certificate : undefined);
+    const certificate = nlu.entities.certificate ?? previous.pending?.certificate ?? (nlu.bare || byChannel ? previous.certificate : undefined);
     const subject = intent === OUT_OF_SCOPE ? {} : this.resolveSubject(session, nlu, intent, spec);
     const t = texts.t(lang);
     const ctx: AnswerContext = {
@@ -119,7 +125,7 @@ export class Dialogue {
   /** A bare office or language name answers the bot's pending question or continues the last topic. */
   private resolveIntent(session: Session, nlu: NluResult): string {
     const e = nlu.entities;
-    const weak = nlu.intent === OUT_OF_SCOPE || nlu.confidence < 0.6;
+    const weak = isWeak(nlu);
     const pending = session.pending;
     if (pending) {
       if (pending.confirm && e.answer === 'yes' && nlu.bare) return pending.intent;
@@ -174,4 +180,6 @@ export class Dialogue {
   }
 }
 
+/** The classifier cannot place the message: out of scope, or unsure. */
+const isWeak = (nlu: NluResult) => nlu.intent === OUT_OF_SCOPE || nlu.confidence < 0.6;
 const officeChoice = (o: Office, lang: Lang) => quick(localized(o.name, lang));

@@ -41,6 +41,8 @@ export interface IntentSpec {
   followsSubject?: boolean;
   /** The intent of a bare follow-up after this one (default: this one, when it follows the subject). */
   followUp?: string;
+  /** Its answer says first whether it can be done online, by phone or in person, when asked ("¿y por internet?" follows it). */
+  byChannel?: boolean;
   /** The organisations that can answer it (the clarifying question offers only these); default every one. */
   offeredBy?: (k: Knowledge, ctx: Pick<AnswerContext, 'certificate'>) => string[];
   answer(ctx: AnswerContext): Answer | Promise<Answer>;
@@ -67,10 +69,10 @@ export const BUILT_IN: Record<Intent, IntentSpec> = {
   contact_phone: { ...forOrganisation, answer: (ctx) => contacts.contacts(ctx, 'phone') },
   contact_email: { ...forOrganisation, answer: (ctx) => contacts.contacts(ctx, 'email') },
   human_agent: { ...forOrganisation, answer: contacts.human },
-  certificate_request: { ...forOrganisation, offeredBy: owners('certificate'), answer: procedures.certificate },
+  certificate_request: { ...forOrganisation, byChannel: true, offeredBy: owners('certificate'), answer: procedures.certificate },
   appointment: { ...forOrganisation, offeredBy: owners('appointment'), answer: procedures.appointment },
-  document_submission: { ...forOrganisation, offeredBy: owners('document_submission'), answer: procedures.documents },
-  transport_card: { ...forOrganisation, offeredBy: owners('transport_card'), answer: procedures.transport },
+  document_submission: { ...forOrganisation, byChannel: true, offeredBy: owners('document_submission'), answer: procedures.documents },
+  transport_card: { ...forOrganisation, byChannel: true, offeredBy: owners('transport_card'), answer: procedures.transport },
   health_services: { ...forOrganisation, offeredBy: owners('health'), answer: procedures.health },
   incident_info: { ...forOrganisation, offeredBy: withIncident, answer: info.incident },
   subscribe_updates: { ...forOffice, followUp: 'office_status', answer: status.subscribe },
