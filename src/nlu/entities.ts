@@ -38,6 +38,8 @@ export class EntityExtractor {
   private corrections = new Map<string, string>();
   /** Longer words that still only glue a follow-up together ("what about Altabix?"). */
   private functionWords: Set<string>;
+  /** Short words that still ask something of their own ("dov'è", "när"). */
+  private askingWords: Set<string>;
 
   /** @param knownWords words of ordinary text (the training examples): short ones are never "corrected". */
   constructor(
@@ -47,8 +49,9 @@ export class EntityExtractor {
   ) {
     for (const o of kb.offices) this.addAll('office', o.id, [...o.aliases, ...Object.values(o.name)], o.organisation);
     for (const o of kb.organisations) this.addAll('organisation', o.id, [o.id, ...o.aliases, ...Object.values(o.name)]);
-    const { followup = [], ...scopes } = lexicons.scope ?? {};
+    const { followup = [], asks = [], ...scopes } = lexicons.scope ?? {};
     this.functionWords = new Set(followup.map(normalize));
+    this.askingWords = new Set(asks.map(normalize));
     for (const type of LEXICONS) {
       for (const [id, words] of Object.entries((type === 'scope' ? scopes : lexicons[type]) ?? {})) this.addAll(type, id, words);
     }
@@ -114,7 +117,7 @@ export class EntityExtractor {
           matched = len;
         }
       }
-      if (!matched && words[i].length > 3 && !this.functionWords.has(words[i])) bare = false;
+      if (!matched && (words[i].length > 3 ? !this.functionWords.has(words[i]) : this.askingWords.has(words[i]))) bare = false;
       i += matched || 1;
     }
     if (weak && !found[weak.type] && weak.org && found.organisation === weak.org) found[weak.type] = weak.id;

@@ -306,6 +306,27 @@ describe('the point first', () => {
   });
 
   it.each([
+    ['it', "Dov'è la sede di Como?", 'ats-insubria-como'],
+    ['ca', "On és l'OMAC de Torrellano?", 'elche-torrellano'],
+    ['sv', 'Var är OMAC Torrellano?', 'elche-torrellano'],
+  ] as [Lang, string, string][])('%s: "%s" asks where, short as its question word is', async (lang, text, office) => {
+    const body = await ask(session('where'), text);
+    expect(body.nlu.intent).toBe('office_location');
+    expect(body.nlu.entities.office).toBe(office);
+    expect(firstSentence(body.reply.text).startsWith(t(lang, 'location.unknown', officeNames(core, office, lang)).replace(/\.$/, ''))).toBe(true);
+  });
+
+  it.each([
+    ['es', '¿Funciona ya la página web del Ayuntamiento de Elche?'],
+    ['ca', "Ha tornat a funcionar la web de l'Ajuntament d'Elx?"],
+    ['en', 'Is the Elche council website working again?'],
+  ] as [Lang, string][])('%s: a website the knowledge base says nothing of: said first', async (lang, text) => {
+    const body = await ask(session('elche-website'), text);
+    expect(body.nlu.intent).toBe('incident_info');
+    expect(firstSentence(body.reply.text)).toBe(t(lang, 'topic.website_unknown', officeNames(core, 'elche-centro', lang)));
+  });
+
+  it.each([
     ['it', "Devo prenotare un appuntamento all'ATS di Como, come faccio?"],
     ['sv', 'Hur bokar jag tid hos ATS Insubria?'],
     ['en', 'Can I book an appointment with ATS Insubria?'],

@@ -73,7 +73,8 @@ export function incident(ctx: AnswerContext): Answer {
   const { k, t, lang, entities } = ctx;
   const org = ctx.org!;
   const text = localized(org.incident, lang);
-  const website = entities.topic === 'website' ? topic(ctx, 'website') : undefined;
+  // "Is the council's website back?": what the knowledge base says of it, else that it says nothing.
+  const website = entities.topic === 'website' ? (topic(ctx, 'website') ?? t('topic.website_unknown', names(ctx))) : undefined;
   const offices = k.officesOf(org.id);
   const open = offices.filter((o) => o.status === 'open');
   const closed = offices.filter((o) => !isOpen(o));
