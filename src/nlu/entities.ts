@@ -104,6 +104,8 @@ export class EntityExtractor {
     const words = tokens(normalized).map((w) => this.correct(w));
     const found: Entities = {};
     let weak: Entry | undefined;
+    let weakAt = -1;
+    let orgAt = -1;
     let bare = true;
     for (let i = 0; i < words.length; ) {
       let matched = 0;
@@ -112,15 +114,20 @@ export class EntityExtractor {
         if (!entries) continue;
         for (const e of entries) {
           // "como" is "how" in Spanish: there it names the office only beside "ATS".
-          if (lang && e.notIn.includes(lang)) weak ??= e;
-          else found[e.type] ??= e.id;
+          if (lang && e.notIn.includes(lang)) {
+            if (!weak) [weak, weakAt] = [e, i];
+          } else {
+            if (e.type === 'organisation' && orgAt < 0) orgAt = i;
+            found[e.type] ??= e.id;
+          }
           matched = len;
         }
       }
       if (!matched && (words[i].length > 3 ? !this.functionWords.has(words[i]) : this.askingWords.has(words[i]))) bare = false;
       i += matched || 1;
     }
-    if (weak && !found[weak.type] && weak.org && found.organisation === weak.org) found[weak.type] = weak.id;
+    // "ATS Insubria de Como" names the office; "¿Cómo contacto con ATS Insubria?" asks how.
+    if (weak && !found[weak.type] && weak.org && found.organisation === weak.org && weakAt > orgAt) found[weak.type] = weak.id;
     return { entities: found, bare: bare && Object.keys(found).length > 0 };
   }
 }

@@ -306,6 +306,21 @@ describe('the point first', () => {
   });
 
   it.each([
+    ['es', '¿Cómo contacto con ATS Insubria?', 'ats-insubria'],
+    ['ca', "Com puc contactar amb l'Ajuntament de Paiporta?", 'paiporta'],
+    ['it', "Come posso contattare l'ATS Insubria?", 'ats-insubria'],
+    ['sv', 'Hur kontaktar jag ATS Insubria?', 'ats-insubria'],
+    ['en', 'How can I contact Elche City Council?', 'elche'],
+  ] as [Lang, string, string][])('%s: "%s" gets the ways to reach that organisation, as a phone question does', async (lang, text, org) => {
+    const body = await ask(session('contact'), text);
+    expect(body.nlu.intent).toBe('contact_phone');
+    expect(body.nlu.entities.organisation).toBe(org);
+    expect(body.nlu.entities.office).toBe(org === 'paiporta' ? 'paiporta-oficina-unica' : undefined); // "Cómo" is not Como
+    const plain = await ask(session('contact-plain'), t(lang, 'quick.phones'), { org });
+    expect(body.reply.text).toBe(plain.reply.text);
+  });
+
+  it.each([
     ['it', "Dov'è la sede di Como?", 'ats-insubria-como'],
     ['ca', "On és l'OMAC de Torrellano?", 'elche-torrellano'],
     ['sv', 'Var är OMAC Torrellano?', 'elche-torrellano'],

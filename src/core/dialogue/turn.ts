@@ -22,6 +22,9 @@ export interface DialogueDeps {
 /** Intents whose messages name a topic as their own subject, not as a question inside ("borra mis datos" asks nothing about data safety). */
 const OWN_TOPIC = new Set(['incident_info', 'forget_data']);
 
+/** Below this confidence, a message that answers the bot's question (it names the office asked for) keeps the question's intent. */
+const PENDING_KEPT_BELOW = 0.8;
+
 /** Below this, the language the NLU read is a guess: a message with no language of its own keeps the conversation's. */
 const WEAK_LANGUAGE = 0.5;
 
@@ -130,7 +133,9 @@ export class Dialogue {
     if (pending) {
       if (pending.confirm && e.answer === 'yes' && nlu.bare) return pending.intent;
       const answersIt = pending.intent === 'change_language' ? e.language : e.office || e.organisation || e.certificate;
-      if (answersIt && (nlu.bare || weak)) return pending.intent;
+      // "soc de Paiporta, es pot fer sense anar a l'oficina?" answers "which council?": the classifier,
+      // short of sure, does not take the conversation elsewhere.
+      if (answersIt && (nlu.bare || nlu.confidence < PENDING_KEPT_BELOW)) return pending.intent;
     }
     // "¿y Torrellano?", or a message the NLU cannot place that names an office ("I live near Como,
     // so ATS Como"): the conversation goes on with the same kind of question. A message that also
