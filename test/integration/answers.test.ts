@@ -342,6 +342,18 @@ describe('the point first', () => {
   });
 
   it.each([
+    ['es', 'Buenos días, soy de Paiporta. ¿Puedo ir a la oficina sin cita?'],
+    ['ca', "Puc anar a l'Oficina Única de Paiporta sense cita?"],
+    ['it', "Posso andare all'ufficio di Paiporta senza appuntamento?"],
+    ['sv', 'Kan jag gå till Oficina Única i Paiporta utan tidsbokning?'],
+    ['en', 'Can I walk in to the Paiporta office without an appointment?'],
+  ] as [Lang, string][])('%s: "without an appointment?" where one is needed: no, first', async (lang, text) => {
+    const body = await ask(session('walk-in'), text);
+    expect(body.nlu.intent).toBe('appointment');
+    expect(firstSentence(body.reply.text)).toBe(t(lang, 'appointment.required', officeNames(core, 'paiporta-oficina-unica', lang)));
+  });
+
+  it.each([
     ['it', "Devo prenotare un appuntamento all'ATS di Como, come faccio?"],
     ['sv', 'Hur bokar jag tid hos ATS Insubria?'],
     ['en', 'Can I book an appointment with ATS Insubria?'],

@@ -57,7 +57,9 @@ export function howTo(ctx: AnswerContext, p: Procedure, verb: 'how' | 'submit' =
 function channelAnswer(ctx: AnswerContext, procedures: Procedure[]): string | undefined {
   const asked = ctx.entities.channel;
   if (!asked) return undefined;
-  const offered = procedures.some((p) => p.channels.some((c) => c === asked || (asked === 'in_person' && c === 'appointment')));
+  // Without an appointment: in person at an open office, or online.
+  const serves = (c: string) => c === asked || (asked === 'in_person' && c === 'appointment') || (asked === 'walk_in' && (c === 'in_person' || c === 'online'));
+  const offered = procedures.some((p) => p.channels.some(serves));
   return ctx.t(offered ? 'channel_answer.yes' : `channel_answer.no_${asked}`);
 }
 
@@ -120,7 +122,8 @@ export function appointment(ctx: AnswerContext): Answer {
   }
   return {
     text: sentences(
-      t('appointment.yes', nameValues(lang, office, org)),
+      // "Can I go without an appointment?": no, first.
+      t(ctx.entities.channel === 'walk_in' ? 'appointment.required' : 'appointment.yes', nameValues(lang, office, org)),
       localized(found.notes, lang),
       booking || t('appointment.no_booking'),
       !booking && phoneHelp(ctx, org),
