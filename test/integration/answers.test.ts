@@ -113,6 +113,8 @@ describe('follow-ups', () => {
     ['it', 'Devo presentare dei documenti al comune di Paiporta', 'si può fare online?', 'document_submission', 'channel_answer.yes'],
     ['sv', 'Hur får jag ett folkbokföringsintyg i Elche?', 'går det på nätet?', 'certificate_request', 'channel_answer.no_online'],
     ['en', 'I need the Bus Lliure card in Elche', 'can I do it online?', 'transport_card', 'channel_answer.no_online'],
+    ['sv', 'Jag måste lämna in en ansökan till Paiporta kommun', 'Per telefon?', 'document_submission', 'channel_answer.no_phone'],
+    ['es', 'Necesito presentar una solicitud en Paiporta', '¿y por teléfono?', 'document_submission', 'channel_answer.no_phone'],
   ] as [Lang, string, string, string, string][])('%s: "%s" then "%s": the same procedure, and yes or no first', async (lang, first, followUp, intent, key) => {
     const s = session('by-channel');
     await ask(s, first);
