@@ -260,7 +260,11 @@ describe('missing facts', () => {
     ['es', 'Quiero presentar una solicitud de ayuda social en Paiporta'],
     ['it', 'Voglio presentare una domanda di aiuto sociale a Paiporta'],
     ['en', 'I want to submit an application for social aid in Paiporta'],
-  ] as [Lang, string][])('%s: documents are filed online; phone help is said to have no number', async (lang, text) => {
+    ['es', '¿Cómo hago los trámites con el Ayuntamiento de Paiporta?'],
+    ['ca', "Estic confinada a casa, com faig els tràmits amb l'Ajuntament de Paiporta?"],
+    ['it', 'Come faccio le pratiche con il Comune di Paiporta?'],
+    ['sv', 'Hur sköter jag mina ärenden med Paiporta kommun?'],
+  ] as [Lang, string][])('%s: "%s": documents are filed online; phone help is said to have no number', async (lang, text) => {
     const body = await ask(session('documents'), text);
     expect(body.nlu.intent).toBe('document_submission');
     const org = core.knowledge.organisation('paiporta')!;

@@ -57,11 +57,11 @@ export class Dialogue {
     if (input.org && !session.organisation && k.organisation(input.org)) session.organisation = input.org;
 
     // "¿y se puede hacer por internet?" after a question about a procedure: the same procedure (and
-    // certificate), asked by the way of doing it. The classifier, unsure, may take it for another
-    // procedure ("si può fare online?" after documents reads as a certificate), and a bare "¿y por
-    // teléfono?" for a phone question.
+    // certificate), asked by the way of doing it, unless the classifier is sure it asks something
+    // else: unsure, it takes it for another procedure ("si può fare online?" after documents reads
+    // as a certificate) or for help, and a bare "¿y por teléfono?" for a phone question.
     const last = previous.lastIntent;
-    const unsure = nlu.bare || isWeak(nlu) || (!!this.registry[nlu.intent]?.byChannel && nlu.confidence < 0.9);
+    const unsure = nlu.bare || nlu.confidence < 0.9;
     const byChannel = !input.intent && !!nlu.entities.channel && !nlu.entities.certificate && unsure && !!last && !!this.registry[last]?.byChannel;
     const intent = input.intent ?? (byChannel ? last! : this.resolveIntent(session, nlu));
     const spec = this.registry[intent] ?? this.registry[OUT_OF_SCOPE];
