@@ -26,11 +26,13 @@ export const DAY_MS = 86_400_000;
 export interface Retention {
   statsTextDays: number;
   webSubscriptionDays: number;
+  /** Days a closed hand-over to staff is kept. */
+  handoffDays: number;
   /** The clock in ms (tests move it). */
   now: () => number;
 }
 
-export const retention = (r: Partial<Retention> = {}): Retention => ({ statsTextDays: 90, webSubscriptionDays: 30, now: Date.now, ...r });
+export const retention = (r: Partial<Retention> = {}): Retention => ({ statsTextDays: 90, webSubscriptionDays: 30, handoffDays: 30, now: Date.now, ...r });
 
 /** Whether a subscription of this address expires. */
 export const expires = (a: Address) => a.channel === 'web';
