@@ -199,13 +199,15 @@ export class HandoffDesk {
     return told;
   }
 
-  /** A reply to a staff group's post (`chatId:messageId`): from the organisation's group only, it answers the citizen; `/close` closes. */
+  /** A reply to a staff group's post (`chatId:messageId`): from the organisation's group only, it answers the citizen; `/close` closes. False: not a hand-over's post. */
   async fromGroup(chatId: string, repliedTo: number, text: string, by: string): Promise<boolean> {
     const id = await this.repo.byPost(`${chatId}:${repliedTo}`);
     const h = id ? await this.repo.get(id) : undefined;
     if (!h || this.knowledge.organisation(h.org)?.handoff.telegramChatId !== chatId) return false;
-    if (/^\/close(@\w+)?\s*$/i.test(text.trim())) return !!(await this.close(h.id));
-    return !!(await this.reply(h.id, by, text));
+    // One of the group's posts: handled here even when the conversation has closed since (the bot does not chat in the staff group).
+    if (/^\/close(@\w+)?\s*$/i.test(text.trim())) await this.close(h.id);
+    else await this.reply(h.id, by, text);
+    return true;
   }
 
   private async toCitizen(address: Address, text: string): Promise<void> {
