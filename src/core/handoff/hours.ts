@@ -22,7 +22,7 @@ export function staffAvailable(org: Organisation, at: Date): boolean {
   return (hours[day] ?? []).some((range) => range.slice(0, 5) <= time && time < range.slice(6));
 }
 
-// A Monday (2024-01-01): its week gives each weekday's name in a language.
+// 1 January 2024 was a Monday: its week gives each weekday's name in a language.
 const MONDAY = Date.UTC(2024, 0, 1, 12);
 const dayName = (day: Weekday, lang: Lang) =>
   new Intl.DateTimeFormat(lang, { weekday: 'long', timeZone: 'UTC' }).format(new Date(MONDAY + WEEKDAYS.indexOf(day) * 86_400_000));
