@@ -16,7 +16,7 @@ import { NoticeQueue } from '../operations/notice-queue.js';
 import { Stats } from '../operations/stats.js';
 import { cleanText } from '../operations/clean-text.js';
 import { Metrics } from '../operations/metrics.js';
-import { createStores, expires, StoreUnavailableError, type Stores, type SubscriptionRepository } from '../storage/index.js';
+import { createStores, expires, STAFF_NOTICE, StoreUnavailableError, type Stores, type SubscriptionRepository } from '../storage/index.js';
 
 export interface ChatRequest {
   sessionId: string;
@@ -194,13 +194,19 @@ export class ChatCore {
     return { lang: session?.lang };
   }
 
-  /** Notices waiting for a web chat session (status changes it subscribed to); reading empties them. */
+  /** Notices waiting for a web chat session (status changes it subscribed to, staff replies); reading empties them. */
   async takeNotifications(sessionId: string): Promise<string[]> {
+    return (await this.takeNotices(sessionId)).map((n) => n.text);
+  }
+
+  /** The same, with whether each is a staff member's reply (the events stream marks those). */
+  async takeNotices(sessionId: string): Promise<{ text: string; staff: boolean }[]> {
     // While the store is away the notices stay there, for a later poll.
-    return this.stores.inbox.take(sessionId).catch((err: unknown) => {
+    const notices = await this.stores.inbox.takeNotices(sessionId).catch((err: unknown) => {
       if (err instanceof StoreUnavailableError) return [];
       throw err;
     });
+    return notices.map((n) => ({ text: n.text, staff: n.id.endsWith(STAFF_NOTICE) }));
   }
 
   /** What cannot be reached now ('store', 'telegram'): /health and the metrics show it. */

@@ -127,7 +127,17 @@ export interface InboxRepository {
   count(sessionId: string): Promise<number>;
   /** The notices in the order of their changes; taking empties the inbox. */
   take(sessionId: string): Promise<string[]>;
+  /** The same, with each notice's change id (a staff reply's ends in STAFF_NOTICE: the widget shows it as from a person). */
+  takeNotices(sessionId: string): Promise<Notice[]>;
 }
+
+export interface Notice {
+  id: string;
+  text: string;
+}
+
+/** The end of a staff reply's change id in a web inbox. */
+export const STAFF_NOTICE = '-staff';
 
 /** A status change to fan out: the office as it was right after the change. */
 export interface Change {

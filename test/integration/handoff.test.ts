@@ -49,7 +49,7 @@ async function askForPerson(name: string, org: string): Promise<ChatResponse> {
 }
 
 /** Reads the events stream until a notice arrives; its data. */
-async function nextEvent(name: string, whileOpen: () => Promise<unknown>): Promise<{ text: string }> {
+async function nextEvent(name: string, whileOpen: () => Promise<unknown>): Promise<{ text: string; from: string }> {
   const controller = new AbortController();
   const res = await fetch(`${base}/api/chat/${sessionOf(name)}/events`, { signal: controller.signal });
   expect(res.status).toBe(200);
@@ -104,7 +104,7 @@ describe('hand-over to staff on the web chat', () => {
       const res = await api('POST', `/${h.id}/messages`, paiporta, { text: 'Buenos días, ahora le ayudo con el certificado.' });
       expect(res.statusCode).toBe(201);
     });
-    expect(event.text).toBe('Personal del Ayuntamiento de Paiporta:\nBuenos días, ahora le ayudo con el certificado.');
+    expect(event).toEqual({ from: 'staff', text: 'Personal del Ayuntamiento de Paiporta:\nBuenos días, ahora le ayudo con el certificado.' });
     expect(await poll('citizen-1')).toEqual([]); // taken by the stream: it arrives once
     // The server sees the stream close (a notice taken in that instant would be written to a closed socket).
     await expect.poll(() => bot.handoffs.events.listenerCount('web')).toBe(0);

@@ -27,7 +27,7 @@ export function streamEvents(request: FastifyRequest, reply: FastifyReply, sessi
     try {
       do {
         again = false;
-        for (const text of await core.takeNotifications(sessionId)) raw.write(`event: notice\ndata: ${JSON.stringify({ text })}\n\n`);
+        for (const { text, staff } of await core.takeNotices(sessionId)) raw.write(`event: notice\ndata: ${JSON.stringify({ text, from: staff ? 'staff' : 'bot' })}\n\n`);
       } while (again && !raw.destroyed);
     } finally {
       reading = false;

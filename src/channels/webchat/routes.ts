@@ -117,7 +117,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
     {
       schema: {
         tags: ['chat'],
-        summary: 'Server-sent events: each notice for the session as it arrives (`event: notice`, data `{"text"}`); reading takes it, as the poll does',
+        summary: 'Server-sent events: each notice for the session as it arrives (`event: notice`, data `{"text","from"}`: `staff` for a staff member\'s reply, else `bot`); reading takes it, as the poll does',
         params: signedParams,
         response: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errorResponses(400, 403, 429, 503) },
       },

@@ -5,7 +5,7 @@ import type { Lang, Organisation } from '../../knowledge/schema.js';
 import type { Texts } from '../../shared/i18n.js';
 import { OUT_OF_SCOPE } from '../../nlu/index.js';
 import { newChangeId } from '../../operations/notifier.js';
-import type { Handoff, HandoffMessage, HandoffRepository, HandoffStatus, InboxRepository } from '../../storage/index.js';
+import { STAFF_NOTICE, type Handoff, type HandoffMessage, type HandoffRepository, type HandoffStatus, type InboxRepository } from '../../storage/index.js';
 import { staffContacts } from '../dialogue/answers/contacts.js';
 import { lines, nameValues, quick, sentences } from '../dialogue/context.js';
 import type { Address, Reply, Session, TurnResult } from '../dialogue/types.js';
@@ -156,7 +156,7 @@ export class HandoffDesk {
     if (h.status === 'waiting') await this.repo.change(id, { kind: 'assign', by }, now());
     this.events.emit('queue');
     const org = this.knowledge.organisation(h.org);
-    await this.toCitizen(h.address, lines(this.texts.t(h.lang)('handoff.staff_label', nameValues(h.lang, undefined, org)), text));
+    await this.toCitizen(h.address, lines(this.texts.t(h.lang)('handoff.staff_label', nameValues(h.lang, undefined, org)), text), true);
     return (await this.repo.get(id)) ?? h;
   }
 
@@ -210,9 +210,10 @@ export class HandoffDesk {
     return true;
   }
 
-  private async toCitizen(address: Address, text: string): Promise<void> {
+  /** @param staff a staff member's words (the web chat shows them as from a person) */
+  private async toCitizen(address: Address, text: string, staff = false): Promise<void> {
     if (address.channel === 'web') {
-      await this.inbox.push(address.id, newChangeId(), text);
+      await this.inbox.push(address.id, `${newChangeId()}${staff ? STAFF_NOTICE : ''}`, text);
       this.events.emit('web', address.id);
     } else if (address.channel === 'telegram' && this.telegram) {
       await this.telegram.send(address.id, text);
