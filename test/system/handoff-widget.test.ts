@@ -5,10 +5,14 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser.js';
 import type { ChatCore } from '../../src/core/chat-core.js';
 import { handoffKnowledge } from '../support/handoff-kb.js';
-import { startApp } from '../support/helpers.js';
-import { bearer } from '../support/staff.js';
+import { say, sessionOf, startApp } from '../support/helpers.js';
+import { addStaff, bearer } from '../support/staff.js';
 
-/** The widget in real Chromium during a hand-over: a staff member's reply appears as it is sent (events stream), marked as from a person. */
+/**
+ * The widget and the console in real Chromium during a hand-over: a staff member's reply appears
+ * in the widget as it is sent (events stream), marked as from a person; the console's queue shows
+ * a new hand-over without a reload.
+ */
 const TOKEN = 'handoff-widget-token-0123456789';
 let bot: ChatCore;
 let app: FastifyInstance;
@@ -55,6 +59,44 @@ describe('the widget during a hand-over', () => {
     expect(await staff.locator('.cw-text').textContent()).toBe('Personal del Ayuntamiento de Paiporta:\nHola, soy Marta, del Ayuntamiento. ¿En qué le ayudo?');
     await page.screenshot({ path: 'docs/widget-handoff.png' });
     console.log(`staff reply shown in the widget ${arrivedMs} ms after it was sent`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the console queue shows a new hand-over without a reload; an editor reads it and replies', async () => {
+    await addStaff(app, TOKEN, { username: 'pau', password: 'paiporta-editor-2026', role: 'editor', orgs: ['paiporta'] });
+    // The conversation of the first test is closed: the queue starts empty.
+    for (const h of (await app.inject({ method: 'GET', url: '/api/admin/handoffs', headers: bearer(TOKEN) })).json().handoffs) {
+      await app.inject({ method: 'POST', url: `/api/admin/handoffs/${h.id}/close`, headers: bearer(TOKEN) });
+    }
+    const context = await browser.newContext({ locale: 'es-ES', viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/staff/handoffs`);
+    await page.locator('#login-username').fill('pau');
+    await page.locator('#login-password').fill('paiporta-editor-2026');
+    await page.locator('#login-password').press('Enter');
+    await page.locator('.handoffs-empty').waitFor();
+    expect(await page.locator('main h1').textContent()).toBe('Conversaciones con el personal');
+
+    await say(app, 'console-citizen', 'Hola, soy vecina de Paiporta');
+    await say(app, 'console-citizen', 'Quiero hablar con una persona');
+    const shownAt = Date.now();
+    const item = page.locator('.handoff');
+    await item.waitFor({ timeout: 6000 }); // the page reads the queue every 3 s: no reload
+    console.log(`new hand-over shown in the console ${Date.now() - shownAt} ms after it opened`);
+    expect(await item.locator('.entry-head').textContent()).toContain('En espera');
+    expect(await item.locator('.entry-head').textContent()).toContain('castellano');
+    await item.locator('button').click();
+    await expect.poll(() => page.locator('.transcript').textContent()).toContain('Hola, soy vecina de Paiporta');
+    await page.locator('#handoff-reply').fill('Buenas tardes, ¿en qué puedo ayudarle?');
+    await page.locator('form button[type="submit"]').click();
+    await expect.poll(() => page.locator('.notice-slot').textContent()).toBe('Enviada.');
+    await expect.poll(() => item.locator('.entry-head').textContent()).toContain('la atiende pau');
+    await page.screenshot({ path: 'docs/staff-console-handoff.png', fullPage: true });
+    const notices = (await app.inject({ method: 'GET', url: `/api/chat/${sessionOf('console-citizen')}/notifications` })).json().notifications;
+    expect(notices).toEqual(['Personal del Ayuntamiento de Paiporta:\nBuenas tardes, ¿en qué puedo ayudarle?']);
     expect(errors).toEqual([]);
     await context.close();
   });
