@@ -91,6 +91,7 @@ export class HandoffDesk {
    * turns for the transcript.
    */
   async afterTurn(address: Address, text: string, result: TurnResult, at = new Date()): Promise<TurnResult> {
+    if (!this.anyEnabled()) return result; // no organisation hands over: nothing to offer, nothing kept
     const session = { ...result.session };
     const intent = result.nlu.intent;
     const org = this.knowledge.organisation(session.organisation);
@@ -112,7 +113,7 @@ export class HandoffDesk {
       reply = { text: lines(reply.text, t('handoff.offer', n)), quickReplies: [quick(t('handoff.offer_yes'))] };
       session.pending = { intent: 'human_agent', confirm: true };
     }
-    if (this.anyEnabled()) session.recent = [...(session.recent ?? []), { at: now(), from: 'citizen' as const, text }, { at: now(), from: 'bot' as const, text: reply.text }].slice(-RECENT);
+    session.recent = [...(session.recent ?? []), { at: now(), from: 'citizen' as const, text }, { at: now(), from: 'bot' as const, text: reply.text }].slice(-RECENT);
     return { ...result, reply, session };
   }
 
