@@ -225,7 +225,9 @@ export class HandoffDesk {
   private async toGroup(h: Handoff, text: string): Promise<void> {
     const chatId = this.knowledge.organisation(h.org)?.handoff.telegramChatId;
     if (!chatId || !this.telegram) return;
-    for (const messageId of await this.telegram.post(chatId, text)) await this.repo.change(h.id, { kind: 'post', post: `${chatId}:${messageId}` }, now());
+    // The group is a second way in: a Bot API that fails here (after its retries) does not fail the citizen's turn; the console has it all.
+    const ids = await this.telegram.post(chatId, text).catch(() => [] as number[]);
+    for (const messageId of ids) await this.repo.change(h.id, { kind: 'post', post: `${chatId}:${messageId}` }, now());
   }
 
   /** Staff read the organisation's language (the bot's default when it names none). */
