@@ -144,7 +144,8 @@ export class ChatCore {
     const session: Session = (await this.stores.sessions.get(key)) ?? {};
     const address: Address = { channel: req.channel, id: req.sessionId };
     // Handed over to staff: the message is theirs, the bot does not answer it (nor count it).
-    const held = req.intent ? undefined : await this.handoffs.intercept(address, req.text, session);
+    const erases = async (text: string) => (await this.nlu.analyse(text, session.lang)).intent === ERASE;
+    const held = req.intent ? undefined : await this.handoffs.intercept(address, req.text, session, erases);
     if (held) return held;
     let result: TurnResult;
     try {

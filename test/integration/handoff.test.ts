@@ -144,6 +144,15 @@ describe('hand-over to staff on the web chat', () => {
     }
   });
 
+  it('"borra mis datos" during a hand-over still erases the conversation, and ends the hand-over', async () => {
+    await askForPerson('citizen-7', 'paiporta');
+    expect(await queue(paiporta)).toHaveLength(1);
+    const erased = await say(app, 'citizen-7', 'Borra mis datos, por favor');
+    expect(erased.nlu.intent).toBe('forget_data');
+    expect(erased.reply.text).toMatch(/^Hecho: he borrado esta conversación/);
+    expect(await queue(paiporta)).toEqual([]);
+  });
+
   it('outside the hours: the contacts and the hours, no conversation opened', async () => {
     const res = await askForPerson('citizen-4', 'elche');
     expect(res.reply.text).toContain('Desde este chat no puedo pasarle con una persona.');

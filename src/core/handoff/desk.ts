@@ -67,9 +67,9 @@ export class HandoffDesk {
   /**
    * Before the bot's turn: a message of a conversation handed over goes to staff instead (the first
    * one is acknowledged, the others get no reply), and the words to return to the bot close it.
-   * Undefined: the bot answers.
+   * Undefined: the bot answers (also a request to erase the conversation: `erases`).
    */
-  async intercept(address: Address, text: string, session: Session): Promise<TurnResult | undefined> {
+  async intercept(address: Address, text: string, session: Session, erases: (text: string) => Promise<boolean>): Promise<TurnResult | undefined> {
     const open = await this.repo.openFor(address);
     if (!open) return undefined;
     const t = this.texts.t(open.lang);
@@ -77,6 +77,8 @@ export class HandoffDesk {
       await this.end(open, 'citizen');
       return this.held(open.lang, t('handoff.ended'), session);
     }
+    // "Delete my data" is still the bot's to do (the erasure ends the hand-over too).
+    if (await erases(text)) return undefined;
     const h = await this.repo.change(open.id, { kind: 'append', message: { at: now(), from: 'citizen', text } }, now());
     if (!h) return undefined; // closed meanwhile: the bot answers again
     this.events.emit('queue');
