@@ -1,8 +1,10 @@
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser.js';
+import { ROOT } from '../../src/config.js';
 import type { ChatCore } from '../../src/core/chat-core.js';
 import { handoffKnowledge } from '../support/handoff-kb.js';
 import { say, sessionOf, startApp } from '../support/helpers.js';
@@ -14,6 +16,8 @@ import { addStaff, bearer } from '../support/staff.js';
  * a new hand-over without a reload.
  */
 const TOKEN = 'handoff-widget-token-0123456789';
+/** Screenshots go with the other tests' (docs/ holds copies of these two). */
+const ARTIFACTS = path.join(ROOT, 'test-results');
 let bot: ChatCore;
 let app: FastifyInstance;
 let base: string;
@@ -57,7 +61,7 @@ describe('the widget during a hand-over', () => {
     expect(arrivedMs).toBeLessThan(3000);
     expect(await staff.locator('.cw-person').textContent()).toBe('Le atiende una persona');
     expect(await staff.locator('.cw-text').textContent()).toBe('Personal del Ayuntamiento de Paiporta:\nHola, soy Marta, del Ayuntamiento. ¿En qué le ayudo?');
-    await page.screenshot({ path: 'docs/widget-handoff.png' });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'widget-handoff.png') });
     console.log(`staff reply shown in the widget ${arrivedMs} ms after it was sent`);
     expect(errors).toEqual([]);
     await context.close();
@@ -94,7 +98,7 @@ describe('the widget during a hand-over', () => {
     await page.locator('form button[type="submit"]').click();
     await expect.poll(() => page.locator('.notice-slot').textContent()).toBe('Enviada.');
     await expect.poll(() => item.locator('.entry-head').textContent()).toContain('la atiende pau');
-    await page.screenshot({ path: 'docs/staff-console-handoff.png', fullPage: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'staff-console-handoff.png'), fullPage: true });
     const notices = (await app.inject({ method: 'GET', url: `/api/chat/${sessionOf('console-citizen')}/notifications` })).json().notifications;
     expect(notices).toEqual(['Personal del Ayuntamiento de Paiporta:\nBuenas tardes, ¿en qué puedo ayudarle?']);
     expect(errors).toEqual([]);
