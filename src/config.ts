@@ -37,6 +37,10 @@ const schema = z.object({
   STATS_TEXT_DAYS: z.coerce.number().int().positive().default(90),
   /** Days a web chat's subscription, and its notices waiting unread, are kept. */
   WEB_SUBSCRIPTION_DAYS: z.coerce.number().int().positive().default(30),
+  /** Minutes a hand-over may wait for staff before the citizen is told nobody is free (it stays in the queue). */
+  HANDOFF_WAIT_MINUTES: z.coerce.number().positive().default(10),
+  /** Days a closed hand-over, with its transcript, is kept before it is deleted. */
+  HANDOFF_RETENTION_DAYS: z.coerce.number().positive().default(30),
   /** Signs the web chat's session ids; unset, one is generated into DATA_DIR (set the same one on every instance). */
   SESSION_SECRET: z.string().min(32, 'use at least 32 characters').optional(),
   NLU_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.35),

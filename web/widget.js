@@ -60,7 +60,7 @@
     langs: [],
     names: {},
     labels: {},
-    /** [{ id, from: 'user' | 'bot', text, lang?, pending? }] */
+    /** [{ id, from: 'user' | 'bot' | 'staff', text, lang?, pending? }] */
     transcript: store.get('transcript', []),
     quickReplies: store.get('quickReplies', []),
     open: false,
@@ -68,6 +68,8 @@
     attempt: 0,
     retryTimer: 0,
     pollTimer: 0,
+    /** The events stream (EventSource) while the panel is open. */
+    events: null,
   };
 
   const save = () => {
@@ -322,11 +324,13 @@
 
   function messageNode(entry) {
     const mine = entry.from === 'user';
+    const staff = entry.from === 'staff';
     const text = el('p', { class: 'cw-text' }, [mine ? document.createTextNode(entry.text) : linkify(entry.text)]);
-    const node = el('div', { class: `cw-msg ${mine ? 'cw-user' : 'cw-bot'}${entry.pending ? ' cw-pending' : ''}` }, [
-      el('span', { class: 'cw-sr cw-who', text: `${mine ? state.labels.you || '' : state.labels.bot || ''}: ` }),
-      text,
-    ]);
+    // A staff member's reply (hand-over): marked as from a person, visibly and for screen readers.
+    const who = staff
+      ? el('span', { class: 'cw-who cw-person', text: state.labels.staff || '' })
+      : el('span', { class: 'cw-sr cw-who', text: `${mine ? state.labels.you || '' : state.labels.bot || ''}: ` });
+    const node = el('div', { class: `cw-msg ${mine ? 'cw-user' : 'cw-bot'}${staff ? ' cw-staff' : ''}${entry.pending ? ' cw-pending' : ''}` }, [who, text]);
     node.dataset.id = entry.id;
     if (entry.lang) node.lang = entry.lang;
     return node;
@@ -405,7 +409,8 @@
         const body = await res.json();
         useSession(body.sessionId);
         delivered(entry);
-        addMessage({ id: newId(), from: 'bot', text: body.reply.text, lang: body.lang });
+        // Handed over to staff, a message gets no answer of the bot's: an empty reply shows nothing.
+        if (body.reply.text) addMessage({ id: newId(), from: 'bot', text: body.reply.text, lang: body.lang });
         state.quickReplies = body.reply.quickReplies || [];
         save();
         renderQuickReplies();
@@ -439,6 +444,8 @@
     if ((id !== null && typeof id !== 'string') || id === state.sessionId) return;
     state.sessionId = id;
     store.set('session', id);
+    if (id) listen();
+    else stopListening();
     if (ui.forget) ui.forget.hidden = !id;
   }
 
@@ -532,6 +539,29 @@
     }
   }
 
+  // ---- events (a staff member's reply as it arrives, while the panel is open) ----
+
+  function listen() {
+    if (!state.open || !state.sessionId || !window.EventSource) return;
+    if (state.events && state.events.url.endsWith(`/${encodeURIComponent(state.sessionId)}/events`) && state.events.readyState !== 2) return;
+    stopListening();
+    const events = new EventSource(`${API}/api/chat/${encodeURIComponent(state.sessionId)}/events`);
+    events.addEventListener('notice', (event) => {
+      try {
+        const { text, from } = JSON.parse(event.data);
+        if (typeof text === 'string' && text) addMessage({ id: newId(), from: from === 'staff' ? 'staff' : 'bot', text });
+      } catch {
+        /* not a notice of ours */
+      }
+    });
+    state.events = events;
+  }
+
+  function stopListening() {
+    if (state.events) state.events.close();
+    state.events = null;
+  }
+
   // ---- open, close, language ----
 
   function open() {
@@ -545,6 +575,7 @@
     poll();
     clearInterval(state.pollTimer);
     state.pollTimer = setInterval(poll, POLL_MS);
+    listen();
     flush();
   }
 
@@ -555,6 +586,7 @@
     ui.launcher.setAttribute('aria-expanded', 'false');
     ui.launcherText.textContent = state.labels.open || '';
     clearInterval(state.pollTimer);
+    stopListening();
     ui.launcher.focus();
   }
 

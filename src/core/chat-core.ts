@@ -6,6 +6,7 @@ import { loadTexts, type Texts } from '../shared/i18n.js';
 import { createNlu, type NluLog, type NluService } from '../nlu/index.js';
 import { nluSettings } from '../nlu/settings.js';
 import { Dialogue } from './dialogue/turn.js';
+import { HandoffDesk } from './handoff/desk.js';
 import { announcementText, officeStatus } from './dialogue/answers/status.js';
 import { checkRegistry, createRegistry } from './intents/registry.js';
 import type { Address, Session, Subscriptions, TurnResult } from './dialogue/types.js';
@@ -15,7 +16,7 @@ import { NoticeQueue } from '../operations/notice-queue.js';
 import { Stats } from '../operations/stats.js';
 import { cleanText } from '../operations/clean-text.js';
 import { Metrics } from '../operations/metrics.js';
-import { createStores, expires, StoreUnavailableError, type Stores, type SubscriptionRepository } from '../storage/index.js';
+import { createStores, expires, STAFF_NOTICE, StoreUnavailableError, type Stores, type SubscriptionRepository } from '../storage/index.js';
 
 export interface ChatRequest {
   sessionId: string;
@@ -72,6 +73,8 @@ export class ChatCore {
     readonly stats: Stats,
     private readonly dialogue: Dialogue,
     readonly metrics: Metrics,
+    /** Hand-over to staff: the queue, the conversations, the replies' delivery. */
+    readonly handoffs: HandoffDesk,
   ) {}
 
   /** The turn each conversation is at: the next one waits for it. */
@@ -112,7 +115,9 @@ export class ChatCore {
     const registry = createRegistry();
     checkRegistry(registry, nlu.intents);
     const dialogue = new Dialogue({ nlu, knowledge, texts, subscriptions: refusing(subscriptions, config.WEB_SUBSCRIPTION_DAYS), registry, defaultLang: config.DEFAULT_LANG });
-    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue, metrics);
+    const handoffs = new HandoffDesk(knowledge, texts, stores.handoffs, stores.inbox, config.HANDOFF_WAIT_MINUTES, config.DEFAULT_LANG);
+    handoffs.start();
+    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue, metrics, handoffs);
   }
 
   /**
@@ -137,6 +142,11 @@ export class ChatCore {
   private async turn(key: string, request: ChatRequest): Promise<TurnResult> {
     const req = { ...request, text: cleanText(request.text) }; // nothing raw is read, stored or shown
     const session: Session = (await this.stores.sessions.get(key)) ?? {};
+    const address: Address = { channel: req.channel, id: req.sessionId };
+    // Handed over to staff: the message is theirs, the bot does not answer it (nor count it).
+    const erases = async (text: string) => (await this.nlu.analyse(text, session.lang)).intent === ERASE;
+    const held = req.intent ? undefined : await this.handoffs.intercept(address, req.text, session, erases);
+    if (held) return held;
     let result: TurnResult;
     try {
       result = await this.dialogue.turn(session, {
@@ -145,8 +155,9 @@ export class ChatCore {
         langHint: req.langHint,
         intent: req.intent,
         org: req.org,
-        address: { channel: req.channel, id: req.sessionId },
+        address,
       });
+      result = await this.handoffs.afterTurn(address, req.text, result);
     } catch (err) {
       if (!(err instanceof SubscriptionNotSaved)) throw err;
       return this.notSaved(err.lang ?? req.lang ?? session.lang ?? req.langHint ?? this.config.DEFAULT_LANG, session);
@@ -177,19 +188,26 @@ export class ChatCore {
   async forget(address: Address): Promise<{ lang?: Lang }> {
     const key = `${address.channel}:${address.id}`;
     const session: Session | undefined = await this.stores.sessions.get(key);
+    await this.handoffs.forget(address);
     await this.subscriptions.remove(address);
     await this.stores.sessions.delete(key);
     if (address.channel === 'web') await this.stores.inbox.take(address.id); // taking empties the web inbox (keyed by id alone)
     return { lang: session?.lang };
   }
 
-  /** Notices waiting for a web chat session (status changes it subscribed to); reading empties them. */
+  /** Notices waiting for a web chat session (status changes it subscribed to, staff replies); reading empties them. */
   async takeNotifications(sessionId: string): Promise<string[]> {
+    return (await this.takeNotices(sessionId)).map((n) => n.text);
+  }
+
+  /** The same, with whether each is a staff member's reply (the events stream marks those). */
+  async takeNotices(sessionId: string): Promise<{ text: string; staff: boolean }[]> {
     // While the store is away the notices stay there, for a later poll.
-    return this.stores.inbox.take(sessionId).catch((err: unknown) => {
+    const notices = await this.stores.inbox.takeNotices(sessionId).catch((err: unknown) => {
       if (err instanceof StoreUnavailableError) return [];
       throw err;
     });
+    return notices.map((n) => ({ text: n.text, staff: n.id.endsWith(STAFF_NOTICE) }));
   }
 
   /** What cannot be reached now ('store', 'telegram'): /health and the metrics show it. */
@@ -199,6 +217,7 @@ export class ChatCore {
 
   async close(): Promise<void> {
     this.live.stop();
+    this.handoffs.stop();
     // The deliveries in flight finish, for up to 3 s (an unreachable Bot API holds them: they stay queued).
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 3000);

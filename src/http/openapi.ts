@@ -21,7 +21,7 @@ const MEANING: Record<number, string> = {
   404: 'Not found.',
   413: 'The body is over the size limit.',
   415: 'The body is not JSON.',
-  409: 'Taken already (a username).',
+  409: 'Conflicts with what is there: a username taken, a hand-over closed already.',
   422: 'Refused as a whole; `problems` lists why.',
   429: 'Too many requests from this client: wait a minute.',
   500: 'Our fault: nothing was processed.',

@@ -37,6 +37,40 @@ export const contactSchema = z
  */
 const forms = { the: textSchema.default({}), of: textSchema.default({}) };
 
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** "09:00-14:00": from the first time up to (not including) the second, in the organisation's time zone. */
+const timeRange = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'a time range such as 09:00-14:00')
+  .refine((r) => r.slice(0, 5) < r.slice(6), 'a range ends after it starts');
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone such as Europe/Madrid');
+
+/**
+ * Hand-over to staff: off unless enabled. `hours` per weekday (a day left out: no staff that day);
+ * no `hours` at all: at any time. `telegramChatId`: the staff group each hand-over is also posted to.
+ */
+export const handoffSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    hours: z.partialRecord(z.enum(WEEKDAYS), z.array(timeRange)).optional(),
+    telegramChatId: z
+      .union([z.int(), z.string().regex(/^-?\d+$/, 'a chat id')])
+      .transform(String)
+      .optional(),
+  })
+  .strict();
+export type HandoffSettings = z.infer<typeof handoffSchema>;
+
 export const organisationSchema = z
   .object({
     id,
@@ -64,8 +98,12 @@ export const organisationSchema = z
     /** What is known about citizens' personal data after the incident; empty: nothing is known. */
     dataSafety: textSchema.default({}),
     incident: textSchema.default({}),
+    /** Where its hours are counted (handoff.hours), e.g. Europe/Madrid. */
+    timeZone: timeZone.optional(),
+    handoff: handoffSchema.default({ enabled: false }),
   })
-  .strict();
+  .strict()
+  .refine((o) => !o.handoff.hours || !!o.timeZone, { message: 'handoff.hours need the organisation\'s timeZone', path: ['timeZone'] });
 
 export const officeSchema = z
   .object({

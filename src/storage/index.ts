@@ -16,6 +16,10 @@ import { memoryStaff } from './staff/memory.js';
 import { redisStaff } from './staff/redis.js';
 import { sqliteStaff } from './staff/sqlite.js';
 import type { StaffStores } from './staff/types.js';
+import type { HandoffRepository } from './handoffs/types.js';
+import { MemoryHandoffs } from './handoffs/memory.js';
+import { SqliteHandoffs } from './handoffs/sqlite.js';
+import { RedisHandoffs } from './handoffs/redis.js';
 import {
   retention,
   type AuditRepository,
@@ -32,6 +36,7 @@ export { closeClient } from './redis.js';
 export type { FallbackEvents } from './health.js';
 export * from './types.js';
 export * from './staff/types.js';
+export * from './handoffs/types.js';
 
 /** What the bot keeps: sessions in keyv (key-value with expiry), every other record in its repository. */
 export interface Stores {
@@ -44,6 +49,8 @@ export interface Stores {
   inbox: InboxRepository;
   /** Staff accounts, their sessions, failed logins, announcements. */
   staff: StaffStores;
+  /** Hand-overs to staff: the conversations, their messages, the queue. */
+  handoffs: HandoffRepository;
   /** SQLite and memory: the notification outbox. With Redis the queue is BullMQ's, on `redisUrl`. */
   outbox?: OutboxRepository;
   redisUrl?: string;
@@ -52,7 +59,7 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-type StoreConfig = Pick<Config, 'STORE' | 'DATA_DIR' | 'REDIS_URL'> & Partial<Pick<Config, 'STATS_TEXT_DAYS' | 'WEB_SUBSCRIPTION_DAYS'>>;
+type StoreConfig = Pick<Config, 'STORE' | 'DATA_DIR' | 'REDIS_URL'> & Partial<Pick<Config, 'STATS_TEXT_DAYS' | 'WEB_SUBSCRIPTION_DAYS' | 'HANDOFF_RETENTION_DAYS'>>;
 
 /** The keyv namespace of the conversations (on Redis their keys start with `sessions:`). */
 export const SESSIONS_NAMESPACE = 'sessions';
@@ -94,6 +101,7 @@ function redisStores(config: StoreConfig, health: StoreHealth, r: Retention): St
     stats: new RedisStats(records, r),
     inbox: new RedisInbox(records, r),
     staff: redisStaff(records),
+    handoffs: new RedisHandoffs(records, r),
     redisUrl: config.REDIS_URL,
     get degraded() {
       return health.degraded;
@@ -128,6 +136,7 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
     stats: new sqlite.SqliteStats(db, r),
     inbox,
     staff: sqliteStaff(db),
+    handoffs: new SqliteHandoffs(db, r),
     outbox: new sqlite.SqliteOutbox(db, inbox, r.now),
     get degraded() {
       return health.degraded;
@@ -151,6 +160,7 @@ function memoryStores(r: Retention): Stores {
     stats: new MemoryStats(r),
     inbox,
     staff: memoryStaff(),
+    handoffs: new MemoryHandoffs(r),
     outbox: new MemoryOutbox(subscriptions, inbox),
     degraded: false,
     async close() {},
@@ -164,7 +174,9 @@ function memoryStores(r: Retention): Stores {
  */
 export function createStores(config: StoreConfig, events: FallbackEvents = { onDegraded: () => {}, onRecovered: () => {} }, now: () => number = Date.now): Stores {
   const health = new StoreHealth(events);
-  const r = retention({ now, ...(config.STATS_TEXT_DAYS && { statsTextDays: config.STATS_TEXT_DAYS }), ...(config.WEB_SUBSCRIPTION_DAYS && { webSubscriptionDays: config.WEB_SUBSCRIPTION_DAYS }) });
+  const r = retention({ now, ...(config.STATS_TEXT_DAYS && { statsTextDays: config.STATS_TEXT_DAYS }), ...(config.WEB_SUBSCRIPTION_DAYS && { webSubscriptionDays: config.WEB_SUBSCRIPTION_DAYS }),
+    ...(config.HANDOFF_RETENTION_DAYS && { handoffDays: config.HANDOFF_RETENTION_DAYS }),
+  });
   if (config.STORE === 'redis') return redisStores(config, health, r);
   if (config.STORE === 'sqlite') return sqliteStores(config, health, r);
   return memoryStores(r);

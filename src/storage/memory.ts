@@ -9,6 +9,7 @@ import {
   firstTextDay,
   webExpiry,
   type Retention,
+  type Notice,
   type AuditEntry,
   type AuditRepository,
   type Change,
@@ -174,9 +175,13 @@ export class MemoryInbox implements InboxRepository {
   }
 
   async take(sessionId: string): Promise<string[]> {
+    return (await this.takeNotices(sessionId)).map((n) => n.text);
+  }
+
+  async takeNotices(sessionId: string): Promise<Notice[]> {
     const inbox = this.inbox(sessionId)?.notices;
     this.inboxes.delete(sessionId);
-    return [...(inbox ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, text]) => text);
+    return [...(inbox ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, text]) => ({ id, text }));
   }
 }
 

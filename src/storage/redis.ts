@@ -13,6 +13,7 @@ import {
   webExpiry,
   DAY_MS,
   type Retention,
+  type Notice,
   type AuditEntry,
   type AuditRepository,
   type DayStats,
@@ -276,12 +277,16 @@ export class RedisInbox implements InboxRepository {
     return this.redis.run((c) => c.hLen(`${P}inbox:${sessionId}`));
   }
 
-  take(sessionId: string): Promise<string[]> {
+  async take(sessionId: string): Promise<string[]> {
+    return (await this.takeNotices(sessionId)).map((n) => n.text);
+  }
+
+  takeNotices(sessionId: string): Promise<Notice[]> {
     return this.redis.run(async (c) => {
       const [inbox] = (await c.multi().hGetAll(`${P}inbox:${sessionId}`).del(`${P}inbox:${sessionId}`).exec()) as unknown as [Record<string, string>];
       return Object.keys(inbox)
         .sort()
-        .map((id) => inbox[id]);
+        .map((id) => ({ id, text: inbox[id] }));
     });
   }
 }

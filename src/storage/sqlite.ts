@@ -12,6 +12,7 @@ import {
   retention,
   webExpiry,
   type Retention,
+  type Notice,
   type AuditEntry,
   type AuditRepository,
   type Change,
@@ -256,13 +257,13 @@ export class SqliteInbox implements InboxRepository {
       this.purge();
       this.insert(session, changeId, text);
     });
-    const select = db.prepare<[string, number], { text: string }>('SELECT text FROM inbox WHERE session = ? AND expires_at > ? ORDER BY change_id');
+    const select = db.prepare<[string, number], { id: string; text: string }>('SELECT change_id AS id, text FROM inbox WHERE session = ? AND expires_at > ? ORDER BY change_id');
     const remove = db.prepare('DELETE FROM inbox WHERE session = ?');
     this.size = db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM inbox WHERE session = ? AND expires_at > ?');
     this.takeAll = db.transaction((session: string) => {
-      const texts = select.all(session, this.retention.now()).map((r) => r.text);
+      const notices = select.all(session, this.retention.now());
       remove.run(session); // ended notices too (erasure takes the inbox): a delete of no rows writes nothing
-      return texts;
+      return notices;
     });
   }
 
@@ -275,6 +276,10 @@ export class SqliteInbox implements InboxRepository {
   }
 
   async take(sessionId: string): Promise<string[]> {
+    return (await this.takeNotices(sessionId)).map((n) => n.text);
+  }
+
+  async takeNotices(sessionId: string): Promise<Notice[]> {
     return this.takeAll.immediate(sessionId);
   }
 }

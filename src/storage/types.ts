@@ -26,11 +26,13 @@ export const DAY_MS = 86_400_000;
 export interface Retention {
   statsTextDays: number;
   webSubscriptionDays: number;
+  /** Days a closed hand-over to staff is kept. */
+  handoffDays: number;
   /** The clock in ms (tests move it). */
   now: () => number;
 }
 
-export const retention = (r: Partial<Retention> = {}): Retention => ({ statsTextDays: 90, webSubscriptionDays: 30, now: Date.now, ...r });
+export const retention = (r: Partial<Retention> = {}): Retention => ({ statsTextDays: 90, webSubscriptionDays: 30, handoffDays: 30, now: Date.now, ...r });
 
 /** Whether a subscription of this address expires. */
 export const expires = (a: Address) => a.channel === 'web';
@@ -125,7 +127,17 @@ export interface InboxRepository {
   count(sessionId: string): Promise<number>;
   /** The notices in the order of their changes; taking empties the inbox. */
   take(sessionId: string): Promise<string[]>;
+  /** The same, with each notice's change id (a staff reply's ends in STAFF_NOTICE: the widget shows it as from a person). */
+  takeNotices(sessionId: string): Promise<Notice[]>;
 }
+
+export interface Notice {
+  id: string;
+  text: string;
+}
+
+/** The end of a staff reply's change id in a web inbox. */
+export const STAFF_NOTICE = '-staff';
 
 /** A status change to fan out: the office as it was right after the change. */
 export interface Change {

@@ -42,7 +42,7 @@ const UpdateSchema = z.looseObject({
       caption: z.string().optional(),
       entities: z.array(entity).optional(),
       caption_entities: z.array(entity).optional(),
-      reply_to_message: z.looseObject({ from: user.optional() }).optional(),
+      reply_to_message: z.looseObject({ message_id: id.optional(), from: user.optional() }).optional(),
     })
     .optional(),
   callback_query: z

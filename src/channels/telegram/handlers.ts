@@ -83,6 +83,13 @@ export function telegramHandlers(bot: ChatCore, memory: QuickReplyMemory, log: L
     handlers.command(command, (ctx) => converse(ctx, ctx.match.trim(), COMMANDS[command]));
   }
 
+  // In an organisation's staff group, a reply to a hand-over's post answers its citizen (`/close` closes it).
+  handlers.on('message:text', async (ctx, next) => {
+    const replied = ctx.message.reply_to_message;
+    if (ctx.chat.type === 'private' || !replied) return next();
+    const by = `telegram:${ctx.from.username ?? ctx.from.id}`;
+    if (!(await bot.handoffs.fromGroup(String(ctx.chat.id), replied.message_id, withoutMention(ctx.message.text, ctx.me.username), by))) return next();
+  });
   handlers.on('message:text', (ctx) => converse(ctx, withoutMention(ctx.message.text, ctx.me.username)));
   handlers.on('message:caption', (ctx) => converse(ctx, withoutMention(ctx.message.caption, ctx.me.username)));
   // Stickers, photos, voice notes: say what the bot can do rather than stay silent.

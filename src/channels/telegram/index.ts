@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { ChatCore } from '../../core/chat-core.js';
 import type { Config } from '../../config.js';
 import { COMMANDS, sendReply, telegramHandlers, type Command } from './handlers.js';
+import { splitMessage } from './format.js';
 import { QuickReplyMemory } from './quick-replies.js';
 import { RecentUpdates, telegramGuard } from './guard.js';
 import { sendError } from '../../http/errors.js';
@@ -153,6 +154,15 @@ export async function startTelegram(bot: ChatCore, config: Config, app: FastifyI
 
   const sendText = (chatId: string, text: string) => sendReply(telegram.api, chatId, { text, quickReplies: [] }, memory);
   bot.notifier.useSender('telegram', (address, text) => sendText(address.id, text));
+  bot.handoffs.useTelegram({
+    send: sendText,
+    // A post's message ids: a staff member's reply to any of them answers the citizen.
+    post: async (chatId, text) => {
+      const ids: number[] = [];
+      for (const part of splitMessage(text)) ids.push((await telegram.api.sendMessage(chatId, part)).message_id);
+      return ids;
+    },
+  });
 
   if (config.TELEGRAM_WEBHOOK_URL) {
     if (!app.hasDecorator('telegramWebhook')) throw new Error('register the telegramWebhook plugin on the web server before it listens');

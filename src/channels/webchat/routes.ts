@@ -9,6 +9,7 @@ import { sendError } from '../../http/errors.js';
 import { errorResponses } from '../../http/openapi.js';
 import { widgetCors } from './cors.js';
 import { webSessions } from './sessions.js';
+import { streamEvents } from './events.js';
 
 const sessionId = chars(1, 128);
 
@@ -107,6 +108,26 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
       const id = webSessions(request.core.config).verify(request.params.sessionId);
       if (!id) return sendError(reply, 403, refused);
       return { notifications: await request.core.takeNotifications(id) };
+    },
+  );
+
+  // While the widget is open: staff replies (and any other notice) as they arrive, read from the same inbox as the poll, so each arrives once.
+  app.get(
+    '/:sessionId/events',
+    {
+      schema: {
+        tags: ['chat'],
+        summary: 'Server-sent events: each notice for the session as it arrives (`event: notice`, data `{"text","from"}`: `staff` for a staff member\'s reply, else `bot`); reading takes it, as the poll does',
+        params: signedParams,
+        response: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errorResponses(400, 403, 429, 503) },
+      },
+      config: pollLimit,
+    },
+    async (request, reply) => {
+      const id = webSessions(request.core.config).verify(request.params.sessionId);
+      if (!id) return sendError(reply, 403, refused);
+      streamEvents(request, reply, id);
+      return reply;
     },
   );
 

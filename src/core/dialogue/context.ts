@@ -24,6 +24,9 @@ export interface AnswerContext {
   languageChoices(): QuickReply[];
 }
 
+/** What a text about the knowledge base needs: the facts and the language (a contacts list outside a turn). */
+export type Speaking = Pick<AnswerContext, 'k' | 't' | 'lang'>;
+
 export const lines = (...parts: (string | false | undefined | null)[]) => parts.filter(Boolean).join('\n');
 export const sentences = (...parts: (string | false | undefined | null)[]) => parts.filter(Boolean).join(' ');
 export const bullet = (s: string) => `• ${s}`;
@@ -74,7 +77,7 @@ export const shortList = (offices: Office[], lang: Lang, type: 'conjunction' | '
   listOf(offices.map((o) => shortName(o, lang)), lang, type);
 
 /** A phone number as the knowledge base has it, and in its international form for callers from abroad when the organisation's country is known. */
-export function phoneText(ctx: AnswerContext, value: string, org: Organisation | undefined): string {
+export function phoneText(ctx: Pick<AnswerContext, 't'>, value: string, org: Organisation | undefined): string {
   const international = org?.country && internationalForm(value, org.country);
   return international ? ctx.t('contact.international', { number: value, international }) : value;
 }

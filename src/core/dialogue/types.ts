@@ -39,6 +39,10 @@ export interface Session {
   certificate?: string;
   /** A question the bot asked and waits for an answer to (which office? which language?). */
   pending?: Pending;
+  /** Messages in a row the bot did not understand (two: it offers a person, where staff take hand-overs). */
+  misses?: number;
+  /** The last turns, kept only where some organisation hands over to staff: the hand-over's transcript. */
+  recent?: { at: string; from: 'citizen' | 'bot'; text: string }[];
 }
 
 /** Where a conversation lives, so that notifications can find it again. */

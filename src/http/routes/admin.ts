@@ -11,6 +11,7 @@ import { documented } from '../openapi.js';
 import { requireCore, type GetCore } from '../require-core.js';
 import { chars } from '../schemas.js';
 import { announcementRoutes } from './announcements.js';
+import { handoffRoutes } from './handoffs.js';
 import { staffAccountRoutes } from './staff-accounts.js';
 import { statsRange } from './stats-range.js';
 
@@ -181,4 +182,5 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
 
   await admin.register(staffAccountRoutes, { prefix: '/staff' });
   await admin.register(announcementRoutes, { prefix: '/announcements' });
+  await admin.register(handoffRoutes, { prefix: '/handoffs' });
 };

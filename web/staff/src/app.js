@@ -5,6 +5,7 @@ import { errorText } from './ui.js';
 import { currentLang, loadLang, meta, pickLang, t } from './i18n.js';
 import { Login } from './pages/login.js';
 import { Board } from './pages/board.js';
+import { Handoffs } from './pages/handoffs.js';
 import { Announcements } from './pages/announcements.js';
 import { Insights } from './pages/insights.js';
 import { Audit } from './pages/audit.js';
@@ -13,6 +14,7 @@ import { Accounts } from './pages/accounts.js';
 /** The pages each role may open, in the menu's order (the server enforces the same, per request). */
 const PAGES = {
   board: { roles: ['admin', 'editor', 'viewer'], view: Board },
+  handoffs: { roles: ['admin', 'editor'], view: Handoffs },
   announcements: { roles: ['admin', 'editor'], view: Announcements },
   insights: { roles: ['admin', 'editor', 'viewer'], view: Insights },
   audit: { roles: ['admin', 'editor'], view: Audit },

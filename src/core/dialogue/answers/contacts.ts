@@ -1,6 +1,6 @@
 import { localized } from '../../../knowledge/knowledge.js';
 import type { Contact, Office, Organisation } from '../../../knowledge/schema.js';
-import { nameValues, bullet, lines, names, openOffices, phoneText, sentences, shortList, type AnswerContext } from '../context.js';
+import { nameValues, bullet, lines, names, openOffices, phoneText, sentences, shortList, type AnswerContext, type Speaking } from '../context.js';
 import type { Answer } from '../types.js';
 import { suggestions } from './suggestions.js';
 
@@ -16,10 +16,10 @@ function found(org: Organisation, office: Office | undefined, kind: Kind): Conta
   return own.length > 0 ? [...own, ...all.filter((c) => !c.office)] : all;
 }
 
-const valueText = (ctx: AnswerContext, c: Contact, org: Organisation) => (TYPES.phone.includes(c.type) ? phoneText(ctx, c.value, org) : c.value);
+const valueText = (ctx: Speaking, c: Contact, org: Organisation) => (TYPES.phone.includes(c.type) ? phoneText(ctx, c.value, org) : c.value);
 
 /** One contact as a list item: "Centralita de Como: <number>". */
-function contactLine(ctx: AnswerContext, c: Contact, org: Organisation): string {
+function contactLine(ctx: Speaking, c: Contact, org: Organisation): string {
   const { k, t, lang } = ctx;
   const where = c.office ? k.office(c.office) : undefined;
   const label = t(`contact.label.${c.type}`);
@@ -28,12 +28,12 @@ function contactLine(ctx: AnswerContext, c: Contact, org: Organisation): string 
 }
 
 /** One contact as a sentence: "La centralita de la sede de ATS Insubria en Como es el <number>." */
-function contactSentence(ctx: AnswerContext, c: Contact, org: Organisation): string {
+function contactSentence(ctx: Speaking, c: Contact, org: Organisation): string {
   const where = c.office ? ctx.k.office(c.office) : undefined;
   return ctx.t(`contact.one.${c.type}`, { ...nameValues(ctx.lang, where, org), ...(where ? {} : { office_of: nameValues(ctx.lang, undefined, org).org_of }), value: valueText(ctx, c, org) });
 }
 
-function listOrSentence(ctx: AnswerContext, list: Contact[], org: Organisation, intro: string): string {
+function listOrSentence(ctx: Speaking, list: Contact[], org: Organisation, intro: string): string {
   if (list.length === 1) return contactSentence(ctx, list[0], org);
   return lines(intro, ...list.map((c) => contactLine(ctx, c, org)));
 }
@@ -42,7 +42,7 @@ function listOrSentence(ctx: AnswerContext, list: Contact[], org: Organisation, 
  * What serves the same need when a kind of contact is missing: the other kind, phone help, the
  * online office, the open offices in person, the official website. Never an unrelated sentence.
  */
-function instead(ctx: AnswerContext, org: Organisation, missing: Kind): string {
+function instead(ctx: Speaking, org: Organisation, missing: Kind): string {
   const { k, t, lang } = ctx;
   const other: Kind = missing === 'phone' ? 'email' : 'phone';
   const otherContacts = found(org, undefined, other);
@@ -74,17 +74,22 @@ export function contacts(ctx: AnswerContext, kind: Kind): Answer {
   return { text: lines(none, instead(ctx, org, kind)), quickReplies };
 }
 
-/** "I want to talk to a person": the conversation's organisation's ways to reach its staff. */
-export function human(ctx: AnswerContext): Answer {
+/** How to reach the organisation's staff: its phones and emails, else phone help and what serves instead. The first part leads. */
+function reachParts(ctx: Speaking, org: Organisation): [string, ...string[]] {
   const { t } = ctx;
-  const org = ctx.org!;
   const reach = [...found(org, undefined, 'phone'), ...found(org, undefined, 'email')];
   const n = nameValues(ctx.lang, undefined, org);
-  const text =
-    reach.length > 0
-      ? lines(sentences(t('human.cannot'), t('human.contacts', n)), ...reach.map((c) => contactLine(ctx, c, org)))
-      : lines(sentences(t('human.cannot'), org.phoneAssistance ? t('contact.phone_help_no_number', n) : ''), instead(ctx, org, 'phone'));
-  return { text, quickReplies: suggestions(ctx, ['open_offices']) };
+  if (reach.length > 0) return [t('human.contacts', n), ...reach.map((c) => contactLine(ctx, c, org))];
+  return [org.phoneAssistance ? t('contact.phone_help_no_number', n) : '', instead(ctx, org, 'phone')];
+}
+
+/** The organisation's ways to reach its staff, on their own (a hand-over nobody has answered yet). */
+export const staffContacts = (ctx: Speaking, org: Organisation): string => lines(...reachParts(ctx, org));
+
+/** "I want to talk to a person": the conversation's organisation's ways to reach its staff. */
+export function human(ctx: AnswerContext): Answer {
+  const [lead, ...rest] = reachParts(ctx, ctx.org!);
+  return { text: lines(sentences(ctx.t('human.cannot'), lead), ...rest), quickReplies: suggestions(ctx, ['open_offices']) };
 }
 
 /**

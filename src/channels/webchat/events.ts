@@ -1,0 +1,48 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** Another instance may have written the notice (a shared Redis): the inbox is also read this often. */
+const CHECK_EVERY_MS = 1000;
+/** A comment line now and then keeps proxies from closing a quiet stream. */
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * A session's notices as server-sent events. A notice written on this instance wakes the stream at
+ * once; one written on another is found by the next check. Each is taken from the inbox (as the
+ * poll takes them), so it arrives by one path only.
+ */
+export function streamEvents(request: FastifyRequest, reply: FastifyReply, sessionId: string): void {
+  const { core } = request;
+  // The headers set so far (security, CORS) go out with the stream's own.
+  const headers = { ...reply.getHeaders(), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' };
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, headers as Record<string, string>);
+  raw.write('retry: 3000\n\n');
+  let reading = false;
+  let again = false;
+  const flush = async (): Promise<void> => {
+    if (raw.destroyed) return; // nothing is taken for a stream that is gone: the poll reads it
+    if (reading) return void (again = true);
+    reading = true;
+    try {
+      do {
+        again = false;
+        for (const { text, staff } of await core.takeNotices(sessionId)) raw.write(`event: notice\ndata: ${JSON.stringify({ text, from: staff ? 'staff' : 'bot' })}\n\n`);
+      } while (again && !raw.destroyed);
+    } finally {
+      reading = false;
+    }
+  };
+  const onWeb = (id: string) => {
+    if (id === sessionId) void flush().catch(() => {});
+  };
+  core.handoffs.events.on('web', onWeb);
+  const check = setInterval(() => void flush().catch(() => {}), CHECK_EVERY_MS);
+  const beat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  void flush().catch(() => {});
+  request.raw.on('close', () => {
+    clearInterval(check);
+    clearInterval(beat);
+    core.handoffs.events.off('web', onWeb);
+  });
+}
