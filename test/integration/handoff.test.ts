@@ -144,13 +144,16 @@ describe('hand-over to staff on the web chat', () => {
     }
   });
 
-  it('"borra mis datos" during a hand-over still erases the conversation, and ends the hand-over', async () => {
+  it('"borra mis datos" during a hand-over still erases the conversation, and ends the hand-over; no transcript of it is kept', async () => {
     await askForPerson('citizen-7', 'paiporta');
     expect(await queue(paiporta)).toHaveLength(1);
+    const address = { channel: 'web' as const, id: webId(bot, 'citizen-7')! };
     const erased = await say(app, 'citizen-7', 'Borra mis datos, por favor');
     expect(erased.nlu.intent).toBe('forget_data');
     expect(erased.reply.text).toMatch(/^Hecho: he borrado esta conversación/);
     expect(await queue(paiporta)).toEqual([]);
+    const kept = await bot.stores.handoffs.list(['waiting', 'assigned', 'closed']);
+    expect(kept.filter((h) => h.address.id === address.id)).toEqual([]);
   });
 
   it('outside the hours: the contacts and the hours, no conversation opened', async () => {

@@ -92,6 +92,26 @@ describe.each(kinds)('hand-overs on %s', (kind) => {
     expect(await handoffs.byPost('-100:9')).toBeUndefined();
     expect((await handoffs.get(open.id))?.status).toBe('waiting');
   });
+
+  it("erasure deletes every conversation of the address, open and closed, with their posts, and no one else's", async () => {
+    offset = 0;
+    const { handoffs } = stores(kind);
+    const { handoff: closed } = await handoffs.open(handoff('erased'));
+    await handoffs.change(closed.id, { kind: 'post', post: '-100:11' }, at());
+    await handoffs.change(closed.id, { kind: 'close' }, at());
+    const { handoff: open } = await handoffs.open(handoff('erased'));
+    const { handoff: other } = await handoffs.open(handoff('kept'));
+    expect(await handoffs.erase({ channel: 'web', id: 'erased' })).toBe(2);
+    expect(await handoffs.get(closed.id)).toBeUndefined();
+    expect(await handoffs.get(open.id)).toBeUndefined();
+    expect(await handoffs.openFor({ channel: 'web', id: 'erased' })).toBeUndefined();
+    expect(await handoffs.byPost('-100:11')).toBeUndefined();
+    const left = (await handoffs.list(['waiting', 'assigned', 'closed'])).map((h) => h.id); // the store may hold other tests' too
+    expect(left).toContain(other.id);
+    expect(left).not.toContain(open.id);
+    expect(left).not.toContain(closed.id);
+    expect((await handoffs.open(handoff('erased'))).created).toBe(true);
+  });
 });
 
 describe('hand-overs shared by two instances on one Redis', () => {

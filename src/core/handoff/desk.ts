@@ -178,10 +178,11 @@ export class HandoffDesk {
     return closed;
   }
 
-  /** Erasure of the conversation (forget_data): its open hand-over ends with it. */
+  /** Erasure of the conversation (forget_data): its open hand-over ends with it, and every transcript of it goes. */
   async forget(address: Address): Promise<void> {
     const open = await this.repo.openFor(address);
     if (open) await this.end(open, 'citizen');
+    await this.repo.erase(address);
   }
 
   /**

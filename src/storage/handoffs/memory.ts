@@ -57,6 +57,17 @@ export class MemoryHandoffs implements HandoffRepository {
     return copy(next);
   }
 
+  async erase(address: Address): Promise<number> {
+    const key = addressKey(address);
+    const mine = [...this.all.values()].filter((h) => addressKey(h.address) === key);
+    for (const h of mine) {
+      this.all.delete(h.id);
+      for (const p of h.posts) this.posts.delete(p);
+    }
+    this.open_.delete(key);
+    return mine.length;
+  }
+
   async byPost(post: string): Promise<string | undefined> {
     this.purge();
     return this.posts.get(post);

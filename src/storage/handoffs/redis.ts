@@ -7,12 +7,14 @@ import { byActivity, handoffCutoff, type Handoff, type HandoffChange, type Hando
 /**
  * A hand-over is one JSON value (`chatbot:handoff:<id>`), changed only inside Lua scripts; the
  * address's open one under `chatbot:handoff:open:<channel>:<id>`, a staff group's post under
- * `chatbot:handoff:post:<chat>:<message>`, all of them in the set `chatbot:handoffs`, the closed
- * ones by their end in `chatbot:handoffs:closed` (retention).
+ * `chatbot:handoff:post:<chat>:<message>`, all of them in the set `chatbot:handoffs` and the
+ * address's in `chatbot:handoff:of:<channel>:<id>` (erasure), the closed ones by their end in
+ * `chatbot:handoffs:closed` (retention).
  */
 const record = (id: string) => `${P}handoff:${id}`;
 const openKey = (address: Address) => `${P}handoff:open:${addressKey(address)}`;
 const postKey = (post: string) => `${P}handoff:post:${post}`;
+const ofKey = (address: Address) => `${P}handoff:of:${addressKey(address)}`;
 const ALL = `${P}handoffs`;
 const ENDED = `${P}handoffs:closed`;
 
@@ -26,6 +28,7 @@ for _, id in ipairs(ended) do
     if type(h.posts) == 'table' then
       for _, p in ipairs(h.posts) do redis.call('DEL', ARGV[2] .. 'handoff:post:' .. p) end
     end
+    redis.call('SREM', ARGV[2] .. 'handoff:of:' .. h.address.channel .. ':' .. h.address.id, id)
   end
   redis.call('DEL', ARGV[2] .. 'handoff:' .. id)
   redis.call('SREM', ARGV[2] .. 'handoffs', id)
@@ -43,7 +46,26 @@ end
 redis.call('SET', KEYS[2], ARGV[2])
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[1])
+redis.call('SADD', KEYS[4], ARGV[1])
 return {1, ARGV[2]}`;
+
+/** Every conversation of one address (KEYS[1] its set, KEYS[2] its open one), with their posts. */
+const ERASE = `
+local ids = redis.call('SMEMBERS', KEYS[1])
+for _, id in ipairs(ids) do
+  local v = redis.call('GET', ARGV[1] .. 'handoff:' .. id)
+  if v then
+    local h = cjson.decode(v)
+    if type(h.posts) == 'table' then
+      for _, p in ipairs(h.posts) do redis.call('DEL', ARGV[1] .. 'handoff:post:' .. p) end
+    end
+  end
+  redis.call('DEL', ARGV[1] .. 'handoff:' .. id)
+  redis.call('SREM', ARGV[1] .. 'handoffs', id)
+  redis.call('ZREM', ARGV[1] .. 'handoffs:closed', id)
+end
+redis.call('DEL', KEYS[1], KEYS[2])
+return #ids`;
 
 /** applyChange (types.ts) inside Redis: the record is read, changed and written by one script. */
 const CHANGE = `
@@ -97,7 +119,7 @@ export class RedisHandoffs implements HandoffRepository {
   open(handoff: Handoff): Promise<{ handoff: Handoff; created: boolean }> {
     return this.redis.run(async (c) => {
       await this.purge(c);
-      const [created, json] = (await c.eval(OPEN, { keys: [openKey(handoff.address), record(handoff.id), ALL], arguments: [handoff.id, JSON.stringify(handoff), P] })) as [number, string];
+      const [created, json] = (await c.eval(OPEN, { keys: [openKey(handoff.address), record(handoff.id), ALL, ofKey(handoff.address)], arguments: [handoff.id, JSON.stringify(handoff), P] })) as [number, string];
       return { handoff: parse(json), created: Number(created) === 1 };
     });
   }
@@ -135,6 +157,10 @@ export class RedisHandoffs implements HandoffRepository {
       const out = await c.eval(CHANGE, { keys: [record(id)], arguments: [change.kind, payload, at, String(Date.parse(at)), P] });
       return typeof out === 'string' ? parse(out) : undefined;
     });
+  }
+
+  erase(address: Address): Promise<number> {
+    return this.redis.run(async (c) => Number(await c.eval(ERASE, { keys: [ofKey(address), openKey(address)], arguments: [P] })));
   }
 
   byPost(post: string): Promise<string | undefined> {

@@ -24,6 +24,7 @@ export class SqliteHandoffs implements HandoffRepository {
   private readonly openOne;
   private readonly post;
   private readonly byStatus;
+  private readonly eraseTx;
 
   constructor(
     db: Database.Database,
@@ -58,6 +59,12 @@ export class SqliteHandoffs implements HandoffRepository {
       if (change.kind === 'post') addPost.run(change.post, id);
       return next;
     });
+    const erasePosts = db.prepare('DELETE FROM handoff_posts WHERE id IN (SELECT id FROM handoffs WHERE address = ?)');
+    const eraseAll = db.prepare('DELETE FROM handoffs WHERE address = ?');
+    this.eraseTx = db.transaction((key: string) => {
+      erasePosts.run(key);
+      return eraseAll.run(key).changes;
+    });
     this.one = db.prepare<[string, number], { record: string }>('SELECT record FROM handoffs WHERE id = ? AND (closed_at IS NULL OR closed_at > ?)');
     this.openOne = openOf;
     this.post = db.prepare<[string, number], { id: string }>(
@@ -88,6 +95,10 @@ export class SqliteHandoffs implements HandoffRepository {
 
   async change(id: string, change: HandoffChange, at: string): Promise<Handoff | undefined> {
     return this.changeTx.immediate(id, change, at, handoffCutoff(this.retention));
+  }
+
+  async erase(address: Address): Promise<number> {
+    return this.eraseTx.immediate(addressKey(address));
   }
 
   async byPost(post: string): Promise<string | undefined> {

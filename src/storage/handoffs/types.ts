@@ -60,6 +60,8 @@ export interface HandoffRepository {
   change(id: string, change: HandoffChange, at: string): Promise<Handoff | undefined>;
   /** The conversation a staff group's message (`chatId:messageId`) belongs to. */
   byPost(post: string): Promise<string | undefined>;
+  /** Deletes every conversation of the address, open or closed, with its transcript (erasure, GDPR art. 17); how many. */
+  erase(address: Address): Promise<number>;
 }
 
 /** The change applied to a copy, or undefined when it does not apply (memory and SQLite; Redis does the same in Lua). */
