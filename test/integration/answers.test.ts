@@ -327,6 +327,26 @@ describe('the point first', () => {
   });
 
   it.each([
+    ['ca', 'Quins tràmits puc fer per internet a Paiporta?', 'paiporta'],
+    ['sv', 'Vad kan jag göra på nätet i Paiporta?', 'paiporta'],
+    ['es', '¿Qué puedo hacer por internet en Elche?', 'elche'],
+    ['en', 'What can I do online in Elche?', 'elche'],
+  ] as [Lang, string, string][])('%s: "%s": what is done online there, or that the bot knows of nothing, first', async (lang, text, orgId) => {
+    const body = await ask(session('online'), text);
+    expect(body.nlu.intent).toBe('help');
+    const org = core.knowledge.organisation(orgId)!;
+    const online = kbText(org.online, lang);
+    const [first, ...items] = body.reply.text.split('\n');
+    if (online) {
+      expect(first).toBe(t(lang, 'help.online', { online }));
+      expect(items).toHaveLength(2); // the padrón and filing documents: the others need an appointment
+      expect(items.every((i) => i.length > 3)).toBe(true);
+    } else {
+      expect(firstSentence(body.reply.text)).toBe(t(lang, 'help.online_none', officeNames(core, 'elche-centro', lang)));
+    }
+  });
+
+  it.each([
     ['it', "Dov'è la sede di Como?", 'ats-insubria-como'],
     ['ca', "On és l'OMAC de Torrellano?", 'elche-torrellano'],
     ['sv', 'Var är OMAC Torrellano?', 'elche-torrellano'],

@@ -143,7 +143,8 @@ export class Dialogue {
     // names a certificate is about it ("How do I get a padrón in Elche?": its other words are
     // short, not absent), and the classifier, when sure, says what it asks.
     const aboutCertificate = !!e.certificate && !weak;
-    if ((e.office || e.organisation) && (nlu.bare || weak) && !aboutCertificate) {
+    // "What can I do online in Elche?" is short, but asks about a way of doing things, not the office.
+    if ((e.office || e.organisation) && (nlu.bare || weak) && !aboutCertificate && !e.channel) {
       const last = session.lastIntent;
       const spec = last ? this.registry[last] : undefined;
       if (spec?.followsSubject) return spec.followUp ?? last!;

@@ -3,6 +3,7 @@ import type { Organisation, Procedure } from '../../../knowledge/schema.js';
 import { bullet, isOpen, lines, listOf, nameValues, names, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer } from '../types.js';
 import { askChannel } from './contacts.js';
+import { onlineServices } from './procedures.js';
 import { statusLine } from './status.js';
 import { suggestions } from './suggestions.js';
 
@@ -32,6 +33,7 @@ export function goodbye(ctx: AnswerContext): Answer {
 export function help(ctx: AnswerContext): Answer {
   const { k, t, lang } = ctx;
   const orgs = inScope(ctx);
+  if (ctx.entities.channel === 'online' && orgs.length === 1) return { text: onlineServices(ctx, orgs[0]), quickReplies: suggestions(ctx, ['phones', 'open_offices']) };
   const procedures = orgs.flatMap((o) => [...k.procedures(o.id, 'certificate'), ...k.procedures(o.id, 'appointment'), ...k.procedures(o.id, 'document_submission'), ...k.procedures(o.id, 'transport_card'), ...k.procedures(o.id, 'health')]);
   const of = (kind: Procedure['kind']) => procedures.filter((p) => p.kind === kind);
   const certificates = [...new Set(of('certificate').map((p) => p.certificate!))].map((c) => t(`certificate.the.${c}`));

@@ -148,6 +148,29 @@ function byKind(ctx: AnswerContext, kind: Procedure['kind'], verb: 'how' | 'subm
   return { text, quickReplies: suggestions(ctx, ['phones', 'open_offices']) };
 }
 
+const KINDS: Procedure['kind'][] = ['certificate', 'appointment', 'document_submission', 'transport_card', 'health'];
+
+/**
+ * "What can I do online in Paiporta?": the procedures of the organisation done online, where; or
+ * that the bot knows of none, and where it is done in person instead.
+ */
+export function onlineServices(ctx: AnswerContext, org: Organisation): string {
+  const { k, t, lang } = ctx;
+  const online = localized(org.online, lang);
+  const found = KINDS.flatMap((kind) => k.procedures(org.id, kind)).filter((p) => p.channels.includes('online'));
+  // A procedure without a name of its own (filing documents) goes by what the help calls it.
+  const label = (p: Procedure) => what(ctx, p) || (p.kind === 'document_submission' ? t('help.online_documents') : '');
+  const labels = found.map(label).filter(Boolean);
+  if (online && labels.length > 0) return lines(t('help.online', { online }), ...labels.map((l) => bullet(capitalize(l))));
+  const open = k.officesOf(org.id).filter(isOpen);
+  const anyOpen = org.anyOpenOffice[lang];
+  return sentences(
+    t('help.online_none', nameValues(lang, undefined, org)),
+    open.length > 0 && anyOpen && t('contact.alt_offices', { any_open: anyOpen, offices: shortList(open, lang, 'disjunction') }),
+    phoneHelp(ctx, org),
+  );
+}
+
 export const documents = (ctx: AnswerContext) => byKind(ctx, 'document_submission', 'submit');
 export const transport = (ctx: AnswerContext) => byKind(ctx, 'transport_card', 'how');
 
