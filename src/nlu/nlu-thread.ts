@@ -25,6 +25,9 @@ port.on('message', (m: ToThread) => {
   if (Array.isArray(m)) {
     if (nlu) read(nlu, m);
     else void starting.then((n) => read(n, m));
+  } else if ('model' in m) {
+    const model = m.model;
+    void (nlu ? Promise.resolve(nlu) : starting).then((n) => n.load(model)).then(() => port.postMessage({ loaded: true } satisfies FromThread));
   } else if ('kb' in m) {
     if (!gotKb) knowledge(m.kb);
     else if (nlu) nlu.useKnowledge(m.kb);

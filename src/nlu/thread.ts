@@ -3,6 +3,7 @@ import { spawnWorker } from '../shared/worker.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 import type { NluLog, NluResult, NluService } from './index.js';
 import type { NluSettings } from './settings.js';
+import type { CachedModel } from './trainer.js';
 
 /** What the thread posts once it serves. */
 export interface ThreadReady {
@@ -16,11 +17,11 @@ export interface ThreadReady {
 /** [id, result] or [id, null, error message]: the answer to the message [id, text, hint]. */
 export type ThreadReply = [number, NluResult] | [number, null, string];
 
-/** To the thread: a message to read, the knowledge base, or the end. */
-export type ToThread = [number, string, Lang | undefined] | { kb: KnowledgeBase } | { close: true };
+/** To the thread: a message to read, the knowledge base, a retrained model to serve, or the end. */
+export type ToThread = [number, string, Lang | undefined] | { kb: KnowledgeBase } | { model: CachedModel } | { close: true };
 
-/** From the thread: a reading, or that it serves. */
-export type FromThread = ThreadReply | { ready: ThreadReady };
+/** From the thread: a reading, that it serves, or that it serves the retrained model it was given. */
+export type FromThread = ThreadReply | { ready: ThreadReady } | { loaded: true };
 
 interface Waiting {
   resolve(result: NluResult): void;
@@ -42,6 +43,9 @@ export class NluThread implements NluService {
   private readonly waiting = new Map<number, Waiting>();
   private next = 0;
   private kb?: KnowledgeBase;
+  /** The retrained model it serves, if any: a thread started after one that died gets it too. */
+  private model?: CachedModel;
+  private loaded: (() => void)[] = [];
   private info?: ThreadReady;
   private log: NluLog = { warn() {}, error() {} };
   private closing = false;
@@ -85,11 +89,13 @@ export class NluThread implements NluService {
     worker.once('error', (err) => this.lost(worker, err));
     worker.once('exit', (code) => this.lost(worker, new Error(`the NLU thread exited (code ${code})`)));
     if (this.kb) worker.postMessage({ kb: this.kb } satisfies ToThread);
+    if (this.model) worker.postMessage({ model: this.model } satisfies ToThread);
     this.worker = worker;
     this.serves = false;
   }
 
   private receive(m: FromThread): void {
+    if ('loaded' in m) return this.loaded.shift()?.();
     if ('ready' in m) {
       this.serves = true;
       this.lastProgress = performance.now();
@@ -115,6 +121,7 @@ export class NluThread implements NluService {
     this.worker = undefined;
     for (const w of this.waiting.values()) w.reject(err);
     this.waiting.clear();
+    for (const done of this.loaded.splice(0)) done(); // the next thread starts with the model
     if (!this.info) return this.started.reject(err);
     this.log.error(`the NLU thread stopped (${err.message}); starting a new one`);
     if (this.serves) this.spawn();
@@ -143,6 +150,16 @@ export class NluThread implements NluService {
   useKnowledge(kb: KnowledgeBase): void {
     this.kb = kb;
     this.worker?.postMessage({ kb } satisfies ToThread);
+  }
+
+  /** Hands the thread a retrained model; resolves once it serves it (its messages after this one get it). */
+  load(model: CachedModel): Promise<void> {
+    this.model = model;
+    if (!this.worker) return Promise.resolve(); // the next thread starts with it
+    return new Promise((resolve) => {
+      this.loaded.push(resolve);
+      this.worker!.postMessage({ model } satisfies ToThread);
+    });
   }
 
   get intents(): string[] {

@@ -14,6 +14,8 @@ export const PERMISSIONS = {
   /** Status changes and the audit log of its organisations. */
   status: ['admin', 'editor'],
   announce: ['admin', 'editor'],
+  /** The review list and the taught examples of its organisations: teaching, dismissing, undoing. */
+  teach: ['admin', 'editor'],
   /** Staff accounts and the knowledge reload (every organisation at once). */
   manage: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

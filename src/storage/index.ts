@@ -16,6 +16,10 @@ import { memoryStaff } from './staff/memory.js';
 import { redisStaff } from './staff/redis.js';
 import { sqliteStaff } from './staff/sqlite.js';
 import type { StaffStores } from './staff/types.js';
+import { MemoryExamples } from './examples/memory.js';
+import { RedisExamples } from './examples/redis.js';
+import { SqliteExamples } from './examples/sqlite.js';
+import type { ExampleRepository } from './examples/types.js';
 import {
   retention,
   type AuditRepository,
@@ -32,6 +36,7 @@ export { closeClient } from './redis.js';
 export type { FallbackEvents } from './health.js';
 export * from './types.js';
 export * from './staff/types.js';
+export * from './examples/types.js';
 
 /** What the bot keeps: sessions in keyv (key-value with expiry), every other record in its repository. */
 export interface Stores {
@@ -44,6 +49,8 @@ export interface Stores {
   inbox: InboxRepository;
   /** Staff accounts, their sessions, failed logins, announcements. */
   staff: StaffStores;
+  /** The training overlay: examples staff taught, dismissed review groups. */
+  examples: ExampleRepository;
   /** SQLite and memory: the notification outbox. With Redis the queue is BullMQ's, on `redisUrl`. */
   outbox?: OutboxRepository;
   redisUrl?: string;
@@ -94,6 +101,7 @@ function redisStores(config: StoreConfig, health: StoreHealth, r: Retention): St
     stats: new RedisStats(records, r),
     inbox: new RedisInbox(records, r),
     staff: redisStaff(records),
+    examples: new RedisExamples(records),
     redisUrl: config.REDIS_URL,
     get degraded() {
       return health.degraded;
@@ -128,6 +136,7 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
     stats: new sqlite.SqliteStats(db, r),
     inbox,
     staff: sqliteStaff(db),
+    examples: new SqliteExamples(db),
     outbox: new sqlite.SqliteOutbox(db, inbox, r.now),
     get degraded() {
       return health.degraded;
@@ -151,6 +160,7 @@ function memoryStores(r: Retention): Stores {
     stats: new MemoryStats(r),
     inbox,
     staff: memoryStaff(),
+    examples: new MemoryExamples(),
     outbox: new MemoryOutbox(subscriptions, inbox),
     degraded: false,
     async close() {},

@@ -13,6 +13,7 @@ import { chars } from '../schemas.js';
 import { announcementRoutes } from './announcements.js';
 import { staffAccountRoutes } from './staff-accounts.js';
 import { statsRange } from './stats-range.js';
+import { teachingRoutes } from './teaching.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -181,4 +182,5 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
 
   await admin.register(staffAccountRoutes, { prefix: '/staff' });
   await admin.register(announcementRoutes, { prefix: '/announcements' });
+  await admin.register(teachingRoutes);
 };
