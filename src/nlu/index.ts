@@ -37,6 +37,8 @@ export interface NluService {
   readonly trainingMs: number;
   /** Serves a retrained model from the next message on (src/operations/teaching.ts); resolves once it does. */
   load(model: CachedModel): Promise<void>;
+  /** On a thread of its own: a port a retraining posts its model to, straight to that thread, and when it serves it. */
+  modelPort?(): { port: import('node:worker_threads').MessagePort; loaded: Promise<void> };
   /** Ends what the NLU still has under way (a cache write, its thread). */
   close(): Promise<void>;
 }

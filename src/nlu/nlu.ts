@@ -130,8 +130,12 @@ export class Nlu implements NluService {
    * heads only).
    */
   async load(state: CachedModel): Promise<void> {
+    // Built a part at a time, with the messages that arrive meanwhile read in between (each part takes ~10-30 ms).
+    const between = () => new Promise((resolve) => setImmediate(resolve));
     const model = IntentModel.fromState(state.intent);
+    await between();
     const language = LanguageIdentifier.fromState(state.language, model.encoder.dim, this.language.fastText);
+    await between();
     const knownWords = new Set(state.knownWords);
     const entities = new EntityExtractor(this.kb, this.lexicons, knownWords);
     Object.assign(this, { model, language, knownWords, entities });

@@ -1,4 +1,4 @@
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { spawnWorker } from '../shared/worker.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 import type { NluLog, NluResult, NluService } from './index.js';
@@ -18,10 +18,10 @@ export interface ThreadReady {
 export type ThreadReply = [number, NluResult] | [number, null, string];
 
 /** To the thread: a message to read, the knowledge base, a retrained model to serve, or the end. */
-export type ToThread = [number, string, Lang | undefined] | { kb: KnowledgeBase } | { model: CachedModel } | { close: true };
+export type ToThread = [number, string, Lang | undefined] | { kb: KnowledgeBase } | { model: CachedModel; id?: number } | { modelPort: MessagePort; id: number } | { close: true };
 
 /** From the thread: a reading, that it serves, or that it serves the retrained model it was given. */
-export type FromThread = ThreadReply | { ready: ThreadReady } | { loaded: true };
+export type FromThread = ThreadReply | { ready: ThreadReady } | { loaded: number | null };
 
 interface Waiting {
   resolve(result: NluResult): void;
@@ -45,7 +45,8 @@ export class NluThread implements NluService {
   private kb?: KnowledgeBase;
   /** The retrained model it serves, if any: a thread started after one that died gets it too. */
   private model?: CachedModel;
-  private loaded: (() => void)[] = [];
+  /** Retrained models under way to the thread, by id: resolved once it serves them. */
+  private readonly loaded = new Map<number, () => void>();
   private info?: ThreadReady;
   private log: NluLog = { warn() {}, error() {} };
   private closing = false;
@@ -95,7 +96,11 @@ export class NluThread implements NluService {
   }
 
   private receive(m: FromThread): void {
-    if ('loaded' in m) return this.loaded.shift()?.();
+    if ('loaded' in m) {
+      if (m.loaded === null) return;
+      this.loaded.get(m.loaded)?.();
+      return void this.loaded.delete(m.loaded);
+    }
     if ('ready' in m) {
       this.serves = true;
       this.lastProgress = performance.now();
@@ -121,7 +126,8 @@ export class NluThread implements NluService {
     this.worker = undefined;
     for (const w of this.waiting.values()) w.reject(err);
     this.waiting.clear();
-    for (const done of this.loaded.splice(0)) done(); // the next thread starts with the model
+    for (const done of this.loaded.values()) done(); // the next thread starts with intents/ (and a model given by load())
+    this.loaded.clear();
     if (!this.info) return this.started.reject(err);
     this.log.error(`the NLU thread stopped (${err.message}); starting a new one`);
     if (this.serves) this.spawn();
@@ -155,10 +161,26 @@ export class NluThread implements NluService {
   /** Hands the thread a retrained model; resolves once it serves it (its messages after this one get it). */
   load(model: CachedModel): Promise<void> {
     this.model = model;
+    return this.toThread((id) => this.worker!.postMessage({ model, id } satisfies ToThread));
+  }
+
+  /**
+   * A port the retraining's thread posts its model to, straight to the NLU thread: the main thread
+   * never copies the model's megabytes (which held the chat requests for ~100 ms).
+   */
+  modelPort(): { port: MessagePort; loaded: Promise<void> } {
+    const { port1, port2 } = new MessageChannel();
+    const loaded = this.toThread((id) => this.worker!.postMessage({ modelPort: port2, id } satisfies ToThread, [port2]));
+    return { port: port1, loaded };
+  }
+
+  private next_ = 0;
+  private toThread(send: (id: number) => void): Promise<void> {
     if (!this.worker) return Promise.resolve(); // the next thread starts with it
+    const id = this.next_++;
     return new Promise((resolve) => {
-      this.loaded.push(resolve);
-      this.worker!.postMessage({ model } satisfies ToThread);
+      this.loaded.set(id, resolve);
+      send(id);
     });
   }
 

@@ -63,11 +63,18 @@ export interface TrainJob {
   /** The overlay to train on, and the one the serving model was trained on (scored for comparison). */
   overlay: Example[];
   baseline: Example[];
+  /** A larger drop of the validation accuracy refuses the model. */
+  maxDrop: number;
+  /** The serving model's score when known (from its own training): not loaded and scored again. */
+  baselineScore?: Score;
 }
 
 export interface Trained {
   key: string;
-  state: CachedModel;
+  /** Whether it scores within maxDrop of the serving model: only then may it serve. */
+  accepted: boolean;
+  /** None when it went to the NLU's port (trainer-thread.ts). */
+  state?: CachedModel;
   /** Time spent training; 0 when the model came from the cache. */
   trainingMs: number;
   fromCache: boolean;
@@ -95,14 +102,16 @@ export function train(job: TrainJob): Trained {
   const base = loadExamples(job.intentsDir);
   const validation = loadValidation(job.intentsDir);
   const candidate = modelOf(job, base, job.overlay);
-  const baseline = modelOf(job, base, job.baseline);
+  const baseline = job.baselineScore ?? score(modelOf(job, base, job.baseline).model, validation, job.threshold);
+  const scored = score(candidate.model, validation, job.threshold);
   return {
     key: candidate.key,
+    accepted: baseline.accuracy - scored.accuracy <= job.maxDrop,
     state: candidate.state,
     trainingMs: candidate.trainingMs,
     fromCache: candidate.fromCache,
     examples: base.length + job.overlay.length,
-    candidate: score(candidate.model, validation, job.threshold),
-    baseline: score(baseline.model, validation, job.threshold),
+    candidate: scored,
+    baseline,
   };
 }

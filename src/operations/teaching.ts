@@ -76,7 +76,7 @@ function confusions(before: Score, after: Score): Refusal['confused'] {
  * makes every instance on the same store retrain on a change another one made.
  */
 export class Teaching {
-  private serving: Omit<NluStatus, 'training' | 'lastRefusal'> & { overlay: Example[]; ids: Set<string>; fingerprint: string };
+  private serving: Omit<NluStatus, 'training' | 'lastRefusal'> & { overlay: Example[]; ids: Set<string>; fingerprint: string; score?: Score };
   private lastRefusal?: NluStatus['lastRefusal'];
   private training = false;
   private seenVersion = -1;
@@ -88,7 +88,7 @@ export class Teaching {
   constructor(
     private readonly repo: ExampleRepository,
     private readonly nlu: NluService,
-    private readonly job: Omit<TrainJob, 'overlay' | 'baseline'>,
+    private readonly job: Omit<TrainJob, 'overlay' | 'baseline' | 'maxDrop'>,
     private readonly pollMs: number,
   ) {
     const base = loadExamples(job.intentsDir);
@@ -127,13 +127,16 @@ export class Teaching {
     }
     this.training = true;
     try {
-      const t = await trainInBackground({ ...this.job, overlay, baseline: this.serving.overlay });
-      if (t.baseline.accuracy - t.candidate.accuracy > MAX_ACCURACY_DROP) {
+      const channel = this.nlu.modelPort?.();
+      const job = { ...this.job, maxDrop: MAX_ACCURACY_DROP, overlay, baseline: this.serving.overlay, ...(this.serving.score ? { baselineScore: this.serving.score } : {}) };
+      const t = await trainInBackground(job, channel?.port).finally(() => channel?.port.close());
+      this.serving.score ??= t.baseline;
+      if (!t.accepted) {
         const refusal = { accuracyBefore: t.baseline.accuracy, accuracyAfter: t.candidate.accuracy, confused: confusions(t.baseline, t.candidate) };
         this.lastRefusal = { ...refusal, at: new Date().toISOString() };
         return refusal;
       }
-      await this.nlu.load(t.state);
+      await (channel ? channel.loaded : this.nlu.load(t.state!));
       this.serving = {
         version: t.key,
         overlayVersion: version,
@@ -146,6 +149,7 @@ export class Teaching {
         overlay,
         ids: new Set(taught.map((e) => e.id)),
         fingerprint,
+        score: t.candidate,
       };
       return undefined;
     } finally {
@@ -197,7 +201,7 @@ export class Teaching {
   }
 
   get status(): NluStatus {
-    const { overlay: _o, ids: _i, fingerprint: _f, ...serving } = this.serving;
+    const { overlay: _o, ids: _i, fingerprint: _f, score: _s, ...serving } = this.serving;
     return { ...serving, training: this.training, ...(this.lastRefusal ? { lastRefusal: this.lastRefusal } : {}) };
   }
 

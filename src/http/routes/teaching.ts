@@ -102,11 +102,14 @@ export const teachingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   const decide = documented(
     'Teach what a reviewed message meant (an intent id or out_of_scope; its redacted text becomes an example in its language), or dismiss it',
-    z.union([taught, z.object({ dismissed: z.string() }).describe('Dismissed')]),
+    taught,
     [400, 409, 422],
     201,
   );
-  app.post('/review/:id', { schema: { params: ids, body: teachBody, ...decide, response: { ...decide.response, 200: z.union([taught, z.object({ dismissed: z.string() })]) } }, config: { permission: 'teach' } }, async (request, reply) => {
+  const knownOrDismissed = z
+    .object({ dismissed: z.string().optional().describe('The group dismissed'), example: example.optional(), model: nluStatus.optional() })
+    .describe('Dismissed, or taught before (the example and the model)');
+  app.post('/review/:id', { schema: { params: ids, body: teachBody, ...decide, response: { ...decide.response, 200: knownOrDismissed } }, config: { permission: 'teach' } }, async (request, reply) => {
     const { core, principal } = request;
     // Looked up again (within the days the texts are kept): the id names a group the caller may see.
     const today = new Date();
