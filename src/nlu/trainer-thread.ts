@@ -1,18 +1,30 @@
-// A retraining's thread (retrain.ts): trains the model of intents/ plus the overlay away from the
-// threads that serve, scores it, posts the result and ends.
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+// The retraining thread (retrain.ts): trains the model of intents/ plus the overlay away from the
+// threads that serve, scores it and posts the result; it waits for the next job (starting a thread
+// costs about a second of module loading) until retrain.ts ends it.
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import { train, type TrainJob } from './trainer.js';
+import { asBytes } from './state.js';
 
-try {
-  const { port, ...job } = workerData as TrainJob & { port?: MessagePort };
-  const trained = train(job);
-  // An accepted model goes straight to the NLU thread when it gave a port; the result without it here.
-  if (port && trained.accepted) {
-    port.postMessage({ model: trained.state });
-    delete trained.state;
-  }
-  port?.close();
-  parentPort!.postMessage({ trained });
-} catch (err) {
-  parentPort!.postMessage({ error: (err as Error).message });
+export interface TrainRequest {
+  id: number;
+  job: TrainJob;
+  /** Where an accepted model goes: straight to the NLU thread. */
+  port?: MessagePort;
 }
+
+parentPort!.on('message', ({ id, job, port }: TrainRequest) => {
+  try {
+    const { trained, save } = train(job);
+    if (port && trained.accepted) {
+      const { state, transfer } = asBytes(trained.state);
+      port.postMessage({ model: state }, transfer);
+      delete trained.state;
+    }
+    port?.close();
+    parentPort!.postMessage({ id, trained });
+    if (trained.accepted) save();
+  } catch (err) {
+    port?.close();
+    parentPort!.postMessage({ id, error: (err as Error).message });
+  }
+});

@@ -84,27 +84,29 @@ export interface Trained {
 }
 
 /** The model of intents/ plus `overlay`: from the cache when it holds it, else trained and cached. */
-function modelOf(job: TrainJob, base: Example[], overlay: Example[]): { key: string; state: CachedModel; model: IntentModel; trainingMs: number; fromCache: boolean } {
+function modelOf(job: TrainJob, base: Example[], overlay: Example[]): { key: string; state: CachedModel; model: IntentModel; trainingMs: number; fromCache: boolean; save(): void } {
   const cache = job.cacheDir ? new ModelCache(job.cacheDir) : undefined;
   const key = cacheKey(job.intentsDir, { langs: job.langs, ...overlayKey(overlay) });
   const cached = cache?.read<CachedModel>(key);
-  if (cached) return { key, state: cached, model: IntentModel.fromState(cached.intent), trainingMs: 0, fromCache: true };
+  if (cached) return { key, state: cached, model: IntentModel.fromState(cached.intent), trainingMs: 0, fromCache: true, save() {} };
   const start = performance.now();
   const { model, language, knownWords } = fit([...base, ...overlay], job.langs);
   const state: CachedModel = { intent: model.toState(), language: language.toState(), knownWords: [...knownWords] };
   const trainingMs = performance.now() - start;
-  cache?.write(key, state);
-  return { key, state, model, trainingMs, fromCache: false };
+  return { key, state, model, trainingMs, fromCache: false, save: () => cache?.write(key, state) };
 }
 
-/** Trains (or loads) the candidate and the baseline and scores both on the validation set. */
-export function train(job: TrainJob): Trained {
+/**
+ * Trains (or loads) the candidate and the baseline and scores both on the validation set.
+ * `save` writes a model just trained to the cache: called once it serves (the write takes ~100 ms).
+ */
+export function train(job: TrainJob): { trained: Trained; save(): void } {
   const base = loadExamples(job.intentsDir);
   const validation = loadValidation(job.intentsDir);
   const candidate = modelOf(job, base, job.overlay);
   const baseline = job.baselineScore ?? score(modelOf(job, base, job.baseline).model, validation, job.threshold);
   const scored = score(candidate.model, validation, job.threshold);
-  return {
+  const trained = {
     key: candidate.key,
     accepted: baseline.accuracy - scored.accuracy <= job.maxDrop,
     state: candidate.state,
@@ -114,4 +116,5 @@ export function train(job: TrainJob): Trained {
     candidate: scored,
     baseline,
   };
+  return { trained, save: candidate.save };
 }

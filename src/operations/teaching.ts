@@ -11,6 +11,9 @@ import { reviewId } from './review.js';
 /** A validation accuracy drop larger than this (one point) refuses a retrained model. */
 export const MAX_ACCURACY_DROP = 0.01;
 
+/** How long a retraining waits for more changes before it reads the overlay. */
+const BURST_MS = 100;
+
 /** Why a retrained model was refused: the accuracy before and after, and which intents it confused. */
 export interface Refusal {
   accuracyBefore: number;
@@ -81,6 +84,7 @@ export class Teaching {
   private training = false;
   private seenVersion = -1;
   private chain: Promise<unknown> = Promise.resolve();
+  private queued?: Promise<Refusal | undefined>;
   private timer?: NodeJS.Timeout;
   /** intents/ by language and normalised text: an example saying otherwise is a contradiction. */
   private readonly base = new Map<string, Example>();
@@ -110,7 +114,14 @@ export class Teaching {
 
   /** Retrains on the overlay as it is now, once the training under way (if any) is over. */
   sync(): Promise<Refusal | undefined> {
-    const run = this.chain.then(() => this.retrain());
+    // Changes that come while one waits to start join it: a burst of lessons is one retraining.
+    if (this.queued) return this.queued;
+    const run = this.chain.then(async () => {
+      await new Promise((resolve) => setTimeout(resolve, BURST_MS));
+      this.queued = undefined;
+      return this.retrain();
+    });
+    this.queued = run;
     this.chain = run.catch(() => {});
     return run;
   }

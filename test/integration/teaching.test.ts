@@ -13,6 +13,7 @@ let bot: ChatCore;
 let app: FastifyInstance;
 let elche: StaffLogin; // an editor of Elche
 let paiporta: StaffLogin; // an editor of Paiporta
+let cacheDir: string;
 
 // The miss: a citizen who needs the padrón certificate to enrol a child, in words intents/ lacks.
 const MISS = 'tengo que sacar el volante para matricular al niño';
@@ -20,8 +21,10 @@ const PARAPHRASE = 'me piden el volante para matricular a mi hija en el cole';
 const UNSEEN = 'necesito el volante para matricular a mi hijo en el instituto';
 
 beforeAll(async () => {
-  // The NLU on its thread, as in production: the retraining runs on a third one.
-  ({ bot, app } = await startApp({ ADMIN_TOKEN: TOKEN, NLU_THREAD: 'true' }));
+  // The NLU on its thread, as in production: the retraining runs on a third one. A model cache of
+  // its own: every retraining here really trains (none was cached by an earlier run).
+  cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'teach-cache-'));
+  ({ bot, app } = await startApp({ ADMIN_TOKEN: TOKEN, NLU_THREAD: 'true', NLU_CACHE_DIR: cacheDir }));
   await addStaff(app, TOKEN, { username: 'elena', role: 'editor', orgs: ['elche'] });
   await addStaff(app, TOKEN, { username: 'pau', role: 'editor', orgs: ['paiporta'] });
   [elche, paiporta] = [await logIn(app, 'elena'), await logIn(app, 'pau')];
@@ -29,6 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await bot?.close();
+  fs.rmSync(cacheDir, { recursive: true, force: true });
 });
 
 const get = (url: string, s: StaffLogin) => app.inject({ method: 'GET', url, headers: withSession(s) });
@@ -124,6 +128,7 @@ describe('teaching live', () => {
 
     const status = (await get('/api/admin/nlu', elche)).json();
     expect(status).toMatchObject({ taught: 2, training: false, fromCache: false });
+    expect(status.trainingMs).toBeGreaterThan(0);
     expect(status.version).not.toBe('intents');
     expect(status.examples).toBeGreaterThan(4000);
     expect((await review(elche)).some((i) => i.id === item!.id)).toBe(false);
