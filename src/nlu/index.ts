@@ -39,6 +39,8 @@ export interface NluService {
   load(model: CachedModel): Promise<void>;
   /** On a thread of its own: a port a retraining posts its model to, straight to that thread, and when it serves it. */
   modelPort?(): { port: import('node:worker_threads').MessagePort; loaded: Promise<void> };
+  /** On a thread of its own: `listener` runs when a new thread replaced one that died. */
+  onRestart?(listener: () => void): void;
   /** Ends what the NLU still has under way (a cache write, its thread). */
   close(): Promise<void>;
 }

@@ -47,6 +47,7 @@ export class NluThread implements NluService {
   private model?: CachedModel;
   /** Retrained models under way to the thread, by id: resolved once it serves them. */
   private readonly loaded = new Map<number, () => void>();
+  private readonly restarted: (() => void)[] = [];
   private info?: ThreadReady;
   private log: NluLog = { warn() {}, error() {} };
   private closing = false;
@@ -130,8 +131,12 @@ export class NluThread implements NluService {
     this.loaded.clear();
     if (!this.info) return this.started.reject(err);
     this.log.error(`the NLU thread stopped (${err.message}); starting a new one`);
-    if (this.serves) this.spawn();
-    else setTimeout(() => this.closing || this.spawn(), 5000).unref();
+    const again = () => {
+      this.spawn();
+      for (const listener of this.restarted) listener();
+    };
+    if (this.serves) again();
+    else setTimeout(() => this.closing || again(), 5000).unref();
   }
 
   /** Ends a serving thread that has answered nothing for stuckAfterMs while messages wait (lost() replaces it). */
@@ -172,6 +177,11 @@ export class NluThread implements NluService {
     const { port1, port2 } = new MessageChannel();
     const loaded = this.toThread((id) => this.worker!.postMessage({ modelPort: port2, id } satisfies ToThread, [port2]));
     return { port: port1, loaded };
+  }
+
+  /** Called when a new thread replaced one that died: it starts without a model handed over by modelPort(). */
+  onRestart(listener: () => void): void {
+    this.restarted.push(listener);
   }
 
   private next_ = 0;

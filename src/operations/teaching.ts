@@ -97,6 +97,11 @@ export class Teaching {
   ) {
     const base = loadExamples(job.intentsDir);
     for (const e of base) this.base.set(exampleKey({ lang: e.lang, norm: normalize(e.text) }), e);
+    // A new NLU thread starts on intents/ alone: the overlay's model is handed to it again (from the cache).
+    nlu.onRestart?.(() => {
+      this.serving = { ...this.serving, fingerprint: 'restarted' };
+      void this.sync().catch(() => {});
+    });
     this.serving = { version: 'intents', overlayVersion: 0, trainedAt: new Date().toISOString(), examples: base.length, taught: 0, fromCache: false, trainingMs: nlu.trainingMs, overlay: [], ids: new Set(), fingerprint: '' };
   }
 

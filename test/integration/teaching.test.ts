@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import type { Worker } from 'node:worker_threads';
 import { ROOT } from '../../src/config.js';
 import type { ChatCore } from '../../src/core/chat-core.js';
 import { postChat, say, startApp } from '../support/helpers.js';
@@ -133,6 +134,19 @@ describe('teaching live', () => {
     expect(status.examples).toBeGreaterThan(4000);
     expect((await review(elche)).some((i) => i.id === item!.id)).toBe(false);
   }, 30_000);
+
+  it('a new NLU thread, after one died, serves the taught examples again', async () => {
+    const worker = (bot.nlu as unknown as { worker: Worker }).worker;
+    await worker.terminate();
+    const deadline = performance.now() + 10_000;
+    let read = '';
+    while (performance.now() < deadline) {
+      read = await intentOf(UNSEEN, `restarted-${Math.round(performance.now())}`).catch(() => 'failed');
+      if (read === 'certificate_request') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(read).toBe('certificate_request');
+  }, 20_000);
 
   it('refuses a contradicting example with both: one of intents/, or one taught before', async () => {
     const res = await post('/api/admin/examples', elche, { text: 'Fe de vida', lang: 'es', intent: 'appointment' });
