@@ -66,4 +66,16 @@ describe('teaching with two instances on one redis-server', () => {
     expect(took).toBeLessThan(10_000);
     expect(b.bot.teaching.status).toMatchObject({ version, taught: 2 });
   }, 30_000);
+
+  it('an example undone on one instance is gone from both models within 10 seconds; a dismissal is shared', async () => {
+    const [a, b] = instances;
+    const [first] = await a.bot.stores.examples.list();
+    const res = await b.app.inject({ method: 'DELETE', url: `/api/admin/examples/${first.id}`, headers: bearer(TOKEN) });
+    expect(res.statusCode, res.body).toBe(200);
+    const start = performance.now();
+    while (a.bot.teaching.status.taught !== 1 && performance.now() - start < 10_000) await new Promise((r) => setTimeout(r, 100));
+    expect(a.bot.teaching.status).toMatchObject({ taught: 1, version: b.bot.teaching.status.version });
+    await b.bot.stores.examples.dismiss('0123456789abcdef');
+    expect(await a.bot.teaching.settled()).toContain('0123456789abcdef');
+  }, 30_000);
 });
