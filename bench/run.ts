@@ -1,7 +1,8 @@
-/** npm run bench [nlu|load]: prints the figures (not a test; nothing here fails on a slow machine). */
+/** npm run bench [nlu|load|fanout|retrain]: prints the figures (not a test; nothing here fails on a slow machine). */
 import { benchNlu } from './nlu.js';
 import { benchLoad } from './load.js';
 import { benchFanOut } from './fanout.js';
+import { benchRetrain } from './retrain.js';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -18,6 +19,10 @@ async function main(): Promise<void> {
     const citizens = Number(process.env.BENCH_SUBSCRIBERS ?? 20_000);
     console.log(`\n== Notifications: ${citizens} web-chat citizens subscribe to one office, then its status changes (SQLite store)`);
     for (const [k, v] of Object.entries(await benchFanOut(citizens))) console.log(`${k.padEnd(56)} ${v}`);
+  }
+  if (!only || only === 'retrain') {
+    console.log('\n== A live retraining: one example taught while four conversations chat (NLU thread, memory store)');
+    for (const [k, v] of Object.entries(await benchRetrain())) console.log(`${k.padEnd(56)} ${v}`);
   }
 }
 

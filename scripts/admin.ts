@@ -9,12 +9,15 @@
  *   audit                                     the audit log
  *   backup <file> | restore <file> [--force]  on the store itself (scripts/admin/backup.ts)
  *   staff …                                   staff accounts (scripts/admin/staff.ts)
+ *   examples export [--out <dir>]             the taught examples as intents/<intent>.yaml additions (default dir: taught-examples)
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { BACKUP_USAGE, backupCommand } from './admin/backup.js';
 import { STAFF_USAGE, staffCommand } from './admin/staff.js';
 
-const USAGE = `usage: npm run admin -- offices | status <office-id> <open|limited|closed|reopening> [--expected "…"] [--note-es "…"] | reload | stats [from] [to] | audit | ${BACKUP_USAGE} | ${STAFF_USAGE}`;
+const USAGE = `usage: npm run admin -- offices | status <office-id> <open|limited|closed|reopening> [--expected "…"] [--note-es "…"] | reload | stats [from] [to] | audit | examples export [--out <dir>] | ${BACKUP_USAGE} | ${STAFF_USAGE}`;
 
 async function main(): Promise<number> {
   const config = loadConfig();
@@ -45,6 +48,25 @@ async function main(): Promise<number> {
       return call('GET', '/audit');
     case 'staff':
       return staffCommand(args, call);
+    case 'examples': {
+      if (args[0] !== 'export') break;
+      const out = args[1] === '--out' && args[2] ? args[2] : 'taught-examples';
+      const res = await fetch(`${base}/examples/export`, { headers: { authorization: `Bearer ${config.ADMIN_TOKEN}` } });
+      if (!res.ok) {
+        console.error(await res.text());
+        return 1;
+      }
+      const { files } = (await res.json()) as { files: { path: string; yaml: string; examples: number }[] };
+      // Files of their own beside the checkout's intents/: the IT team merges them and commits.
+      for (const f of files) {
+        const file = path.join(out, path.basename(f.path));
+        fs.mkdirSync(out, { recursive: true });
+        fs.writeFileSync(file, f.yaml);
+        console.log(`${file}: ${f.examples} examples to add to ${f.path}`);
+      }
+      if (files.length === 0) console.log('No taught examples.');
+      return 0;
+    }
     case 'stats': {
       const q = new URLSearchParams({ ...(args[0] ? { from: args[0] } : {}), ...(args[1] ? { to: args[1] } : {}) });
       return call('GET', `/stats?${q}`);

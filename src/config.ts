@@ -51,6 +51,8 @@ const schema = z.object({
   MODELS_DIR: z.string().default(path.join(ROOT, 'models')),
   /** The NLU on a thread of its own (the main thread then only serves); false: on the main thread, ~40 MB less memory. */
   NLU_THREAD: flag('true'),
+  /** How often each instance checks whether staff changed the training overlay (another instance, same store) and retrains; 0: never. */
+  NLU_OVERLAY_POLL_MS: z.coerce.number().int().min(0).default(1000),
   /** Lets the bot fetch a missing model from the Hugging Face Hub (off: air-gapped servers). */
   NLU_ALLOW_DOWNLOAD: bool,
   /** Enables the admin API (Authorization: Bearer <ADMIN_TOKEN>); unset, the admin API is off. */

@@ -14,6 +14,7 @@ import { LiveStatus } from '../operations/live.js';
 import { Notifier, type Notice, type NotifierEvents } from '../operations/notifier.js';
 import { NoticeQueue } from '../operations/notice-queue.js';
 import { Stats } from '../operations/stats.js';
+import { Teaching } from '../operations/teaching.js';
 import { cleanText } from '../operations/clean-text.js';
 import { Metrics } from '../operations/metrics.js';
 import { createStores, expires, STAFF_NOTICE, StoreUnavailableError, type Stores, type SubscriptionRepository } from '../storage/index.js';
@@ -75,6 +76,7 @@ export class ChatCore {
     readonly metrics: Metrics,
     /** Hand-over to staff: the queue, the conversations, the replies' delivery. */
     readonly handoffs: HandoffDesk,
+    readonly teaching: Teaching,
   ) {}
 
   /** The turn each conversation is at: the next one waits for it. */
@@ -88,7 +90,8 @@ export class ChatCore {
     const knowledge = new Knowledge(loadKnowledge(config.KNOWLEDGE_DIR));
     const texts = await loadTexts(config.LOCALES_DIR);
     if (!texts.langs.includes(config.DEFAULT_LANG)) throw new Error(`DEFAULT_LANG=${config.DEFAULT_LANG} has no texts: the languages under ${config.LOCALES_DIR} are ${texts.langs.join(', ')}.`);
-    const nlu = await (started ?? createNlu(nluSettings(config, texts.langs), knowledge.base, log));
+    const settings = nluSettings(config, texts.langs);
+    const nlu = await (started ?? createNlu(settings, knowledge.base, log));
     const subscriptions = stores.subscriptions;
     const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, (kb) => nlu.useKnowledge(kb));
     await live.restore();
@@ -117,7 +120,11 @@ export class ChatCore {
     const dialogue = new Dialogue({ nlu, knowledge, texts, subscriptions: refusing(subscriptions, config.WEB_SUBSCRIPTION_DAYS), registry, defaultLang: config.DEFAULT_LANG });
     const handoffs = new HandoffDesk(knowledge, texts, stores.handoffs, stores.inbox, config.HANDOFF_WAIT_MINUTES, config.DEFAULT_LANG);
     handoffs.start();
-    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue, metrics, handoffs);
+    const { intentsDir, cacheDir, options } = settings;
+    const teaching = new Teaching(stores.examples, nlu, { intentsDir, cacheDir, langs: options.langs, threshold: options.threshold }, config.NLU_OVERLAY_POLL_MS);
+    // The taught examples serve from the first message on (their model comes from the cache after a restart).
+    await teaching.start();
+    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue, metrics, handoffs, teaching);
   }
 
   /**
@@ -167,7 +174,7 @@ export class ChatCore {
     if (nlu.intent === ERASE) await this.forget({ channel: req.channel, id: req.sessionId });
     else await this.stores.sessions.set(key, result.session, this.config.SESSION_TTL_MINUTES * 60_000);
     if (!req.intent) {
-      this.stats.record({ channel: req.channel, intent: nlu.intent, office: nlu.entities.office, lang: result.lang, confidence: nlu.confidence, text: req.text, org: result.session.organisation });
+      this.stats.record({ channel: req.channel, intent: nlu.intent, office: nlu.entities.office, lang: result.lang, confidence: nlu.confidence, text: req.text, org: result.session.organisation, guesses: nlu.guesses });
       this.metrics.intents.inc({ intent: nlu.intent, lang: result.lang, channel: req.channel });
       if (nlu.intent === 'out_of_scope') this.metrics.fallbacks.inc({ lang: result.lang, channel: req.channel });
     }
@@ -228,6 +235,7 @@ export class ChatCore {
       this.notifier.stop().then(done, done);
     });
     await this.stats.close();
+    await this.teaching.close();
     await this.stores.close();
     await this.nlu.close();
   }

@@ -28,6 +28,9 @@ export function cacheKey(intentsDir: string, extra: unknown): string {
   return hash.digest('hex').slice(0, 24);
 }
 
+/** How many models the cache keeps. */
+const KEEP = 4;
+
 /**
  * Trained models kept on disk, so that a restart with unchanged intents/ skips training.
  * Best effort: an unreadable cache is retrained, an unwritable one is simply not kept.
@@ -41,7 +44,9 @@ export class ModelCache {
 
   read<T>(key: string): T | undefined {
     try {
-      return JSON.parse(fs.readFileSync(this.file(key), 'utf8')) as T;
+      const value = JSON.parse(fs.readFileSync(this.file(key), 'utf8')) as T;
+      fs.utimesSync(this.file(key), new Date(), new Date()); // in use: among the newest that write() keeps
+      return value;
     } catch {
       return undefined;
     }
@@ -54,9 +59,13 @@ export class ModelCache {
       const tmp = `${this.file(key)}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, JSON.stringify(value));
       fs.renameSync(tmp, this.file(key));
-      for (const old of fs.readdirSync(this.dir)) {
-        if (old.startsWith('nlu-') && old.endsWith('.json') && old !== path.basename(this.file(key))) fs.rmSync(path.join(this.dir, old), { force: true });
-      }
+      // The newest few stay: the model of intents/ alone and those of the latest overlays (a restart, or an undo, loads them).
+      const models = fs
+        .readdirSync(this.dir)
+        .filter((f) => f.startsWith('nlu-') && f.endsWith('.json'))
+        .map((f) => ({ f, at: fs.statSync(path.join(this.dir, f)).mtimeMs }))
+        .sort((a, b) => b.at - a.at);
+      for (const { f } of models.slice(KEEP)) fs.rmSync(path.join(this.dir, f), { force: true });
     } catch {
       // a read-only DATA_DIR only costs training time at the next start
     }

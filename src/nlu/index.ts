@@ -2,6 +2,7 @@ import { NluThread } from './thread.js';
 import type { NluSettings } from './settings.js';
 import type { Entities } from './entities.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
+import type { CachedModel } from './trainer.js';
 
 export const OUT_OF_SCOPE = 'out_of_scope';
 
@@ -11,6 +12,8 @@ export interface NluResult {
   intent: string;
   confidence: number;
   entities: Entities;
+  /** The most probable intents before the threshold, best first (the review list shows them). */
+  guesses?: { intent: string; confidence: number }[];
   /** The message is only entity names and function words (an answer to "which office?"). */
   bare: boolean;
 }
@@ -32,6 +35,12 @@ export interface NluService {
   readonly encoders: string[];
   /** What this start spent on the model: training it, or loading it from the cache. */
   readonly trainingMs: number;
+  /** Serves a retrained model from the next message on (src/operations/teaching.ts); resolves once it does. */
+  load(model: CachedModel): Promise<void>;
+  /** On a thread of its own: a port a retraining posts its model to, straight to that thread, and when it serves it. */
+  modelPort?(): { port: import('node:worker_threads').MessagePort; loaded: Promise<void> };
+  /** On a thread of its own: `listener` runs when a new thread replaced one that died. */
+  onRestart?(listener: () => void): void;
   /** Ends what the NLU still has under way (a cache write, its thread). */
   close(): Promise<void>;
 }

@@ -45,7 +45,8 @@ export interface LanguageGuess {
 export class LanguageIdentifier {
   private constructor(
     private readonly langs: Lang[],
-    private readonly fastText: FastTextModel | null,
+    /** lid.176, which a retrained model keeps using (it is not trained here). */
+    readonly fastText: FastTextModel | null,
     private readonly local: LinearSvm,
     private readonly dim: number,
   ) {}

@@ -5,6 +5,7 @@ import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 import { Nlu } from './nlu.js';
 import type { NluSettings } from './settings.js';
 import type { FromThread, ToThread, ThreadReply } from './thread.js';
+import type { CachedModel } from './trainer.js';
 
 const port = parentPort!;
 let knowledge!: (kb: KnowledgeBase) => void;
@@ -25,6 +26,14 @@ port.on('message', (m: ToThread) => {
   if (Array.isArray(m)) {
     if (nlu) read(nlu, m);
     else void starting.then((n) => read(n, m));
+  } else if ('model' in m || 'modelPort' in m) {
+    const serve = (model: CachedModel) =>
+      void starting.then((n) => n.load(model)).then(() => port.postMessage({ loaded: m.id ?? null } satisfies FromThread));
+    if ('model' in m) serve(m.model);
+    else m.modelPort.once('message', (sent: { model: CachedModel }) => {
+      serve(sent.model);
+      m.modelPort.close();
+    });
   } else if ('kb' in m) {
     if (!gotKb) knowledge(m.kb);
     else if (nlu) nlu.useKnowledge(m.kb);

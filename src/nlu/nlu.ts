@@ -8,17 +8,10 @@ import { ModelCache, cacheKey } from './cache.js';
 import { LanguageIdentifier, loadFastText } from './language.js';
 import { EntityExtractor } from './entities.js';
 import { loadExamples, loadLexicons, type Example } from './training.js';
+import { fit, type CachedModel } from './trainer.js';
 import { OUT_OF_SCOPE, type NluLog, type NluOptions, type NluResult, type NluService } from './index.js';
 import type { NluSettings } from './settings.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
-
-interface CachedModel {
-  intent: IntentModelState;
-  language: SvmState;
-  knownWords: string[];
-  /** The head over sentence embeddings, when an embedding model was in use. */
-  dense?: ClassifierState;
-}
 
 /** A sentence-embedding model and the intent head trained on its embeddings. */
 interface Dense {
@@ -47,11 +40,11 @@ export class Nlu implements NluService {
   private entities: EntityExtractor;
 
   private constructor(
-    private readonly model: IntentModel,
-    private readonly language: LanguageIdentifier,
-    kb: KnowledgeBase,
+    private model: IntentModel,
+    private language: LanguageIdentifier,
+    private kb: KnowledgeBase,
     private readonly options: NluOptions,
-    private readonly knownWords: Set<string>,
+    private knownWords: Set<string>,
     private readonly lexicons: ReturnType<typeof loadLexicons>,
     /** What this start spent on the model: training it (from intents/ read to both heads trained and fastText loaded) or loading it from the cache. */
     readonly trainingMs: number,
@@ -92,12 +85,9 @@ export class Nlu implements NluService {
     }
     const examples = loadExamples(dir);
     const readAt = performance.now();
-    const texts = examples.map((e) => normalize(e.text));
-    const { model, features } = IntentModel.fit(texts, examples.map((e) => e.intent));
-    const targets = examples.map((e) => options.langs.indexOf(e.lang));
-    const language = LanguageIdentifier.train(options.langs, model.encoder.dim, examples.map((e) => e.text), features, targets, await fastText);
+    const { model, language: local, knownWords } = fit(examples, options.langs);
+    const language = LanguageIdentifier.fromState(local.toState(), model.encoder.dim, await fastText);
     const trainingMs = performance.now() - readAt;
-    const knownWords = new Set(texts.flatMap((t) => t.split(' ')));
     const nlu = new Nlu(model, language, await kb, options, knownWords, lexicons, trainingMs);
     if (encoder) await nlu.trainDense(encoder, examples);
     // Kept for the next start once this one is serving (the write takes ~50 ms).
@@ -129,7 +119,26 @@ export class Nlu implements NluService {
 
   /** Rebuilds the entity gazetteer after the knowledge base changed (new offices or aliases). */
   useKnowledge(kb: KnowledgeBase): void {
+    this.kb = kb;
     this.entities = new EntityExtractor(kb, this.lexicons, this.knownWords);
+  }
+
+  /**
+   * Serves a model trained meanwhile (a retraining: retrain.ts). Synchronous, so it takes over
+   * between two messages; a message being read keeps the parts it already holds. An embedding
+   * head, when there is one, stays the one trained on intents/ (the retraining trains the n-gram
+   * heads only).
+   */
+  async load(state: CachedModel): Promise<void> {
+    // Built a part at a time, with the messages that arrive meanwhile read in between (each part takes ~10-30 ms).
+    const between = () => new Promise((resolve) => setImmediate(resolve));
+    const model = IntentModel.fromState(state.intent);
+    await between();
+    const language = LanguageIdentifier.fromState(state.language, model.encoder.dim, this.language.fastText);
+    await between();
+    const knownWords = new Set(state.knownWords);
+    const entities = new EntityExtractor(this.kb, this.lexicons, knownWords);
+    Object.assign(this, { model, language, knownWords, entities });
   }
 
   get intents(): string[] {
@@ -177,10 +186,14 @@ export class Nlu implements NluService {
     return { result: { lang, langConfidence, ...this.decide(probs), ...this.entities.extract(norm, lang) }, probs };
   }
 
-  /** The most probable intent, or out_of_scope below the confidence threshold. */
-  private decide(probs: Float64Array): { intent: string; confidence: number } {
+  /** The most probable intent, or out_of_scope below the confidence threshold; and the three best guesses. */
+  private decide(probs: Float64Array): Pick<NluResult, 'intent' | 'confidence' | 'guesses'> {
     const best = argmax(probs);
     const confidence = probs[best];
-    return { intent: confidence < this.options.threshold ? OUT_OF_SCOPE : this.model.intents[best], confidence };
+    const guesses = [...probs]
+      .map((p, i) => ({ intent: this.model.intents[i], confidence: p }))
+      .sort((a, b) => b.confidence - a.confidence)
+      .slice(0, 3);
+    return { intent: confidence < this.options.threshold ? OUT_OF_SCOPE : this.model.intents[best], confidence, guesses };
   }
 }

@@ -1,8 +1,9 @@
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { spawnWorker } from '../shared/worker.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 import type { NluLog, NluResult, NluService } from './index.js';
 import type { NluSettings } from './settings.js';
+import type { CachedModel } from './trainer.js';
 
 /** What the thread posts once it serves. */
 export interface ThreadReady {
@@ -16,11 +17,11 @@ export interface ThreadReady {
 /** [id, result] or [id, null, error message]: the answer to the message [id, text, hint]. */
 export type ThreadReply = [number, NluResult] | [number, null, string];
 
-/** To the thread: a message to read, the knowledge base, or the end. */
-export type ToThread = [number, string, Lang | undefined] | { kb: KnowledgeBase } | { close: true };
+/** To the thread: a message to read, the knowledge base, a retrained model to serve, or the end. */
+export type ToThread = [number, string, Lang | undefined] | { kb: KnowledgeBase } | { model: CachedModel; id?: number } | { modelPort: MessagePort; id: number } | { close: true };
 
-/** From the thread: a reading, or that it serves. */
-export type FromThread = ThreadReply | { ready: ThreadReady };
+/** From the thread: a reading, that it serves, or that it serves the retrained model it was given. */
+export type FromThread = ThreadReply | { ready: ThreadReady } | { loaded: number | null };
 
 interface Waiting {
   resolve(result: NluResult): void;
@@ -42,6 +43,11 @@ export class NluThread implements NluService {
   private readonly waiting = new Map<number, Waiting>();
   private next = 0;
   private kb?: KnowledgeBase;
+  /** The retrained model it serves, if any: a thread started after one that died gets it too. */
+  private model?: CachedModel;
+  /** Retrained models under way to the thread, by id: resolved once it serves them. */
+  private readonly loaded = new Map<number, () => void>();
+  private readonly restarted: (() => void)[] = [];
   private info?: ThreadReady;
   private log: NluLog = { warn() {}, error() {} };
   private closing = false;
@@ -85,11 +91,17 @@ export class NluThread implements NluService {
     worker.once('error', (err) => this.lost(worker, err));
     worker.once('exit', (code) => this.lost(worker, new Error(`the NLU thread exited (code ${code})`)));
     if (this.kb) worker.postMessage({ kb: this.kb } satisfies ToThread);
+    if (this.model) worker.postMessage({ model: this.model } satisfies ToThread);
     this.worker = worker;
     this.serves = false;
   }
 
   private receive(m: FromThread): void {
+    if ('loaded' in m) {
+      if (m.loaded === null) return;
+      this.loaded.get(m.loaded)?.();
+      return void this.loaded.delete(m.loaded);
+    }
     if ('ready' in m) {
       this.serves = true;
       this.lastProgress = performance.now();
@@ -115,10 +127,16 @@ export class NluThread implements NluService {
     this.worker = undefined;
     for (const w of this.waiting.values()) w.reject(err);
     this.waiting.clear();
+    for (const done of this.loaded.values()) done(); // the next thread starts with intents/ (and a model given by load())
+    this.loaded.clear();
     if (!this.info) return this.started.reject(err);
     this.log.error(`the NLU thread stopped (${err.message}); starting a new one`);
-    if (this.serves) this.spawn();
-    else setTimeout(() => this.closing || this.spawn(), 5000).unref();
+    const again = () => {
+      this.spawn();
+      for (const listener of this.restarted) listener();
+    };
+    if (this.serves) again();
+    else setTimeout(() => this.closing || again(), 5000).unref();
   }
 
   /** Ends a serving thread that has answered nothing for stuckAfterMs while messages wait (lost() replaces it). */
@@ -143,6 +161,37 @@ export class NluThread implements NluService {
   useKnowledge(kb: KnowledgeBase): void {
     this.kb = kb;
     this.worker?.postMessage({ kb } satisfies ToThread);
+  }
+
+  /** Hands the thread a retrained model; resolves once it serves it (its messages after this one get it). */
+  load(model: CachedModel): Promise<void> {
+    this.model = model;
+    return this.toThread((id) => this.worker!.postMessage({ model, id } satisfies ToThread));
+  }
+
+  /**
+   * A port the retraining's thread posts its model to, straight to the NLU thread: the main thread
+   * never copies the model's megabytes (which held the chat requests for ~100 ms).
+   */
+  modelPort(): { port: MessagePort; loaded: Promise<void> } {
+    const { port1, port2 } = new MessageChannel();
+    const loaded = this.toThread((id) => this.worker!.postMessage({ modelPort: port2, id } satisfies ToThread, [port2]));
+    return { port: port1, loaded };
+  }
+
+  /** Called when a new thread replaced one that died: it starts without a model handed over by modelPort(). */
+  onRestart(listener: () => void): void {
+    this.restarted.push(listener);
+  }
+
+  private next_ = 0;
+  private toThread(send: (id: number) => void): Promise<void> {
+    if (!this.worker) return Promise.resolve(); // the next thread starts with it
+    const id = this.next_++;
+    return new Promise((resolve) => {
+      this.loaded.set(id, resolve);
+      send(id);
+    });
   }
 
   get intents(): string[] {

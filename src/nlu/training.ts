@@ -37,6 +37,21 @@ export function loadExamples(dir: string): Example[] {
   return examples;
 }
 
+/** Where the validation set lives: a folder of its own, so loadExamples() (top-level files only) never trains on it. */
+export const VALIDATION_FILE = path.join('validation', 'validation.yaml');
+
+const validationFile = z.record(z.string().regex(/^[a-z_]+$/), z.record(langSchema, z.array(z.string().min(1))));
+
+/** Reads intents/validation/validation.yaml (intent -> language -> messages); none there: an empty set. */
+export function loadValidation(dir: string): Example[] {
+  const file = path.join(dir, VALIDATION_FILE);
+  if (!fs.existsSync(file)) return [];
+  const parsed = validationFile.parse(readYaml(fs.readFileSync(file, 'utf8')));
+  return Object.entries(parsed).flatMap(([intent, byLang]) =>
+    (Object.entries(byLang) as [Lang, string[]][]).flatMap(([lang, texts]) => texts.map((text) => ({ text, intent, lang }))),
+  );
+}
+
 /** Reads the entity lexicons in intents/entities/ (one file per lexicon type). */
 export function loadLexicons(dir: string): Record<LexiconType, Lexicon> {
   const read = (name: string): Lexicon => {

@@ -10,6 +10,8 @@ export interface TurnRecord {
   text: string;
   /** The conversation's organisation: also counted under `<day>@<org>`, what staff of that organisation see. */
   org?: string;
+  /** The NLU's best guesses, kept with an unanswered question for the review list. */
+  guesses?: { intent: string; confidence: number }[];
 }
 
 const bump = (m: Record<string, number>, k: string | undefined, n = 1) => {
@@ -68,7 +70,16 @@ export class Stats {
     bump(s.langs, turn.lang);
     bump(s.channels, turn.channel);
     if ((turn.intent === 'out_of_scope' || turn.confidence < this.lowConfidence) && s.unanswered.length < MAX_UNANSWERED_PER_DAY) {
-      s.unanswered.push({ at: at.toISOString(), lang: turn.lang, intent: turn.intent, confidence: turn.confidence, text: redact(turn.text, 200) });
+      s.unanswered.push({
+        at: at.toISOString(),
+        lang: turn.lang,
+        intent: turn.intent,
+        confidence: turn.confidence,
+        text: redact(turn.text, 200),
+        channel: turn.channel,
+        ...(turn.org ? { org: turn.org } : {}),
+        ...(turn.guesses ? { guesses: turn.guesses.map((g) => ({ intent: g.intent, confidence: Math.round(g.confidence * 1000) / 1000 })) } : {}),
+      });
     }
     this.buffer.set(day, s);
   }

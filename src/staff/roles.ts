@@ -16,6 +16,8 @@ export const PERMISSIONS = {
   announce: ['admin', 'editor'],
   /** Hand-overs to staff of its organisations: the queue, replies, closing. */
   handoff: ['admin', 'editor'],
+  /** The review list and the taught examples of its organisations: teaching, dismissing, undoing. */
+  teach: ['admin', 'editor'],
   /** Staff accounts and the knowledge reload (every organisation at once). */
   manage: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

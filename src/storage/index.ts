@@ -20,6 +20,10 @@ import type { HandoffRepository } from './handoffs/types.js';
 import { MemoryHandoffs } from './handoffs/memory.js';
 import { SqliteHandoffs } from './handoffs/sqlite.js';
 import { RedisHandoffs } from './handoffs/redis.js';
+import { MemoryExamples } from './examples/memory.js';
+import { RedisExamples } from './examples/redis.js';
+import { SqliteExamples } from './examples/sqlite.js';
+import type { ExampleRepository } from './examples/types.js';
 import {
   retention,
   type AuditRepository,
@@ -37,6 +41,7 @@ export type { FallbackEvents } from './health.js';
 export * from './types.js';
 export * from './staff/types.js';
 export * from './handoffs/types.js';
+export * from './examples/types.js';
 
 /** What the bot keeps: sessions in keyv (key-value with expiry), every other record in its repository. */
 export interface Stores {
@@ -51,6 +56,8 @@ export interface Stores {
   staff: StaffStores;
   /** Hand-overs to staff: the conversations, their messages, the queue. */
   handoffs: HandoffRepository;
+  /** The training overlay: examples staff taught, dismissed review groups. */
+  examples: ExampleRepository;
   /** SQLite and memory: the notification outbox. With Redis the queue is BullMQ's, on `redisUrl`. */
   outbox?: OutboxRepository;
   redisUrl?: string;
@@ -102,6 +109,7 @@ function redisStores(config: StoreConfig, health: StoreHealth, r: Retention): St
     inbox: new RedisInbox(records, r),
     staff: redisStaff(records),
     handoffs: new RedisHandoffs(records, r),
+    examples: new RedisExamples(records),
     redisUrl: config.REDIS_URL,
     get degraded() {
       return health.degraded;
@@ -137,6 +145,7 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
     inbox,
     staff: sqliteStaff(db),
     handoffs: new SqliteHandoffs(db, r),
+    examples: new SqliteExamples(db),
     outbox: new sqlite.SqliteOutbox(db, inbox, r.now),
     get degraded() {
       return health.degraded;
@@ -161,6 +170,7 @@ function memoryStores(r: Retention): Stores {
     inbox,
     staff: memoryStaff(),
     handoffs: new MemoryHandoffs(r),
+    examples: new MemoryExamples(),
     outbox: new MemoryOutbox(subscriptions, inbox),
     degraded: false,
     async close() {},

@@ -84,6 +84,10 @@ export interface Unanswered {
   intent: string;
   confidence: number;
   text: string;
+  /** Kept since the review list (older entries lack them). */
+  channel?: string;
+  org?: string;
+  guesses?: { intent: string; confidence: number }[];
 }
 
 /** A day's questions: counts per intent, office, language and channel, and the unanswered ones. */

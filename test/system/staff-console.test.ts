@@ -320,7 +320,7 @@ describe('the staff console', () => {
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
     await logIn(page, ADMIN);
-    for (const name of ['board', 'announcements', 'insights', 'audit', 'accounts']) {
+    for (const name of ['board', 'announcements', 'insights', 'audit', 'review', 'accounts']) {
       await page.goto(`${base}/staff/${name}`);
       await page.locator('main h1').waitFor();
       await page.locator('.loading').waitFor({ state: 'detached' });

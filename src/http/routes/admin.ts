@@ -14,6 +14,7 @@ import { announcementRoutes } from './announcements.js';
 import { handoffRoutes } from './handoffs.js';
 import { staffAccountRoutes } from './staff-accounts.js';
 import { statsRange } from './stats-range.js';
+import { teachingRoutes } from './teaching.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -183,4 +184,5 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
   await admin.register(staffAccountRoutes, { prefix: '/staff' });
   await admin.register(announcementRoutes, { prefix: '/announcements' });
   await admin.register(handoffRoutes, { prefix: '/handoffs' });
+  await admin.register(teachingRoutes);
 };

@@ -10,6 +10,7 @@ import { Announcements } from './pages/announcements.js';
 import { Insights } from './pages/insights.js';
 import { Audit } from './pages/audit.js';
 import { Accounts } from './pages/accounts.js';
+import { Review } from './pages/review.js';
 
 /** The pages each role may open, in the menu's order (the server enforces the same, per request). */
 const PAGES = {
@@ -18,6 +19,7 @@ const PAGES = {
   announcements: { roles: ['admin', 'editor'], view: Announcements },
   insights: { roles: ['admin', 'editor', 'viewer'], view: Insights },
   audit: { roles: ['admin', 'editor'], view: Audit },
+  review: { roles: ['admin', 'editor'], view: Review },
   accounts: { roles: ['admin'], view: Accounts },
 };
 
