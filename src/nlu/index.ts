@@ -13,6 +13,8 @@ export interface NluResult {
   entities: Entities;
   /** The message is only entity names and function words (an answer to "which office?"). */
   bare: boolean;
+  /** The embedding model's queue was full: the n-gram head classified this message alone. */
+  encoderSkipped?: true;
 }
 
 export interface NluOptions {

@@ -152,7 +152,10 @@ export class Nlu implements NluService {
   async analyse(text: string, hint?: Lang): Promise<NluResult> {
     const { result, probs } = this.read(text, hint);
     if (!this.dense || !probs) return result;
-    const [embedding] = await this.dense.encoder.encodeBatch([text]);
+    const queued = this.dense.encoder.queued(text);
+    // The model is behind (a burst): the n-gram head answers alone rather than queue the message.
+    if (!queued) return { ...result, encoderSkipped: true };
+    const embedding = await queued;
     const votes = this.dense.head.predict(embedding);
     for (let i = 0; i < votes.length; i++) votes[i] = (votes[i] + probs[i]) / 2;
     return { ...result, ...this.decide(votes) };
