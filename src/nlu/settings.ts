@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
 import type { NluOptions } from './index.js';
-import type { TransformersOptions } from './encoders/transformers.js';
+import type { EncoderThreadOptions } from './encoders/threaded.js';
 
 /** What the NLU is started from: plain data, so that the NLU thread gets it as its workerData. */
 export interface NluSettings {
@@ -12,7 +12,7 @@ export interface NluSettings {
   cacheDir?: string;
   options: NluOptions;
   /** The embedding model to load beside the built-in encoder (NLU_ENCODER=auto). */
-  embedding?: TransformersOptions;
+  embedding?: EncoderThreadOptions;
 }
 
 /** @param langs the languages with texts (localeLangs()) */

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DataType, FeatureExtractionPipeline } from '@huggingface/transformers';
 import type { Features } from './types.js';
-import { EmbeddingBatcher, type BatchLimits } from './batcher.js';
 
 export interface TransformersOptions {
   /** A model id (a folder under modelsDir, e.g. Xenova/paraphrase-multilingual-MiniLM-L12-v2) or an absolute folder. */
@@ -17,12 +16,7 @@ export interface TransformersOptions {
   batchSize?: number;
   /** ONNX Runtime's intra-op threads (NLU_ONNX_THREADS); by default one per core. */
   threads?: number;
-  /** How queued() gathers single messages into runs. */
-  batch?: BatchLimits;
 }
-
-/** The defaults, measured on the 2-core VM with the full-size model (README, "Embedding model"). */
-export const DEFAULT_BATCH: BatchLimits = { maxSize: 8, maxWaitMs: 2, maxQueue: 32 };
 
 /** Which weights a local model folder has: q8 first (what the Xenova exports ship), else fp32. */
 function pickDtype(dir: string): DataType {
@@ -37,7 +31,6 @@ function pickDtype(dir: string): DataType {
  */
 export class TransformersEncoder {
   readonly name: string;
-  private readonly queue: EmbeddingBatcher;
   private readonly indices: number[];
 
   private constructor(
@@ -45,10 +38,8 @@ export class TransformersEncoder {
     readonly model: string,
     readonly dim: number,
     private readonly batchSize: number,
-    batch: BatchLimits,
   ) {
     this.name = `transformers:${model}`;
-    this.queue = new EmbeddingBatcher((texts) => this.embed(texts), batch);
     this.indices = Array.from({ length: dim }, (_, i) => i);
   }
 
@@ -83,7 +74,7 @@ export class TransformersEncoder {
       });
       const probe = await extractor('probe', { pooling: 'mean', normalize: true });
       const dim = probe.dims[probe.dims.length - 1];
-      return new TransformersEncoder(extractor, model, dim, opts.batchSize ?? 32, opts.batch ?? DEFAULT_BATCH);
+      return new TransformersEncoder(extractor, model, dim, opts.batchSize ?? 32);
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
       const why = e.cause?.code ?? e.cause?.message;
@@ -109,19 +100,7 @@ export class TransformersEncoder {
   }
 
   async encodeBatch(texts: string[]): Promise<Features[]> {
-    return (await this.embed(texts)).map((v) => this.features(v));
-  }
-
-  /**
-   * One message's features from the next batched run (EmbeddingBatcher); undefined at once when
-   * the queue is full: the caller then classifies without the embedding.
-   */
-  queued(text: string): Promise<Features> | undefined {
-    return this.queue.embed(text)?.then((v) => this.features(v));
-  }
-
-  private features(v: Float32Array): Features {
-    return { indices: this.indices, values: Array.from(v) };
+    return (await this.embed(texts)).map((v) => ({ indices: this.indices, values: Array.from(v) }));
   }
 
   /** Frees the ONNX session. */
