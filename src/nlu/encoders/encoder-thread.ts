@@ -10,8 +10,10 @@ const post = (m: FromEncoder, transfer: ArrayBuffer[] = []) => port.postMessage(
 
 try {
   const encoder = await TransformersEncoder.load(workerData as TransformersOptions);
-  port.on('message', ([id, texts]: ToEncoder) =>
-    encoder.embed(texts).then(
+  port.on('message', (m: ToEncoder) => {
+    if (!Array.isArray(m)) return void encoder.dispose().finally(() => process.exit(0));
+    const [id, texts] = m;
+    return encoder.embed(texts).then(
       (vectors) => {
         // One buffer for the batch, moved rather than copied.
         const flat = new Float32Array(vectors.length * encoder.dim);
@@ -19,8 +21,8 @@ try {
         post([id, flat], [flat.buffer]);
       },
       (err: Error) => post([id, null, err.message]),
-    ),
-  );
+    );
+  });
   post({ ready: { name: encoder.name, dim: encoder.dim } });
 } catch (err) {
   post({ failed: (err as Error).message });

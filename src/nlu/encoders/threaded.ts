@@ -4,8 +4,8 @@ import { EmbeddingBatcher, type BatchLimits } from './batcher.js';
 import type { TransformersOptions } from './transformers.js';
 import type { Features } from './types.js';
 
-/** To the encoder thread: [id, texts] to embed. */
-export type ToEncoder = [number, string[]];
+/** To the encoder thread: [id, texts] to embed, or the end. */
+export type ToEncoder = [number, string[]] | { close: true };
 /** From it: the batch's vectors (dim each, one after another), a failed batch, or its start. */
 export type FromEncoder = [number, Float32Array] | [number, null, string] | { ready: { name: string; dim: number } } | { failed: string };
 
@@ -103,7 +103,17 @@ export class EncoderThread {
     return { indices: this.indices, values: Array.from(v) };
   }
 
+  /**
+   * Lets the thread free its ONNX session and end (up to 2 s), then ends it: terminating a thread
+   * whose session is still open aborts the whole process from onnxruntime's native code.
+   */
   async dispose(): Promise<void> {
+    if (this.failed) return;
+    const exited = new Promise((resolve) => this.worker.once('exit', resolve));
+    this.worker.postMessage({ close: true } satisfies ToEncoder);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+    clearTimeout(timer);
     await this.worker.terminate();
   }
 }
