@@ -25,11 +25,22 @@ function cpuTicks(): [number, number] {
   return [fields.reduce((a, b) => a + b, 0), fields[7] ?? 0];
 }
 
-export async function benchLoad(seconds = 60, connections = 20): Promise<Record<string, number | string>> {
+const METRICS_TOKEN = 'bench-load-metrics-token-0123456789';
+
+/** Messages the n-gram head classified alone so far (the embedding model's queue full). */
+async function encoderSkipped(port: number): Promise<number> {
+  const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  return Number(/chatbot_nlu_encoder_skipped_total\{channel="web"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+}
+
+/** @param env on top of the bench server's (an embedding model: NLU_ENCODER=auto, MODELS_DIR) */
+export async function benchLoad(seconds = 60, connections = 20, env: Record<string, string> = {}): Promise<Record<string, number | string>> {
   // First start trains the NLU; a restart finds the trained model in DATA_DIR.
-  const cold = await startServer();
+  const withToken = { ...env, METRICS_TOKEN };
+  const startMs = env.NLU_ENCODER === 'auto' ? 600_000 : 60_000;
+  const cold = await startServer(undefined, withToken, startMs);
   await stop(cold.server);
-  const { server, port, dataDir, readyMs } = await startServer(cold.dataDir);
+  const { server, port, dataDir, readyMs } = await startServer(cold.dataDir, withToken, startMs);
   // Requests built once: given setupRequest, autocannon rebuilds every request it sends, and on
   // two cores that client-side work, not the server, capped the figures. Each connection is a
   // few citizens of its own (250 sessions over the connections, each sending the 16 messages in
@@ -48,6 +59,8 @@ export async function benchLoad(seconds = 60, connections = 20): Promise<Record<
       .filter((_, s) => s % connections === connection)
       .flatMap((sessionId) => MESSAGES.map((text) => ({ method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId, text }) })));
   let connection = 0;
+  // The sessions' first messages above came as one burst of 250: not part of the load.
+  const skippedBefore = await encoderSkipped(port);
   const before = cpuTicks();
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/api/chat`,
@@ -58,6 +71,7 @@ export async function benchLoad(seconds = 60, connections = 20): Promise<Record<
   });
   const after = cpuTicks();
   const rss = rssMb(server.pid!);
+  const skipped = (await encoderSkipped(port)) - skippedBefore;
   await stop(server);
   fs.rmSync(dataDir, { recursive: true, force: true });
   return {
@@ -67,6 +81,7 @@ export async function benchLoad(seconds = 60, connections = 20): Promise<Record<
     'latency p50 ms': result.latency.p50,
     'latency p99 ms': result.latency.p99,
     'non-2xx responses': result.non2xx,
+    ...(env.NLU_ENCODER === 'auto' ? { 'messages answered by the n-gram head alone %': +((100 * skipped) / Math.max(1, result.requests.total)).toFixed(2) } : {}),
     'errors / timeouts': `${result.errors} / ${result.timeouts}`,
     'server RSS after load MB': rss,
     // On a virtual machine the host may take CPU time away: figures from a run with a high share are low.

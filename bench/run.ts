@@ -1,8 +1,9 @@
-/** npm run bench [nlu|load|fanout|retrain]: prints the figures (not a test; nothing here fails on a slow machine). */
+/** npm run bench [nlu|load|fanout|retrain|embedding]: prints the figures (not a test; nothing here fails on a slow machine). */
 import { benchNlu } from './nlu.js';
 import { benchLoad } from './load.js';
 import { benchFanOut } from './fanout.js';
 import { benchRetrain } from './retrain.js';
+import { benchEmbedding } from './embedding.js';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -14,6 +15,15 @@ async function main(): Promise<void> {
     const seconds = Number(process.env.BENCH_SECONDS ?? 60);
     console.log(`\n== POST /api/chat under load (autocannon, ${seconds} s, 20 connections, SQLite store)`);
     for (const [k, v] of Object.entries(await benchLoad(seconds))) console.log(`${k.padEnd(56)} ${v}`);
+  }
+  // Not in the default run: it writes ~590 MB of model once and takes ~6 minutes.
+  if (only === 'embedding') {
+    const seconds = Number(process.env.BENCH_SECONDS ?? 60);
+    console.log(`\n== Embedding model of the real shape (XLM-RoBERTa, random weights), ${seconds} s of load each, 20 connections`);
+    for (const [section, figures] of Object.entries(await benchEmbedding(seconds))) {
+      console.log(`-- ${section}`);
+      for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(56)} ${v}`);
+    }
   }
   if (!only || only === 'fanout') {
     const citizens = Number(process.env.BENCH_SUBSCRIBERS ?? 20_000);

@@ -8,8 +8,11 @@ import { buildBundle, startArgs } from '../test/support/npm-start.js';
 
 let built = false;
 
-/** Starts the server on `dataDir` (a new empty one by default) and waits for /health. */
-export async function startServer(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), env: Record<string, string> = {}) {
+/**
+ * Starts the server on `dataDir` (a new empty one by default) and waits for /health (a first start
+ * on the full-size embedding model embeds 5,000 training examples: give it `timeoutMs`).
+ */
+export async function startServer(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), env: Record<string, string> = {}, timeoutMs = 60_000) {
   if (!built) buildBundle();
   built = true;
   const port = await freePort();
@@ -31,7 +34,7 @@ export async function startServer(dataDir = fs.mkdtempSync(path.join(os.tmpdir()
   for (;;) {
     const health = await fetch(`http://127.0.0.1:${port}/health`).then((r) => (r.ok ? r.json() : undefined), () => undefined);
     if (health) return { server, port, dataDir, readyMs: Math.round(performance.now() - started), nluStartMs: health.nluStartMs as number };
-    if (performance.now() - started > 60_000) throw new Error('the server did not become ready in 60 s');
+    if (performance.now() - started > timeoutMs) throw new Error(`the server did not become ready in ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

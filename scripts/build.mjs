@@ -11,7 +11,7 @@ fs.rmSync('dist', { recursive: true, force: true });
 
 await build({
   // Each worker thread is an entry named like its source file: spawnWorker() (src/shared/worker.ts) starts dist/<name>.js.
-  entryPoints: { main: 'src/main.ts', 'nlu-thread': 'src/nlu/nlu-thread.ts', 'trainer-thread': 'src/nlu/trainer-thread.ts' },
+  entryPoints: { main: 'src/main.ts', 'nlu-thread': 'src/nlu/nlu-thread.ts', 'trainer-thread': 'src/nlu/trainer-thread.ts', 'encoder-thread': 'src/nlu/encoders/encoder-thread.ts' },
   bundle: true,
   splitting: true, // the Telegram channel is a chunk of its own, loaded only when configured
   platform: 'node',

@@ -49,6 +49,14 @@ const schema = z.object({
   /** The transformers.js embedding model, a folder under MODELS_DIR. */
   NLU_MODEL: z.string().min(1).default('Xenova/paraphrase-multilingual-MiniLM-L12-v2'),
   MODELS_DIR: z.string().default(path.join(ROOT, 'models')),
+  /** ONNX Runtime's threads for the embedding model: 1 leaves the other core to HTTP (README, "Embedding model"). */
+  NLU_ONNX_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  /** Messages per embedding-model run at most. */
+  NLU_BATCH_SIZE: z.coerce.number().int().min(1).max(256).default(8),
+  /** How long an idle embedding model waits for more messages before a run (ms). */
+  NLU_BATCH_WAIT_MS: z.coerce.number().min(0).max(100).default(2),
+  /** Messages waiting for the embedding model at most; past it the n-gram head answers alone. */
+  NLU_QUEUE_LIMIT: z.coerce.number().int().min(0).default(32),
   /** The NLU on a thread of its own (the main thread then only serves); false: on the main thread, ~40 MB less memory. */
   NLU_THREAD: flag('true'),
   /** How often each instance checks whether staff changed the training overlay (another instance, same store) and retrains; 0: never. */

@@ -170,6 +170,7 @@ export class ChatCore {
       return this.notSaved(err.lang ?? req.lang ?? session.lang ?? req.langHint ?? this.config.DEFAULT_LANG, session);
     }
     const { nlu } = result;
+    if (nlu.encoderSkipped) this.metrics.encoderSkipped.inc({ channel: req.channel });
     // "Delete my data": nothing of this conversation is kept, this turn included; the reply goes out only once it is gone.
     if (nlu.intent === ERASE) await this.forget({ channel: req.channel, id: req.sessionId });
     else await this.stores.sessions.set(key, result.session, this.config.SESSION_TTL_MINUTES * 60_000);

@@ -16,6 +16,8 @@ export interface NluResult {
   guesses?: { intent: string; confidence: number }[];
   /** The message is only entity names and function words (an answer to "which office?"). */
   bare: boolean;
+  /** The embedding model's queue was full: the n-gram head classified this message alone. */
+  encoderSkipped?: true;
 }
 
 export interface NluOptions {

@@ -3,7 +3,7 @@ import { IntentModel, type IntentModelState } from './intent.js';
 import { SoftmaxClassifier, type ClassifierState } from './classifier.js';
 import { argmax } from './linear.js';
 import type { SvmState } from './svm.js';
-import { TransformersEncoder } from './encoders/transformers.js';
+import { EncoderThread } from './encoders/threaded.js';
 import { ModelCache, cacheKey } from './cache.js';
 import { LanguageIdentifier, loadFastText } from './language.js';
 import { EntityExtractor } from './entities.js';
@@ -15,15 +15,15 @@ import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 
 /** A sentence-embedding model and the intent head trained on its embeddings. */
 interface Dense {
-  encoder: TransformersEncoder;
+  encoder: EncoderThread;
   head: SoftmaxClassifier;
 }
 
 /** The embedding model when one is configured and it loads; otherwise the built-in encoder alone. */
-async function loadEmbeddings(settings: NluSettings, log: Pick<NluLog, 'warn'>): Promise<TransformersEncoder | undefined> {
+async function loadEmbeddings(settings: NluSettings, log: Pick<NluLog, 'warn'>): Promise<EncoderThread | undefined> {
   if (!settings.embedding) return undefined;
   try {
-    return await TransformersEncoder.load(settings.embedding);
+    return await EncoderThread.load(settings.embedding);
   } catch (err) {
     log.warn(`${(err as Error).message.split('\n')[0]} — starting on the built-in n-gram encoder.`);
     return undefined;
@@ -67,7 +67,7 @@ export class Nlu implements NluService {
     kb: KnowledgeBase | Promise<KnowledgeBase>,
     options: NluOptions,
     cacheDir?: string,
-    encoder?: TransformersEncoder,
+    encoder?: EncoderThread,
   ): Promise<Nlu> {
     const fastText = loadFastText();
     const lexicons = loadLexicons(dir);
@@ -96,7 +96,7 @@ export class Nlu implements NluService {
   }
 
   /** Trains the intent head over sentence embeddings; both heads then vote (analyse()). */
-  private async trainDense(encoder: TransformersEncoder, examples: Example[]): Promise<void> {
+  private async trainDense(encoder: EncoderThread, examples: Example[]): Promise<void> {
     const features = await encoder.encodeBatch(examples.map((e) => e.text));
     const head = new SoftmaxClassifier(this.model.intents, encoder.dim);
     head.train(features, examples.map((e) => this.model.intents.indexOf(e.intent)), { epochs: 30, l2: 0 });
@@ -112,9 +112,10 @@ export class Nlu implements NluService {
     };
   }
 
-  /** Waits for the model's cache write, if one is under way. */
+  /** Waits for the model's cache write, if one is under way, and ends the embedding model's thread. */
   async close(): Promise<void> {
     await this.saved;
+    await this.dense?.encoder.dispose();
   }
 
   /** Rebuilds the entity gazetteer after the knowledge base changed (new offices or aliases). */
@@ -161,7 +162,9 @@ export class Nlu implements NluService {
   async analyse(text: string, hint?: Lang): Promise<NluResult> {
     const { result, probs } = this.read(text, hint);
     if (!this.dense || !probs) return result;
-    const [embedding] = await this.dense.encoder.encodeBatch([text]);
+    // The model is behind (a burst) or its thread failed: the n-gram head answers alone rather than queue the message.
+    const embedding = await this.dense.encoder.queued(text)?.catch(() => undefined);
+    if (!embedding) return { ...result, encoderSkipped: true };
     const votes = this.dense.head.predict(embedding);
     for (let i = 0; i < votes.length; i++) votes[i] = (votes[i] + probs[i]) / 2;
     return { ...result, ...this.decide(votes) };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
 import type { NluOptions } from './index.js';
-import type { TransformersOptions } from './encoders/transformers.js';
+import type { EncoderThreadOptions } from './encoders/threaded.js';
 
 /** What the NLU is started from: plain data, so that the NLU thread gets it as its workerData. */
 export interface NluSettings {
@@ -12,7 +12,7 @@ export interface NluSettings {
   cacheDir?: string;
   options: NluOptions;
   /** The embedding model to load beside the built-in encoder (NLU_ENCODER=auto). */
-  embedding?: TransformersOptions;
+  embedding?: EncoderThreadOptions;
 }
 
 /** @param langs the languages with texts (localeLangs()) */
@@ -23,6 +23,14 @@ export function nluSettings(config: Config, langs: string[]): NluSettings {
     cacheDir: config.NLU_CACHE_DIR === 'off' ? undefined : (config.NLU_CACHE_DIR ?? path.join(config.DATA_DIR, 'nlu-cache')),
     options: { langs, defaultLang: config.DEFAULT_LANG, threshold: config.NLU_CONFIDENCE_THRESHOLD },
     embedding:
-      config.NLU_ENCODER === 'auto' ? { model: config.NLU_MODEL, modelsDir: config.MODELS_DIR, allowDownload: config.NLU_ALLOW_DOWNLOAD } : undefined,
+      config.NLU_ENCODER === 'auto'
+        ? {
+            model: config.NLU_MODEL,
+            modelsDir: config.MODELS_DIR,
+            allowDownload: config.NLU_ALLOW_DOWNLOAD,
+            threads: config.NLU_ONNX_THREADS,
+            batch: { maxSize: config.NLU_BATCH_SIZE, maxWaitMs: config.NLU_BATCH_WAIT_MS, maxQueue: config.NLU_QUEUE_LIMIT },
+          }
+        : undefined,
   };
 }

@@ -28,6 +28,12 @@ export class Metrics {
     labelNames: ['lang', 'channel'] as const,
     registers: [this.registry],
   });
+  readonly encoderSkipped = new Counter({
+    name: 'chatbot_nlu_encoder_skipped_total',
+    help: 'Messages the n-gram head classified alone because the embedding model was behind (its queue full)',
+    labelNames: ['channel'] as const,
+    registers: [this.registry],
+  });
   readonly telegramSendErrors = new Counter({
     name: 'chatbot_telegram_send_errors_total',
     help: 'Telegram API calls that failed after retries',

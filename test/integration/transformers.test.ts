@@ -177,3 +177,28 @@ describe.each(['main thread', 'NLU thread'])('the bot with an embedding model, t
     await bot.close();
   });
 });
+
+describe('the embedding model falling behind (NLU thread)', () => {
+  it('answers every message of a burst past NLU_QUEUE_LIMIT, the n-gram head alone for the overflow, and counts those', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiny-burst-'));
+    makeTinyModel(dir, TINY_MODEL_NAME);
+    // A long wait and a short queue: the burst arrives before the first run, so all but 3 overflow.
+    const env = { MODELS_DIR: dir, NLU_MODEL: TINY_MODEL_NAME, NLU_CACHE_DIR: 'off', NLU_QUEUE_LIMIT: '3', NLU_BATCH_WAIT_MS: '50', RATE_LIMIT_PER_MINUTE: '0' };
+    const bot = await botOn('NLU thread', testConfig(env));
+    const token = 'tiny-burst-metrics-token-0123456789';
+    const app = buildApp({ bot, metricsToken: token });
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        app.inject({ method: 'POST', url: '/api/chat', payload: { sessionId: `burst-${i}`, text: '¿Está abierta la OMAC de Torrellano?' } }),
+      ),
+    );
+    expect(replies.map((r) => r.statusCode)).toEqual(replies.map(() => 200));
+    for (const r of replies) expect(r.json().nlu).toMatchObject({ intent: 'office_status', entities: { office: 'elche-torrellano' } });
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } })).body;
+    const skipped = Number(/chatbot_nlu_encoder_skipped_total\{channel="web"\} (\d+)/.exec(metrics)?.[1]);
+    expect(skipped).toBeGreaterThanOrEqual(30);
+    expect(skipped).toBeLessThan(40);
+    await app.close();
+    await bot.close();
+  });
+});

@@ -14,6 +14,8 @@ export interface TransformersOptions {
   dtype?: DataType;
   /** Texts per ONNX run in embed(). */
   batchSize?: number;
+  /** ONNX Runtime's intra-op threads (NLU_ONNX_THREADS); by default one per core. */
+  threads?: number;
 }
 
 /** Which weights a local model folder has: q8 first (what the Xenova exports ship), else fp32. */
@@ -29,6 +31,7 @@ function pickDtype(dir: string): DataType {
  */
 export class TransformersEncoder {
   readonly name: string;
+  private readonly indices: number[];
 
   private constructor(
     private readonly extractor: FeatureExtractionPipeline,
@@ -37,6 +40,7 @@ export class TransformersEncoder {
     private readonly batchSize: number,
   ) {
     this.name = `transformers:${model}`;
+    this.indices = Array.from({ length: dim }, (_, i) => i);
   }
 
   /** Loads the model from modelsDir (downloading it there only if allowDownload); throws a clear Error if it can't. */
@@ -65,6 +69,8 @@ export class TransformersEncoder {
       const extractor = await pipeline('feature-extraction', model, {
         dtype: opts.dtype ?? pickDtype(dir),
         local_files_only: !allowDownload,
+        // One run at a time per session: inter-op parallelism has nothing to run beside it.
+        session_options: { interOpNumThreads: 1, ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}) },
       });
       const probe = await extractor('probe', { pooling: 'mean', normalize: true });
       const dim = probe.dims[probe.dims.length - 1];
@@ -94,8 +100,7 @@ export class TransformersEncoder {
   }
 
   async encodeBatch(texts: string[]): Promise<Features[]> {
-    const indices = Array.from({ length: this.dim }, (_, i) => i);
-    return (await this.embed(texts)).map((v) => ({ indices, values: Array.from(v) }));
+    return (await this.embed(texts)).map((v) => ({ indices: this.indices, values: Array.from(v) }));
   }
 
   /** Frees the ONNX session. */
