@@ -18,22 +18,26 @@ const ofKey = (address: Address) => `${P}handoff:of:${addressKey(address)}`;
 const ALL = `${P}handoffs`;
 const ENDED = `${P}handoffs:closed`;
 
-/** Deletes the conversations closed before ARGV[1] (ms), with their posts: at most 1,000 a call. */
-const PURGE = `
-local ended = redis.call('ZRANGE', KEYS[1], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, 1000)
-for _, id in ipairs(ended) do
-  local v = redis.call('GET', ARGV[2] .. 'handoff:' .. id)
+/** Deletes one conversation (`p` the key prefix) with its posts, from every set that lists it. */
+const DROP = `
+local function drop(p, id)
+  local v = redis.call('GET', p .. 'handoff:' .. id)
   if v then
     local h = cjson.decode(v)
     if type(h.posts) == 'table' then
-      for _, p in ipairs(h.posts) do redis.call('DEL', ARGV[2] .. 'handoff:post:' .. p) end
+      for _, post in ipairs(h.posts) do redis.call('DEL', p .. 'handoff:post:' .. post) end
     end
-    redis.call('SREM', ARGV[2] .. 'handoff:of:' .. h.address.channel .. ':' .. h.address.id, id)
+    redis.call('SREM', p .. 'handoff:of:' .. h.address.channel .. ':' .. h.address.id, id)
   end
-  redis.call('DEL', ARGV[2] .. 'handoff:' .. id)
-  redis.call('SREM', ARGV[2] .. 'handoffs', id)
-  redis.call('ZREM', KEYS[1], id)
-end
+  redis.call('DEL', p .. 'handoff:' .. id)
+  redis.call('SREM', p .. 'handoffs', id)
+  redis.call('ZREM', p .. 'handoffs:closed', id)
+end`;
+
+/** Deletes the conversations closed before ARGV[1] (ms): at most 1,000 a call. */
+const PURGE = `${DROP}
+local ended = redis.call('ZRANGE', KEYS[1], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, 1000)
+for _, id in ipairs(ended) do drop(ARGV[2], id) end
 return #ended`;
 
 /** One open conversation per address: the one there already, or this one. */
@@ -49,21 +53,10 @@ redis.call('SADD', KEYS[3], ARGV[1])
 redis.call('SADD', KEYS[4], ARGV[1])
 return {1, ARGV[2]}`;
 
-/** Every conversation of one address (KEYS[1] its set, KEYS[2] its open one), with their posts. */
-const ERASE = `
+/** Every conversation of one address (KEYS[1] its set, KEYS[2] its open one). */
+const ERASE = `${DROP}
 local ids = redis.call('SMEMBERS', KEYS[1])
-for _, id in ipairs(ids) do
-  local v = redis.call('GET', ARGV[1] .. 'handoff:' .. id)
-  if v then
-    local h = cjson.decode(v)
-    if type(h.posts) == 'table' then
-      for _, p in ipairs(h.posts) do redis.call('DEL', ARGV[1] .. 'handoff:post:' .. p) end
-    end
-  end
-  redis.call('DEL', ARGV[1] .. 'handoff:' .. id)
-  redis.call('SREM', ARGV[1] .. 'handoffs', id)
-  redis.call('ZREM', ARGV[1] .. 'handoffs:closed', id)
-end
+for _, id in ipairs(ids) do drop(ARGV[1], id) end
 redis.call('DEL', KEYS[1], KEYS[2])
 return #ids`;
 
