@@ -5,12 +5,18 @@ import type { Lang, Organisation } from '../../knowledge/schema.js';
 import type { Texts } from '../../shared/i18n.js';
 import { OUT_OF_SCOPE } from '../../nlu/index.js';
 import { newChangeId } from '../../operations/notifier.js';
-import { STAFF_NOTICE, type Handoff, type HandoffMessage, type HandoffRepository, type HandoffStatus, type InboxRepository } from '../../storage/index.js';
+import { STAFF_NOTICE, StoreUnavailableError, type Handoff, type HandoffMessage, type HandoffRepository, type HandoffStatus, type InboxRepository } from '../../storage/index.js';
 import { staffContacts } from '../dialogue/answers/contacts.js';
 import { lines, nameValues, quick, sentences } from '../dialogue/context.js';
 import type { Address, Reply, Session, TurnResult } from '../dialogue/types.js';
 import { staffAvailable, staffHours } from './hours.js';
 import { groupMessage, groupPost, isReturn } from './words.js';
+
+/** A store outage reads as nothing there (undefined); any other failure still fails. */
+function unlessStoreDown(err: unknown): undefined {
+  if (err instanceof StoreUnavailableError) return undefined;
+  throw err;
+}
 
 /** The Telegram channel's part: a message to a citizen's chat, and a post to a staff group (its message ids). */
 export interface TelegramDesk {
@@ -70,7 +76,9 @@ export class HandoffDesk {
    * Undefined: the bot answers (also a request to erase the conversation: `erases`).
    */
   async intercept(address: Address, text: string, session: Session, erases: (text: string) => Promise<boolean>): Promise<TurnResult | undefined> {
-    const open = await this.repo.openFor(address);
+    if (!this.anyEnabled()) return undefined; // no organisation hands over: the store is not asked
+    // While the store cannot be reached the bot answers, as it does for everything else then.
+    const open = await this.repo.openFor(address).catch(unlessStoreDown);
     if (!open) return undefined;
     const t = this.texts.t(open.lang);
     if (isReturn(text, this.texts)) {
@@ -102,8 +110,10 @@ export class HandoffDesk {
     const n = nameValues(result.lang, undefined, org);
     let reply: Reply = result.reply;
     const asked = intent === 'human_agent' && session.pending?.intent !== 'human_agent';
-    if (asked && org?.handoff.enabled && staffAvailable(org, at)) {
-      await this.open(org, address, result.lang, [...(session.recent ?? []), { at: now(), from: 'citizen', text }]);
+    // A hand-over the store cannot keep is not opened: the contacts follow, as outside the hours.
+    const opened =
+      asked && org?.handoff.enabled && staffAvailable(org, at) && (await this.open(org, address, result.lang, [...(session.recent ?? []), { at: now(), from: 'citizen', text }]).then(() => true, unlessStoreDown));
+    if (opened && org) {
       reply = { text: sentences(t('handoff.opened', n), t('handoff.how_back')), quickReplies: [] };
       session.recent = [];
       session.misses = 0;
