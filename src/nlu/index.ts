@@ -1,57 +1,9 @@
 import { NluThread } from './thread.js';
 import type { NluSettings } from './settings.js';
-import type { Entities } from './entities.js';
-import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
-import type { CachedModel } from './trainer.js';
+import type { KnowledgeBase } from '../knowledge/schema.js';
+import type { NluLog, NluService } from './types.js';
 
-export const OUT_OF_SCOPE = 'out_of_scope';
-
-export interface NluResult {
-  lang: Lang;
-  langConfidence: number;
-  intent: string;
-  confidence: number;
-  entities: Entities;
-  /** The most probable intents before the threshold, best first (the review list shows them). */
-  guesses?: { intent: string; confidence: number }[];
-  /** The message is only entity names and function words (an answer to "which office?"). */
-  bare: boolean;
-  /** The embedding model's queue was full: the n-gram head classified this message alone. */
-  encoderSkipped?: true;
-}
-
-export interface NluOptions {
-  langs: Lang[];
-  defaultLang: Lang;
-  /** Below this probability the intent is out_of_scope. */
-  threshold: number;
-}
-
-/** What the bot asks of the NLU, on this thread (Nlu) or on a thread of its own (NluThread). */
-export interface NluService {
-  analyse(text: string, hint?: Lang): Promise<NluResult>;
-  /** Rebuilds the entity gazetteer after the knowledge base changed (new offices or aliases). */
-  useKnowledge(kb: KnowledgeBase): void;
-  readonly intents: string[];
-  /** The active encoders and language identifiers, for /health. */
-  readonly encoders: string[];
-  /** What this start spent on the model: training it, or loading it from the cache. */
-  readonly trainingMs: number;
-  /** Serves a retrained model from the next message on (src/operations/teaching.ts); resolves once it does. */
-  load(model: CachedModel): Promise<void>;
-  /** On a thread of its own: a port a retraining posts its model to, straight to that thread, and when it serves it. */
-  modelPort?(): { port: import('node:worker_threads').MessagePort; loaded: Promise<void> };
-  /** On a thread of its own: `listener` runs when a new thread replaced one that died. */
-  onRestart?(listener: () => void): void;
-  /** Ends what the NLU still has under way (a cache write, its thread). */
-  close(): Promise<void>;
-}
-
-/** Where the NLU reports what its start could not do (a missing embedding model), and a thread that stopped. */
-export interface NluLog {
-  warn(msg: string): void;
-  error(msg: string): void;
-}
+export * from './types.js';
 
 const quiet: NluLog = { warn() {}, error() {} };
 

@@ -5,7 +5,7 @@ import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 import { Nlu } from './nlu.js';
 import type { NluSettings } from './settings.js';
 import type { FromThread, ToThread, ThreadReply } from './thread.js';
-import type { CachedModel } from './trainer.js';
+import type { CachedModel } from './types.js';
 
 const port = parentPort!;
 let knowledge!: (kb: KnowledgeBase) => void;

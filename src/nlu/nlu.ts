@@ -8,8 +8,8 @@ import { ModelCache, cacheKey } from './cache.js';
 import { LanguageIdentifier, loadFastText } from './language.js';
 import { EntityExtractor } from './entities.js';
 import { loadExamples, loadLexicons, type Example } from './training.js';
-import { fit, type CachedModel } from './trainer.js';
-import { OUT_OF_SCOPE, type NluLog, type NluOptions, type NluResult, type NluService } from './index.js';
+import { fit } from './trainer.js';
+import { OUT_OF_SCOPE, type CachedModel, type NluLog, type NluOptions, type NluResult, type NluService } from './types.js';
 import type { NluSettings } from './settings.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
-import type { NluOptions } from './index.js';
+import type { NluOptions } from './types.js';
 import type { EncoderThreadOptions } from './encoders/threaded.js';
 
 /** What the NLU is started from: plain data, so that the NLU thread gets it as its workerData. */

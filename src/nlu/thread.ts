@@ -1,9 +1,9 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { spawnWorker } from '../shared/worker.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
-import type { NluLog, NluResult, NluService } from './index.js';
+import type { NluLog, NluResult, NluService } from './types.js';
 import type { NluSettings } from './settings.js';
-import type { CachedModel } from './trainer.js';
+import type { CachedModel } from './types.js';
 
 /** What the thread posts once it serves. */
 export interface ThreadReady {

@@ -1,22 +1,13 @@
 import { createHash } from 'node:crypto';
 import { normalize } from './normalize.js';
-import { IntentModel, type IntentModelState } from './intent.js';
+import { IntentModel } from './intent.js';
 import { LanguageIdentifier } from './language.js';
-import type { ClassifierState } from './classifier.js';
-import type { SvmState } from './svm.js';
 import { ModelCache, cacheKey } from './cache.js';
 import { loadExamples, loadValidation, type Example } from './training.js';
-import { OUT_OF_SCOPE } from './index.js';
+import { OUT_OF_SCOPE, type CachedModel } from './types.js';
 import type { Lang } from '../knowledge/schema.js';
 
 /** A trained model as the cache keeps it and as a retraining hands it to the serving NLU. */
-export interface CachedModel {
-  intent: IntentModelState;
-  language: SvmState;
-  knownWords: string[];
-  /** The head over sentence embeddings, when an embedding model was in use. */
-  dense?: ClassifierState;
-}
 
 /** The intent and language heads trained on `examples` (the work of a start without a cache, and of a retraining). */
 export function fit(examples: Example[], langs: Lang[]): { model: IntentModel; language: LanguageIdentifier; knownWords: Set<string> } {

@@ -4,7 +4,7 @@ import type * as Bull from 'bullmq';
 import type { Redis as IORedisType } from 'ioredis';
 import type { Address } from '../core/dialogue/types.js';
 import { addressKey, withinTime, type Change, type InboxRepository, type SubscriptionRepository } from '../storage/index.js';
-import { isAnnouncement, isPermanent, type NotifierEvents, type Render, type Sender } from './notifier.js';
+import { isAnnouncement, isPermanent, type NotifierEvents, type Render, type Sender } from './notices.js';
 
 const require = createRequire(import.meta.url); // BullMQ and ioredis load only with REDIS_URL
 
