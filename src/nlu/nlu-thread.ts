@@ -1,10 +1,10 @@
 // The thread of NluThread (thread.ts): starts the NLU (loading the cached model, or training it),
 // waits for the knowledge base, then reads the messages the main thread passes it.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
+import type { KnowledgeBase } from '../knowledge/schema.js';
 import { Nlu } from './nlu.js';
 import type { NluSettings } from './settings.js';
-import type { FromThread, ToThread, ThreadReply } from './thread.js';
+import { batching, type FromThread, type Reading, type ThreadReply, type ToThread } from './thread.js';
 import type { CachedModel } from './types.js';
 
 const port = parentPort!;
@@ -16,16 +16,19 @@ const warnings: string[] = [];
 const starting = Nlu.start(workerData as NluSettings, firstKb, { warn: (msg) => warnings.push(msg) });
 let nlu: Nlu | undefined;
 
-const read = (n: Nlu, [id, text, hint]: [number, string, Lang | undefined]) =>
+const replies = batching<ThreadReply>((batch) => port.postMessage(batch satisfies FromThread));
+const read = (n: Nlu, [id, text, hint]: Reading) =>
   n.analyse(text, hint).then(
-    (result) => port.postMessage([id, result] satisfies ThreadReply),
-    (err: Error) => port.postMessage([id, null, err.message] satisfies ThreadReply),
+    (result) => replies.add([id, result]),
+    (err: Error) => replies.add([id, null, err.message]),
   );
 
 port.on('message', (m: ToThread) => {
   if (Array.isArray(m)) {
-    if (nlu) read(nlu, m);
-    else void starting.then((n) => read(n, m));
+    for (const reading of m) {
+      if (nlu) void read(nlu, reading);
+      else void starting.then((n) => read(n, reading));
+    }
   } else if ('model' in m || 'modelPort' in m) {
     const serve = (model: CachedModel) =>
       void starting.then((n) => n.load(model)).then(() => port.postMessage({ loaded: m.id ?? null } satisfies FromThread));
