@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser.js';
+import { serveInChromium, type Served } from '../support/browser.js';
 import { pino } from 'pino';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { ROOT } from '../../src/config.js';
@@ -45,6 +44,7 @@ let telegram: TelegramChannel;
 let botApi: FakeBotApi;
 let base: string;
 let browser: Browser;
+let served: Served | undefined;
 
 const json = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
   const res = await fetch(`${base}${url}`, { method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -80,16 +80,14 @@ beforeAll(async () => {
   bot = await ChatCore.create(testConfig({ ADMIN_TOKEN, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: botApi.url }));
   app = buildApp({ bot, adminToken: ADMIN_TOKEN });
   telegram = await startTelegram(bot, bot.config, app, pino({ level: 'silent' }));
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  served = await serveInChromium(app);
+  ({ base, browser } = served);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
   await telegram?.stop();
-  await app?.close();
+  await served?.close();
   await bot?.close();
   await botApi?.close();
 });
