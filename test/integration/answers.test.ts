@@ -346,6 +346,12 @@ describe('the point first', () => {
     }
   });
 
+  it.each(['Necessito la fe de vida, sóc de Paiporta', "Necessito un certificat, sóc d'Elx"])('ca: "%s" (central forms) is answered in Valencian', async (text) => {
+    const body = await ask(session('ca-forms'), text);
+    expect(body.lang).toBe('ca');
+    expect(body.nlu.intent).toBe('certificate_request');
+  });
+
   it.each([
     ['it', "Dov'è la sede di Como?", 'ats-insubria-como'],
     ['ca', "On és l'OMAC de Torrellano?", 'elche-torrellano'],

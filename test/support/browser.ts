@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Headless Chromium from Debian's package (`.ci/run` installs it), quiet: no network of its own, no first-run pages. */
@@ -7,4 +9,31 @@ export function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/** The app on a real loopback port and a Chromium to open it: what every browser test stands on. */
+export interface Served {
+  /** `http://127.0.0.1:<port>` */
+  base: string;
+  browser: Browser;
+  /** Chromium first (its pages hold connections open to the app), then the app. */
+  close(): Promise<void>;
+}
+
+/** Puts the app on a free port (0: the system picks) and starts Chromium; if Chromium does not start, the app is closed again. */
+export async function serveInChromium(app: FastifyInstance): Promise<Served> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const browser = await launchChromium().catch(async (err: unknown) => {
+    await app.close();
+    throw err;
+  });
+  return {
+    base,
+    browser,
+    close: async () => {
+      await browser.close();
+      await app.close();
+    },
+  };
 }

@@ -1,27 +1,22 @@
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser.js';
+import { serveInChromium, type Served } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 
 // The docs page in a real browser: its own CSP must be enough for Swagger UI (no violation), the
 // strict one stays everywhere else (test/integration/openapi.test.ts).
 
-let app: FastifyInstance;
 let browser: Browser;
 let base: string;
+let served: Served | undefined;
 
 beforeAll(async () => {
   // The description needs no core: it is made from the routes alone.
-  app = buildApp({ bot: () => undefined, adminToken: 'an-admin-token-of-some-length' });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  served = await serveInChromium(buildApp({ bot: () => undefined, adminToken: 'an-admin-token-of-some-length' }));
+  ({ base, browser } = served);
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await served?.close();
 });
 
 describe('/api/docs in Chromium', () => {

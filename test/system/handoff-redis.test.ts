@@ -1,30 +1,14 @@
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { ChatCore } from '../../src/core/chat-core.js';
+import { describe, expect, it } from 'vitest';
 import { handoffKnowledge } from '../support/handoff-kb.js';
-import { say, sessionOf, startApp } from '../support/helpers.js';
+import { say, sessionOf } from '../support/helpers.js';
 import { bearer } from '../support/staff.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { onOneRedis } from '../support/shared-redis.js';
 
 /** Two instances on one redis-server: the conversation and the queue are shared; a reply given on either reaches the citizen once. */
 const TOKEN = 'handoff-redis-token-0123456789';
-let redis: RedisServer;
-const instances: { bot: ChatCore; app: FastifyInstance }[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-  const dir = handoffKnowledge({ paiporta: { timeZone: 'Europe/Madrid', handoff: { enabled: true } } });
-  const env = { ADMIN_TOKEN: TOKEN, KNOWLEDGE_DIR: dir, STORE: 'redis', REDIS_URL: redis.url, SESSION_SECRET: 'a-secret-the-two-instances-share-0123456789' };
-  for (let i = 0; i < 2; i++) instances.push(await startApp(env));
-}, 60_000);
-afterAll(async () => {
-  for (const { bot, app } of instances) {
-    await app.close();
-    await bot.close();
-  }
-  await redis?.stop();
-});
+const dir = handoffKnowledge({ paiporta: { timeZone: 'Europe/Madrid', handoff: { enabled: true } } });
+const { instances } = onOneRedis({ ADMIN_TOKEN: TOKEN, KNOWLEDGE_DIR: dir, SESSION_SECRET: 'a-secret-the-two-instances-share-0123456789' }, { timeout: 60_000 });
 
 describe('hand-over with two instances on one Redis', () => {
   it("opens on one, is answered on the other; the reply reaches the citizen's events stream on the first once", async () => {

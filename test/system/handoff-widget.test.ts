@@ -1,9 +1,8 @@
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser.js';
+import { serveInChromium, type Served } from '../support/browser.js';
 import { ROOT } from '../../src/config.js';
 import type { ChatCore } from '../../src/core/chat-core.js';
 import { handoffKnowledge } from '../support/handoff-kb.js';
@@ -22,17 +21,16 @@ let bot: ChatCore;
 let app: FastifyInstance;
 let base: string;
 let browser: Browser;
+let served: Served | undefined;
 
 beforeAll(async () => {
   const dir = handoffKnowledge({ paiporta: { timeZone: 'Europe/Madrid', handoff: { enabled: true } } });
   ({ bot, app } = await startApp({ ADMIN_TOKEN: TOKEN, KNOWLEDGE_DIR: dir }));
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  served = await serveInChromium(app);
+  ({ base, browser } = served);
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await served?.close();
   await bot?.close();
 });
 

@@ -1,30 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
-import { testConfig, say, sessionOf, webId } from '../support/helpers.js';
-import { startRedis } from '../support/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { say, sessionOf, webId } from '../support/helpers.js';
+import { onOneRedis } from '../support/shared-redis.js';
 
 const TOKEN = 'redis-admin-token-0123456789';
-let redis: Awaited<ReturnType<typeof startRedis>>;
-const instances: { bot: ChatCore; app: FastifyInstance }[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-  for (let i = 0; i < 2; i++) {
-    const bot = await ChatCore.create(testConfig({ STORE: 'redis', REDIS_URL: redis.url, ADMIN_TOKEN: TOKEN }));
-    const app = buildApp({ bot, adminToken: TOKEN });
-    await app.ready();
-    instances.push({ bot, app });
-  }
-});
-afterAll(async () => {
-  for (const { bot, app } of instances) {
-    await app.close();
-    await bot.close();
-  }
-  await redis?.stop();
-});
+const { instances } = onOneRedis({ ADMIN_TOKEN: TOKEN });
 
 describe('two instances on one redis-server', () => {
   it('use Redis', () => {

@@ -1,11 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser.js';
+import { serveInChromium, type Served } from '../support/browser.js';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { ROOT } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
@@ -21,23 +19,20 @@ const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-c
 const es = JSON.parse(fs.readFileSync(path.join(ROOT, 'locales/es/console.json'), 'utf8'));
 
 let bot: ChatCore;
-let app: FastifyInstance;
 let base: string;
 let browser: Browser;
+let served: Served | undefined;
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: await r.json() }));
 
 beforeAll(async () => {
   bot = await ChatCore.create(testConfig({ ADMIN_TOKEN, NLU_THREAD: 'true' }));
-  app = buildApp({ bot, adminToken: ADMIN_TOKEN });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  served = await serveInChromium(buildApp({ bot, adminToken: ADMIN_TOKEN }));
+  ({ base, browser } = served);
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await served?.close();
   await bot?.close();
 });
 

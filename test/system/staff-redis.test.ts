@@ -1,40 +1,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
-import { testConfig } from '../support/helpers.js';
-import { startRedis } from '../support/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { onOneRedis } from '../support/shared-redis.js';
 import { addStaff, bearer, logIn, withSession } from '../support/staff.js';
 
 const TOKEN = 'staff-redis-token-0123456789';
-let redis: Awaited<ReturnType<typeof startRedis>>;
-const instances: { bot: ChatCore; app: FastifyInstance }[] = [];
-
-async function instance(env: Record<string, string>) {
-  const bot = await ChatCore.create(testConfig({ ADMIN_TOKEN: TOKEN, ...env }));
-  const app = buildApp({ bot, adminToken: TOKEN });
-  await app.ready();
-  instances.push({ bot, app });
-  return { bot, app };
-}
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  for (const { bot, app } of instances) {
-    await app.close();
-    await bot.close();
-  }
-  await redis?.stop();
-});
+// The tests start their instances, on the shared Redis or on SQLite.
+const shared = onOneRedis({}, { count: 0 });
+const { instances } = shared;
+const instance = (env: Record<string, string>) => shared.start({ ADMIN_TOKEN: TOKEN, ...env });
 
 describe('staff accounts and sessions on a real redis-server, two instances', () => {
   it('share accounts, sessions and the login throttle; a password changed on one ends the session on the other', async () => {
-    const a = await instance({ STORE: 'redis', REDIS_URL: redis.url });
-    const b = await instance({ STORE: 'redis', REDIS_URL: redis.url });
+    const a = await instance({ STORE: 'redis', REDIS_URL: shared.redis.url });
+    const b = await instance({ STORE: 'redis', REDIS_URL: shared.redis.url });
     await addStaff(a.app, TOKEN, { username: 'ana', role: 'editor', orgs: ['paiporta'] });
     expect((await b.app.inject({ method: 'GET', url: '/api/admin/staff', headers: bearer(TOKEN) })).json().accounts).toEqual([
       expect.objectContaining({ username: 'ana', role: 'editor', orgs: ['paiporta'] }),

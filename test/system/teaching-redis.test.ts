@@ -1,35 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
-import { testConfig, say } from '../support/helpers.js';
-import { startRedis } from '../support/redis-server.js';
+import { say } from '../support/helpers.js';
+import { onOneRedis } from '../support/shared-redis.js';
 import { bearer } from '../support/staff.js';
 
 const TOKEN = 'teach-redis-admin-token-0123456789';
-let redis: Awaited<ReturnType<typeof startRedis>>;
-const instances: { bot: ChatCore; app: FastifyInstance }[] = [];
+// The NLU on its own thread, as in production; each instance watches the overlay's version.
+const { instances } = onOneRedis({ ADMIN_TOKEN: TOKEN, NLU_THREAD: 'true', NLU_OVERLAY_POLL_MS: '500' });
 
 const TAUGHT = 'tengo que sacar el volante para matricular al niño';
 const UNSEEN = 'necesito el volante para matricular a mi hijo en el instituto';
-
-beforeAll(async () => {
-  redis = await startRedis();
-  for (let i = 0; i < 2; i++) {
-    // The NLU on its own thread, as in production; each instance watches the overlay's version.
-    const bot = await ChatCore.create(testConfig({ STORE: 'redis', REDIS_URL: redis.url, ADMIN_TOKEN: TOKEN, NLU_THREAD: 'true', NLU_OVERLAY_POLL_MS: '500' }));
-    const app = buildApp({ bot, adminToken: TOKEN });
-    await app.ready();
-    instances.push({ bot, app });
-  }
-});
-afterAll(async () => {
-  for (const { bot, app } of instances) {
-    await app.close();
-    await bot.close();
-  }
-  await redis?.stop();
-});
 
 const teach = (app: FastifyInstance, text: string, intent: string) =>
   app.inject({ method: 'POST', url: '/api/admin/examples', headers: bearer(TOKEN), payload: { text, lang: 'es', intent } });

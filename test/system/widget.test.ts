@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser.js';
+import { serveInChromium, type Served } from '../support/browser.js';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { ROOT } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
@@ -28,6 +28,7 @@ let bot: ChatCore;
 let app: FastifyInstance;
 let base: string;
 let browser: Browser;
+let served: Served | undefined;
 /** Two councils' sites (their own origins): one listed in WIDGET_ORIGINS, one not. */
 let council: http.Server;
 let stranger: http.Server;
@@ -50,15 +51,13 @@ beforeAll(async () => {
   [council, stranger, paiporta] = await Promise.all([embeddingSite(), embeddingSite(), embeddingSite('data-org="paiporta"')]);
   bot = await ChatCore.create(testConfig());
   app = buildApp({ bot, widgetOrigins: [origin(council), origin(paiporta)] });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  served = await serveInChromium(app);
+  ({ base, browser } = served);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await served?.close();
   await bot?.close();
   council?.close();
   stranger?.close();
