@@ -4,7 +4,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { KnowledgeBase } from '../knowledge/schema.js';
 import { Nlu } from './nlu.js';
 import type { NluSettings } from './settings.js';
-import { batching, type FromThread, type Reading, type ThreadReply, type ToThread } from './thread.js';
+import { batching } from '../shared/worker.js';
+import type { FromThread, Reading, ThreadReply, ToThread } from './thread.js';
 import type { CachedModel } from './types.js';
 
 const port = parentPort!;

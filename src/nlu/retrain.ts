@@ -1,31 +1,26 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
-import { spawnWorker } from '../shared/worker.js';
+import { Pending, spawnWorker } from '../shared/worker.js';
 import type { Trained, TrainJob } from './trainer.js';
 import type { TrainRequest } from './trainer-thread.js';
 
 /** An idle retraining thread ends after this long (it holds some 50 MB). */
 const IDLE_MS = 60_000;
 
-type Waiting = { resolve(t: Trained): void; reject(err: Error): void };
-let trainer: { worker: Worker; waiting: Map<number, Waiting>; idle?: NodeJS.Timeout } | undefined;
-let next = 0;
+let trainer: { worker: Worker; waiting: Pending<Trained>; idle?: NodeJS.Timeout } | undefined;
 
 function thread(): NonNullable<typeof trainer> {
   if (trainer) return trainer;
   const worker = spawnWorker(new URL('./trainer-thread.ts', import.meta.url));
-  const t = { worker, waiting: new Map<number, Waiting>(), idle: undefined as NodeJS.Timeout | undefined };
+  const t = { worker, waiting: new Pending<Trained>(), idle: undefined as NodeJS.Timeout | undefined };
   worker.unref(); // an idle trainer never keeps the process alive
   worker.on('message', (m: { id: number; trained: Trained } | { id: number; error: string }) => {
-    const w = t.waiting.get(m.id);
-    t.waiting.delete(m.id);
-    if ('trained' in m) w?.resolve(m.trained);
-    else w?.reject(new Error(`the retraining failed: ${m.error}`));
+    if ('trained' in m) t.waiting.settle(m.id, m.trained);
+    else t.waiting.settle(m.id, null, new Error(`the retraining failed: ${m.error}`));
     if (t.waiting.size === 0) t.idle = setTimeout(() => void worker.terminate(), IDLE_MS).unref();
   });
   const lost = (err: Error) => {
     if (trainer === t) trainer = undefined;
-    for (const w of t.waiting.values()) w.reject(err);
-    t.waiting.clear();
+    t.waiting.endAll(err);
   };
   worker.once('error', lost);
   worker.once('exit', (code) => lost(new Error(`the retraining thread exited (code ${code})`)));
@@ -40,9 +35,7 @@ function thread(): NonNullable<typeof trainer> {
 export function trainInBackground(job: TrainJob, port?: MessagePort): Promise<Trained> {
   const t = thread();
   clearTimeout(t.idle);
-  const id = next++;
-  return new Promise((resolve, reject) => {
-    t.waiting.set(id, { resolve, reject });
-    t.worker.postMessage({ id, job, ...(port ? { port } : {}) } satisfies TrainRequest, port ? [port] : []);
-  });
+  const [id, trained] = t.waiting.add();
+  t.worker.postMessage({ id, job, ...(port ? { port } : {}) } satisfies TrainRequest, port ? [port] : []);
+  return trained;
 }

@@ -1,5 +1,5 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import { spawnWorker } from '../shared/worker.js';
+import { batching, Pending, spawnWorker } from '../shared/worker.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 import type { NluLog, NluResult, NluService } from './types.js';
 import type { NluSettings } from './settings.js';
@@ -20,37 +20,11 @@ export type Reading = [number, string, Lang | undefined];
 /** [id, result] or [id, null, error message]: the answer to the Reading of that id. */
 export type ThreadReply = [number, NluResult] | [number, null, string];
 
-/**
- * To the thread: messages to read, the knowledge base, a retrained model to serve, or the end.
- * Messages go over in batches (those of one turn of the event loop, both ways): each postMessage
- * wakes the other thread, and one per chat message took 10% of the main thread under load.
- */
+/** To the thread: messages to read (those of one turn of the event loop), the knowledge base, a retrained model to serve, or the end. */
 export type ToThread = Reading[] | { kb: KnowledgeBase } | { model: CachedModel; id?: number } | { modelPort: MessagePort; id: number } | { close: true };
 
 /** From the thread: readings, that it serves, or that it serves the retrained model it was given. */
 export type FromThread = ThreadReply[] | { ready: ThreadReady } | { loaded: number | null };
-
-/**
- * Collects what is sent during one turn of the event loop and posts it as one array at its end.
- * @param post receives the batch (never empty)
- */
-export function batching<T>(post: (batch: T[]) => void): { add(item: T): void; drop(): void } {
-  let batch: T[] = [];
-  const flush = () => {
-    const sent = batch;
-    batch = [];
-    if (sent.length) post(sent);
-  };
-  return {
-    add: (item) => void (batch.push(item) === 1 && setImmediate(flush)),
-    drop: () => void (batch = []),
-  };
-}
-
-interface Waiting {
-  resolve(result: NluResult): void;
-  reject(err: Error): void;
-}
 
 /**
  * The NLU on a thread of its own (nlu-thread.ts): the main thread passes each message over and
@@ -64,15 +38,14 @@ export class NluThread implements NluService {
   private worker?: Worker;
   /** Whether the current thread has served (posted ready). */
   private serves = false;
-  private readonly waiting = new Map<number, Waiting>();
+  private readonly waiting = new Pending<NluResult>();
   /** The messages of this turn of the event loop, posted at its end. */
   private readonly readings = batching<Reading>((batch) => this.worker?.postMessage(batch satisfies ToThread));
-  private next = 0;
   private kb?: KnowledgeBase;
   /** The retrained model it serves, if any: a thread started after one that died gets it too. */
   private model?: CachedModel;
   /** Retrained models under way to the thread, by id: resolved once it serves them. */
-  private readonly loaded = new Map<number, () => void>();
+  private readonly loaded = new Pending<void>();
   private readonly restarted: (() => void)[] = [];
   private info?: ThreadReady;
   private log: NluLog = { warn() {}, error() {} };
@@ -124,9 +97,8 @@ export class NluThread implements NluService {
 
   private receive(m: FromThread): void {
     if ('loaded' in m) {
-      if (m.loaded === null) return;
-      this.loaded.get(m.loaded)?.();
-      return void this.loaded.delete(m.loaded);
+      if (m.loaded !== null) this.loaded.settle(m.loaded, null);
+      return;
     }
     if ('ready' in m) {
       this.serves = true;
@@ -137,11 +109,7 @@ export class NluThread implements NluService {
     }
     this.lastProgress = performance.now();
     for (const [id, result, error] of m) {
-      const waiting = this.waiting.get(id);
-      if (!waiting) continue;
-      this.waiting.delete(id);
-      if (result) waiting.resolve(result);
-      else waiting.reject(new Error(`NLU failed: ${error}`));
+      this.waiting.settle(id, result, result ? undefined : new Error(`NLU failed: ${error}`));
     }
   }
 
@@ -153,11 +121,9 @@ export class NluThread implements NluService {
   private lost(worker: Worker, err: Error): void {
     if (worker !== this.worker || this.closing) return;
     this.worker = undefined;
-    for (const w of this.waiting.values()) w.reject(err);
-    this.waiting.clear();
+    this.waiting.endAll(err);
     this.readings.drop();
-    for (const done of this.loaded.values()) done(); // the next thread starts with intents/ (and a model given by load())
-    this.loaded.clear();
+    this.loaded.endAll(null); // the next thread starts with intents/ (and a model given by load())
     if (!this.info) return this.started.reject(err);
     this.log.error(`the NLU thread stopped (${err.message}); starting a new one`);
     const again = () => {
@@ -178,13 +144,11 @@ export class NluThread implements NluService {
   }
 
   analyse(text: string, hint?: Lang): Promise<NluResult> {
-    return new Promise((resolve, reject) => {
-      if (!this.worker) return reject(new Error('the NLU thread is restarting'));
-      if (this.waiting.size === 0) this.lastProgress = performance.now();
-      const id = this.next++;
-      this.waiting.set(id, { resolve, reject });
-      this.readings.add([id, text, hint]);
-    });
+    if (!this.worker) return Promise.reject(new Error('the NLU thread is restarting'));
+    if (this.waiting.size === 0) this.lastProgress = performance.now();
+    const [id, result] = this.waiting.add();
+    this.readings.add([id, text, hint]);
+    return result;
   }
 
   useKnowledge(kb: KnowledgeBase): void {
@@ -213,14 +177,11 @@ export class NluThread implements NluService {
     this.restarted.push(listener);
   }
 
-  private next_ = 0;
   private toThread(send: (id: number) => void): Promise<void> {
     if (!this.worker) return Promise.resolve(); // the next thread starts with it
-    const id = this.next_++;
-    return new Promise((resolve) => {
-      this.loaded.set(id, resolve);
-      send(id);
-    });
+    const [id, loaded] = this.loaded.add();
+    send(id);
+    return loaded;
   }
 
   get intents(): string[] {

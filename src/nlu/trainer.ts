@@ -7,8 +7,6 @@ import { loadExamples, loadValidation, type Example } from './training.js';
 import { OUT_OF_SCOPE, type CachedModel } from './types.js';
 import type { Lang } from '../knowledge/schema.js';
 
-/** A trained model as the cache keeps it and as a retraining hands it to the serving NLU. */
-
 /** The intent and language heads trained on `examples` (the work of a start without a cache, and of a retraining). */
 export function fit(examples: Example[], langs: Lang[]): { model: IntentModel; language: LanguageIdentifier; knownWords: Set<string> } {
   const texts = examples.map((e) => normalize(e.text));

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { spawnWorker } from '../../shared/worker.js';
+import { Pending, spawnWorker } from '../../shared/worker.js';
 import { EmbeddingBatcher, type BatchLimits } from './batcher.js';
 import type { TransformersOptions } from './transformers.js';
 import type { Features } from './types.js';
@@ -28,8 +28,7 @@ export class EncoderThread {
   readonly dim: number;
   private readonly queue: EmbeddingBatcher;
   private readonly indices: number[];
-  private readonly waiting = new Map<number, { resolve(v: Float32Array): void; reject(err: Error): void }>();
-  private next = 0;
+  private readonly waiting = new Pending<Float32Array>();
   private failed?: Error;
 
   private constructor(
@@ -43,11 +42,10 @@ export class EncoderThread {
     this.dim = ready.dim;
     this.indices = Array.from({ length: this.dim }, (_, i) => i);
     this.queue = new EmbeddingBatcher((texts) => this.embedFlat(texts), batch);
-    worker.on('message', (m: FromEncoder) => Array.isArray(m) && this.answer(m));
+    worker.on('message', (m: FromEncoder) => Array.isArray(m) && this.waiting.settle(m[0], m[1], m[1] ? undefined : new Error(`embedding failed: ${m[2]}`)));
     const lost = (err: Error) => {
       this.failed = err;
-      for (const w of this.waiting.values()) w.reject(err);
-      this.waiting.clear();
+      this.waiting.endAll(err);
     };
     worker.once('error', lost);
     worker.once('exit', (code) => lost(new Error(`the embedding model's thread exited (code ${code})`)));
@@ -68,21 +66,11 @@ export class EncoderThread {
     return new EncoderThread(worker, ready, batch ?? DEFAULT_BATCH);
   }
 
-  private answer([id, flat, error]: [number, Float32Array | null, string?]): void {
-    const w = this.waiting.get(id);
-    if (!w) return;
-    this.waiting.delete(id);
-    if (flat) w.resolve(flat);
-    else w.reject(new Error(`embedding failed: ${error}`));
-  }
-
   private embedFlat(texts: string[]): Promise<Float32Array[]> {
     if (this.failed) return Promise.reject(this.failed);
-    const id = this.next++;
+    const [id, embedded] = this.waiting.add();
     this.worker.postMessage([id, texts] satisfies ToEncoder);
-    return new Promise<Float32Array>((resolve, reject) => this.waiting.set(id, { resolve, reject })).then((flat) =>
-      texts.map((_, i) => flat.subarray(i * this.dim, (i + 1) * this.dim)),
-    );
+    return embedded.then((flat) => texts.map((_, i) => flat.subarray(i * this.dim, (i + 1) * this.dim)));
   }
 
   /** The texts' features in runs of the thread's batch size (training: all examples at once). */
