@@ -6,7 +6,6 @@ import { Nlu } from './nlu.js';
 import type { NluSettings } from './settings.js';
 import { batching } from '../shared/worker.js';
 import type { FromThread, Reading, ThreadReply, ToThread } from './thread.js';
-import type { CachedModel } from './types.js';
 
 const port = parentPort!;
 let knowledge!: (kb: KnowledgeBase) => void;
@@ -30,14 +29,11 @@ port.on('message', (m: ToThread) => {
       if (nlu) void read(nlu, reading);
       else void starting.then((n) => read(n, reading));
     }
-  } else if ('model' in m || 'modelPort' in m) {
-    const serve = (model: CachedModel) =>
-      void starting.then((n) => n.load(model)).then(() => port.postMessage({ loaded: m.id ?? null } satisfies FromThread));
-    if ('model' in m) serve(m.model);
-    else m.modelPort.once('message', (sent: { model: CachedModel }) => {
-      serve(sent.model);
-      m.modelPort.close();
-    });
+  } else if ('retrain' in m) {
+    void starting.then((n) => n.retrain(m.retrain)).then(
+      (trained) => port.postMessage({ retrained: [m.id, trained] } satisfies FromThread),
+      (err: Error) => port.postMessage({ retrained: [m.id, null, err.message] } satisfies FromThread),
+    );
   } else if ('kb' in m) {
     if (!gotKb) knowledge(m.kb);
     else if (nlu) nlu.useKnowledge(m.kb);

@@ -8,7 +8,8 @@ import { ModelCache, cacheKey } from './cache.js';
 import { LanguageIdentifier, loadFastText } from './language.js';
 import { EntityExtractor } from './entities.js';
 import { loadExamples, loadLexicons, type Example } from './training.js';
-import { fit } from './trainer.js';
+import { fit, type Trained, type TrainJob } from './trainer.js';
+import { trainInBackground } from './retrain.js';
 import { OUT_OF_SCOPE, type CachedModel, type NluLog, type NluOptions, type NluResult, type NluService } from './types.js';
 import type { NluSettings } from './settings.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
@@ -124,13 +125,19 @@ export class Nlu implements NluService {
     this.entities = new EntityExtractor(kb, this.lexicons, this.knownWords);
   }
 
+  /** Retrains on a thread of its own (retrain.ts) and serves the model if it is accepted; the result goes without it. */
+  async retrain(job: TrainJob): Promise<Trained> {
+    const { state, ...trained } = await trainInBackground(job);
+    if (state) await this.serve(state);
+    return trained;
+  }
+
   /**
-   * Serves a model trained meanwhile (a retraining: retrain.ts). Synchronous, so it takes over
-   * between two messages; a message being read keeps the parts it already holds. An embedding
-   * head, when there is one, stays the one trained on intents/ (the retraining trains the n-gram
-   * heads only).
+   * Serves a model trained meanwhile. It takes over between two messages; a message being read
+   * keeps the parts it already holds. An embedding head, when there is one, stays the one trained
+   * on intents/ (the retraining trains the n-gram heads only).
    */
-  async load(state: CachedModel): Promise<void> {
+  private async serve(state: CachedModel): Promise<void> {
     // Built a part at a time, with the messages that arrive meanwhile read in between (each part takes ~10-30 ms).
     const between = () => new Promise((resolve) => setImmediate(resolve));
     const model = IntentModel.fromState(state.intent);

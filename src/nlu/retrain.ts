@@ -1,4 +1,4 @@
-import type { MessagePort, Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { Pending, spawnWorker } from '../shared/worker.js';
 import type { Trained, TrainJob } from './trainer.js';
 import type { TrainRequest } from './trainer-thread.js';
@@ -30,12 +30,11 @@ function thread(): NonNullable<typeof trainer> {
 /**
  * Trains on a thread of its own (trainer-thread.ts), so that the NLU keeps answering meanwhile:
  * neither the main thread nor the NLU thread spends a millisecond of the training.
- * @param port the NLU thread's (NluThread.modelPort()): an accepted model goes there, not here
  */
-export function trainInBackground(job: TrainJob, port?: MessagePort): Promise<Trained> {
+export function trainInBackground(job: TrainJob): Promise<Trained> {
   const t = thread();
   clearTimeout(t.idle);
   const [id, trained] = t.waiting.add();
-  t.worker.postMessage({ id, job, ...(port ? { port } : {}) } satisfies TrainRequest, port ? [port] : []);
+  t.worker.postMessage({ id, job } satisfies TrainRequest);
   return trained;
 }

@@ -1,9 +1,9 @@
-import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { batching, Pending, spawnWorker } from '../shared/worker.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 import type { NluLog, NluResult, NluService } from './types.js';
 import type { NluSettings } from './settings.js';
-import type { CachedModel } from './types.js';
+import type { Trained, TrainJob } from './trainer.js';
 
 /** What the thread posts once it serves. */
 export interface ThreadReady {
@@ -20,11 +20,11 @@ export type Reading = [number, string, Lang | undefined];
 /** [id, result] or [id, null, error message]: the answer to the Reading of that id. */
 export type ThreadReply = [number, NluResult] | [number, null, string];
 
-/** To the thread: messages to read (those of one turn of the event loop), the knowledge base, a retrained model to serve, or the end. */
-export type ToThread = Reading[] | { kb: KnowledgeBase } | { model: CachedModel; id?: number } | { modelPort: MessagePort; id: number } | { close: true };
+/** To the thread: messages to read (those of one turn of the event loop), the knowledge base, a retraining, or the end. */
+export type ToThread = Reading[] | { kb: KnowledgeBase } | { retrain: TrainJob; id: number } | { close: true };
 
-/** From the thread: readings, that it serves, or that it serves the retrained model it was given. */
-export type FromThread = ThreadReply[] | { ready: ThreadReady } | { loaded: number | null };
+/** From the thread: readings, that it serves, or a retraining's outcome (the model stays there). */
+export type FromThread = ThreadReply[] | { ready: ThreadReady } | { retrained: [number, Trained] | [number, null, string] };
 
 /**
  * The NLU on a thread of its own (nlu-thread.ts): the main thread passes each message over and
@@ -42,10 +42,9 @@ export class NluThread implements NluService {
   /** The messages of this turn of the event loop, posted at its end. */
   private readonly readings = batching<Reading>((batch) => this.worker?.postMessage(batch satisfies ToThread));
   private kb?: KnowledgeBase;
-  /** The retrained model it serves, if any: a thread started after one that died gets it too. */
-  private model?: CachedModel;
-  /** Retrained models under way to the thread, by id: resolved once it serves them. */
-  private readonly loaded = new Pending<void>();
+  /** Retrainings under way in the thread, and their jobs: a thread started after one that died is given them again. */
+  private readonly retrainings = new Pending<Trained>();
+  private readonly jobs = new Map<number, TrainJob>();
   private readonly restarted: (() => void)[] = [];
   private info?: ThreadReady;
   private log: NluLog = { warn() {}, error() {} };
@@ -90,15 +89,16 @@ export class NluThread implements NluService {
     worker.once('error', (err) => this.lost(worker, err));
     worker.once('exit', (code) => this.lost(worker, new Error(`the NLU thread exited (code ${code})`)));
     if (this.kb) worker.postMessage({ kb: this.kb } satisfies ToThread);
-    if (this.model) worker.postMessage({ model: this.model } satisfies ToThread);
+    for (const [id, job] of this.jobs) worker.postMessage({ retrain: job, id } satisfies ToThread);
     this.worker = worker;
     this.serves = false;
   }
 
   private receive(m: FromThread): void {
-    if ('loaded' in m) {
-      if (m.loaded !== null) this.loaded.settle(m.loaded, null);
-      return;
+    if ('retrained' in m) {
+      const [id, trained, error] = m.retrained;
+      this.jobs.delete(id);
+      return this.retrainings.settle(id, trained, trained ? undefined : new Error(`the retraining failed: ${error}`));
     }
     if ('ready' in m) {
       this.serves = true;
@@ -123,7 +123,6 @@ export class NluThread implements NluService {
     this.worker = undefined;
     this.waiting.endAll(err);
     this.readings.drop();
-    this.loaded.endAll(null); // the next thread starts with intents/ (and a model given by load())
     if (!this.info) return this.started.reject(err);
     this.log.error(`the NLU thread stopped (${err.message}); starting a new one`);
     const again = () => {
@@ -156,32 +155,20 @@ export class NluThread implements NluService {
     this.worker?.postMessage({ kb } satisfies ToThread);
   }
 
-  /** Hands the thread a retrained model; resolves once it serves it (its messages after this one get it). */
-  load(model: CachedModel): Promise<void> {
-    this.model = model;
-    return this.toThread((id) => this.worker!.postMessage({ model, id } satisfies ToThread));
-  }
-
   /**
-   * A port the retraining's thread posts its model to, straight to the NLU thread: the main thread
-   * never copies the model's megabytes (which held the chat requests for ~100 ms).
+   * The thread retrains (on a thread of its own that it starts) and serves the model if it is
+   * accepted: the main thread never copies the model's megabytes (which held the chat requests for ~100 ms).
    */
-  modelPort(): { port: MessagePort; loaded: Promise<void> } {
-    const { port1, port2 } = new MessageChannel();
-    const loaded = this.toThread((id) => this.worker!.postMessage({ modelPort: port2, id } satisfies ToThread, [port2]));
-    return { port: port1, loaded };
+  retrain(job: TrainJob): Promise<Trained> {
+    const [id, trained] = this.retrainings.add();
+    this.jobs.set(id, job);
+    this.worker?.postMessage({ retrain: job, id } satisfies ToThread); // none now: the next thread is given it
+    return trained;
   }
 
-  /** Called when a new thread replaced one that died: it starts without a model handed over by modelPort(). */
+  /** Called when a new thread replaced one that died: it starts on intents/ alone, without the model a retraining served. */
   onRestart(listener: () => void): void {
     this.restarted.push(listener);
-  }
-
-  private toThread(send: (id: number) => void): Promise<void> {
-    if (!this.worker) return Promise.resolve(); // the next thread starts with it
-    const [id, loaded] = this.loaded.add();
-    send(id);
-    return loaded;
   }
 
   get intents(): string[] {
@@ -200,6 +187,7 @@ export class NluThread implements NluService {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.watchdog);
+    this.retrainings.endAll(new Error('the NLU is closing'));
     const worker = this.worker;
     if (!worker) return;
     const exited = new Promise((resolve) => worker.once('exit', resolve));

@@ -62,7 +62,7 @@ export interface Trained {
   key: string;
   /** Whether it scores within maxDrop of the serving model: only then may it serve. */
   accepted: boolean;
-  /** None when it went to the NLU's port (trainer-thread.ts). */
+  /** The model, when accepted (the serving NLU takes it: a retraining's result reaches the main thread without it). */
   state?: CachedModel;
   /** Time spent training; 0 when the model came from the cache. */
   trainingMs: number;

@@ -5,6 +5,7 @@ import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 import type { IntentModelState } from './intent.js';
 import type { ClassifierState } from './classifier.js';
 import type { SvmState } from './svm.js';
+import type { Trained, TrainJob } from './trainer.js';
 
 export const OUT_OF_SCOPE = 'out_of_scope';
 
@@ -39,10 +40,11 @@ export interface NluService {
   readonly encoders: string[];
   /** What this start spent on the model: training it, or loading it from the cache. */
   readonly trainingMs: number;
-  /** Serves a retrained model from the next message on (src/operations/teaching.ts); resolves once it does. */
-  load(model: CachedModel): Promise<void>;
-  /** On a thread of its own: a port a retraining posts its model to, straight to that thread, and when it serves it. */
-  modelPort?(): { port: import('node:worker_threads').MessagePort; loaded: Promise<void> };
+  /**
+   * Retrains on intents/ plus the job's overlay (src/operations/teaching.ts) on a thread of its own,
+   * and serves the model from the next message on if the guard rail accepts it; resolves then.
+   */
+  retrain(job: TrainJob): Promise<Trained>;
   /** On a thread of its own: `listener` runs when a new thread replaced one that died. */
   onRestart?(listener: () => void): void;
   /** Ends what the NLU still has under way (a cache write, its thread). */

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NluService } from '../nlu/index.js';
 import { normalize } from '../nlu/normalize.js';
-import { trainInBackground } from '../nlu/retrain.js';
 import { overlayKey, type Score, type TrainJob } from '../nlu/trainer.js';
 import { loadExamples, type Example } from '../nlu/training.js';
 import { exampleKey, type ExampleRepository, type TaughtExample } from '../storage/index.js';
@@ -143,16 +142,15 @@ export class Teaching {
     }
     this.training = true;
     try {
-      const channel = this.nlu.modelPort?.();
       const job = { ...this.job, maxDrop: MAX_ACCURACY_DROP, overlay, baseline: this.serving.overlay, ...(this.serving.score ? { baselineScore: this.serving.score } : {}) };
-      const t = await trainInBackground(job, channel?.port).finally(() => channel?.port.close());
+      // Served by the NLU before it resolves, if accepted.
+      const t = await this.nlu.retrain(job);
       this.serving.score ??= t.baseline;
       if (!t.accepted) {
         const refusal = { accuracyBefore: t.baseline.accuracy, accuracyAfter: t.candidate.accuracy, confused: confusions(t.baseline, t.candidate) };
         this.lastRefusal = { ...refusal, at: new Date().toISOString() };
         return refusal;
       }
-      await (channel ? channel.loaded : this.nlu.load(t.state!));
       this.serving = {
         version: t.key,
         overlayVersion: version,
