@@ -25,6 +25,9 @@ const OWN_TOPIC = new Set(['incident_info', 'forget_data']);
 /** Below this confidence, a message that answers the bot's question (it names the office asked for) keeps the question's intent. */
 const PENDING_KEPT_BELOW = 0.8;
 
+/** From this confidence on, the classifier is sure a question about a way of doing things asks something else than the last procedure. */
+const SURE_OF_ANOTHER = 0.9;
+
 /** Below this, the language the NLU read is a guess: a message with no language of its own keeps the conversation's. */
 const WEAK_LANGUAGE = 0.5;
 
@@ -56,14 +59,8 @@ export class Dialogue {
     // The entry point's organisation (a council's own widget or link) until the citizen names another.
     if (input.org && !session.organisation && k.organisation(input.org)) session.organisation = input.org;
 
-    // "¿y se puede hacer por internet?" after a question about a procedure: the same procedure (and
-    // certificate), asked by the way of doing it, unless the classifier is sure it asks something
-    // else: unsure, it takes it for another procedure ("si può fare online?" after documents reads
-    // as a certificate) or for help, and a bare "¿y por teléfono?" for a phone question.
-    const last = previous.lastIntent;
-    const unsure = nlu.bare || nlu.confidence < 0.9;
-    const byChannel = !input.intent && !!nlu.entities.channel && !nlu.entities.certificate && unsure && !!last && !!this.registry[last]?.byChannel;
-    const intent = input.intent ?? (byChannel ? last! : this.resolveIntent(session, nlu));
+    const byChannel = !input.intent && this.asksByChannel(previous, nlu);
+    const intent = input.intent ?? (byChannel ? previous.lastIntent! : this.resolveIntent(session, nlu));
     const spec = this.registry[intent] ?? this.registry[OUT_OF_SCOPE];
     let lang = session.lang ?? nlu.lang;
     const chosen = intent === 'change_language' ? (nlu.entities.language as Lang | undefined) : undefined;
@@ -124,6 +121,18 @@ export class Dialogue {
       }
     }
     return undefined;
+  }
+
+  /**
+   * "¿y se puede hacer por internet?" after a question about a procedure: the same procedure (and
+   * certificate), asked by the way of doing it, unless the classifier is sure it asks something
+   * else: unsure, it takes it for another procedure ("si può fare online?" after documents reads
+   * as a certificate) or for help, and a bare "¿y por teléfono?" for a phone question.
+   */
+  private asksByChannel(previous: Session, nlu: NluResult): boolean {
+    const last = previous.lastIntent ? this.registry[previous.lastIntent] : undefined;
+    const unsure = nlu.bare || nlu.confidence < SURE_OF_ANOTHER;
+    return !!nlu.entities.channel && !nlu.entities.certificate && unsure && !!last?.byChannel;
   }
 
   /** A bare office or language name answers the bot's pending question or continues the last topic. */
