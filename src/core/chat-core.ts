@@ -17,19 +17,8 @@ import { Stats } from '../operations/stats.js';
 import { Teaching } from '../operations/teaching.js';
 import { cleanText } from '../operations/clean-text.js';
 import { Metrics } from '../operations/metrics.js';
+import type { ChatRequest, CliPort, TelegramPort, WebChatPort } from './ports.js';
 import { createStores, expires, STAFF_NOTICE, StoreUnavailableError, type Stores, type SubscriptionRepository } from '../storage/index.js';
-
-export interface ChatRequest {
-  sessionId: string;
-  text: string;
-  lang?: Lang;
-  langHint?: Lang;
-  channel: Address['channel'];
-  /** Skip intent classification (commands such as /offices). */
-  intent?: string;
-  /** The entry point's organisation (the widget's data-org, a Telegram deep link). */
-  org?: string;
-}
 
 const quiet: NluLog = { warn() {}, error() {} };
 /** The intent whose turn erases the conversation instead of saving it. */
@@ -61,7 +50,7 @@ function refusing(subscriptions: SubscriptionRepository, webDays: number): Subsc
  * The bot without its channels: knowledge, texts, NLU, dialogue, staff operations and the stores.
  * `chat` loads the session, runs one turn, saves the session and counts the question.
  */
-export class ChatCore {
+export class ChatCore implements WebChatPort, TelegramPort, CliPort {
   private constructor(
     readonly config: Config,
     readonly knowledge: Knowledge,
