@@ -17,19 +17,8 @@ import { Stats } from '../operations/stats.js';
 import { Teaching } from '../operations/teaching.js';
 import { cleanText } from '../operations/clean-text.js';
 import { Metrics } from '../operations/metrics.js';
-import { createStores, expires, STAFF_NOTICE, StoreUnavailableError, type Stores, type SubscriptionRepository } from '../storage/index.js';
-
-export interface ChatRequest {
-  sessionId: string;
-  text: string;
-  lang?: Lang;
-  langHint?: Lang;
-  channel: Address['channel'];
-  /** Skip intent classification (commands such as /offices). */
-  intent?: string;
-  /** The entry point's organisation (the widget's data-org, a Telegram deep link). */
-  org?: string;
-}
+import type { ChatRequest, CliPort, TelegramPort, WebChatPort } from './ports.js';
+import { createStores, expires, StoreUnavailableError, type Stores, type SubscriptionRepository } from '../storage/index.js';
 
 const quiet: NluLog = { warn() {}, error() {} };
 /** The intent whose turn erases the conversation instead of saving it. */
@@ -61,7 +50,7 @@ function refusing(subscriptions: SubscriptionRepository, webDays: number): Subsc
  * The bot without its channels: knowledge, texts, NLU, dialogue, staff operations and the stores.
  * `chat` loads the session, runs one turn, saves the session and counts the question.
  */
-export class ChatCore {
+export class ChatCore implements WebChatPort, TelegramPort, CliPort {
   private constructor(
     readonly config: Config,
     readonly knowledge: Knowledge,
@@ -201,21 +190,6 @@ export class ChatCore {
     await this.stores.sessions.delete(key);
     if (address.channel === 'web') await this.stores.inbox.take(address.id); // taking empties the web inbox (keyed by id alone)
     return { lang: session?.lang };
-  }
-
-  /** Notices waiting for a web chat session (status changes it subscribed to, staff replies); reading empties them. */
-  async takeNotifications(sessionId: string): Promise<string[]> {
-    return (await this.takeNotices(sessionId)).map((n) => n.text);
-  }
-
-  /** The same, with whether each is a staff member's reply (the events stream marks those). */
-  async takeNotices(sessionId: string): Promise<{ text: string; staff: boolean }[]> {
-    // While the store is away the notices stay there, for a later poll.
-    const notices = await this.stores.inbox.takeNotices(sessionId).catch((err: unknown) => {
-      if (err instanceof StoreUnavailableError) return [];
-      throw err;
-    });
-    return notices.map((n) => ({ text: n.text, staff: n.id.endsWith(STAFF_NOTICE) }));
   }
 
   /** What cannot be reached now ('store', 'telegram'): /health and the metrics show it. */

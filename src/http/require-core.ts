@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ChatCore } from '../core/chat-core.js';
-import { sendError } from './errors.js';
+import { requireReady } from './require-ready.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,18 +19,7 @@ export interface RequireCoreOptions {
   whileStarting?: (reply: FastifyReply) => FastifyReply;
 }
 
-const stillStarting = (reply: FastifyReply) => sendError(reply, 503, 'The bot is still starting.');
-
-/**
- * For the routes of the scope that registers it (it is not encapsulated, so its hook and
- * decorator are that scope's own): answers 503 until the core is ready, and gives each request
- * the core as `request.core`. Register it after the scope's own checks (authentication, CORS)
- * so that they answer first.
- */
-export const requireCore = fp<RequireCoreOptions>(async (app, { getCore, whileStarting = stillStarting }) => {
-  app.decorateRequest('core', { getter: () => getCore()! });
-  app.addHook('onRequest', (_request, reply, done) => {
-    if (getCore()) done();
-    else whileStarting(reply);
-  });
+/** requireReady with the whole core as `request.core`: for the staff, admin, health and metrics routes. */
+export const requireCore = fp<RequireCoreOptions>(async (app, { getCore, whileStarting }) => {
+  await app.register(requireReady, { getPort: getCore, decorator: 'core', whileStarting });
 }, { name: 'require-core' });

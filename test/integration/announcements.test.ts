@@ -7,6 +7,7 @@ import { buildApp } from '../../src/http/app.js';
 import { FakeBotApi } from '../support/fake-bot-api.js';
 import { testConfig } from '../support/helpers.js';
 import { addStaff, bearer, logIn, withSession } from '../support/staff.js';
+import { webInbox } from '../../src/channels/webchat/inbox.js';
 
 const TOKEN = 'announce-admin-token-0123456789';
 const api = new FakeBotApi();
@@ -54,7 +55,7 @@ describe('announcements', () => {
     expect(text(2001)).toBe(`Aviso del Ayuntamiento de Elche:\n${TEXT}`);
     expect(text(2002)).toBe(`Meddelande från Elche kommun:\nMeddelande på spanska: ${TEXT}`);
     expect(text(2003)).toBe(`Avís de l'Ajuntament d'Elx:\nMissatge en castellà: ${TEXT}`);
-    const web = await bot.takeNotifications('web-announce');
+    const web = await webInbox(bot.stores.inbox).takeNotifications('web-announce');
     expect(web).toEqual([`Avviso del Comune di Elche:\nMessaggio in spagnolo: ${TEXT}`]);
 
     const list = (await app.inject({ method: 'GET', url: '/api/admin/announcements', headers: bearer(TOKEN) })).json().announcements;

@@ -13,6 +13,7 @@ import { FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
 import { startRedis } from '../support/redis-server.js';
 import { testConfig } from '../support/helpers.js';
 import { coreAnswer, officeNames, statusText } from '../support/texts.js';
+import { webInbox } from '../../src/channels/webchat/inbox.js';
 
 const silentLogger = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -70,7 +71,7 @@ describe('fault: Redis stops while the bot serves', () => {
     expect(sub.reply.text).toBe(t('subscribe.failed'));
     await expect(b.live.update('elche-el-altet', { status: 'open' }, 'test')).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(b.knowledge.office('elche-el-altet')?.status).toBe('reopening');
-    expect(await b.takeNotifications('during-sub')).toEqual([]);
+    expect(await webInbox(b.stores.inbox).takeNotifications('during-sub')).toEqual([]);
     await b.stats.flush(); // kept for a later flush, not thrown away
     for (let i = 0; i < 20; i++) {
       const r = await b.chat({ sessionId: `during-${i % 3}`, text: i % 2 ? '¿Está abierta la OMAC de Torrellano?' : 'hej', channel: 'web' });

@@ -5,6 +5,7 @@ import { buildApp } from '../../src/http/app.js';
 import { testConfig } from '../support/helpers.js';
 import { webSubscribed } from '../support/texts.js';
 import { startRedis } from '../support/redis-server.js';
+import { webInbox } from '../../src/channels/webchat/inbox.js';
 
 /**
  * Redis hangs (SIGSTOP: connections open, nothing answers) and comes back (SIGCONT). Whatever
@@ -78,7 +79,7 @@ describe('Redis paused and resumed', () => {
     await bot.notifier.drain();
     for (const c of changes.filter((x) => x.acknowledged)) {
       expect(peer.knowledge.office(c.office)?.status, c.office).toBe(c.status);
-      const notices = await peer.takeNotifications(`watch-${c.office}`);
+      const notices = await webInbox(peer.stores.inbox).takeNotifications(`watch-${c.office}`);
       expect(notices.length, `notice of ${c.office}`).toBeGreaterThanOrEqual(1);
     }
     console.log(`paused ${pausedMs} ms:`, { subscriptions, changes });

@@ -10,6 +10,7 @@ import { ROOT } from '../../src/config.js';
 import { testConfig } from '../support/helpers.js';
 import { webSessions } from '../../src/channels/webchat/sessions.js';
 import { freePort } from '../support/free-port.js';
+import { webInbox } from '../../src/channels/webchat/inbox.js';
 
 /**
  * Graceful shutdown of the real server (`node --import tsx src/main.ts`, STORE=sqlite): SIGTERM
@@ -180,6 +181,6 @@ describe('graceful shutdown on SIGTERM (real server, SQLite)', () => {
     // The notices of the status changes reach the subscribers' inboxes (what the fan-out left in the outbox resumes now).
     await bot.notifier.drain();
     expect(await bot.notifier.pendingCount()).toBe(0);
-    for (const id of subscribed) expect(await bot.takeNotifications(idOf(id)!)).toHaveLength(1);
+    for (const id of subscribed) expect(await webInbox(bot.stores.inbox).takeNotifications(idOf(id)!)).toHaveLength(1);
   }, 120_000);
 });

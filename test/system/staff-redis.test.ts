@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { onOneRedis } from '../support/shared-redis.js';
 import { addStaff, bearer, logIn, withSession } from '../support/staff.js';
+import { webInbox } from '../../src/channels/webchat/inbox.js';
 
 const TOKEN = 'staff-redis-token-0123456789';
 // The tests start their instances, on the shared Redis or on SQLite.
@@ -46,7 +47,7 @@ describe('staff accounts and sessions on a real redis-server, two instances', ()
     const res = await a.app.inject({ method: 'POST', url: '/api/admin/announcements', headers: bearer(TOKEN), payload: { org: 'elche', texts: { es: 'Texto de prueba.' } } });
     expect(res.json().announcement).toMatchObject({ recipients: 1, reached: 0 });
     await a.bot.notifier.drain();
-    expect(await a.bot.takeNotifications(web.id)).toEqual(['Meddelande från Elche kommun:\nMeddelande på spanska: Texto de prueba.']);
+    expect(await webInbox(a.bot.stores.inbox).takeNotifications(web.id)).toEqual(['Meddelande från Elche kommun:\nMeddelande på spanska: Texto de prueba.']);
     const list = (await instances[1].app.inject({ method: 'GET', url: '/api/admin/announcements', headers: bearer(TOKEN) })).json().announcements;
     expect(list[0]).toMatchObject({ id: res.json().announcement.id, recipients: 1, reached: 1 });
   });

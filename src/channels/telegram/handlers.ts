@@ -1,6 +1,6 @@
 import { Composer, type Api, type Context } from 'grammy';
 import type { Logger } from 'pino';
-import type { ChatCore } from '../../core/chat-core.js';
+import type { TelegramPort } from '../../core/ports.js';
 import type { Reply } from '../../core/dialogue/types.js';
 import { OUT_OF_SCOPE } from '../../nlu/index.js';
 import { inlineKeyboard, langHint, parseCallbackData, splitMessage } from './format.js';
@@ -54,7 +54,7 @@ function pressedLabel(ctx: Context, data: string): string | undefined {
  * The bot's behaviour on Telegram: commands, text messages and button presses, each handed to
  * the dialogue core with the chat as the session and the user's language_code as a hint.
  */
-export function telegramHandlers(bot: ChatCore, memory: QuickReplyMemory, log: Logger): Composer<Context> {
+export function telegramHandlers(bot: TelegramPort, memory: QuickReplyMemory, log: Logger): Composer<Context> {
   const handlers = new Composer<Context>();
 
   const converse = async (ctx: Context, text: string, intent?: string, org?: string): Promise<void> => {

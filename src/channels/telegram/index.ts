@@ -9,7 +9,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { LanguageCode } from 'grammy/types';
 import type { Logger } from 'pino';
-import type { ChatCore } from '../../core/chat-core.js';
+import type { TelegramPort } from '../../core/ports.js';
+import type { Lang } from '../../knowledge/schema.js';
 import type { Config } from '../../config.js';
 import { COMMANDS, sendReply, telegramHandlers, type Command } from './handlers.js';
 import { splitMessage } from './format.js';
@@ -96,8 +97,8 @@ export const telegramWebhook = fp<{ config: Config }>(async (app, { config }) =>
   );
 }, { name: 'telegram-webhook' });
 
-async function registerCommands(api: Api, bot: ChatCore, config: Config): Promise<void> {
-  const commands = (lang: Parameters<ChatCore['texts']['t']>[0]) =>
+async function registerCommands(api: Api, bot: TelegramPort, config: Config): Promise<void> {
+  const commands = (lang: Lang) =>
     (Object.keys(COMMANDS) as Command[]).map((command) => ({ command, description: bot.texts.t(lang)(`telegram.commands.${command}`) }));
   for (const lang of bot.texts.langs) await api.setMyCommands(commands(lang), { language_code: lang as LanguageCode });
   // Users whose app language the bot does not speak see the default language's list.
@@ -110,12 +111,13 @@ async function registerCommands(api: Api, bot: ChatCore, config: Config): Promis
  * 429 and 5xx; an error in one update is logged (ids and the error's message, never message
  * text) and the bot carries on. Status-change notices to Telegram subscribers go through it.
  */
-export async function startTelegram(bot: ChatCore, config: Config, app: FastifyInstance, log: Logger): Promise<TelegramChannel> {
+export async function startTelegram(bot: TelegramPort, config: Config, app: FastifyInstance, log: Logger): Promise<TelegramChannel> {
   if (!config.TELEGRAM_BOT_TOKEN) throw new Error('TELEGRAM_BOT_TOKEN is not set');
   // A Bot API call that never answers is abandoned after 60 s (grammY's default is 500 s) and retried.
   const telegram = new Telegram(config.TELEGRAM_BOT_TOKEN, { client: { apiRoot: config.TELEGRAM_API_ROOT.replace(/\/+$/, ''), timeoutSeconds: 60 } });
   // The last transformer installed runs first: each retry goes through the throttler again.
-  const reachability = new Reachability(log, bot.metrics.outages);
+  const { outages } = bot.metrics;
+  const reachability = new Reachability(log, (reachable) => (reachable ? outages.delete('telegram') : outages.add('telegram')));
   telegram.api.config.use(reachability.transformer); // innermost: sees every attempt, also those auto-retry repeats
   telegram.api.config.use(apiThrottler());
   telegram.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));

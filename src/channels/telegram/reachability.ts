@@ -6,8 +6,8 @@ const REMIND_EVERY_MS = 5 * 60_000;
 
 /**
  * Watches every Bot API call for whether Telegram can be reached: a failed connection (or a
- * 5xx) is logged at once, then every few minutes while it lasts, and listed in `outages`
- * (/health, the metrics) until a call succeeds again. auto-retry repeats such calls without end,
+ * 5xx) is logged at once, then every few minutes while it lasts, and reported to `reachable`
+ * (false; the outages /health and the metrics list) until a call succeeds again (true). auto-retry repeats such calls without end,
  * so without this an outage would go unseen.
  */
 export class Reachability {
@@ -16,7 +16,7 @@ export class Reachability {
 
   constructor(
     private readonly log: Logger,
-    private readonly outages: Set<string>,
+    private readonly reachable: (reachable: boolean) => void,
   ) {}
 
   readonly transformer: Transformer = async (prev, method, payload, signal) => {
@@ -34,7 +34,7 @@ export class Reachability {
   private down(method: string, error: string): void {
     const now = Date.now();
     if (this.downSince === undefined) this.downSince = now;
-    this.outages.add('telegram');
+    this.reachable(false);
     if (now - this.lastLogged < REMIND_EVERY_MS && this.lastLogged >= this.downSince) return;
     this.lastLogged = now;
     this.log.error({ method, error, downForS: Math.round((now - this.downSince) / 1000) }, 'telegram Bot API unreachable');
@@ -44,10 +44,10 @@ export class Reachability {
     if (this.downSince === undefined) return;
     this.log.info({ downForS: Math.round((Date.now() - this.downSince) / 1000) }, 'telegram Bot API reachable again');
     this.downSince = undefined;
-    this.outages.delete('telegram');
+    this.reachable(true);
   }
 
   stop(): void {
-    this.outages.delete('telegram');
+    this.reachable(true);
   }
 }

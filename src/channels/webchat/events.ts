@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { webInbox } from './inbox.js';
 
 /** Another instance may have written the notice (a shared Redis): the inbox is also read this often. */
 const CHECK_EVERY_MS = 1000;
@@ -11,7 +12,8 @@ const HEARTBEAT_MS = 15_000;
  * poll takes them), so it arrives by one path only.
  */
 export function streamEvents(request: FastifyRequest, reply: FastifyReply, sessionId: string): void {
-  const { core } = request;
+  const { webChat } = request;
+  const inbox = webInbox(webChat.stores.inbox);
   // The headers set so far (security, CORS) go out with the stream's own.
   const headers = { ...reply.getHeaders(), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' };
   reply.hijack();
@@ -27,7 +29,7 @@ export function streamEvents(request: FastifyRequest, reply: FastifyReply, sessi
     try {
       do {
         again = false;
-        for (const { text, staff } of await core.takeNotices(sessionId)) raw.write(`event: notice\ndata: ${JSON.stringify({ text, from: staff ? 'staff' : 'bot' })}\n\n`);
+        for (const { text, staff } of await inbox.takeNotices(sessionId)) raw.write(`event: notice\ndata: ${JSON.stringify({ text, from: staff ? 'staff' : 'bot' })}\n\n`);
       } while (again && !raw.destroyed);
     } finally {
       reading = false;
@@ -36,13 +38,13 @@ export function streamEvents(request: FastifyRequest, reply: FastifyReply, sessi
   const onWeb = (id: string) => {
     if (id === sessionId) void flush().catch(() => {});
   };
-  core.handoffs.events.on('web', onWeb);
+  webChat.handoffs.events.on('web', onWeb);
   const check = setInterval(() => void flush().catch(() => {}), CHECK_EVERY_MS);
   const beat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
   void flush().catch(() => {});
   request.raw.on('close', () => {
     clearInterval(check);
     clearInterval(beat);
-    core.handoffs.events.off('web', onWeb);
+    webChat.handoffs.events.off('web', onWeb);
   });
 }

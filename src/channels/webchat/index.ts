@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { GetCore } from '../../http/require-core.js';
+import type { GetWebChatPort } from './port.js';
 import { chatRoutes } from './routes.js';
 import { widgetFiles, widgetLabels } from './widget.js';
 
 export interface WebchatOptions {
-  getCore: GetCore;
+  getPort: GetWebChatPort;
   /** WIDGET_ORIGINS: sites allowed to embed the widget; the server's own pages always may. */
   origins: string[];
   /** Chat messages a client may send per minute; 0 turns the limit off. */
@@ -17,8 +17,8 @@ export interface WebchatOptions {
  * The embeddable web chat: its files, the chat API (/api/chat) and the widget's labels
  * (/api/widget). CORS is registered in the two API scopes only, the routes the widget calls.
  */
-export const webchat: FastifyPluginAsync<WebchatOptions> = async (app, { getCore, origins, rateLimitPerMinute, webDir }) => {
+export const webchat: FastifyPluginAsync<WebchatOptions> = async (app, { getPort, origins, rateLimitPerMinute, webDir }) => {
   app.register(widgetFiles, { webDir });
-  app.register(chatRoutes, { prefix: '/api/chat', getCore, origins, perMinute: rateLimitPerMinute });
-  app.register(widgetLabels, { prefix: '/api/widget', getCore, origins });
+  app.register(chatRoutes, { prefix: '/api/chat', getPort, origins, perMinute: rateLimitPerMinute });
+  app.register(widgetLabels, { prefix: '/api/widget', getPort, origins });
 };

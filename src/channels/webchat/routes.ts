@@ -3,13 +3,15 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { langSchema } from '../../knowledge/schema.js';
-import { requireCore, type GetCore } from '../../http/require-core.js';
+import { requireReady } from '../../http/require-ready.js';
 import { chars } from '../../http/schemas.js';
 import { sendError } from '../../http/errors.js';
 import { errorResponses } from '../../http/openapi.js';
 import { widgetCors } from './cors.js';
 import { webSessions } from './sessions.js';
 import { streamEvents } from './events.js';
+import { webInbox } from './inbox.js';
+import type { GetWebChatPort } from './port.js';
 
 const sessionId = chars(1, 128);
 
@@ -45,7 +47,7 @@ const chatReply = z.object({
 });
 
 export interface ChatRoutesOptions {
-  getCore: GetCore;
+  getPort: GetWebChatPort;
   /** WIDGET_ORIGINS: the sites whose pages may call these routes. */
   origins: string[];
   /** Chat messages a client may send per minute; 0 turns the limit off. */
@@ -61,9 +63,9 @@ const refused = 'Unknown session id: use the sessionId that POST /api/chat retur
  * Session ids are the server's (WebSessions): a conversation, its subscriptions and its notices
  * are reachable only with the signed id the server handed out for them.
  */
-export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, { getCore, origins, perMinute }) => {
+export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, { getPort, origins, perMinute }) => {
   await app.register(widgetCors, { origins });
-  await app.register(requireCore, { getCore });
+  await app.register(requireReady, { getPort, decorator: 'webChat' });
   await app.register(rateLimit, { global: false });
   // Messages and polls are counted apart: polling for notices takes nothing from the messages.
   const limit: FastifyContextConfig = perMinute > 0 ? { rateLimit: { max: perMinute, timeWindow: '1 minute' } } : {};
@@ -77,17 +79,17 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
       config: limit,
     },
     async (request, reply) => {
-      const { core } = request;
+      const { webChat } = request;
       const { text, lang, org } = request.body;
-      if (org && !core.knowledge.organisation(org)) return sendError(reply, 400, `No organisation "${org}" in the knowledge base.`);
-      if (lang && !core.texts.langs.includes(lang)) return sendError(reply, 400, `No language "${lang}": the bot speaks ${core.texts.langs.join(', ')}.`);
-      const sessions = webSessions(core.config);
+      if (org && !webChat.knowledge.organisation(org)) return sendError(reply, 400, `No organisation "${org}" in the knowledge base.`);
+      if (lang && !webChat.texts.langs.includes(lang)) return sendError(reply, 400, `No language "${lang}": the bot speaks ${webChat.texts.langs.join(', ')}.`);
+      const sessions = webSessions(webChat.config);
       // An id the server did not sign ("demo", "1", someone else's guessed) starts a conversation of its own.
       const known = sessions.verify(request.body.sessionId);
       const session = known ? { id: known, token: request.body.sessionId! } : sessions.issue();
-      const result = await core.chat({ sessionId: session.id, text, lang, org, channel: 'web' });
+      const result = await webChat.chat({ sessionId: session.id, text, lang, org, channel: 'web' });
       // Message text reaches the logs only when the operator asked for it.
-      if (core.config.LOG_MESSAGES) request.log.info({ sessionId: session.id, text, intent: result.nlu.intent, lang: result.lang }, 'chat message');
+      if (webChat.config.LOG_MESSAGES) request.log.info({ sessionId: session.id, text, intent: result.nlu.intent, lang: result.lang }, 'chat message');
       return { sessionId: session.token, lang: result.lang, reply: result.reply, nlu: result.nlu };
     },
   );
@@ -105,9 +107,10 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
       config: pollLimit,
     },
     async (request, reply) => {
-      const id = webSessions(request.core.config).verify(request.params.sessionId);
+      const { webChat } = request;
+      const id = webSessions(webChat.config).verify(request.params.sessionId);
       if (!id) return sendError(reply, 403, refused);
-      return { notifications: await request.core.takeNotifications(id) };
+      return { notifications: await webInbox(webChat.stores.inbox).takeNotifications(id) };
     },
   );
 
@@ -124,7 +127,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
       config: pollLimit,
     },
     async (request, reply) => {
-      const id = webSessions(request.core.config).verify(request.params.sessionId);
+      const id = webSessions(request.webChat.config).verify(request.params.sessionId);
       if (!id) return sendError(reply, 403, refused);
       streamEvents(request, reply, id);
       return reply;
@@ -144,11 +147,11 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
       config: pollLimit,
     },
     async (request, reply) => {
-      const { core } = request;
-      const id = webSessions(core.config).verify(request.params.sessionId);
+      const { webChat } = request;
+      const id = webSessions(webChat.config).verify(request.params.sessionId);
       if (!id) return sendError(reply, 403, refused);
-      const { lang } = await core.forget({ channel: 'web', id });
-      return { erased: true as const, text: core.texts.t(lang ?? core.config.DEFAULT_LANG)('forget.done') };
+      const { lang } = await webChat.forget({ channel: 'web', id });
+      return { erased: true as const, text: webChat.texts.t(lang ?? webChat.config.DEFAULT_LANG)('forget.done') };
     },
   );
 };

@@ -66,10 +66,10 @@ export function sessionSecret(config: Pick<Config, 'SESSION_SECRET' | 'DATA_DIR'
   return secret;
 }
 
-const byConfig = new WeakMap<Config, WebSessions>();
+const byConfig = new WeakMap<object, WebSessions>();
 
 /** The web sessions of a core's configuration, made once (the secret file is read once). */
-export function webSessions(config: Config): WebSessions {
+export function webSessions(config: Pick<Config, 'SESSION_SECRET' | 'DATA_DIR'>): WebSessions {
   let sessions = byConfig.get(config);
   if (!sessions) byConfig.set(config, (sessions = new WebSessions(sessionSecret(config))));
   return sessions;

@@ -5,11 +5,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ROOT } from '../../config.js';
 import { sendError } from '../../http/errors.js';
-import { requireCore, type GetCore } from '../../http/require-core.js';
+import { requireReady } from '../../http/require-ready.js';
 import { chars } from '../../http/schemas.js';
 import { embeddable } from '../../http/security-headers.js';
 import { errorResponses, fileSchema } from '../../http/openapi.js';
 import { widgetCors } from './cors.js';
+import type { GetWebChatPort } from './port.js';
 
 /** The demo page and the widget's files from webDir (index.html, demo.css, widget.js, widget.css). */
 export const widgetFiles: FastifyPluginAsync<{ webDir?: string }> = async (app, { webDir = path.join(ROOT, 'web') }) => {
@@ -30,12 +31,12 @@ const labels = z.object({
 });
 
 /** Under /api/widget: GET /i18n/:lang, the widget's own labels (launcher, placeholder, offline notice…) in one language. */
-export const widgetLabels: FastifyPluginAsyncZod<{ getCore: GetCore; origins: string[] }> = async (app, { getCore, origins }) => {
+export const widgetLabels: FastifyPluginAsyncZod<{ getPort: GetWebChatPort; origins: string[] }> = async (app, { getPort, origins }) => {
   await app.register(widgetCors, { origins });
-  await app.register(requireCore, { getCore });
+  await app.register(requireReady, { getPort, decorator: 'webChat' });
   const schema = { tags: ['chat'], summary: "The widget's labels in one language", params: z.object({ lang: chars(1, 16) }), response: { 200: labels.describe('The labels and the languages'), ...errorResponses(400, 404, 503) } };
   app.get('/i18n/:lang', { schema }, async (request, reply) => {
-    const { texts } = request.core;
+    const { texts } = request.webChat;
     const { lang } = request.params;
     if (!texts.langs.includes(lang)) return sendError(reply, 404, `No language ${request.params.lang}`);
     reply.header('Cache-Control', 'public, max-age=300');
