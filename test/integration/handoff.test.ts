@@ -113,6 +113,38 @@ describe('hand-over to staff on the web chat', () => {
     expect((await queue(paiporta))[0].messages.filter((m) => m.from === 'staff')).toHaveLength(2);
   });
 
+  it('a notice the stream took in the instant it closed goes back to the inbox, for the poll', async () => {
+    const [h] = await queue(paiporta);
+    const inbox = bot.stores.inbox;
+    const take = inbox.takeNotices;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let tookIt!: () => void;
+    const took = new Promise<void>((resolve) => (tookIt = resolve));
+    // The real inbox, its take held until the stream has closed.
+    inbox.takeNotices = async (id) => {
+      const notices = await take.call(inbox, id);
+      if (notices.length) {
+        tookIt();
+        await gate;
+      }
+      return notices;
+    };
+    try {
+      const controller = new AbortController();
+      const res = await fetch(`${base}/api/chat/${sessionOf('citizen-1')}/events`, { signal: controller.signal });
+      await res.body!.getReader().read(); // the stream is open
+      expect((await api('POST', `/${h.id}/messages`, paiporta, { text: 'Le llamo en cinco minutos.' })).statusCode).toBe(201);
+      await took;
+      controller.abort();
+      await expect.poll(() => bot.handoffs.events.listenerCount('web')).toBe(0);
+    } finally {
+      release();
+      inbox.takeNotices = take;
+    }
+    await expect.poll(() => poll('citizen-1')).toEqual(['Personal del Ayuntamiento de Paiporta:\nLe llamo en cinco minutos.']);
+  });
+
   it('refuses a blank reply (400), an unknown id (404), and a reply to a closed one (409)', async () => {
     const [h] = await queue(paiporta);
     expect((await api('POST', `/${h.id}/messages`, paiporta, { text: '   ' })).statusCode).toBe(400);

@@ -9,7 +9,7 @@ const HEARTBEAT_MS = 15_000;
 /**
  * A session's notices as server-sent events. A notice written on this instance wakes the stream at
  * once; one written on another is found by the next check. Each is taken from the inbox (as the
- * poll takes them), so it arrives by one path only.
+ * poll takes them), so it arrives by one path only; those taken as the stream closed go back.
  */
 export function streamEvents(request: FastifyRequest, reply: FastifyReply, sessionId: string): void {
   const { webChat } = request;
@@ -29,7 +29,7 @@ export function streamEvents(request: FastifyRequest, reply: FastifyReply, sessi
     try {
       do {
         again = false;
-        for (const { text, staff } of await inbox.takeNotices(sessionId)) raw.write(`event: notice\ndata: ${JSON.stringify({ text, from: staff ? 'staff' : 'bot' })}\n\n`);
+        for (const { text, staff } of await inbox.takeNotices(sessionId, () => raw.destroyed)) raw.write(`event: notice\ndata: ${JSON.stringify({ text, from: staff ? 'staff' : 'bot' })}\n\n`);
       } while (again && !raw.destroyed);
     } finally {
       reading = false;

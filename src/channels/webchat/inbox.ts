@@ -8,12 +8,18 @@ export interface WebNotice {
 
 /** The web chat's reading of its sessions' inbox (status changes they subscribed to, staff replies); reading empties it. */
 export function webInbox(inbox: InboxRepository) {
-  const takeNotices = async (sessionId: string): Promise<WebNotice[]> => {
+  /** @param gone true once the reader went away (an events stream that closed): what it took meanwhile goes back, for the next poll or stream. */
+  const takeNotices = async (sessionId: string, gone: () => boolean = () => false): Promise<WebNotice[]> => {
     // While the store is away the notices stay there, for a later poll.
     const notices = await inbox.takeNotices(sessionId).catch((err: unknown) => {
       if (err instanceof StoreUnavailableError) return [];
       throw err;
     });
+    if (notices.length && gone()) {
+      // Under the same ids (their order, the staff mark): pushing one again is idempotent.
+      for (const n of notices) await inbox.push(sessionId, n.id, n.text);
+      return [];
+    }
     return notices.map((n) => ({ text: n.text, staff: n.id.endsWith(STAFF_NOTICE) }));
   };
   return {
