@@ -8,9 +8,9 @@ import { ModelCache, cacheKey } from './cache.js';
 import { LanguageIdentifier, loadFastText } from './language.js';
 import { EntityExtractor } from './entities.js';
 import { loadExamples, loadLexicons, type Example } from './training.js';
-import { fit, type Trained, type TrainJob } from './trainer.js';
+import { fit } from './trainer.js';
 import { trainInBackground } from './retrain.js';
-import { OUT_OF_SCOPE, type CachedModel, type NluLog, type NluOptions, type NluResult, type NluService } from './types.js';
+import { OUT_OF_SCOPE, type CachedModel, type NluLog, type NluOptions, type NluResult, type NluService, type Trained, type TrainJob } from './types.js';
 import type { NluSettings } from './settings.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { Pending, spawnWorker } from '../shared/worker.js';
-import type { Trained, TrainJob } from './trainer.js';
+import type { Trained, TrainJob } from './types.js';
 import type { TrainRequest } from './trainer-thread.js';
 
 /** An idle retraining thread ends after this long (it holds some 50 MB). */

@@ -3,7 +3,7 @@ import { batching, Pending, spawnWorker } from '../shared/worker.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 import type { NluLog, NluResult, NluService } from './types.js';
 import type { NluSettings } from './settings.js';
-import type { Trained, TrainJob } from './trainer.js';
+import type { Trained, TrainJob } from './types.js';
 
 /** What the thread posts once it serves. */
 export interface ThreadReady {

@@ -2,7 +2,8 @@
 // threads that serve, scores it and posts the result; it waits for the next job (starting a thread
 // costs about a second of module loading) until retrain.ts ends it.
 import { parentPort } from 'node:worker_threads';
-import { train, type TrainJob } from './trainer.js';
+import { train } from './trainer.js';
+import type { TrainJob } from './types.js';
 import { asBytes } from './state.js';
 
 export interface TrainRequest {

@@ -4,7 +4,7 @@ import { IntentModel } from './intent.js';
 import { LanguageIdentifier } from './language.js';
 import { ModelCache, cacheKey } from './cache.js';
 import { loadExamples, loadValidation, type Example } from './training.js';
-import { OUT_OF_SCOPE, type CachedModel } from './types.js';
+import { OUT_OF_SCOPE, type CachedModel, type Score, type Trained, type TrainJob } from './types.js';
 import type { Lang } from '../knowledge/schema.js';
 
 /** The intent and language heads trained on `examples` (the work of a start without a cache, and of a retraining). */
@@ -27,13 +27,7 @@ export function overlayKey(overlay: Example[]): Record<string, string> {
   return { overlay: hash.digest('hex').slice(0, 24) };
 }
 
-/** A model's score on intents/validation/: its intent accuracy, and what it got wrong. */
-export interface Score {
-  accuracy: number;
-  total: number;
-  wrong: { text: string; lang: string; expected: string; got: string }[];
-}
-
+/** A model's intent accuracy on the validation set, and what it got wrong. */
 export function score(model: IntentModel, validation: Example[], threshold: number): Score {
   const wrong: Score['wrong'] = [];
   for (const v of validation) {
@@ -42,34 +36,6 @@ export function score(model: IntentModel, validation: Example[], threshold: numb
     if (got !== v.intent) wrong.push({ text: v.text, lang: v.lang, expected: v.intent, got });
   }
   return { accuracy: validation.length ? 1 - wrong.length / validation.length : 1, total: validation.length, wrong };
-}
-
-export interface TrainJob {
-  intentsDir: string;
-  cacheDir?: string;
-  langs: Lang[];
-  threshold: number;
-  /** The overlay to train on, and the one the serving model was trained on (scored for comparison). */
-  overlay: Example[];
-  baseline: Example[];
-  /** A larger drop of the validation accuracy refuses the model. */
-  maxDrop: number;
-  /** The serving model's score when known (from its own training): not loaded and scored again. */
-  baselineScore?: Score;
-}
-
-export interface Trained {
-  key: string;
-  /** Whether it scores within maxDrop of the serving model: only then may it serve. */
-  accepted: boolean;
-  /** The model, when accepted (the serving NLU takes it: a retraining's result reaches the main thread without it). */
-  state?: CachedModel;
-  /** Time spent training; 0 when the model came from the cache. */
-  trainingMs: number;
-  fromCache: boolean;
-  examples: number;
-  candidate: Score;
-  baseline: Score;
 }
 
 /** The model of intents/ plus `overlay`: from the cache when it holds it, else trained and cached. */

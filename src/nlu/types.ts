@@ -5,7 +5,7 @@ import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 import type { IntentModelState } from './intent.js';
 import type { ClassifierState } from './classifier.js';
 import type { SvmState } from './svm.js';
-import type { Trained, TrainJob } from './trainer.js';
+import type { Example } from './training.js';
 
 export const OUT_OF_SCOPE = 'out_of_scope';
 
@@ -64,4 +64,39 @@ export interface CachedModel {
   knownWords: string[];
   /** The head over sentence embeddings, when an embedding model was in use. */
   dense?: ClassifierState;
+}
+
+/** A model's score on intents/validation/: its intent accuracy, and what it got wrong. */
+export interface Score {
+  accuracy: number;
+  total: number;
+  wrong: { text: string; lang: string; expected: string; got: string }[];
+}
+
+export interface TrainJob {
+  intentsDir: string;
+  cacheDir?: string;
+  langs: Lang[];
+  threshold: number;
+  /** The overlay to train on, and the one the serving model was trained on (scored for comparison). */
+  overlay: Example[];
+  baseline: Example[];
+  /** A larger drop of the validation accuracy refuses the model. */
+  maxDrop: number;
+  /** The serving model's score when known (from its own training): not loaded and scored again. */
+  baselineScore?: Score;
+}
+
+export interface Trained {
+  key: string;
+  /** Whether it scores within maxDrop of the serving model: only then may it serve. */
+  accepted: boolean;
+  /** The model, when accepted (the serving NLU takes it: a retraining's result reaches the main thread without it). */
+  state?: CachedModel;
+  /** Time spent training; 0 when the model came from the cache. */
+  trainingMs: number;
+  fromCache: boolean;
+  examples: number;
+  candidate: Score;
+  baseline: Score;
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { NluService } from '../nlu/index.js';
 import { normalize } from '../nlu/normalize.js';
-import { overlayKey, type Score, type TrainJob } from '../nlu/trainer.js';
+import { overlayKey } from '../nlu/trainer.js';
+import type { Score, TrainJob } from '../nlu/types.js';
 import { loadExamples, type Example } from '../nlu/training.js';
 import { exampleKey, type ExampleRepository, type TaughtExample } from '../storage/index.js';
 import type { Lang } from '../knowledge/schema.js';
