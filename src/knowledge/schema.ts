@@ -98,6 +98,8 @@ export const organisationSchema = z
     /** What is known about citizens' personal data after the incident; empty: nothing is known. */
     dataSafety: textSchema.default({}),
     incident: textSchema.default({}),
+    /** How many procedures its offices handled when they reopened, as the source reports them; empty: not known. */
+    reopeningFigures: textSchema.default({}),
     /** Where its hours are counted (handoff.hours), e.g. Europe/Madrid. */
     timeZone: timeZone.optional(),
     handoff: handoffSchema.default({ enabled: false }),

@@ -490,6 +490,85 @@ describe('language and names', () => {
   });
 });
 
+describe('what the question is really about', () => {
+  const org = (id: string) => core.knowledge.organisation(id)!;
+  const deregister: Record<Lang, string> = {
+    es: 'Quiero darme de baja del padrón',
+    ca: 'Vull donar-me de baixa del padró',
+    it: "Voglio cancellarmi dall'anagrafe",
+    sv: 'Jag vill avregistrera mig från folkbokföringen',
+    en: 'I want to deregister from the municipal register',
+  };
+  const noDeregistration = (lang: Lang, office: string, orgId: string) =>
+    t(lang, 'certificate.deregistration_ask', { ...officeNames(core, office, lang), ask: t(lang, 'ask.site_deregistration', { site: kbText(org(orgId).officialSite, lang) }) });
+
+  it.each(LANGS)('%s: leaving the padrón is not a certificate request: no such procedure, where to ask, then how the padrón certificate is got', async (lang) => {
+    const id = session('deregister');
+    const first = await ask(id, deregister[lang]);
+    expect(first.nlu.intent).toBe('certificate_request');
+    expect(first.reply.quickReplies.map((q) => q.label)).toEqual([kbText(org('elche').name, lang), kbText(org('paiporta').name, lang)]);
+    // The answer to "which council?" keeps what was asked.
+    const body = await ask(id, kbText(org('elche').name, lang));
+    expect(firstSentence(body.reply.text)).toBe(noDeregistration(lang, 'elche-centro', 'elche'));
+    expect(body.reply.text).toContain(t(lang, 'certificate.deregistration_padron'));
+    for (const office of OPEN_OMAC) expect(body.reply.text).toContain(shortName(office, lang));
+  });
+
+  it.each(LANGS)("%s: leaving the padrón on Paiporta's widget: where to ask, and that its padrón certificate is got online", async (lang) => {
+    const body = await ask(session('deregister-paiporta'), deregister[lang], { org: 'paiporta' });
+    expect(firstSentence(body.reply.text)).toBe(noDeregistration(lang, 'paiporta-oficina-unica', 'paiporta'));
+    expect(body.reply.text).toContain(t(lang, 'certificate.deregistration_padron'));
+    expect(body.reply.text).toContain(kbText(org('paiporta').online, lang));
+  });
+
+  const upToDate: Record<Lang, string> = {
+    es: '¿Dónde puedo encontrar información actualizada?',
+    ca: 'On puc trobar informació actualitzada?',
+    it: 'Dove posso trovare informazioni aggiornate?',
+    sv: 'Var hittar jag uppdaterad information?',
+    en: 'Where can I find up-to-date information?',
+  };
+  const whereUpdates = (lang: Lang, id: string) =>
+    `• ${t(lang, 'updates.where', { org: kbText(org(id).name, lang), where: kbText(org(id).officialSite, lang) || kbText(org(id).websiteStatus, lang) })}`;
+
+  it.each(LANGS)('%s: up-to-date information: where each organisation publishes it, and that the bot tells of changes here, without asking which office', async (lang) => {
+    const body = await ask(session('updates'), upToDate[lang]);
+    expect(body.nlu.intent).toBe('help');
+    expect(body.reply.text.split('\n')).toEqual([t(lang, 'updates.intro'), ...['elche', 'paiporta', 'ats-insubria'].map((id) => whereUpdates(lang, id)), t(lang, 'help.notify')]);
+  });
+
+  it.each(LANGS)("%s: up-to-date information on ATS Insubria's widget: the state of its website and what still works", async (lang) => {
+    const body = await ask(session('updates-ats'), upToDate[lang], { org: 'ats-insubria' });
+    expect(body.reply.text.split('\n')).toEqual([t(lang, 'updates.intro'), whereUpdates(lang, 'ats-insubria'), t(lang, 'help.notify')]);
+  });
+
+  const firstDay: Record<Lang, string> = {
+    es: '¿Cuántos trámites se pudieron hacer el primer día?',
+    ca: 'Quants tràmits es van poder fer el primer dia?',
+    it: 'Quante pratiche sono state fatte il primo giorno?',
+    sv: 'Hur många ärenden kunde göras den första dagen?',
+    en: 'How many procedures could be done on the first day?',
+  };
+  it.each(LANGS)('%s: how many procedures on the first day: the figures of the knowledge base, for the organisation that has them', async (lang) => {
+    const body = await ask(session('first-day'), firstDay[lang]);
+    expect(body.nlu.intent).toBe('incident_info');
+    expect(body.nlu.entities.organisation).toBe('elche');
+    expect(body.reply.text).toBe(kbText(org('elche').reopeningFigures, lang));
+    expect(body.reply.text).toMatch(/780.*368/);
+  });
+
+  it.each([
+    ['es', '¿Cuántos trámites hizo el Ayuntamiento de Paiporta el primer día?'],
+    ['ca', 'I a Paiporta, quants tràmits van atendre el primer dia?'],
+    ['en', 'How many procedures did Paiporta City Council handle on the first day?'],
+  ] as [Lang, string][])('%s: the figures of an organisation the knowledge base has none for: said plainly, and where to ask', async (lang, text) => {
+    const body = await ask(session('first-day-paiporta'), text);
+    expect(body.nlu.intent).toBe('incident_info');
+    const ask_ = t(lang, 'ask.site_figures', { site: kbText(org('paiporta').officialSite, lang) });
+    expect(body.reply.text).toBe(t(lang, 'incident.figures_none_ask', { ...officeNames(core, 'paiporta-oficina-unica', lang), ask: ask_ }));
+  });
+});
+
 describe('every reply of these conversations', () => {
   it('has no nested or adjacent parentheses and no unfilled placeholder', () => {
     expect(replies.length).toBeGreaterThan(100);

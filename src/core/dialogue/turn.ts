@@ -70,6 +70,7 @@ export class Dialogue {
       session.langChosen = true;
     }
     const certificate = nlu.entities.certificate ?? previous.pending?.certificate ?? (nlu.bare || byChannel ? previous.certificate : undefined);
+    const innerQuestion = nlu.entities.topic ?? (previous.pending?.intent === intent ? previous.pending.topic : undefined);
     const subject = intent === OUT_OF_SCOPE ? {} : this.resolveSubject(session, nlu, intent, spec);
     const t = texts.t(lang);
     const ctx: AnswerContext = {
@@ -80,7 +81,7 @@ export class Dialogue {
       office: k.office(subject.officeId),
       org: k.organisation(subject.orgId),
       certificate,
-      entities: { ...nlu.entities, ...(chosen ? { language: chosen } : {}) },
+      entities: { ...nlu.entities, ...(innerQuestion ? { topic: innerQuestion } : {}), ...(chosen ? { language: chosen } : {}) },
       session,
       address: input.address,
       subscriptions: this.deps.subscriptions,
@@ -101,7 +102,7 @@ export class Dialogue {
   /** A missing required slot is asked for (which office? which council or agency?); undefined when all are filled. */
   private fillSlots(ctx: AnswerContext, spec: IntentSpec): Answer | undefined {
     const { k, t, lang } = ctx;
-    const pending = { intent: ctx.intent, certificate: ctx.certificate };
+    const pending = { intent: ctx.intent, certificate: ctx.certificate, topic: ctx.entities.topic };
     if (spec.slots?.office && !ctx.office) {
       const among = ctx.org ? k.officesOf(ctx.org.id) : k.offices;
       if (among.length === 1) ctx.office = among[0];

@@ -16,6 +16,8 @@ export interface Pending {
   intent: string;
   certificate?: string;
   office?: string;
+  /** The question inside the question ("darme de baja del padrón"): the answer to "which council?" keeps it. */
+  topic?: string;
   /** The bot offered something ("shall I tell you anyway?") and a yes takes it. */
   confirm?: boolean;
 }

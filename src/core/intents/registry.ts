@@ -44,7 +44,7 @@ export interface IntentSpec {
   /** Its answer says first whether it can be done online, by phone or in person, when asked ("¿y por internet?" follows it). */
   byChannel?: boolean;
   /** The organisations that can answer it (the clarifying question offers only these); default every one. */
-  offeredBy?: (k: Knowledge, ctx: Pick<AnswerContext, 'certificate'>) => string[];
+  offeredBy?: (k: Knowledge, ctx: Pick<AnswerContext, 'certificate' | 'entities'>) => string[];
   answer(ctx: AnswerContext): Answer | Promise<Answer>;
 }
 
@@ -54,6 +54,11 @@ const owners = (kind: Procedure['kind']) => (k: Knowledge, ctx: Pick<AnswerConte
   ...new Set(k.procedures(undefined, kind).filter((p) => !ctx.certificate || p.certificate === ctx.certificate).map((p) => p.organisation)),
 ];
 const withIncident = (k: Knowledge) => k.organisations.filter((o) => Object.keys(o.incident).length > 0).map((o) => o.id);
+/** "How many procedures on the first day?" is about the organisations with figures (when there are any). */
+const incidentOwners = (k: Knowledge, ctx: Pick<AnswerContext, 'entities'>) => {
+  const withFigures = k.organisations.filter((o) => Object.keys(o.reopeningFigures).length > 0).map((o) => o.id);
+  return ctx.entities.topic === 'reopening_figures' && withFigures.length > 0 ? withFigures : withIncident(k);
+};
 
 const forOrganisation = { slots: { organisation: 'required' }, followsSubject: true } as const;
 const forOffice = { slots: { office: 'required' }, followsSubject: true } as const;
@@ -74,7 +79,7 @@ export const BUILT_IN: Record<Intent, IntentSpec> = {
   document_submission: { ...forOrganisation, byChannel: true, offeredBy: owners('document_submission'), answer: procedures.documents },
   transport_card: { ...forOrganisation, byChannel: true, offeredBy: owners('transport_card'), answer: procedures.transport },
   health_services: { ...forOrganisation, offeredBy: owners('health'), answer: procedures.health },
-  incident_info: { ...forOrganisation, offeredBy: withIncident, answer: info.incident },
+  incident_info: { ...forOrganisation, offeredBy: incidentOwners, answer: info.incident },
   subscribe_updates: { ...forOffice, followUp: 'office_status', answer: status.subscribe },
   unsubscribe_updates: { followsSubject: true, followUp: 'office_status', answer: status.unsubscribe },
   // ChatCore erases the conversation after this answer, instead of saving it (GDPR art. 17).

@@ -97,7 +97,7 @@ export function human(ctx: AnswerContext): Answer {
  * is safe): the official website, else an email, else a phone number, else an open office.
  * Returns a clause ("puede consultarlo en la web municipal del Ayuntamiento de Elche").
  */
-export function askChannel(ctx: AnswerContext, need: 'hours' | 'location' | 'data' | 'appointment'): string | undefined {
+export function askChannel(ctx: AnswerContext, need: 'hours' | 'location' | 'data' | 'appointment' | 'figures' | 'deregistration'): string | undefined {
   const { k, t, lang } = ctx;
   const org = ctx.org ?? k.organisation(ctx.office?.organisation);
   if (!org) return undefined;

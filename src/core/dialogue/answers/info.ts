@@ -34,6 +34,7 @@ export function help(ctx: AnswerContext): Answer {
   const { k, t, lang } = ctx;
   const orgs = inScope(ctx);
   if (ctx.entities.channel === 'online' && orgs.length === 1) return { text: onlineServices(ctx, orgs[0]), quickReplies: suggestions(ctx, ['phones', 'open_offices']) };
+  if (ctx.entities.topic === 'updates') return { text: updates(ctx, orgs), quickReplies: suggestions(ctx, ['open_offices', 'phones']) };
   const procedures = orgs.flatMap((o) => [...k.procedures(o.id, 'certificate'), ...k.procedures(o.id, 'appointment'), ...k.procedures(o.id, 'document_submission'), ...k.procedures(o.id, 'transport_card'), ...k.procedures(o.id, 'health')]);
   const of = (kind: Procedure['kind']) => procedures.filter((p) => p.kind === kind);
   const certificates = [...new Set(of('certificate').map((p) => p.certificate!))].map((c) => t(`certificate.the.${c}`));
@@ -52,6 +53,20 @@ export function help(ctx: AnswerContext): Answer {
     text: lines(t('help.intro', covered(ctx)), ...items.map(bullet), t('help.notify')),
     quickReplies: suggestions(ctx, ['open_offices', 'certificate', 'phones']),
   };
+}
+
+/**
+ * "Where can I find up-to-date information?": where each organisation in scope publishes it (its
+ * official site, or the state of its website and what of it still works), and that the bot tells
+ * of status changes here.
+ */
+function updates(ctx: AnswerContext, orgs: Organisation[]): string {
+  const { t, lang } = ctx;
+  const where = orgs
+    .map((o) => ({ org: localized(o.name, lang), where: localized(o.officialSite, lang) || localized(o.websiteStatus, lang) }))
+    .filter((w) => w.where)
+    .map((w) => bullet(t('updates.where', w)));
+  return lines(where.length > 0 ? t('updates.intro') : t('updates.none'), ...where, t('help.notify'));
 }
 
 /** A question inside the question: personal data, the website. */
@@ -74,6 +89,7 @@ export function topic(ctx: AnswerContext, id: string): string | undefined {
 export function incident(ctx: AnswerContext): Answer {
   const { k, t, lang, entities } = ctx;
   const org = ctx.org!;
+  if (entities.topic === 'reopening_figures') return reopeningFigures(ctx, org);
   const text = localized(org.incident, lang);
   // "Is the council's website back?": what the knowledge base says of it, else that it says nothing.
   const website = entities.topic === 'website' ? (topic(ctx, 'website') ?? t('topic.website_unknown', names(ctx))) : undefined;
@@ -88,6 +104,15 @@ export function incident(ctx: AnswerContext): Answer {
     text: sentences(website, text || t('incident.none', names(ctx)), now, entities.topic === 'data_safety' && topic(ctx, 'data_safety')),
     quickReplies: suggestions(ctx, ['open_offices', 'phones']),
   };
+}
+
+/** "How many procedures could be done on the first day?": the figures the knowledge base has, else that it has none and where to ask. */
+function reopeningFigures(ctx: AnswerContext, org: Organisation): Answer {
+  const { t, lang } = ctx;
+  const figures = localized(org.reopeningFigures, lang);
+  const ask = askChannel(ctx, 'figures');
+  const none = ask ? t('incident.figures_none_ask', { ...names(ctx), ask }) : t('incident.figures_none', names(ctx));
+  return { text: figures || none, quickReplies: suggestions(ctx, ['open_offices', 'certificate']) };
 }
 
 /** What the erasure removed; ChatCore does it once this answer is given, and the reply is sent only after. */

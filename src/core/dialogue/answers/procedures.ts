@@ -70,11 +70,27 @@ function offersInstead(ctx: AnswerContext, org: Organisation, kind: Procedure['k
   return others.length > 0 ? t('procedure.offers', { ...nameValues(lang, undefined, org), list: listOf(others, lang) }) : '';
 }
 
+/**
+ * "I want to deregister from the padrón": the bot has no such procedure, so it says so and where
+ * to ask, then what it does know of the padrón: how its certificate is got.
+ */
+function deregistration(ctx: AnswerContext, certificates: Procedure[]): string {
+  const { t } = ctx;
+  const ask = askChannel(ctx, 'deregistration');
+  const padron = certificates.find((p) => p.certificate === 'padron');
+  return sentences(
+    ask ? t('certificate.deregistration_ask', { ...names(ctx), ask }) : t('certificate.deregistration', names(ctx)),
+    padron && t('certificate.deregistration_padron'),
+    padron && howTo(ctx, padron),
+  );
+}
+
 export function certificate(ctx: AnswerContext): Answer {
   const { k, t } = ctx;
   const org = ctx.org!;
   const all = k.procedures(org.id, 'certificate');
   const quickReplies = suggestions(ctx, ['phones', 'open_offices']);
+  if (ctx.entities.topic === 'deregistration') return { text: deregistration(ctx, all), quickReplies };
   if (ctx.certificate) {
     const wanted = all.find((p) => p.certificate === ctx.certificate);
     if (wanted) return { text: sentences(channelAnswer(ctx, [wanted]), howTo(ctx, wanted)), quickReplies };
