@@ -114,8 +114,8 @@ export class NluThread implements NluService {
   }
 
   /**
-   * The thread died: what it held fails. The first thread's death fails the start; a thread that
-   * served is replaced at once; a replacement that died before it served, after 5 s (meanwhile
+   * The thread died: the messages it held fail (a retraining under way goes to the next thread).
+   * The first thread's death fails the start; a thread that served is replaced at once; a replacement that died before it served, after 5 s (meanwhile
    * messages fail at once rather than pile up).
    */
   private lost(worker: Worker, err: Error): void {

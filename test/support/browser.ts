@@ -20,14 +20,17 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** Puts the app on a free port (0: the system picks) and starts Chromium; if Chromium does not start, the app is closed again. */
+/** Puts the app on a free port (0: the system picks) and starts Chromium; if either fails, the app is closed again. */
 export async function serveInChromium(app: FastifyInstance): Promise<Served> {
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const browser = await launchChromium().catch(async (err: unknown) => {
+  let browser: Browser;
+  try {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await launchChromium();
+  } catch (err) {
     await app.close();
     throw err;
-  });
+  }
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
     base,
     browser,
