@@ -7,8 +7,8 @@ const REMIND_EVERY_MS = 5 * 60_000;
 /**
  * Watches every Bot API call for whether Telegram can be reached: a failed connection (or a
  * 5xx) is logged at once, then every few minutes while it lasts, and reported to `reachable`
- * (false; the outages /health and the metrics list) until a call succeeds again (true). auto-retry repeats such calls without end,
- * so without this an outage would go unseen.
+ * (false: an outage, which /health and the metrics list) until a call succeeds again (true).
+ * auto-retry repeats such calls without end, so without this an outage would go unseen.
  */
 export class Reachability {
   private downSince?: number;
