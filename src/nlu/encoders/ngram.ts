@@ -1,12 +1,10 @@
 import type { Features } from './types.js';
-import { IntMap } from './int-map.js';
 import { pack, unpack } from '../state.js';
 
 export interface NgramState {
   opts: NgramOptions;
+  /** The vocabulary's n-gram hashes, in the order of their feature ids. */
   keys: string;
-  vals: string;
-  size: number;
 }
 
 export interface NgramOptions {
@@ -29,12 +27,12 @@ const BIGRAM_TAG = 0x85ebca6b;
  * The built-in encoder: word unigrams and bigrams plus char_wb n-grams, sublinear tf, L2-normalised.
  * Needs no download; robust to typos and unseen word forms because of the character n-grams.
  * N-grams are FNV-1a hashes of the characters (no substrings are built), mapped to the
- * vocabulary seen in training (an open-addressing int map); a 32-bit collision only merges
- * two rare features.
+ * vocabulary seen in training; a 32-bit collision only merges two rare features.
  */
 export class NgramEncoder {
   readonly name = 'ngram';
-  private vocab = new IntMap();
+  /** N-gram hash -> feature id; ids are given in order of first sight, so the keys alone rebuild it. */
+  private vocab = new Map<number, number>();
   private readonly opts: NgramOptions;
   private buffer = new Int32Array(512);
 
@@ -47,13 +45,12 @@ export class NgramEncoder {
   }
 
   toState(): NgramState {
-    const { keys, vals, size } = this.vocab.tables;
-    return { opts: this.opts, keys: pack(keys), vals: pack(vals), size };
+    return { opts: this.opts, keys: pack(Int32Array.from(this.vocab.keys())) };
   }
 
   static fromState(state: NgramState): NgramEncoder {
     const e = new NgramEncoder(state.opts);
-    e.vocab = IntMap.fromTables(unpack(state.keys, Int32Array), unpack(state.vals, Int32Array), state.size);
+    unpack(state.keys, Int32Array).forEach((key, id) => e.vocab.set(key, id));
     return e;
   }
 
@@ -103,7 +100,7 @@ export class NgramEncoder {
 
   /** fit() and the features of each text, in one pass: a text's n-grams get their ids as they are first seen. */
   fitEncode(texts: string[]): Features[] {
-    this.vocab = new IntMap(4096);
+    this.vocab = new Map();
     return texts.map((t) => this.collect(t, true));
   }
 
@@ -116,7 +113,7 @@ export class NgramEncoder {
     let count = 0;
     this.grams(text, (h) => {
       let i = this.vocab.get(h);
-      if (i === -1) {
+      if (i === undefined) {
         if (!grow) return;
         i = this.vocab.size;
         this.vocab.set(h, i);
