@@ -4,8 +4,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { KnowledgeBase } from '../knowledge/schema.js';
 import { Nlu } from './nlu.js';
 import type { NluSettings } from './settings.js';
-import { batching } from '../shared/worker.js';
-import type { FromThread, Reading, ThreadReply, ToThread } from './thread.js';
+import { batching, type Answer } from '../shared/worker.js';
+import type { FromThread, Reading, ToThread } from './thread.js';
+import type { NluResult } from './types.js';
 
 const port = parentPort!;
 let knowledge!: (kb: KnowledgeBase) => void;
@@ -16,7 +17,7 @@ const warnings: string[] = [];
 const starting = Nlu.start(workerData as NluSettings, firstKb, { warn: (msg) => warnings.push(msg) });
 let nlu: Nlu | undefined;
 
-const replies = batching<ThreadReply>((batch) => port.postMessage(batch satisfies FromThread));
+const replies = batching<Answer<NluResult>>((batch) => port.postMessage(batch satisfies FromThread));
 const read = (n: Nlu, [id, text, hint]: Reading) =>
   n.analyse(text, hint).then(
     (result) => replies.add([id, result]),

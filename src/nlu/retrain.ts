@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { Pending, spawnWorker } from '../shared/worker.js';
+import { Pending, spawnWorker, type Answer } from '../shared/worker.js';
 import type { Trained, TrainJob } from './types.js';
 import type { TrainRequest } from './trainer-thread.js';
 
@@ -11,11 +11,10 @@ let trainer: { worker: Worker; waiting: Pending<Trained>; idle?: NodeJS.Timeout 
 function thread(): NonNullable<typeof trainer> {
   if (trainer) return trainer;
   const worker = spawnWorker(new URL('./trainer-thread.ts', import.meta.url));
-  const t = { worker, waiting: new Pending<Trained>(), idle: undefined as NodeJS.Timeout | undefined };
+  const t = { worker, waiting: new Pending<Trained>('the retraining failed'), idle: undefined as NodeJS.Timeout | undefined };
   worker.unref(); // an idle trainer never keeps the process alive
-  worker.on('message', (m: { id: number; trained: Trained } | { id: number; error: string }) => {
-    if ('trained' in m) t.waiting.settle(m.id, m.trained);
-    else t.waiting.settle(m.id, null, new Error(`the retraining failed: ${m.error}`));
+  worker.on('message', (answer: Answer<Trained>) => {
+    t.waiting.settle(answer);
     if (t.waiting.size === 0) t.idle = setTimeout(() => void worker.terminate(), IDLE_MS).unref();
   });
   const lost = (err: Error) => {
@@ -35,6 +34,6 @@ export function trainInBackground(job: TrainJob): Promise<Trained> {
   const t = thread();
   clearTimeout(t.idle);
   const [id, trained] = t.waiting.add();
-  t.worker.postMessage({ id, job } satisfies TrainRequest);
+  t.worker.postMessage([id, job] satisfies TrainRequest);
   return trained;
 }

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { batching, Pending, spawnWorker } from '../shared/worker.js';
+import { batching, Pending, spawnWorker, type Answer } from '../shared/worker.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 import type { NluLog, NluResult, NluService } from './types.js';
 import type { NluSettings } from './settings.js';
@@ -17,14 +17,12 @@ export interface ThreadReady {
 /** A message to read: [id, text, hint]. */
 export type Reading = [number, string, Lang | undefined];
 
-/** [id, result] or [id, null, error message]: the answer to the Reading of that id. */
-export type ThreadReply = [number, NluResult] | [number, null, string];
 
 /** To the thread: messages to read (those of one turn of the event loop), the knowledge base, a retraining, or the end. */
 export type ToThread = Reading[] | { kb: KnowledgeBase } | { retrain: TrainJob; id: number } | { close: true };
 
 /** From the thread: readings, that it serves, or a retraining's outcome (the model stays there). */
-export type FromThread = ThreadReply[] | { ready: ThreadReady } | { retrained: [number, Trained] | [number, null, string] };
+export type FromThread = Answer<NluResult>[] | { ready: ThreadReady } | { retrained: Answer<Trained> };
 
 /**
  * The NLU on a thread of its own (nlu-thread.ts): the main thread passes each message over and
@@ -38,13 +36,12 @@ export class NluThread implements NluService {
   private worker?: Worker;
   /** Whether the current thread has served (posted ready). */
   private serves = false;
-  private readonly waiting = new Pending<NluResult>();
+  private readonly waiting = new Pending<NluResult>('NLU failed');
   /** The messages of this turn of the event loop, posted at its end. */
   private readonly readings = batching<Reading>((batch) => this.worker?.postMessage(batch satisfies ToThread));
   private kb?: KnowledgeBase;
   /** Retrainings under way in the thread, and their jobs: a thread started after one that died is given them again. */
-  private readonly retrainings = new Pending<Trained>();
-  private readonly jobs = new Map<number, TrainJob>();
+  private readonly retrainings = new Pending<Trained, TrainJob>('the retraining failed');
   private readonly restarted: (() => void)[] = [];
   private info?: ThreadReady;
   private log: NluLog = { warn() {}, error() {} };
@@ -89,17 +86,13 @@ export class NluThread implements NluService {
     worker.once('error', (err) => this.lost(worker, err));
     worker.once('exit', (code) => this.lost(worker, new Error(`the NLU thread exited (code ${code})`)));
     if (this.kb) worker.postMessage({ kb: this.kb } satisfies ToThread);
-    for (const [id, job] of this.jobs) worker.postMessage({ retrain: job, id } satisfies ToThread);
+    for (const [id, job] of this.retrainings.asked()) worker.postMessage({ retrain: job, id } satisfies ToThread);
     this.worker = worker;
     this.serves = false;
   }
 
   private receive(m: FromThread): void {
-    if ('retrained' in m) {
-      const [id, trained, error] = m.retrained;
-      this.jobs.delete(id);
-      return this.retrainings.settle(id, trained, trained ? undefined : new Error(`the retraining failed: ${error}`));
-    }
+    if ('retrained' in m) return this.retrainings.settle(m.retrained);
     if ('ready' in m) {
       this.serves = true;
       this.lastProgress = performance.now();
@@ -108,9 +101,7 @@ export class NluThread implements NluService {
       return;
     }
     this.lastProgress = performance.now();
-    for (const [id, result, error] of m) {
-      this.waiting.settle(id, result, result ? undefined : new Error(`NLU failed: ${error}`));
-    }
+    for (const answer of m) this.waiting.settle(answer);
   }
 
   /**
@@ -160,8 +151,7 @@ export class NluThread implements NluService {
    * accepted: the main thread never copies the model's megabytes (which held the chat requests for ~100 ms).
    */
   retrain(job: TrainJob): Promise<Trained> {
-    const [id, trained] = this.retrainings.add();
-    this.jobs.set(id, job);
+    const [id, trained] = this.retrainings.add(job);
     this.worker?.postMessage({ retrain: job, id } satisfies ToThread); // none now: the next thread is given it
     return trained;
   }

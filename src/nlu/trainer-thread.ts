@@ -3,22 +3,21 @@
 // costs about a second of module loading) until retrain.ts ends it.
 import { parentPort } from 'node:worker_threads';
 import { train } from './trainer.js';
-import type { TrainJob } from './types.js';
+import type { Trained, TrainJob } from './types.js';
 import { asBytes } from './state.js';
+import type { Answer } from '../shared/worker.js';
 
-export interface TrainRequest {
-  id: number;
-  job: TrainJob;
-}
+/** A retraining to do: [id, job]. */
+export type TrainRequest = [number, TrainJob];
 
-parentPort!.on('message', ({ id, job }: TrainRequest) => {
+parentPort!.on('message', ([id, job]: TrainRequest) => {
   try {
     const { trained, save } = train(job);
     // An accepted model's arrays go over as bytes, moved rather than copied (asBytes()); a refused one stays here.
     const { state, transfer } = trained.accepted ? asBytes(trained.state) : { state: undefined, transfer: [] };
-    parentPort!.postMessage({ id, trained: { ...trained, state } }, transfer);
+    parentPort!.postMessage([id, { ...trained, state }] satisfies Answer<Trained>, transfer);
     if (trained.accepted) save();
   } catch (err) {
-    parentPort!.postMessage({ id, error: (err as Error).message });
+    parentPort!.postMessage([id, null, (err as Error).message] satisfies Answer<Trained>);
   }
 });

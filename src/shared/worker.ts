@@ -33,36 +33,47 @@ export function batching<T>(post: (batch: T[]) => void): { add(item: T): void; d
   };
 }
 
-/** The calls posted to a thread that wait for its answer, by id. */
-export class Pending<T> {
-  private readonly calls = new Map<number, { resolve(value: T): void; reject(err: Error): void }>();
+/** A thread's answer to the call of that id: its value, or none and why. */
+export type Answer<T> = [number, T] | [number, null, string];
+
+/**
+ * The calls posted to a thread that wait for its answer, by id, each with what it asked (`Asked`,
+ * when a thread started after one that died is to be asked again).
+ */
+export class Pending<T, Asked = void> {
+  private readonly calls = new Map<number, { asked: Asked; resolve(value: T): void; reject(err: Error): void }>();
   private next = 0;
+
+  /** @param failure what an answer without a value is reported as, before its reason ("NLU failed") */
+  constructor(private readonly failure: string) {}
 
   get size(): number {
     return this.calls.size;
   }
 
   /** A new call: its id, to post, and the promise its answer settles. */
-  add(): [number, Promise<T>] {
+  add(asked: Asked): [number, Promise<T>] {
     const id = this.next++;
-    return [id, new Promise<T>((resolve, reject) => this.calls.set(id, { resolve, reject }))];
+    return [id, new Promise<T>((resolve, reject) => this.calls.set(id, { asked, resolve, reject }))];
   }
 
-  /** Settles the call `id` (an answer to an unknown or failed call is ignored). */
-  settle(id: number, value: T | null, error?: Error): void {
+  /** The calls waiting, by id, and what each asked. */
+  asked(): [number, Asked][] {
+    return [...this.calls].map(([id, call]) => [id, call.asked]);
+  }
+
+  /** Settles a call with the thread's answer (an answer to an unknown or failed call is ignored). */
+  settle([id, value, reason]: Answer<T>): void {
     const call = this.calls.get(id);
     if (!call) return;
     this.calls.delete(id);
-    if (error) call.reject(error);
-    else call.resolve(value!);
+    if (value === null) call.reject(new Error(`${this.failure}: ${reason}`));
+    else call.resolve(value);
   }
 
-  /** The thread is gone: every call waiting fails with `err` (or, given no error, gets `value`). */
-  endAll(err: Error | null, value?: T): void {
-    for (const call of this.calls.values()) {
-      if (err) call.reject(err);
-      else call.resolve(value!);
-    }
+  /** The thread is gone: every call waiting fails with `err`. */
+  endAll(err: Error): void {
+    for (const call of this.calls.values()) call.reject(err);
     this.calls.clear();
   }
 }

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { Pending, spawnWorker } from '../../shared/worker.js';
+import { Pending, spawnWorker, type Answer } from '../../shared/worker.js';
 import { EmbeddingBatcher, type BatchLimits } from './batcher.js';
 import type { TransformersOptions } from './transformers.js';
 import type { Features } from './types.js';
@@ -7,7 +7,7 @@ import type { Features } from './types.js';
 /** To the encoder thread: [id, texts] to embed, or the end. */
 export type ToEncoder = [number, string[]] | { close: true };
 /** From it: the batch's vectors (dim each, one after another), a failed batch, or its start. */
-export type FromEncoder = [number, Float32Array] | [number, null, string] | { ready: { name: string; dim: number } } | { failed: string };
+export type FromEncoder = Answer<Float32Array> | { ready: { name: string; dim: number } } | { failed: string };
 
 /** The model to load, and how single messages are gathered into its runs. */
 export type EncoderThreadOptions = TransformersOptions & { batch?: BatchLimits };
@@ -28,7 +28,7 @@ export class EncoderThread {
   readonly dim: number;
   private readonly queue: EmbeddingBatcher;
   private readonly indices: number[];
-  private readonly waiting = new Pending<Float32Array>();
+  private readonly waiting = new Pending<Float32Array>('embedding failed');
   private failed?: Error;
 
   private constructor(
@@ -42,7 +42,7 @@ export class EncoderThread {
     this.dim = ready.dim;
     this.indices = Array.from({ length: this.dim }, (_, i) => i);
     this.queue = new EmbeddingBatcher((texts) => this.embedFlat(texts), batch);
-    worker.on('message', (m: FromEncoder) => Array.isArray(m) && this.waiting.settle(m[0], m[1], m[1] ? undefined : new Error(`embedding failed: ${m[2]}`)));
+    worker.on('message', (m: FromEncoder) => Array.isArray(m) && this.waiting.settle(m));
     const lost = (err: Error) => {
       this.failed = err;
       this.waiting.endAll(err);
