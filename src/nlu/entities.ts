@@ -99,6 +99,7 @@ export class EntityExtractor {
   /**
    * The entities of a message, and whether it is "bare": nothing but entity names and short
    * function words ("y torrellano?", "the one in altabix", "Svenska"), i.e. an answer to a question.
+   * A topic ("quants tràmits", "les meues dades") is a question of its own, never bare.
    */
   extract(normalized: string, lang?: Lang): { entities: Entities; bare: boolean } {
     const words = tokens(normalized).map((w) => this.correct(w));
@@ -118,6 +119,8 @@ export class EntityExtractor {
             if (!weak) [weak, weakAt] = [e, i];
           } else {
             if (e.type === 'organisation' && orgAt < 0) orgAt = i;
+            // "quants tràmits … el primer dia": a question inside the question asks something of its own.
+            if (e.type === 'topic') bare = false;
             found[e.type] ??= e.id;
           }
           matched = len;

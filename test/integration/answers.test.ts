@@ -502,7 +502,7 @@ describe('what the question is really about', () => {
   const noDeregistration = (lang: Lang, office: string, orgId: string) =>
     t(lang, 'certificate.deregistration_ask', { ...officeNames(core, office, lang), ask: t(lang, 'ask.site_deregistration', { site: kbText(org(orgId).officialSite, lang) }) });
 
-  it.each(LANGS)('%s: leaving the padrón is not a certificate request: no such procedure, where to ask, then how the padrón certificate is got', async (lang) => {
+  it.each(LANGS)('%s: leaving the padrón is not a certificate request: no such procedure, where to ask, then the open offices where its staff can be asked', async (lang) => {
     const id = session('deregister');
     const first = await ask(id, deregister[lang]);
     expect(first.nlu.intent).toBe('certificate_request');
@@ -514,11 +514,23 @@ describe('what the question is really about', () => {
     for (const office of OPEN_OMAC) expect(body.reply.text).toContain(shortName(office, lang));
   });
 
-  it.each(LANGS)("%s: leaving the padrón on Paiporta's widget: where to ask, and that its padrón certificate is got online", async (lang) => {
+  it.each(LANGS)("%s: leaving the padrón on Paiporta's widget: where to ask (its online portal), and its phone help", async (lang) => {
     const body = await ask(session('deregister-paiporta'), deregister[lang], { org: 'paiporta' });
     expect(firstSentence(body.reply.text)).toBe(noDeregistration(lang, 'paiporta-oficina-unica', 'paiporta'));
     expect(body.reply.text).toContain(t(lang, 'certificate.deregistration_padron'));
     expect(body.reply.text).toContain(kbText(org('paiporta').online, lang));
+  });
+
+  it.each(LANGS)('%s: leaving the padrón: where to ask and the staff who can answer, not how the padrón certificate is got (which was not asked)', async (lang) => {
+    const elche = await ask(session('deregister-only'), deregister[lang], { org: 'elche' });
+    const certificateOf = t(lang, 'certificate.the.padron').toLowerCase();
+    expect(elche.reply.text.toLowerCase()).not.toContain(certificateOf);
+    const open = OPEN_OMAC.map((o) => shortName(o, lang));
+    expect(elche.reply.text).toContain(t(lang, 'contact.alt_offices', { any_open: kbText(org('elche').anyOpenOffice, lang), offices: new Intl.ListFormat(lang, { type: 'disjunction' }).format(open) }));
+    const paiporta = await ask(session('deregister-only'), deregister[lang], { org: 'paiporta' });
+    expect(paiporta.reply.text.toLowerCase()).not.toContain(certificateOf);
+    expect(paiporta.reply.text).not.toContain(t(lang, 'how.phone_help_no_number', officeNames(core, 'paiporta-oficina-unica', lang)));
+    expect(paiporta.reply.text).toContain(t(lang, 'contact.phone_help_no_number', officeNames(core, 'paiporta-oficina-unica', lang)));
   });
 
   const upToDate: Record<Lang, string> = {
@@ -566,6 +578,38 @@ describe('what the question is really about', () => {
     expect(body.nlu.intent).toBe('incident_info');
     const ask_ = t(lang, 'ask.site_figures', { site: kbText(org('paiporta').officialSite, lang) });
     expect(body.reply.text).toBe(t(lang, 'incident.figures_none_ask', { ...officeNames(core, 'paiporta-oficina-unica', lang), ask: ask_ }));
+  });
+});
+
+describe('how many procedures on the first day, in other words', () => {
+  const org = (id: string) => core.knowledge.organisation(id)!;
+  // "va fer", "es van fer": only short words besides the figures' own, which made it read as a bare follow-up.
+  it.each([
+    ['ca', "Quants tràmits va fer l'Ajuntament de Paiporta el primer dia?"],
+    ['ca', "Quantes gestions es van fer a l'Ajuntament de Paiporta el primer dia?"],
+    ['es', '¿Cuántos trámites se hicieron el primer día en Paiporta?'],
+    ['it', 'Quante pratiche ha fatto il Comune di Paiporta il primo giorno?'],
+    ['sv', 'Hur många ärenden hade Paiporta kommun första dagen?'],
+    ['en', 'How many procedures did Paiporta do on the first day?'],
+  ] as [Lang, string][])('%s: "%s": Paiporta has no figures: said plainly, no number, and what the bot can tell instead', async (lang, text) => {
+    const body = await ask(`answers-figures-paiporta-${++n}`, text);
+    expect(body.nlu.intent).toBe('incident_info');
+    expect(body.nlu.entities.organisation).toBe('paiporta');
+    const ask_ = t(lang, 'ask.site_figures', { site: kbText(org('paiporta').officialSite, lang) });
+    expect(body.reply.text).toBe(t(lang, 'incident.figures_none_ask', { ...officeNames(core, 'paiporta-oficina-unica', lang), ask: ask_ }));
+    expect(body.reply.text).not.toMatch(/\d/);
+    // What it does have: how the council serves now, and how to do things remotely (its buttons ask it).
+    expect(body.reply.text.split(/(?<=[.?!])\s/).length).toBeGreaterThan(1);
+    expect(body.reply.quickReplies.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['ca', 'Quants tràmits es van fer el primer dia a Elx?'],
+    ['ca', "Quants certificats es van fer el primer matí a les OMAC d'Elx?"],
+  ] as [Lang, string][])('%s: "%s": the figures of Elche', async (lang, text) => {
+    const body = await ask(`answers-figures-elche-${++n}`, text);
+    expect(body.nlu.intent).toBe('incident_info');
+    expect(body.reply.text).toBe(kbText(org('elche').reopeningFigures, lang));
   });
 });
 

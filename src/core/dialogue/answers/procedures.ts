@@ -72,16 +72,23 @@ function offersInstead(ctx: AnswerContext, org: Organisation, kind: Procedure['k
 
 /**
  * "I want to deregister from the padrón": the bot has no such procedure, so it says so and where
- * to ask, then what it does know of the padrón: how its certificate is got.
+ * to ask: the official channel, then the council's staff (at its open offices, or by phone). How
+ * the padrón certificate is got is another question, which the citizen did not ask.
  */
-function deregistration(ctx: AnswerContext, certificates: Procedure[]): string {
-  const { t } = ctx;
+function deregistration(ctx: AnswerContext): string {
+  const { k, t, lang } = ctx;
+  const org = ctx.org!;
   const ask = askChannel(ctx, 'deregistration');
-  const padron = certificates.find((p) => p.certificate === 'padron');
+  const open = k.officesOf(org.id).filter((o) => o.status === 'open');
+  const anyOpen = org.anyOpenOffice[lang];
+  const staff =
+    open.length > 0 && anyOpen
+      ? t('contact.alt_offices', { any_open: anyOpen, offices: shortList(open, lang, 'disjunction') })
+      : org.phoneAssistance && t('contact.phone_help_no_number', nameValues(lang, undefined, org));
   return sentences(
     ask ? t('certificate.deregistration_ask', { ...names(ctx), ask }) : t('certificate.deregistration', names(ctx)),
-    padron && t('certificate.deregistration_padron'),
-    padron && howTo(ctx, padron),
+    staff && t('certificate.deregistration_padron'),
+    staff,
   );
 }
 
@@ -90,7 +97,7 @@ export function certificate(ctx: AnswerContext): Answer {
   const org = ctx.org!;
   const all = k.procedures(org.id, 'certificate');
   const quickReplies = suggestions(ctx, ['phones', 'open_offices']);
-  if (ctx.entities.topic === 'deregistration') return { text: deregistration(ctx, all), quickReplies };
+  if (ctx.entities.topic === 'deregistration') return { text: deregistration(ctx), quickReplies };
   if (ctx.certificate) {
     const wanted = all.find((p) => p.certificate === ctx.certificate);
     if (wanted) return { text: sentences(channelAnswer(ctx, [wanted]), howTo(ctx, wanted)), quickReplies };
