@@ -613,6 +613,27 @@ describe('how many procedures on the first day, in other words', () => {
   });
 });
 
+describe('a health question about a council', () => {
+  const org = (id: string) => core.knowledge.organisation(id)!;
+  const ats = (lang: Lang, key: 'org' | 'org_of') => `${officeNames(core, 'ats-insubria-como', lang)[key]}, ${kbText(org('ats-insubria').place, lang)}`;
+  it.each([
+    ['es', 'Tengo que pedir una PCR en Elche, ¿cómo lo hago?', 'elche'],
+    ['ca', 'Necessite una PCR a Paiporta', 'paiporta'],
+    ['ca', 'Com es demana una PCR a Elx?', 'elche'],
+    ['it', 'Come faccio il tampone a Paiporta?', 'paiporta'],
+    ['sv', 'Hur bokar jag ett covidtest i Elche?', 'elche'],
+    ['en', 'I need a covid test in Paiporta', 'paiporta'],
+  ] as [Lang, string, string][])('%s: "%s": the council has no health services: said so, and whose health information the bot has', async (lang, text, orgId) => {
+    const body = await ask(`answers-health-council-${++n}`, text);
+    expect(body.nlu.intent).toBe('health_services');
+    expect(body.nlu.entities.organisation).toBe(orgId);
+    const office = orgId === 'elche' ? 'elche-centro' : 'paiporta-oficina-unica';
+    expect(body.reply.text).toBe(t(lang, 'health.elsewhere', { ...officeNames(core, office, lang), agency_of: ats(lang, 'org_of') }));
+    // Not the agency's answer as if it were the council's, nor the council as a health agency.
+    expect(body.reply.text).not.toContain(t(lang, 'health.scope', officeNames(core, office, lang)));
+  });
+});
+
 describe('every reply of these conversations', () => {
   it('has no nested or adjacent parentheses and no unfilled placeholder', () => {
     expect(replies.length).toBeGreaterThan(100);

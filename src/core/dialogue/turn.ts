@@ -148,6 +148,9 @@ export class Dialogue {
       // short of sure, does not take the conversation elsewhere.
       if (answersIt && (nlu.bare || nlu.confidence < PENDING_KEPT_BELOW)) return pending.intent;
     }
+    // "Necessite una PCR a Paiporta": a health service named, and the classifier cannot place the
+    // message: it asks about that service (the answer says whose health information the bot has).
+    if (e.health && weak) return 'health_services';
     // "¿y Torrellano?", or a message the NLU cannot place that names an office ("I live near Como,
     // so ATS Como"): the conversation goes on with the same kind of question. A message that also
     // names a certificate is about it ("How do I get a padrón in Elche?": its other words are

@@ -198,6 +198,19 @@ export const documents = (ctx: AnswerContext) => byKind(ctx, 'document_submissio
 export const transport = (ctx: AnswerContext) => byKind(ctx, 'transport_card', 'how');
 
 /**
+ * "How do I get a PCR in Elche?": the organisation offers no health service; the bot says so, and
+ * which agency its health information is from (never that agency's answer as if it were this one's).
+ */
+function elsewhere(ctx: AnswerContext, org: Organisation): string {
+  const { k, t, lang } = ctx;
+  const agencies = k.organisations.filter((o) => k.procedures(o.id, 'health').length > 0);
+  if (agencies.length === 0) return t('procedure.none', names(ctx));
+  // "de ATS Insubria, la agencia de salud de Como y Varese, en Italia"
+  const agencyOf = listOf(agencies.map((o) => [nameValues(lang, undefined, o).org_of, localized(o.place, lang)].filter(Boolean).join(', ')), lang);
+  return t('health.elsewhere', { ...nameValues(lang, undefined, org), agency_of: agencyOf });
+}
+
+/**
  * Health services: the one asked about first ("your GP books the swab"), then that this is the
  * information of that agency only (a resident of Spain may be asking about their own test).
  */
@@ -210,6 +223,7 @@ export function health(ctx: AnswerContext): Answer {
   const place = localized(org.place, lang);
   const scope = t(place ? 'health.scope_place' : 'health.scope', { ...nameValues(lang, undefined, org), place });
   const quickReplies = suggestions(ctx, ['phones']);
+  if (found.length === 0) return { text: elsewhere(ctx, org), quickReplies };
   if (asked) return { text: sentences(localized(asked.text, lang), scope), quickReplies };
   if (services.length === 0) return { text: sentences(t('procedure.none', names(ctx)), scope), quickReplies };
   return {
