@@ -463,6 +463,32 @@ describe('yes or no first', () => {
   });
 });
 
+describe('an appointment asked about with a certificate', () => {
+  it.each([
+    ['es', '¿Necesito cita previa para el certificado de empadronamiento en Paiporta?'],
+    ['ca', "Cal demanar cita per al certificat d'empadronament a Paiporta?"],
+    ['sv', 'Måste jag boka tid för att få intyg om empadronamiento i Paiporta?'],
+  ] as [Lang, string][])('%s: "%s": no appointment is needed, first', async (lang, text) => {
+    const body = await ask(session('appointment-certificate'), text);
+    expect(body.nlu.intent).toBe('appointment');
+    expect(firstSentence(body.reply.text)).toBe(t(lang, 'appointment.not_needed_first', { what: t(lang, 'certificate.the.padron') }));
+  });
+
+  it.each([
+    ['es', '¿Necesito cita previa para el certificado de empadronamiento en Elche?'],
+    ['ca', "Cal cita prèvia per al certificat d'empadronament a Elx?"],
+    ['it', 'Serve l\'appuntamento per il certificato di residenza a Elche?'],
+    ['sv', 'Behöver jag boka tid för intyg om empadronamiento i Elche?'],
+    ['en', 'Do I need an appointment for the padrón certificate in Elche?'],
+  ] as [Lang, string][])('%s: "%s": nothing known of appointments in Elche: said first, then where the certificate is got', async (lang, text) => {
+    const body = await ask(session('appointment-elche'), text);
+    expect(body.nlu.intent).toBe('appointment');
+    expect(firstSentence(body.reply.text)).toBe(t(lang, 'appointment.none', officeNames(core, 'elche-centro', lang)));
+    expect(body.reply.text.toLowerCase()).toContain(t(lang, 'certificate.the.padron').toLowerCase());
+    for (const office of OPEN_OMAC) expect(body.reply.text).toContain(shortName(office, lang));
+  });
+});
+
 describe('language and names', () => {
   it.each([
     ['es', '¿Está abierta la OMAC de Altabix?'],

@@ -163,6 +163,8 @@ export class Dialogue {
       if (spec?.followsSubject) return spec.followUp ?? last!;
       if (nlu.bare) return 'office_status';
     }
+    // "¿Necesito cita previa para el certificado de empadronamiento?" asks about the appointment.
+    if (nlu.intent === 'certificate_request' && e.topic === 'appointment') return 'appointment';
     return nlu.intent;
   }
 

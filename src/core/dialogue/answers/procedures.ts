@@ -118,6 +118,9 @@ export function appointment(ctx: AnswerContext): Answer {
   const n = names(ctx);
   const quickReplies = suggestions(ctx, ['phones', 'certificate']);
   const found = k.procedures(org.id, 'appointment')[0];
+  // "¿Hace falta cita para el padrón en Elche?": nothing known of appointments, but how the certificate is got.
+  const asked = ctx.certificate ? k.procedures(org.id, 'certificate').find((p) => p.certificate === ctx.certificate) : undefined;
+  if (!found && asked) return { text: sentences(t('appointment.none', n), howTo(ctx, asked)), quickReplies };
   if (!found) {
     const open = k.officesOf(org.id).filter(isOpen);
     const anyOpen = org.anyOpenOffice[lang];
