@@ -312,6 +312,23 @@ describe('the point first', () => {
   });
 
   it.each([
+    ['es', '¿Han robado mis datos en el ciberataque de Elche?', 'elche'],
+    ['ca', "Les meues dades personals estan segures després del ciberatac d'Elx?", 'elche'],
+    ['it', "I miei dati personali sono al sicuro dopo l'attacco all'ATS?", 'ats-insubria'],
+    ['sv', 'Har mina personuppgifter läckt efter attacken mot Elche?', 'elche'],
+    ['en', 'Has my personal data been stolen in the Elche cyberattack?', 'elche'],
+  ] as [Lang, string, string][])('%s: "%s" asks about personal data: that answer first, then the incident in short', async (lang, text, orgId) => {
+    const body = await ask(session('data-first'), text);
+    expect(body.nlu.intent).toBe('incident_info');
+    const org = core.knowledge.organisation(orgId)!;
+    const site = kbText(org.officialSite, lang);
+    const email = org.contacts.find((c) => c.type === 'email')?.value;
+    const ask_ = site ? t(lang, 'ask.site_data', { site }) : t(lang, 'ask.email', { email: email! });
+    expect(body.reply.text.startsWith(t(lang, 'topic.data_unknown_ask', { ask: ask_ }))).toBe(true);
+    expect(body.reply.text).toContain(kbText(org.incident, lang));
+  });
+
+  it.each([
     ['es', '¿Cómo contacto con ATS Insubria?', 'ats-insubria'],
     ['ca', "Com puc contactar amb l'Ajuntament de Paiporta?", 'paiporta'],
     ['it', "Come posso contattare l'ATS Insubria?", 'ats-insubria'],
