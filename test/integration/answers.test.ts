@@ -656,6 +656,23 @@ describe('how many procedures on the first day, in other words', () => {
   });
 });
 
+describe('a change of address in everyday words', () => {
+  it.each([
+    ['es', 'Me he mudado, ¿cómo cambio mi domicilio en Elche?'],
+    ['ca', "M'he mudat, com canvie el domicili a Elx?"],
+    ['it', 'Ho traslocato, come faccio a cambiare residenza a Elche?'],
+    ['sv', 'Jag har flyttat, hur ändrar jag min adress i Elche?'],
+    ['en', 'I moved house in Elche, how do I change my address?'],
+  ] as [Lang, string][])('%s: "%s": how the change-of-address certificate is got, not every certificate nor "I don\'t know"', async (lang, text) => {
+    const body = await ask(`answers-address-change-${++n}`, text);
+    expect(body.nlu.intent).toBe('certificate_request');
+    expect(body.nlu.entities.certificate).toBe('address_change');
+    expect(body.reply.text.toLowerCase()).toContain(t(lang, 'certificate.the.address_change').toLowerCase());
+    expect(body.reply.text.toLowerCase()).not.toContain(t(lang, 'certificate.the.padron').toLowerCase());
+    for (const office of OPEN_OMAC) expect(body.reply.text).toContain(shortName(office, lang));
+  });
+});
+
 describe('a health question about a council', () => {
   const org = (id: string) => core.knowledge.organisation(id)!;
   const ats = (lang: Lang, key: 'org' | 'org_of') => `${officeNames(core, 'ats-insubria-como', lang)[key]}, ${kbText(org('ats-insubria').place, lang)}`;

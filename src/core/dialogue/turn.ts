@@ -151,6 +151,9 @@ export class Dialogue {
     // "Necessite una PCR a Paiporta": a health service named, and the classifier cannot place the
     // message: it asks about that service (the answer says whose health information the bot has).
     if (e.health && weak) return 'health_services';
+    // "I moved house in Elche, how do I change my address?": a certificate named in a message the
+    // classifier cannot place asks how to get it (or, with an appointment named, about that).
+    if (e.certificate && nlu.intent === OUT_OF_SCOPE) return e.topic === 'appointment' ? 'appointment' : 'certificate_request';
     // "¿y Torrellano?", or a message the NLU cannot place that names an office ("I live near Como,
     // so ATS Como"): the conversation goes on with the same kind of question. A message that also
     // names a certificate is about it ("How do I get a padrón in Elche?": its other words are
