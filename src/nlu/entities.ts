@@ -20,6 +20,9 @@ interface Entry {
   org?: string;
 }
 
+/** "funcionen", "what works": a topic any other one named in the same message takes precedence over. */
+const WEAKEST_TOPIC = 'working';
+
 type Alias = string | { text: string; notIn: Lang[] };
 
 /** Lexicons of entity values: id -> phrases (from intents/entities/). */
@@ -121,6 +124,8 @@ export class EntityExtractor {
             if (e.type === 'organisation' && orgAt < 0) orgAt = i;
             // "quants tràmits … el primer dia": a question inside the question asks something of its own.
             if (e.type === 'topic') bare = false;
+            // "Ha tornat a funcionar la web?": which services work is the weakest topic; another one named wins.
+            if (e.type === 'topic' && found.topic === WEAKEST_TOPIC) delete found.topic;
             found[e.type] ??= e.id;
           }
           matched = len;

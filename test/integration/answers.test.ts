@@ -656,6 +656,26 @@ describe('how many procedures on the first day, in other words', () => {
   });
 });
 
+describe('which services still work', () => {
+  it.each([
+    ['ca', "Quins serveis de l'ATS funcionen?", 'ats-insubria'],
+    ['es', '¿Qué servicios de ATS Insubria funcionan?', 'ats-insubria'],
+    ['it', "Quali servizi dell'ATS funzionano?", 'ats-insubria'],
+    ['sv', 'Vilka tjänster fungerar hos ATS Insubria?', 'ats-insubria'],
+    ['en', 'Which ATS Insubria services are working?', 'ats-insubria'],
+    ['es', '¿Qué servicios funcionan en Paiporta?', 'paiporta'],
+    ['ca', 'Quins serveis funcionen a Paiporta?', 'paiporta'],
+  ] as [Lang, string, string][])('%s: "%s": what works now (the offices\' status), not what the bot can do', async (lang, text, orgId) => {
+    const body = await ask(`answers-working-${++n}`, text);
+    expect(body.nlu.intent).toBe('office_status');
+    expect(body.nlu.entities.organisation).toBe(orgId);
+    // The same answer as "which offices are open?" on that organisation's widget.
+    const plain = await ask(`answers-working-plain-${++n}`, t(lang, 'quick.open_offices'), { org: orgId });
+    expect(body.reply.text).toBe(plain.reply.text);
+    expect(body.reply.text).not.toContain(t(lang, 'help.notify'));
+  });
+});
+
 describe('a change of address in everyday words', () => {
   it.each([
     ['es', 'Me he mudado, ¿cómo cambio mi domicilio en Elche?'],

@@ -22,6 +22,9 @@ export interface DialogueDeps {
 /** Intents whose messages name a topic as their own subject, not as a question inside ("borra mis datos" asks nothing about data safety). */
 const OWN_TOPIC = new Set(['incident_info', 'forget_data']);
 
+/** The intents a question about which services still work is taken for, which the offices' status answers. */
+const WORKING_FROM = new Set(['help', 'health_services', OUT_OF_SCOPE]);
+
 /** Below this confidence, a message that answers the bot's question (it names the office asked for) keeps the question's intent. */
 const PENDING_KEPT_BELOW = 0.8;
 
@@ -166,6 +169,9 @@ export class Dialogue {
       if (spec?.followsSubject) return spec.followUp ?? last!;
       if (nlu.bare) return 'office_status';
     }
+    // "Quins serveis de l'ATS funcionen?" is not what the bot can do: the offices' status says what
+    // works. Only with an organisation named: "¿cómo funcionan los avisos?" asks for help.
+    if (e.topic === 'working' && (e.organisation || e.office) && WORKING_FROM.has(nlu.intent)) return 'office_status';
     // "¿Necesito cita previa para el certificado de empadronamiento?" asks about the appointment.
     if (nlu.intent === 'certificate_request' && e.topic === 'appointment') return 'appointment';
     return nlu.intent;
