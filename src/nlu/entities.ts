@@ -20,6 +20,9 @@ interface Entry {
   org?: string;
 }
 
+/** "funcionen", "what works": a topic any other one named in the same message takes precedence over. */
+const WEAKEST_TOPIC = 'working';
+
 type Alias = string | { text: string; notIn: Lang[] };
 
 /** Lexicons of entity values: id -> phrases (from intents/entities/). */
@@ -99,6 +102,7 @@ export class EntityExtractor {
   /**
    * The entities of a message, and whether it is "bare": nothing but entity names and short
    * function words ("y torrellano?", "the one in altabix", "Svenska"), i.e. an answer to a question.
+   * A topic ("quants tràmits", "les meues dades") is a question of its own, never bare.
    */
   extract(normalized: string, lang?: Lang): { entities: Entities; bare: boolean } {
     const words = tokens(normalized).map((w) => this.correct(w));
@@ -118,6 +122,10 @@ export class EntityExtractor {
             if (!weak) [weak, weakAt] = [e, i];
           } else {
             if (e.type === 'organisation' && orgAt < 0) orgAt = i;
+            // "quants tràmits … el primer dia": a question inside the question asks something of its own.
+            if (e.type === 'topic') bare = false;
+            // "Ha tornat a funcionar la web?": which services work is the weakest topic; another one named wins.
+            if (e.type === 'topic' && found.topic === WEAKEST_TOPIC) delete found.topic;
             found[e.type] ??= e.id;
           }
           matched = len;

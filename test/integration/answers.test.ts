@@ -312,6 +312,23 @@ describe('the point first', () => {
   });
 
   it.each([
+    ['es', '¿Han robado mis datos en el ciberataque de Elche?', 'elche'],
+    ['ca', "Les meues dades personals estan segures després del ciberatac d'Elx?", 'elche'],
+    ['it', "I miei dati personali sono al sicuro dopo l'attacco all'ATS?", 'ats-insubria'],
+    ['sv', 'Har mina personuppgifter läckt efter attacken mot Elche?', 'elche'],
+    ['en', 'Has my personal data been stolen in the Elche cyberattack?', 'elche'],
+  ] as [Lang, string, string][])('%s: "%s" asks about personal data: that answer first, then the incident in short', async (lang, text, orgId) => {
+    const body = await ask(session('data-first'), text);
+    expect(body.nlu.intent).toBe('incident_info');
+    const org = core.knowledge.organisation(orgId)!;
+    const site = kbText(org.officialSite, lang);
+    const email = org.contacts.find((c) => c.type === 'email')?.value;
+    const ask_ = site ? t(lang, 'ask.site_data', { site }) : t(lang, 'ask.email', { email: email! });
+    expect(body.reply.text.startsWith(t(lang, 'topic.data_unknown_ask', { ask: ask_ }))).toBe(true);
+    expect(body.reply.text).toContain(kbText(org.incident, lang));
+  });
+
+  it.each([
     ['es', '¿Cómo contacto con ATS Insubria?', 'ats-insubria'],
     ['ca', "Com puc contactar amb l'Ajuntament de Paiporta?", 'paiporta'],
     ['it', "Come posso contattare l'ATS Insubria?", 'ats-insubria'],
@@ -463,6 +480,32 @@ describe('yes or no first', () => {
   });
 });
 
+describe('an appointment asked about with a certificate', () => {
+  it.each([
+    ['es', '¿Necesito cita previa para el certificado de empadronamiento en Paiporta?'],
+    ['ca', "Cal demanar cita per al certificat d'empadronament a Paiporta?"],
+    ['sv', 'Måste jag boka tid för att få intyg om empadronamiento i Paiporta?'],
+  ] as [Lang, string][])('%s: "%s": no appointment is needed, first', async (lang, text) => {
+    const body = await ask(session('appointment-certificate'), text);
+    expect(body.nlu.intent).toBe('appointment');
+    expect(firstSentence(body.reply.text)).toBe(t(lang, 'appointment.not_needed_first', { what: t(lang, 'certificate.the.padron') }));
+  });
+
+  it.each([
+    ['es', '¿Necesito cita previa para el certificado de empadronamiento en Elche?'],
+    ['ca', "Cal cita prèvia per al certificat d'empadronament a Elx?"],
+    ['it', 'Serve l\'appuntamento per il certificato di residenza a Elche?'],
+    ['sv', 'Behöver jag boka tid för intyg om empadronamiento i Elche?'],
+    ['en', 'Do I need an appointment for the padrón certificate in Elche?'],
+  ] as [Lang, string][])('%s: "%s": nothing known of appointments in Elche: said first, then where the certificate is got', async (lang, text) => {
+    const body = await ask(session('appointment-elche'), text);
+    expect(body.nlu.intent).toBe('appointment');
+    expect(firstSentence(body.reply.text)).toBe(t(lang, 'appointment.none', officeNames(core, 'elche-centro', lang)));
+    expect(body.reply.text.toLowerCase()).toContain(t(lang, 'certificate.the.padron').toLowerCase());
+    for (const office of OPEN_OMAC) expect(body.reply.text).toContain(shortName(office, lang));
+  });
+});
+
 describe('language and names', () => {
   it.each([
     ['es', '¿Está abierta la OMAC de Altabix?'],
@@ -502,7 +545,7 @@ describe('what the question is really about', () => {
   const noDeregistration = (lang: Lang, office: string, orgId: string) =>
     t(lang, 'certificate.deregistration_ask', { ...officeNames(core, office, lang), ask: t(lang, 'ask.site_deregistration', { site: kbText(org(orgId).officialSite, lang) }) });
 
-  it.each(LANGS)('%s: leaving the padrón is not a certificate request: no such procedure, where to ask, then how the padrón certificate is got', async (lang) => {
+  it.each(LANGS)('%s: leaving the padrón is not a certificate request: no such procedure, where to ask, then the open offices where its staff can be asked', async (lang) => {
     const id = session('deregister');
     const first = await ask(id, deregister[lang]);
     expect(first.nlu.intent).toBe('certificate_request');
@@ -514,11 +557,23 @@ describe('what the question is really about', () => {
     for (const office of OPEN_OMAC) expect(body.reply.text).toContain(shortName(office, lang));
   });
 
-  it.each(LANGS)("%s: leaving the padrón on Paiporta's widget: where to ask, and that its padrón certificate is got online", async (lang) => {
+  it.each(LANGS)("%s: leaving the padrón on Paiporta's widget: where to ask (its online portal), and its phone help", async (lang) => {
     const body = await ask(session('deregister-paiporta'), deregister[lang], { org: 'paiporta' });
     expect(firstSentence(body.reply.text)).toBe(noDeregistration(lang, 'paiporta-oficina-unica', 'paiporta'));
     expect(body.reply.text).toContain(t(lang, 'certificate.deregistration_padron'));
     expect(body.reply.text).toContain(kbText(org('paiporta').online, lang));
+  });
+
+  it.each(LANGS)('%s: leaving the padrón: where to ask and the staff who can answer, not how the padrón certificate is got (which was not asked)', async (lang) => {
+    const elche = await ask(session('deregister-only'), deregister[lang], { org: 'elche' });
+    const certificateOf = t(lang, 'certificate.the.padron').toLowerCase();
+    expect(elche.reply.text.toLowerCase()).not.toContain(certificateOf);
+    const open = OPEN_OMAC.map((o) => shortName(o, lang));
+    expect(elche.reply.text).toContain(t(lang, 'contact.alt_offices', { any_open: kbText(org('elche').anyOpenOffice, lang), offices: new Intl.ListFormat(lang, { type: 'disjunction' }).format(open) }));
+    const paiporta = await ask(session('deregister-only'), deregister[lang], { org: 'paiporta' });
+    expect(paiporta.reply.text.toLowerCase()).not.toContain(certificateOf);
+    expect(paiporta.reply.text).not.toContain(t(lang, 'how.phone_help_no_number', officeNames(core, 'paiporta-oficina-unica', lang)));
+    expect(paiporta.reply.text).toContain(t(lang, 'contact.phone_help_no_number', officeNames(core, 'paiporta-oficina-unica', lang)));
   });
 
   const upToDate: Record<Lang, string> = {
@@ -566,6 +621,96 @@ describe('what the question is really about', () => {
     expect(body.nlu.intent).toBe('incident_info');
     const ask_ = t(lang, 'ask.site_figures', { site: kbText(org('paiporta').officialSite, lang) });
     expect(body.reply.text).toBe(t(lang, 'incident.figures_none_ask', { ...officeNames(core, 'paiporta-oficina-unica', lang), ask: ask_ }));
+  });
+});
+
+describe('how many procedures on the first day, in other words', () => {
+  const org = (id: string) => core.knowledge.organisation(id)!;
+  // "va fer", "es van fer": only short words besides the figures' own, which made it read as a bare follow-up.
+  it.each([
+    ['ca', "Quants tràmits va fer l'Ajuntament de Paiporta el primer dia?"],
+    ['ca', "Quantes gestions es van fer a l'Ajuntament de Paiporta el primer dia?"],
+    ['es', '¿Cuántos trámites se hicieron el primer día en Paiporta?'],
+    ['it', 'Quante pratiche ha fatto il Comune di Paiporta il primo giorno?'],
+    ['sv', 'Hur många ärenden hade Paiporta kommun första dagen?'],
+    ['en', 'How many procedures did Paiporta do on the first day?'],
+  ] as [Lang, string][])('%s: "%s": Paiporta has no figures: said plainly, no number, and what the bot can tell instead', async (lang, text) => {
+    const body = await ask(`answers-figures-paiporta-${++n}`, text);
+    expect(body.nlu.intent).toBe('incident_info');
+    expect(body.nlu.entities.organisation).toBe('paiporta');
+    const ask_ = t(lang, 'ask.site_figures', { site: kbText(org('paiporta').officialSite, lang) });
+    expect(body.reply.text).toBe(t(lang, 'incident.figures_none_ask', { ...officeNames(core, 'paiporta-oficina-unica', lang), ask: ask_ }));
+    expect(body.reply.text).not.toMatch(/\d/);
+    // What it does have: how the council serves now, and how to do things remotely (its buttons ask it).
+    expect(body.reply.text.split(/(?<=[.?!])\s/).length).toBeGreaterThan(1);
+    expect(body.reply.quickReplies.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['ca', 'Quants tràmits es van fer el primer dia a Elx?'],
+    ['ca', "Quants certificats es van fer el primer matí a les OMAC d'Elx?"],
+  ] as [Lang, string][])('%s: "%s": the figures of Elche', async (lang, text) => {
+    const body = await ask(`answers-figures-elche-${++n}`, text);
+    expect(body.nlu.intent).toBe('incident_info');
+    expect(body.reply.text).toBe(kbText(org('elche').reopeningFigures, lang));
+  });
+});
+
+describe('which services still work', () => {
+  it.each([
+    ['ca', "Quins serveis de l'ATS funcionen?", 'ats-insubria'],
+    ['es', '¿Qué servicios de ATS Insubria funcionan?', 'ats-insubria'],
+    ['it', "Quali servizi dell'ATS funzionano?", 'ats-insubria'],
+    ['sv', 'Vilka tjänster fungerar hos ATS Insubria?', 'ats-insubria'],
+    ['en', 'Which ATS Insubria services are working?', 'ats-insubria'],
+    ['es', '¿Qué servicios funcionan en Paiporta?', 'paiporta'],
+    ['ca', 'Quins serveis funcionen a Paiporta?', 'paiporta'],
+  ] as [Lang, string, string][])('%s: "%s": what works now (the offices\' status), not what the bot can do', async (lang, text, orgId) => {
+    const body = await ask(`answers-working-${++n}`, text);
+    expect(body.nlu.intent).toBe('office_status');
+    expect(body.nlu.entities.organisation).toBe(orgId);
+    // The same answer as "which offices are open?" on that organisation's widget.
+    const plain = await ask(`answers-working-plain-${++n}`, t(lang, 'quick.open_offices'), { org: orgId });
+    expect(body.reply.text).toBe(plain.reply.text);
+    expect(body.reply.text).not.toContain(t(lang, 'help.notify'));
+  });
+});
+
+describe('a change of address in everyday words', () => {
+  it.each([
+    ['es', 'Me he mudado, ¿cómo cambio mi domicilio en Elche?'],
+    ['ca', "M'he mudat, com canvie el domicili a Elx?"],
+    ['it', 'Ho traslocato, come faccio a cambiare residenza a Elche?'],
+    ['sv', 'Jag har flyttat, hur ändrar jag min adress i Elche?'],
+    ['en', 'I moved house in Elche, how do I change my address?'],
+  ] as [Lang, string][])('%s: "%s": how the change-of-address certificate is got, not every certificate nor "I don\'t know"', async (lang, text) => {
+    const body = await ask(`answers-address-change-${++n}`, text);
+    expect(body.nlu.intent).toBe('certificate_request');
+    expect(body.nlu.entities.certificate).toBe('address_change');
+    expect(body.reply.text.toLowerCase()).toContain(t(lang, 'certificate.the.address_change').toLowerCase());
+    expect(body.reply.text.toLowerCase()).not.toContain(t(lang, 'certificate.the.padron').toLowerCase());
+    for (const office of OPEN_OMAC) expect(body.reply.text).toContain(shortName(office, lang));
+  });
+});
+
+describe('a health question about a council', () => {
+  const org = (id: string) => core.knowledge.organisation(id)!;
+  const ats = (lang: Lang, key: 'org' | 'org_of') => `${officeNames(core, 'ats-insubria-como', lang)[key]}, ${kbText(org('ats-insubria').place, lang)}`;
+  it.each([
+    ['es', 'Tengo que pedir una PCR en Elche, ¿cómo lo hago?', 'elche'],
+    ['ca', 'Necessite una PCR a Paiporta', 'paiporta'],
+    ['ca', 'Com es demana una PCR a Elx?', 'elche'],
+    ['it', 'Come faccio il tampone a Paiporta?', 'paiporta'],
+    ['sv', 'Hur bokar jag ett covidtest i Elche?', 'elche'],
+    ['en', 'I need a covid test in Paiporta', 'paiporta'],
+  ] as [Lang, string, string][])('%s: "%s": the council has no health services: said so, and whose health information the bot has', async (lang, text, orgId) => {
+    const body = await ask(`answers-health-council-${++n}`, text);
+    expect(body.nlu.intent).toBe('health_services');
+    expect(body.nlu.entities.organisation).toBe(orgId);
+    const office = orgId === 'elche' ? 'elche-centro' : 'paiporta-oficina-unica';
+    expect(body.reply.text).toBe(t(lang, 'health.elsewhere', { ...officeNames(core, office, lang), agency_of: ats(lang, 'org_of') }));
+    // Not the agency's answer as if it were the council's, nor the council as a health agency.
+    expect(body.reply.text).not.toContain(t(lang, 'health.scope', officeNames(core, office, lang)));
   });
 });
 

@@ -22,6 +22,9 @@ export interface DialogueDeps {
 /** Intents whose messages name a topic as their own subject, not as a question inside ("borra mis datos" asks nothing about data safety). */
 const OWN_TOPIC = new Set(['incident_info', 'forget_data']);
 
+/** The intents a question about which services still work is taken for, which the offices' status answers. */
+const WORKING_FROM = new Set(['help', 'health_services', OUT_OF_SCOPE]);
+
 /** Below this confidence, a message that answers the bot's question (it names the office asked for) keeps the question's intent. */
 const PENDING_KEPT_BELOW = 0.8;
 
@@ -148,6 +151,12 @@ export class Dialogue {
       // short of sure, does not take the conversation elsewhere.
       if (answersIt && (nlu.bare || nlu.confidence < PENDING_KEPT_BELOW)) return pending.intent;
     }
+    // "Necessite una PCR a Paiporta": a health service named, and the classifier cannot place the
+    // message: it asks about that service (the answer says whose health information the bot has).
+    if (e.health && weak) return 'health_services';
+    // "I moved house in Elche, how do I change my address?": a certificate named in a message the
+    // classifier cannot place asks how to get it (or, with an appointment named, about that).
+    if (e.certificate && nlu.intent === OUT_OF_SCOPE) return e.topic === 'appointment' ? 'appointment' : 'certificate_request';
     // "¿y Torrellano?", or a message the NLU cannot place that names an office ("I live near Como,
     // so ATS Como"): the conversation goes on with the same kind of question. A message that also
     // names a certificate is about it ("How do I get a padrón in Elche?": its other words are
@@ -160,6 +169,11 @@ export class Dialogue {
       if (spec?.followsSubject) return spec.followUp ?? last!;
       if (nlu.bare) return 'office_status';
     }
+    // "Quins serveis de l'ATS funcionen?" is not what the bot can do: the offices' status says what
+    // works. Only with an organisation named: "¿cómo funcionan los avisos?" asks for help.
+    if (e.topic === 'working' && (e.organisation || e.office) && WORKING_FROM.has(nlu.intent)) return 'office_status';
+    // "¿Necesito cita previa para el certificado de empadronamiento?" asks about the appointment.
+    if (nlu.intent === 'certificate_request' && e.topic === 'appointment') return 'appointment';
     return nlu.intent;
   }
 

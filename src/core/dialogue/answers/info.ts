@@ -100,8 +100,10 @@ export function incident(ctx: AnswerContext): Answer {
     offices.length > 1 && open.length > 0
       ? sentences(t('incident.open_now', { offices: shortList(open, lang) }), ...closed.map((o) => statusLine(ctx, o)))
       : ctx.office && ctx.entities.office === ctx.office.id && statusLine(ctx, ctx.office);
+  // "Have my data been stolen?": that answer first; the incident in short after it, not the offices' status.
+  const data = entities.topic === 'data_safety' ? topic(ctx, 'data_safety') : undefined;
   return {
-    text: sentences(website, text || t('incident.none', names(ctx)), now, entities.topic === 'data_safety' && topic(ctx, 'data_safety')),
+    text: sentences(data, website, text || t('incident.none', names(ctx)), !data && now),
     quickReplies: suggestions(ctx, ['open_offices', 'phones']),
   };
 }

@@ -72,16 +72,23 @@ function offersInstead(ctx: AnswerContext, org: Organisation, kind: Procedure['k
 
 /**
  * "I want to deregister from the padrón": the bot has no such procedure, so it says so and where
- * to ask, then what it does know of the padrón: how its certificate is got.
+ * to ask: the official channel, then the council's staff (at its open offices, or by phone). How
+ * the padrón certificate is got is another question, which the citizen did not ask.
  */
-function deregistration(ctx: AnswerContext, certificates: Procedure[]): string {
-  const { t } = ctx;
+function deregistration(ctx: AnswerContext): string {
+  const { k, t, lang } = ctx;
+  const org = ctx.org!;
   const ask = askChannel(ctx, 'deregistration');
-  const padron = certificates.find((p) => p.certificate === 'padron');
+  const open = k.officesOf(org.id).filter((o) => o.status === 'open');
+  const anyOpen = org.anyOpenOffice[lang];
+  const staff =
+    open.length > 0 && anyOpen
+      ? t('contact.alt_offices', { any_open: anyOpen, offices: shortList(open, lang, 'disjunction') })
+      : org.phoneAssistance && t('contact.phone_help_no_number', nameValues(lang, undefined, org));
   return sentences(
     ask ? t('certificate.deregistration_ask', { ...names(ctx), ask }) : t('certificate.deregistration', names(ctx)),
-    padron && t('certificate.deregistration_padron'),
-    padron && howTo(ctx, padron),
+    staff && t('certificate.deregistration_padron'),
+    staff,
   );
 }
 
@@ -90,7 +97,7 @@ export function certificate(ctx: AnswerContext): Answer {
   const org = ctx.org!;
   const all = k.procedures(org.id, 'certificate');
   const quickReplies = suggestions(ctx, ['phones', 'open_offices']);
-  if (ctx.entities.topic === 'deregistration') return { text: deregistration(ctx, all), quickReplies };
+  if (ctx.entities.topic === 'deregistration') return { text: deregistration(ctx), quickReplies };
   if (ctx.certificate) {
     const wanted = all.find((p) => p.certificate === ctx.certificate);
     if (wanted) return { text: sentences(channelAnswer(ctx, [wanted]), howTo(ctx, wanted)), quickReplies };
@@ -111,6 +118,9 @@ export function appointment(ctx: AnswerContext): Answer {
   const n = names(ctx);
   const quickReplies = suggestions(ctx, ['phones', 'certificate']);
   const found = k.procedures(org.id, 'appointment')[0];
+  // "¿Hace falta cita para el padrón en Elche?": nothing known of appointments, but how the certificate is got.
+  const asked = ctx.certificate ? k.procedures(org.id, 'certificate').find((p) => p.certificate === ctx.certificate) : undefined;
+  if (!found && asked) return { text: sentences(t('appointment.none', n), howTo(ctx, asked)), quickReplies };
   if (!found) {
     const open = k.officesOf(org.id).filter(isOpen);
     const anyOpen = org.anyOpenOffice[lang];
@@ -191,6 +201,19 @@ export const documents = (ctx: AnswerContext) => byKind(ctx, 'document_submissio
 export const transport = (ctx: AnswerContext) => byKind(ctx, 'transport_card', 'how');
 
 /**
+ * "How do I get a PCR in Elche?": the organisation offers no health service; the bot says so, and
+ * which agency its health information is from (never that agency's answer as if it were this one's).
+ */
+function elsewhere(ctx: AnswerContext, org: Organisation): string {
+  const { k, t, lang } = ctx;
+  const agencies = k.organisations.filter((o) => k.procedures(o.id, 'health').length > 0);
+  if (agencies.length === 0) return t('procedure.none', names(ctx));
+  // "de ATS Insubria, la agencia de salud de Como y Varese, en Italia"
+  const agencyOf = listOf(agencies.map((o) => [nameValues(lang, undefined, o).org_of, localized(o.place, lang)].filter(Boolean).join(', ')), lang);
+  return t('health.elsewhere', { ...nameValues(lang, undefined, org), agency_of: agencyOf });
+}
+
+/**
  * Health services: the one asked about first ("your GP books the swab"), then that this is the
  * information of that agency only (a resident of Spain may be asking about their own test).
  */
@@ -203,6 +226,7 @@ export function health(ctx: AnswerContext): Answer {
   const place = localized(org.place, lang);
   const scope = t(place ? 'health.scope_place' : 'health.scope', { ...nameValues(lang, undefined, org), place });
   const quickReplies = suggestions(ctx, ['phones']);
+  if (found.length === 0) return { text: elsewhere(ctx, org), quickReplies };
   if (asked) return { text: sentences(localized(asked.text, lang), scope), quickReplies };
   if (services.length === 0) return { text: sentences(t('procedure.none', names(ctx)), scope), quickReplies };
   return {
