@@ -38,6 +38,12 @@ function listOrSentence(ctx: Speaking, list: Contact[], org: Organisation, intro
   return lines(intro, ...list.map((c) => contactLine(ctx, c, org)));
 }
 
+/** "You can go in person to any open OMAC: A or B." None when no office is open or the organisation has no words for it. */
+export function inPerson(ctx: Speaking, org: Organisation, open: Office[]): string | undefined {
+  const anyOpen = org.anyOpenOffice[ctx.lang];
+  return open.length > 0 && anyOpen ? ctx.t('contact.alt_offices', { any_open: anyOpen, offices: shortList(open, ctx.lang, 'disjunction') }) : undefined;
+}
+
 /**
  * What serves the same need when a kind of contact is missing: the other kind, phone help, the
  * online office, the open offices in person, the official website. Never an unrelated sentence.
@@ -47,7 +53,6 @@ function instead(ctx: Speaking, org: Organisation, missing: Kind): string {
   const other: Kind = missing === 'phone' ? 'email' : 'phone';
   const otherContacts = found(org, undefined, other);
   const open = openOffices(k, org.id);
-  const anyOpen = org.anyOpenOffice[lang];
   const online = localized(org.online, lang);
   const site = localized(org.officialSite, lang);
   return lines(
@@ -55,7 +60,7 @@ function instead(ctx: Speaking, org: Organisation, missing: Kind): string {
     sentences(
       missing === 'email' && org.phoneAssistance && otherContacts.length === 0 && t('contact.phone_help_no_number', nameValues(ctx.lang, undefined, org)),
       online && t('contact.alt_online', { online }),
-      open.length > 0 && anyOpen && t('contact.alt_offices', { any_open: anyOpen, offices: shortList(open, lang, 'disjunction') }),
+      inPerson(ctx, org, open),
       site && site !== online && t('contact.alt_site', { site }),
     ),
   );

@@ -3,7 +3,7 @@ import type { Office, Organisation, Procedure } from '../../../knowledge/schema.
 import { bullet, capitalize, isOpen, lines, listOf, nameValues, names, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer } from '../types.js';
 import { suggestions } from './suggestions.js';
-import { askChannel } from './contacts.js';
+import { askChannel, inPerson } from './contacts.js';
 
 /** "el certificado de empadronamiento", "la tarjeta Bus Lliure (…)": what a procedure gets the citizen. */
 function what(ctx: AnswerContext, p: Procedure): string {
@@ -79,12 +79,9 @@ function deregistration(ctx: AnswerContext): string {
   const { k, t, lang } = ctx;
   const org = ctx.org!;
   const ask = askChannel(ctx, 'deregistration');
-  const open = k.officesOf(org.id).filter((o) => o.status === 'open');
-  const anyOpen = org.anyOpenOffice[lang];
   const staff =
-    open.length > 0 && anyOpen
-      ? t('contact.alt_offices', { any_open: anyOpen, offices: shortList(open, lang, 'disjunction') })
-      : org.phoneAssistance && t('contact.phone_help_no_number', nameValues(lang, undefined, org));
+    inPerson(ctx, org, k.officesOf(org.id).filter((o) => o.status === 'open')) ??
+    (org.phoneAssistance && t('contact.phone_help_no_number', nameValues(lang, undefined, org)));
   return sentences(
     ask ? t('certificate.deregistration_ask', { ...names(ctx), ask }) : t('certificate.deregistration', names(ctx)),
     staff && t('certificate.deregistration_padron'),
@@ -188,11 +185,9 @@ export function onlineServices(ctx: AnswerContext, org: Organisation): string {
   const label = (p: Procedure) => what(ctx, p) || (p.kind === 'document_submission' ? t('help.online_documents') : '');
   const labels = found.map(label).filter(Boolean);
   if (online && labels.length > 0) return lines(t('help.online', { online }), ...labels.map((l) => bullet(capitalize(l))));
-  const open = k.officesOf(org.id).filter(isOpen);
-  const anyOpen = org.anyOpenOffice[lang];
   return sentences(
     t('help.online_none', nameValues(lang, undefined, org)),
-    open.length > 0 && anyOpen && t('contact.alt_offices', { any_open: anyOpen, offices: shortList(open, lang, 'disjunction') }),
+    inPerson(ctx, org, k.officesOf(org.id).filter(isOpen)),
     phoneHelp(ctx, org),
   );
 }
