@@ -82,9 +82,9 @@ export function holds(reply: string, alternative: string): boolean {
   if (isNumber(alternative)) return digitsOnly(reply).includes(digitsOnly(alternative));
   const word = plain(alternative).trim();
   if (!word) return false;
-  // A short alternative ("no", "ja", "sí") is a whole word ("Torrellano" holds no "no", "jag" no "ja");
+  // A two-letter alternative ("no", "ja", "sí") is a whole word ("Torrellano" holds no "no", "jag" no "ja");
   // a longer one may be a stem ("cerrad"), matched from the start of a word.
-  return plain(reply).includes(word.length <= 3 ? ` ${word} ` : ` ${word}`);
+  return plain(reply).includes(word.length <= 2 ? ` ${word} ` : ` ${word}`);
 }
 
 const firstSentence = (text: string) => text.split(/(?<=[.!?])\s+|\n/)[0] ?? '';
