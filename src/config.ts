@@ -24,6 +24,8 @@ const schema = z.object({
   KNOWLEDGE_DIR: z.string().default(path.join(ROOT, 'knowledge')),
   INTENTS_DIR: z.string().default(path.join(ROOT, 'intents')),
   LOCALES_DIR: z.string().default(path.join(ROOT, 'locales')),
+  /** The declared routing: dialogue/policy.yaml (thresholds, topics, rules). */
+  DIALOGUE_DIR: z.string().default(path.join(ROOT, 'dialogue')),
   /** One of the languages under LOCALES_DIR (checked when the texts are loaded). */
   DEFAULT_LANG: langSchema.default('es'),
   /** memory | sqlite (a file under DATA_DIR) | redis (REDIS_URL); default sqlite, or redis when REDIS_URL is set. */

@@ -1,6 +1,6 @@
 import { IntentModel } from '../../src/nlu/intent.js';
 import { NgramEncoder, type NgramOptions } from '../../src/nlu/encoders/ngram.js';
-import { stemmerFor, type Stem } from './stemmer.js';
+import { stemmerFor, type Stem } from '../../src/nlu/stemmer.js';
 
 /** A choice of features the evaluation tries on a foreign corpus (production uses the first). */
 export interface Pipeline {

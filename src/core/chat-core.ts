@@ -9,6 +9,7 @@ import { Dialogue } from './dialogue/turn.js';
 import { HandoffDesk } from './handoff/desk.js';
 import { announcementText, officeStatus } from './dialogue/answers/status.js';
 import { checkRegistry, createRegistry } from './intents/registry.js';
+import { loadPolicy } from './dialogue/policy.js';
 import type { Address, Session, Subscriptions, TurnResult } from './dialogue/types.js';
 import { LiveStatus } from '../operations/live.js';
 import { Notifier, type Notice, type NotifierEvents } from '../operations/notifier.js';
@@ -42,6 +43,7 @@ function refusing(subscriptions: SubscriptionRepository, webDays: number): Subsc
   return {
     add: (office, address, lang) => subscriptions.add(office, address, lang).catch(refused(lang)),
     remove: (address, office) => subscriptions.remove(address, office).catch(refused()),
+    offices: (address) => subscriptions.offices(address).catch(refused()),
     lifetimeDays: (address) => (expires(address) ? webDays : undefined),
   };
 }
@@ -106,7 +108,8 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     const stats = new Stats(stores.stats);
     const registry = createRegistry();
     checkRegistry(registry, nlu.intents);
-    const dialogue = new Dialogue({ nlu, knowledge, texts, subscriptions: refusing(subscriptions, config.WEB_SUBSCRIPTION_DAYS), registry, defaultLang: config.DEFAULT_LANG });
+    const policy = loadPolicy(config.DIALOGUE_DIR, nlu.intents);
+    const dialogue = new Dialogue({ nlu, knowledge, texts, policy, subscriptions: refusing(subscriptions, config.WEB_SUBSCRIPTION_DAYS), registry, defaultLang: config.DEFAULT_LANG });
     const handoffs = new HandoffDesk(knowledge, texts, stores.handoffs, stores.inbox, config.HANDOFF_WAIT_MINUTES, config.DEFAULT_LANG);
     handoffs.start();
     const { intentsDir, cacheDir, options } = settings;
@@ -160,8 +163,8 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     }
     const { nlu } = result;
     if (nlu.encoderSkipped) this.metrics.encoderSkipped.inc({ channel: req.channel });
-    // "Delete my data": nothing of this conversation is kept, this turn included; the reply goes out only once it is gone.
-    if (nlu.intent === ERASE) await this.forget({ channel: req.channel, id: req.sessionId });
+    // "Delete my data", confirmed or commanded: nothing of this conversation is kept, this turn included; the reply goes out only once it is gone.
+    if (result.erase) await this.forget({ channel: req.channel, id: req.sessionId });
     else await this.stores.sessions.set(key, result.session, this.config.SESSION_TTL_MINUTES * 60_000);
     if (!req.intent) {
       this.stats.record({ channel: req.channel, intent: nlu.intent, office: nlu.entities.office, lang: result.lang, confidence: nlu.confidence, text: req.text, org: result.session.organisation, guesses: nlu.guesses });

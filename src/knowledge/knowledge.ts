@@ -1,4 +1,4 @@
-import type { KnowledgeBase, Lang, Office, Organisation, Procedure, Status, Text } from './schema.js';
+import type { KnowledgeBase, Lang, Office, Organisation, Procedure, Service, ServiceKind, Status, Text } from './schema.js';
 
 /** A change of an office's live state made by staff. */
 export interface StatusChange {
@@ -50,6 +50,27 @@ export class Knowledge {
 
   procedures(orgId: string | undefined, kind: Procedure['kind']): Procedure[] {
     return this.kb.procedures.filter((p) => p.kind === kind && (!orgId || p.organisation === orgId));
+  }
+
+  services(orgId: string): Service[] {
+    return this.kb.services.filter((s) => s.organisation === orgId);
+  }
+
+  /** The organisation's service of that kind (its website, its e-office…), if the knowledge base lists one. */
+  service(orgId: string | undefined, kind: ServiceKind): Service | undefined {
+    return orgId ? this.kb.services.find((s) => s.organisation === orgId && s.kind === kind) : undefined;
+  }
+
+  /** Where the organisation's procedures are done online, in words, while its e-office serves; '' when there is none. */
+  online(org: Organisation | undefined, lang: Lang): string {
+    const office = this.service(org?.id, 'e_office');
+    return office && office.status !== 'unavailable' ? localized(office.name, lang) : '';
+  }
+
+  /** Its staff answer by phone now (its number may still be unknown). */
+  phoneHelp(org: Organisation | undefined): boolean {
+    const help = this.service(org?.id, 'phone_help');
+    return !!help && help.status !== 'unavailable' && help.status !== 'unknown';
   }
 
   setOverride(id: string, change: StatusChange & { updatedAt: string }): void {

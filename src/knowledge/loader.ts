@@ -6,6 +6,7 @@ import {
   organisationSchema,
   officeSchema,
   procedureSchema,
+  serviceSchema,
   type KnowledgeBase,
 } from './schema.js';
 
@@ -30,6 +31,7 @@ const FILES = {
   organisations: ['organisations.yaml', organisationSchema],
   offices: ['offices.yaml', officeSchema],
   procedures: ['procedures.yaml', procedureSchema],
+  services: ['services.yaml', serviceSchema],
 } as const;
 
 function readList<T>(dir: string, file: string, schema: z.ZodType<T>, problems: KnowledgeProblem[]): T[] {
@@ -66,6 +68,11 @@ function checkReferences(kb: KnowledgeBase, problems: KnowledgeProblem[]): void 
   unique('organisations.yaml', kb.organisations.map((o) => o.id));
   unique('offices.yaml', kb.offices.map((o) => o.id));
   unique('procedures.yaml', kb.procedures.map((p) => p.id));
+  unique('services.yaml', kb.services.map((s) => s.id));
+  kb.services.forEach((s, i) => {
+    if (!orgIds.has(s.organisation))
+      problems.push({ file: 'services.yaml', path: `${i}.organisation`, reason: `unknown organisation "${s.organisation}"` });
+  });
   kb.offices.forEach((o, i) => {
     if (!orgIds.has(o.organisation))
       problems.push({ file: 'offices.yaml', path: `${i}.organisation`, reason: `unknown organisation "${o.organisation}"` });
@@ -95,6 +102,8 @@ export function loadKnowledge(dir: string): KnowledgeBase {
     organisations: readList(dir, FILES.organisations[0], FILES.organisations[1], problems),
     offices: readList(dir, FILES.offices[0], FILES.offices[1], problems),
     procedures: readList(dir, FILES.procedures[0], FILES.procedures[1], problems),
+    // Optional: a knowledge base written before services were listed has none.
+    services: fs.existsSync(path.join(dir, FILES.services[0])) ? readList(dir, FILES.services[0], FILES.services[1], problems) : [],
   };
   if (problems.length === 0) checkReferences(kb, problems);
   if (problems.length > 0) throw new KnowledgeError(problems);

@@ -87,14 +87,8 @@ export const organisationSchema = z
     website: z.union([z.literal(''), z.url()]).default(''),
     /** Where to look up what the bot does not have ("la web municipal del Ayuntamiento de Elche"). */
     officialSite: textSchema.default({}),
-    /** Where procedures are done online ("la sede electrónica del Ayuntamiento de Paiporta"); empty: none. */
-    online: textSchema.default({}),
-    /** It answers citizens by phone (its number may still be unknown: then the bot says it has none). */
-    phoneAssistance: z.boolean().default(false),
     /** "any of its open offices" in each language ("cualquier OMAC abierta"). */
     anyOpenOffice: textSchema.default({}),
-    /** The state of its website, where it matters ("temporarily out of service; ... still available"). */
-    websiteStatus: textSchema.default({}),
     /** What is known about citizens' personal data after the incident; empty: nothing is known. */
     dataSafety: textSchema.default({}),
     incident: textSchema.default({}),
@@ -132,6 +126,13 @@ export const officeSchema = z
   })
   .strict();
 
+/**
+ * The ways a procedure can be done or a service reached: `appointment` is in person by prior
+ * appointment, `walk_in` in person without one.
+ */
+export const CHANNELS = ['online', 'in_person', 'appointment', 'walk_in', 'phone', 'email', 'pec'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
 export const procedureSchema = z
   .object({
     id,
@@ -140,8 +141,13 @@ export const procedureSchema = z
     certificate: z.enum(CERTIFICATES).optional(),
     /** What it is, with its article ("la tarjeta Bus Lliure (transporte público gratuito para jóvenes)"). */
     name: textSchema.default({}),
-    /** Where it is done: online, in person at its offices, or in person by appointment. Phone help is the organisation's. */
+    /**
+     * The ways it is done, as a source says (online at the organisation's e-office, in person at its
+     * offices, by appointment), and the ways a source says it is NOT done. Any other way is unknown:
+     * the bot then says it does not know, never that it cannot be done.
+     */
     channels: z.array(z.enum(['online', 'in_person', 'appointment'])).default([]),
+    notAvailable: z.array(z.enum(CHANNELS)).default([]),
     /** How to book it, where known. */
     booking: textSchema.default({}),
     /** Services it groups, each with what to tell a citizen who asks for it (health services). */
@@ -154,7 +160,27 @@ export const procedureSchema = z
   })
   .strict();
 
+export const SERVICE_KINDS = ['website', 'e_office', 'phone_help', 'email', 'notice_board', 'family_portal', 'primary_care'] as const;
+export type ServiceKind = (typeof SERVICE_KINDS)[number];
+export const SERVICE_STATUSES = ['available', 'limited', 'unavailable', 'unknown'] as const;
+export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+
+/** A service or channel of an organisation (its e-office, its website, phone help…) and its state. */
+export const serviceSchema = z
+  .object({
+    id,
+    organisation: id,
+    kind: z.enum(SERVICE_KINDS),
+    status: z.enum(SERVICE_STATUSES),
+    /** With its article, inside a sentence ("la sede electrónica del Ayuntamiento de Paiporta"). */
+    name: textSchema,
+    /** Its state in a few words, after its name ("está temporalmente fuera de servicio"). */
+    note: textSchema.default({}),
+  })
+  .strict();
+
 export type Organisation = z.infer<typeof organisationSchema>;
+export type Service = z.infer<typeof serviceSchema>;
 export type Office = z.infer<typeof officeSchema>;
 export type Procedure = z.infer<typeof procedureSchema>;
 export type Contact = z.infer<typeof contactSchema>;
@@ -163,4 +189,5 @@ export interface KnowledgeBase {
   organisations: Organisation[];
   offices: Office[];
   procedures: Procedure[];
+  services: Service[];
 }

@@ -1,13 +1,15 @@
 import { distance } from 'fastest-levenshtein';
+import stopwords from 'stopwords-iso' with { type: 'json' };
 import { normalize, tokens } from './normalize.js';
+import { stemmerFor } from './stemmer.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 
 /**
  * `scope: all` marks questions about every office ("which offices are open?"); `topic` a question
- * inside the question ("is my data safe?"); `health` the health service asked about; `answer` a
+ * inside the question ("is my data safe?"); `health` the health service asked about; `state` whether a yes/no question asks if an office is open or closed; `answer` a
  * yes or no; `channel` the way of doing something asked about ("can I do it online?").
  */
-export const LEXICONS = ['certificate', 'language', 'scope', 'topic', 'health', 'answer', 'channel'] as const;
+export const LEXICONS = ['certificate', 'language', 'scope', 'topic', 'health', 'answer', 'channel', 'state'] as const;
 export type LexiconType = (typeof LEXICONS)[number];
 export type EntityType = 'office' | 'organisation' | LexiconType;
 export type Entities = Partial<Record<EntityType, string>>;
@@ -22,6 +24,29 @@ interface Entry {
 
 /** "funcionen", "what works": a topic any other one named in the same message takes precedence over. */
 const WEAKEST_TOPIC = 'working';
+
+/** A lexicon word this long or longer is also found inside a compound ("folkbokföringsintyget", "hälsouppgifterna"). */
+const COMPOUND_PART = 6;
+/** What may follow a compound's last part: its ending ("-na", "-en", "-erna"). */
+const ENDING = 4;
+/** A lexicon word this long or longer is also found by its stem ("cerrado" finds "cerradas"). */
+const STEMMED_WORD = 4;
+
+/**
+ * Function words of the bot's languages (the stopwords-iso lists), but for the words the lexicons
+ * and aliases use (stopwords-iso counts "working" and "test" in): a message of nothing but these
+ * and entity names is an answer or a follow-up ("y la de Torrellano?", "och Como då?").
+ */
+function functionWords(langs: readonly string[], used: Set<string>): Set<string> {
+  const words = langs.flatMap((l) => (stopwords as Record<string, string[] | undefined>)[l] ?? []).map(normalize);
+  return new Set(words.filter((w) => !used.has(w)));
+}
+
+/** A lexicon phrase found by its words' stems, in any order within a few words ("cambiar mi domicilio", "cerradas"). */
+interface StemPhrase {
+  words: string[];
+  entry: Entry;
+}
 
 type Alias = string | { text: string; notIn: Lang[] };
 
@@ -39,28 +64,32 @@ export class EntityExtractor {
   private longestFrom = new Map<string, number>();
   private aliasWords = new Set<string>();
   private corrections = new Map<string, string>();
-  /** Longer words that still only glue a follow-up together ("what about Altabix?"). */
+  /** Lexicon words long enough to stand inside a compound, with what they name. */
+  private parts: { word: string; entry: Entry }[] = [];
+  private stemPhrases: StemPhrase[] = [];
   private functionWords: Set<string>;
-  /** Short words that still ask something of their own ("dov'è", "när"). */
-  private askingWords: Set<string>;
+  /** The stem phrases in one language's stems, by their first stem: built at a language's first message. */
+  private stemmed = new Map<Lang, Map<string, { stems: string[]; entry: Entry }[]>>();
 
   /** @param knownWords words of ordinary text (the training examples): short ones are never "corrected". */
+  /** @param langs the bot's languages: their function words are left out of lexicon phrases and may stand in a bare message. */
   constructor(
     kb: KnowledgeBase,
     lexicons: Partial<Record<LexiconType, Lexicon>>,
     private readonly knownWords: Set<string> = new Set(),
+    langs: readonly string[] = [],
   ) {
     for (const o of kb.offices) this.addAll('office', o.id, [...o.aliases, ...Object.values(o.name)], o.organisation);
     for (const o of kb.organisations) this.addAll('organisation', o.id, [o.id, ...o.aliases, ...Object.values(o.name)]);
-    const { followup = [], asks = [], ...scopes } = lexicons.scope ?? {};
-    this.functionWords = new Set(followup.map(normalize));
-    this.askingWords = new Set(asks.map(normalize));
+    const used = new Set([...this.phrases.keys()].flatMap((p) => p.split(' ')));
+    for (const type of LEXICONS) for (const words of Object.values(lexicons[type] ?? {})) for (const w of words) for (const t of tokens(normalize(w))) used.add(t);
+    this.functionWords = functionWords(langs, used);
     for (const type of LEXICONS) {
-      for (const [id, words] of Object.entries((type === 'scope' ? scopes : lexicons[type]) ?? {})) this.addAll(type, id, words);
+      for (const [id, words] of Object.entries(lexicons[type] ?? {})) this.addAll(type, id, words, undefined, true);
     }
   }
 
-  private addAll(type: EntityType, id: string, aliases: Alias[], org?: string): void {
+  private addAll(type: EntityType, id: string, aliases: Alias[], org?: string, lexicon = false): void {
     for (const a of aliases) {
       const text = typeof a === 'string' ? a : a.text;
       const notIn = typeof a === 'string' ? [] : a.notIn;
@@ -68,7 +97,14 @@ export class EntityExtractor {
       if (words.length === 0) continue;
       const key = words.join(' ');
       const list = this.phrases.get(key) ?? [];
-      if (!list.some((e) => e.type === type && e.id === id)) list.push({ type, id, notIn, org });
+      const entry = { type, id, notIn, org };
+      if (!list.some((e) => e.type === type && e.id === id)) list.push(entry);
+      if (lexicon) {
+        // By stems: phrases by their content words; single words long enough not to stem into another word.
+        const content = words.filter((w) => !this.functionWords.has(w));
+        if (content.length >= 2 || (content.length === 1 && content[0].length >= STEMMED_WORD)) this.stemPhrases.push({ words: content, entry });
+        if (words.length === 1 && words[0].length >= COMPOUND_PART) this.parts.push({ word: words[0], entry });
+      }
       this.phrases.set(key, list);
       this.longestFrom.set(words[0], Math.max(this.longestFrom.get(words[0]) ?? 0, words.length));
       for (const w of words) if (w.length >= 5) this.aliasWords.add(w);
@@ -100,20 +136,26 @@ export class EntityExtractor {
   }
 
   /**
-   * The entities of a message, and whether it is "bare": nothing but entity names and short
-   * function words ("y torrellano?", "the one in altabix", "Svenska"), i.e. an answer to a question.
-   * A topic ("quants tràmits", "les meues dades") is a question of its own, never bare.
+   * The entities of a message, and whether it is "bare": nothing but entity names and function
+   * words ("y torrellano?", "the one in altabix", "Svenska"), i.e. an answer to a question. A topic
+   * ("quants tràmits", "les meues dades") is a question of its own, never bare. Lexicon phrases
+   * are found as written, inside a compound, or by their words' stems in any order.
    */
   extract(normalized: string, lang?: Lang): { entities: Entities; bare: boolean } {
     const words = tokens(normalized).map((w) => this.correct(w));
     const found: Entities = {};
+    const matched = new Array<boolean>(words.length).fill(false);
     let weak: Entry | undefined;
     let weakAt = -1;
     let orgAt = -1;
-    let bare = true;
+    const take = (e: Entry) => {
+      // "Ha tornat a funcionar la web?": which services work is the weakest topic; another one named wins.
+      if (e.type === 'topic' && found.topic === WEAKEST_TOPIC) delete found.topic;
+      found[e.type] ??= e.id;
+    };
     for (let i = 0; i < words.length; ) {
-      let matched = 0;
-      for (let len = Math.min(this.longestFrom.get(words[i]) ?? 0, words.length - i); len >= 1 && !matched; len--) {
+      let len = Math.min(this.longestFrom.get(words[i]) ?? 0, words.length - i);
+      for (; len >= 1; len--) {
         const entries = this.phrases.get(words.slice(i, i + len).join(' '));
         if (!entries) continue;
         for (const e of entries) {
@@ -122,20 +164,69 @@ export class EntityExtractor {
             if (!weak) [weak, weakAt] = [e, i];
           } else {
             if (e.type === 'organisation' && orgAt < 0) orgAt = i;
-            // "quants tràmits … el primer dia": a question inside the question asks something of its own.
-            if (e.type === 'topic') bare = false;
-            // "Ha tornat a funcionar la web?": which services work is the weakest topic; another one named wins.
-            if (e.type === 'topic' && found.topic === WEAKEST_TOPIC) delete found.topic;
-            found[e.type] ??= e.id;
+            take(e);
           }
-          matched = len;
+        }
+        break;
+      }
+      if (len > 0) matched.fill(true, i, i + len);
+      else {
+        const part = this.compoundPart(words[i]);
+        if (part) {
+          matched[i] = true;
+          take(part);
         }
       }
-      if (!matched && (words[i].length > 3 ? !this.functionWords.has(words[i]) : this.askingWords.has(words[i]))) bare = false;
-      i += matched || 1;
+      i += len || 1;
     }
+    if (lang) this.byStems(words, lang, matched, take);
     // "ATS Insubria de Como" names the office; "¿Cómo contacto con ATS Insubria?" asks how.
     if (weak && !found[weak.type] && weak.org && found.organisation === weak.org && weakAt > orgAt) found[weak.type] = weak.id;
+    const bare = !found.topic && words.every((w, i) => matched[i] || w.length <= 2 || this.functionWords.has(w));
     return { entities: found, bare: bare && Object.keys(found).length > 0 };
+  }
+
+  /** The lexicon word a compound is made with: its first part ("adressändringsintyg") or its last, with an ending ("hälsouppgifterna"). */
+  private compoundPart(word: string): Entry | undefined {
+    if (word.length < COMPOUND_PART + 2) return undefined;
+    for (const { word: part, entry } of this.parts) {
+      if (part.length >= word.length) continue;
+      if (word.startsWith(part)) return entry;
+      const end = word.lastIndexOf(part);
+      if (end > 0 && word.length - end - part.length <= ENDING) return entry;
+    }
+    return undefined;
+  }
+
+  /** Lexicon phrases found by their words' stems (within a few words of each other, in any order), where nothing was found as written. */
+  private byStems(words: string[], lang: Lang, matched: boolean[], take: (e: Entry) => void): void {
+    const index = this.stemIndex(lang);
+    const stem = stemmerFor(lang);
+    const stems = words.map((w) => stem(w));
+    for (let i = 0; i < stems.length; i++) {
+      for (const { stems: wanted, entry } of index.get(stems[i]) ?? []) {
+        const span = wanted.length + 2;
+        const at = wanted.map((s) => stems.findIndex((x, j) => x === s && Math.abs(j - i) <= span));
+        if (at.some((j) => j < 0)) continue;
+        if (lang && entry.notIn.includes(lang)) continue;
+        for (const j of at) matched[j] = true;
+        take(entry);
+      }
+    }
+  }
+
+  private stemIndex(lang: Lang): Map<string, { stems: string[]; entry: Entry }[]> {
+    let index = this.stemmed.get(lang);
+    if (index) return index;
+    const stem = stemmerFor(lang);
+    index = new Map();
+    for (const { words, entry } of this.stemPhrases) {
+      const stems = words.map((w) => stem(w));
+      const list = index.get(stems[0]) ?? [];
+      list.push({ stems, entry });
+      index.set(stems[0], list);
+    }
+    this.stemmed.set(lang, index);
+    return index;
   }
 }

@@ -1,4 +1,4 @@
-import { normalize } from './normalize.js';
+import { normalize, tokens } from './normalize.js';
 import { IntentModel, type IntentModelState } from './intent.js';
 import { SoftmaxClassifier, type ClassifierState } from './classifier.js';
 import { argmax } from './linear.js';
@@ -7,7 +7,8 @@ import { EncoderThread } from './encoders/threaded.js';
 import { ModelCache, cacheKey } from './cache.js';
 import { LanguageIdentifier, loadFastText } from './language.js';
 import { EntityExtractor } from './entities.js';
-import { loadExamples, loadLexicons, type Example } from './training.js';
+import { loadActs, loadExamples, loadLexicons, type Example } from './training.js';
+import { ActReader } from './acts.js';
 import { fit } from './trainer.js';
 import { trainInBackground } from './retrain.js';
 import { OUT_OF_SCOPE, type CachedModel, type NluLog, type NluOptions, type NluResult, type NluService, type Trained, type TrainJob } from './types.js';
@@ -47,10 +48,11 @@ export class Nlu implements NluService {
     private readonly options: NluOptions,
     private knownWords: Set<string>,
     private readonly lexicons: ReturnType<typeof loadLexicons>,
+    private readonly acts: ActReader,
     /** What this start spent on the model: training it (from intents/ read to both heads trained and fastText loaded) or loading it from the cache. */
     readonly trainingMs: number,
   ) {
-    this.entities = new EntityExtractor(kb, lexicons, knownWords);
+    this.entities = new EntityExtractor(kb, lexicons, knownWords, options.langs);
   }
 
   /** The NLU on `settings`, on this thread (the NLU thread runs this too: nlu-thread.ts). */
@@ -72,6 +74,7 @@ export class Nlu implements NluService {
   ): Promise<Nlu> {
     const fastText = loadFastText();
     const lexicons = loadLexicons(dir);
+    const acts = new ActReader(loadActs(dir));
     const cache = cacheDir ? new ModelCache(cacheDir) : undefined;
     const key = cache && cacheKey(dir, { langs: options.langs, dense: encoder?.name });
     const cached = key ? cache!.read<CachedModel>(key) : undefined;
@@ -80,7 +83,7 @@ export class Nlu implements NluService {
       const model = IntentModel.fromState(cached.intent);
       const language = LanguageIdentifier.fromState(cached.language, model.encoder.dim, await fastText);
       const loadMs = performance.now() - start;
-      const nlu = new Nlu(model, language, await kb, options, new Set(cached.knownWords), lexicons, loadMs);
+      const nlu = new Nlu(model, language, await kb, options, new Set(cached.knownWords), lexicons, acts, loadMs);
       if (encoder && cached.dense) nlu.dense = { encoder, head: SoftmaxClassifier.fromState(cached.dense) };
       return nlu;
     }
@@ -89,7 +92,7 @@ export class Nlu implements NluService {
     const { model, language: local, knownWords } = fit(examples, options.langs);
     const language = LanguageIdentifier.fromState(local.toState(), model.encoder.dim, await fastText);
     const trainingMs = performance.now() - readAt;
-    const nlu = new Nlu(model, language, await kb, options, knownWords, lexicons, trainingMs);
+    const nlu = new Nlu(model, language, await kb, options, knownWords, lexicons, acts, trainingMs);
     if (encoder) await nlu.trainDense(encoder, examples);
     // Kept for the next start once this one is serving (the write takes ~50 ms).
     if (key) nlu.saved = new Promise((resolve) => setImmediate(() => resolve(cache!.write(key, nlu.toCache()))));
@@ -122,7 +125,7 @@ export class Nlu implements NluService {
   /** Rebuilds the entity gazetteer after the knowledge base changed (new offices or aliases). */
   useKnowledge(kb: KnowledgeBase): void {
     this.kb = kb;
-    this.entities = new EntityExtractor(kb, this.lexicons, this.knownWords);
+    this.entities = new EntityExtractor(kb, this.lexicons, this.knownWords, this.options.langs);
   }
 
   /** Retrains on a thread of its own (retrain.ts) and serves the model if it is accepted; the result goes without it. */
@@ -145,7 +148,7 @@ export class Nlu implements NluService {
     const language = LanguageIdentifier.fromState(state.language, model.encoder.dim, this.language.fastText);
     await between();
     const knownWords = new Set(state.knownWords);
-    const entities = new EntityExtractor(this.kb, this.lexicons, knownWords);
+    const entities = new EntityExtractor(this.kb, this.lexicons, knownWords, this.options.langs);
     Object.assign(this, { model, language, knownWords, entities });
   }
 
@@ -185,7 +188,8 @@ export class Nlu implements NluService {
   private read(text: string, hint?: Lang): { result: NluResult; probs?: Float64Array } {
     const norm = normalize(text);
     if (!norm) {
-      return { result: { lang: hint ?? this.options.defaultLang, langConfidence: 0, intent: OUT_OF_SCOPE, confidence: 1, entities: {}, bare: false } };
+      const lang = hint ?? this.options.defaultLang;
+      return { result: { lang, langConfidence: 0, intent: OUT_OF_SCOPE, confidence: 1, entities: {}, bare: false, act: 'statement', negated: false, gibberish: true } };
     }
     const features = this.model.features(norm);
     // Without a hint, "hola" or "ok" lean towards the default language rather than a coin toss.
@@ -193,7 +197,9 @@ export class Nlu implements NluService {
       ? this.language.identify(text, norm, features, hint)
       : this.language.identify(text, norm, features, this.options.defaultLang, 0.3);
     const probs = this.model.probabilities(features);
-    return { result: { lang, langConfidence, ...this.decide(probs), ...this.entities.extract(norm, lang) }, probs };
+    const found = this.entities.extract(norm, lang);
+    const gibberish = Object.keys(found.entities).length === 0 && !tokens(norm).some((w) => /\d/.test(w) || this.knownWords.has(w));
+    return { result: { lang, langConfidence, ...this.decide(probs), ...found, ...this.acts.read(text, lang), gibberish }, probs };
   }
 
   /** The most probable intent, or out_of_scope below the confidence threshold; and the three best guesses. */

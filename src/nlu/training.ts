@@ -4,6 +4,7 @@ import { readYaml } from '../shared/yaml.js';
 import { z } from 'zod';
 import { langSchema, type Lang } from '../knowledge/schema.js';
 import { LEXICONS, type Lexicon, type LexiconType } from './entities.js';
+import type { ActCues } from './acts.js';
 
 export interface Example {
   text: string;
@@ -60,4 +61,11 @@ export function loadLexicons(dir: string): Record<LexiconType, Lexicon> {
     return z.record(z.string(), z.array(z.string())).parse(readYaml(fs.readFileSync(file, 'utf8')) ?? {});
   };
   return Object.fromEntries(LEXICONS.map((type) => [type, read(type)])) as Record<LexiconType, Lexicon>;
+}
+
+/** Reads intents/entities/acts.yaml: per language, the words that open each kind of question (none: every message is a statement). */
+export function loadActs(dir: string): ActCues {
+  const file = path.join(dir, 'entities', 'acts.yaml');
+  if (!fs.existsSync(file)) return {};
+  return z.record(langSchema, z.record(z.string(), z.array(z.string()))).parse(readYaml(fs.readFileSync(file, 'utf8')) ?? {}) as ActCues;
 }

@@ -1,6 +1,7 @@
 // What the NLU gives and what the bot asks of it: imported by the NLU's own files, so that none
 // of them needs the entry (index.ts), which starts them.
 import type { Entities } from './entities.js';
+import type { Act } from './acts.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 import type { IntentModelState } from './intent.js';
 import type { ClassifierState } from './classifier.js';
@@ -19,6 +20,14 @@ export interface NluResult {
   guesses?: { intent: string; confidence: number }[];
   /** The message is only entity names and function words (an answer to "which office?"). */
   bare: boolean;
+  /** The form of its question (yes/no, how, where…); none: a statement, it asks nothing. */
+  act?: Act;
+  /** It says "no", "not", "inte"… ("no borres mis datos"). */
+  negated?: boolean;
+  /** It asks about a day or a time ("¿hay cita para hoy?", "il sabato è aperta?"). */
+  timed?: boolean;
+  /** No word of it is a word the bot knows, in any language ("asdfgh ñlkj"). */
+  gibberish?: boolean;
   /** The embedding model's queue was full: the n-gram head classified this message alone. */
   encoderSkipped?: true;
 }

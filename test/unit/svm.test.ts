@@ -11,7 +11,7 @@ import { loadExamples } from '../../src/nlu/training.js';
 import { loadKnowledge } from '../../src/knowledge/loader.js';
 import { localeLangs } from '../../src/shared/languages.js';
 import { ROOT } from '../../src/config.js';
-import { stemmerFor } from '../../scripts/eval/stemmer.js';
+import { stemmerFor } from '../../src/nlu/stemmer.js';
 import { trainPipeline } from '../../scripts/eval/pipelines.js';
 
 const texts = ['is the office open', 'office open today', 'phone number please', 'what number can i call', 'hello there', 'hi hello'];

@@ -3,7 +3,32 @@ import { localized, type Knowledge } from '../../knowledge/knowledge.js';
 import type { Lang, Office, Organisation, Text } from '../../knowledge/schema.js';
 import type { Entities } from '../../nlu/entities.js';
 import type { Translate } from '../../shared/i18n.js';
+import type { Act } from '../../nlu/acts.js';
 import type { Address, QuickReply, Session, Subscriptions } from './types.js';
+import type { Topic } from './policy.js';
+
+/**
+ * What the message asks, as the policy read it: its act, the topic (its own or the one a
+ * follow-up takes), the channel it asks about, whether it negates, and how sure the reading is.
+ */
+export interface Frame {
+  act: Act;
+  topic?: string;
+  /** The declared topic's attributes (the contacts that serve it). */
+  about?: Topic;
+  channel?: string;
+  negated: boolean;
+  /** An unmistakable command: not a question, not negated, the classifier sure (erasure runs without asking). */
+  command: boolean;
+  /** It continues the conversation's topic without naming one ("¿y por teléfono?", "¿hasta qué edad?"). */
+  followUp: boolean;
+  /** Not a word the bot knows ("asdfgh ñlkj"): it did not understand, and says so. */
+  gibberish: boolean;
+  /** A question about the conversation's topic that names nothing of its own ("¿me lo dan al momento?"): what the facts say of it, or "I don't know". */
+  unplaced: boolean;
+  /** It asks about a day or a time ("¿hay cita para hoy?", "¿abre el sábado?"). */
+  timed: boolean;
+}
 
 /** Everything an answer may read: the knowledge base, the language, and what the turn is about. */
 export interface AnswerContext {
@@ -16,6 +41,7 @@ export interface AnswerContext {
   certificate?: string;
   /** The message's other entities: a topic inside the question, a health service, a yes. */
   entities: Entities;
+  frame: Frame;
   /** The conversation (what it was about before this turn, its entry point's organisation). */
   session: Session;
   address: Address;
@@ -76,9 +102,12 @@ export const shortName = (o: Office, lang: Lang) => o.short[lang] || localized(o
 export const shortList = (offices: Office[], lang: Lang, type: 'conjunction' | 'disjunction' = 'conjunction') =>
   listOf(offices.map((o) => shortName(o, lang)), lang, type);
 
-/** A phone number as the knowledge base has it, and in its international form for callers from abroad when the organisation's country is known. */
-export function phoneText(ctx: Pick<AnswerContext, 't'>, value: string, org: Organisation | undefined): string {
-  const international = org?.country && internationalForm(value, org.country);
+/**
+ * A phone number as the knowledge base has it, and in its international form for callers who may
+ * be abroad: those who write in another language than the organisation's (its country known).
+ */
+export function phoneText(ctx: Pick<AnswerContext, 't' | 'lang'>, value: string, org: Organisation | undefined): string {
+  const international = org?.country && org.language !== ctx.lang && internationalForm(value, org.country);
   return international ? ctx.t('contact.international', { number: value, international }) : value;
 }
 

@@ -4,8 +4,10 @@ import type { Texts } from '../../shared/i18n.js';
 import { OUT_OF_SCOPE, type NluResult, type NluService } from '../../nlu/index.js';
 import type { Entities, EntityType } from '../../nlu/entities.js';
 import { createRegistry, type IntentRegistry, type IntentSpec } from '../intents/registry.js';
-import { topic } from './answers/info.js';
-import { lines, listOf, nameValues, quick, type AnswerContext } from './context.js';
+import { topic as innerTopic } from './answers/info.js';
+import { isOpen, listOf, nameValues, quick, type AnswerContext, type Frame } from './context.js';
+import { decide, isWeak, topicOf, type Decision, type Policy } from './policy.js';
+import { questionKey, render } from './planner.js';
 import type { Answer, QuickReply, Session, Subscriptions, TurnInput, TurnResult } from './types.js';
 
 export interface DialogueDeps {
@@ -13,26 +15,16 @@ export interface DialogueDeps {
   knowledge: Knowledge;
   texts: Texts;
   subscriptions: Subscriptions;
+  /** The declared routing (dialogue/policy.yaml). */
+  policy: Policy;
   /** The intents answered (default: the built-in ones). */
   registry?: IntentRegistry;
   /** The language of a first message whose language is only a guess ("hola", "👍"). */
   defaultLang?: Lang;
 }
 
-/** Intents whose messages name a topic as their own subject, not as a question inside ("borra mis datos" asks nothing about data safety). */
-const OWN_TOPIC = new Set(['incident_info', 'forget_data']);
-
-/** The intents a question about which services still work is taken for, which the offices' status answers. */
-const WORKING_FROM = new Set(['help', 'health_services', OUT_OF_SCOPE]);
-
-/** Below this confidence, a message that answers the bot's question (it names the office asked for) keeps the question's intent. */
-const PENDING_KEPT_BELOW = 0.8;
-
-/** From this confidence on, the classifier is sure a question about a way of doing things asks something else than the last procedure. */
-const SURE_OF_ANOTHER = 0.9;
-
-/** Below this, the language the NLU read is a guess: a message with no language of its own keeps the conversation's. */
-const WEAK_LANGUAGE = 0.5;
+/** The rules whose intent continues the conversation's topic. */
+const CONTINUES = new Set(['pending', 'last', 'followUp']);
 
 /** One turn of conversation: (session, message) -> reply. Knows nothing of channels. */
 export class Dialogue {
@@ -43,28 +35,25 @@ export class Dialogue {
   }
 
   async turn(previous: Session, input: TurnInput): Promise<TurnResult> {
-    const { knowledge: k, texts } = this.deps;
+    const { knowledge: k, texts, policy } = this.deps;
     const session: Session = { ...previous };
+    // The entry point's organisation (a council's own widget or link) until the citizen names another.
+    if (input.org && !session.organisation && k.organisation(input.org)) session.organisation = input.org;
     // The picked language, else the conversation's, else the channel's guess (Telegram, the page).
     const hint = input.lang ?? previous.lang ?? input.langHint;
     const parsed = await this.deps.nlu.analyse(input.text, hint);
-    // "i la de Torrellano?", "👍", "12": no language of their own; the conversation's holds, else the
-    // channel's hint, else the default language.
-    const weak = parsed.langConfidence < WEAK_LANGUAGE;
-    const kept = parsed.bare || weak ? (previous.lang ?? (weak ? (input.langHint ?? this.deps.defaultLang) : undefined)) : undefined;
-    const nlu = kept ? { ...parsed, lang: kept } : parsed;
+    const nlu = this.withLanguage(parsed, previous, input, session);
     if (input.lang) {
       session.lang = input.lang;
       session.langChosen = true;
     } else if (!session.langChosen) {
       session.lang = nlu.lang;
     }
-    // The entry point's organisation (a council's own widget or link) until the citizen names another.
-    if (input.org && !session.organisation && k.organisation(input.org)) session.organisation = input.org;
 
-    const byChannel = !input.intent && this.asksByChannel(previous, nlu);
-    const intent = input.intent ?? (byChannel ? previous.lastIntent! : this.resolveIntent(session, nlu));
-    const spec = this.registry[intent] ?? this.registry[OUT_OF_SCOPE];
+    const lastTopic = previous.topic && (previous.topicAge ?? 0) < policy.inherit.topicTurns ? previous.topic : undefined;
+    const decision: Decision = input.intent ? { intent: input.intent } : decide(policy, { nlu, session: previous, registry: this.registry, lastTopic });
+    const intent = this.registry[decision.intent] ? decision.intent : OUT_OF_SCOPE;
+    const spec = this.registry[intent];
     let lang = session.lang ?? nlu.lang;
     const chosen = intent === 'change_language' ? (nlu.entities.language as Lang | undefined) : undefined;
     if (chosen) {
@@ -72,109 +61,102 @@ export class Dialogue {
       session.lang = lang;
       session.langChosen = true;
     }
-    const certificate = nlu.entities.certificate ?? previous.pending?.certificate ?? (nlu.bare || byChannel ? previous.certificate : undefined);
-    const innerQuestion = nlu.entities.topic ?? (previous.pending?.intent === intent ? previous.pending.topic : undefined);
+    const continues = !!decision.rule && CONTINUES.has(this.ruleTarget(decision.rule));
+    const own = topicOf(nlu);
+    const topic = own ?? previous.pending?.topic ?? (continues ? lastTopic : undefined);
+    const certificate = nlu.entities.certificate ?? previous.pending?.certificate ?? (continues || nlu.bare ? previous.certificate : undefined);
+    const frame: Frame = {
+      act: nlu.act ?? 'statement',
+      topic,
+      about: topic ? policy.topics[topic] : undefined,
+      channel: nlu.entities.channel,
+      negated: !!nlu.negated,
+      command: !input.intent && (nlu.act ?? 'statement') === 'statement' && !nlu.negated && nlu.confidence >= policy.thresholds.eraseWithoutAsking,
+      followUp: continues && !own,
+      gibberish: !!nlu.gibberish,
+      unplaced: continues && (nlu.act ?? 'statement') !== 'statement' && !own && !nlu.entities.office && !nlu.entities.organisation && !nlu.entities.channel,
+      timed: !!nlu.timed,
+    };
     const subject = intent === OUT_OF_SCOPE ? {} : this.resolveSubject(session, nlu, intent, spec);
-    const t = texts.t(lang);
     const ctx: AnswerContext = {
       k,
-      t,
+      t: texts.t(lang),
       lang,
       intent,
       office: k.office(subject.officeId),
       org: k.organisation(subject.orgId),
       certificate,
-      entities: { ...nlu.entities, ...(innerQuestion ? { topic: innerQuestion } : {}), ...(chosen ? { language: chosen } : {}) },
+      entities: { ...nlu.entities, ...(topic && !nlu.entities.health && !nlu.entities.topic ? { topic } : {}), ...(chosen ? { language: chosen } : {}) },
+      frame,
       session,
       address: input.address,
       subscriptions: this.deps.subscriptions,
       languageChoices: () => this.languageChoices(),
     };
+    if (input.intent === 'forget_data') ctx.frame.command = true; // /forget: the command itself
     const answer = this.fillSlots(ctx, spec) ?? (await spec.answer(ctx));
-    const inner = nlu.entities.topic && !OWN_TOPIC.has(intent) ? topic(ctx, nlu.entities.topic) : undefined;
+    // A question inside the question ("… ¿y mis datos están seguros?") gets its own answer after the main one.
+    const innerId = nlu.entities.topic;
+    const inner = innerId && policy.topics[innerId]?.intent !== intent && intent !== 'forget_data' ? innerTopic(ctx, innerId) : undefined;
+    if (inner) answer.context = inner;
 
+    const asked = questionKey([intent, topic, ctx.office?.id, ctx.org?.id, certificate, frame.channel, frame.act]);
+    const { text, said } = render(answer, previous, asked, ctx.t('answer.all_known'));
     session.pending = answer.pending;
+    session.asked = asked;
+    session.said = said;
     if (ctx.office) session.office = ctx.office.id;
     if (ctx.org) session.organisation = ctx.org.id;
     if (certificate) session.certificate = certificate;
     if (intent !== OUT_OF_SCOPE) session.lastIntent = intent;
-    const reply = { text: lines(answer.text, inner), quickReplies: answer.quickReplies ?? [] };
-    return { lang, reply, session, nlu: { ...nlu, intent, entities: this.reported(intent, ctx, nlu.entities) } };
+    if (topic && intent !== OUT_OF_SCOPE) [session.topic, session.topicAge] = [topic, 0];
+    else if (session.topic) session.topicAge = (session.topicAge ?? 0) + 1;
+    const reply = { text, quickReplies: answer.quickReplies ?? [] };
+    return { lang, reply, session, erase: answer.erase, nlu: { ...nlu, intent, entities: this.reported(intent, ctx, nlu.entities) } };
+  }
+
+  /** The declared rule's target ("last", "pending"…), by its name. */
+  private ruleTarget(name: string): string {
+    return this.deps.policy.rules.find((r) => r.name === name)?.then ?? '';
+  }
+
+  /**
+   * "i la de Torrellano?", "👍", "12", "asdfgh": no language of their own; the conversation's holds,
+   * else the channel's hint, else the entry point's organisation's language, else the default one.
+   */
+  private withLanguage(parsed: NluResult, previous: Session, input: TurnInput, session: Session): NluResult {
+    const weak = parsed.langConfidence < this.deps.policy.thresholds.weakLanguage || !!parsed.gibberish;
+    if (!parsed.bare && !weak) return parsed;
+    const entry = this.deps.knowledge.organisation(session.organisation)?.language;
+    const kept = previous.lang ?? (weak ? (input.langHint ?? entry ?? this.deps.defaultLang) : undefined);
+    return kept ? { ...parsed, lang: kept } : parsed;
   }
 
   /** A missing required slot is asked for (which office? which council or agency?); undefined when all are filled. */
   private fillSlots(ctx: AnswerContext, spec: IntentSpec): Answer | undefined {
     const { k, t, lang } = ctx;
-    const pending = { intent: ctx.intent, certificate: ctx.certificate, topic: ctx.entities.topic };
+    const pending = { intent: ctx.intent, certificate: ctx.certificate, topic: ctx.frame.topic };
     if (spec.slots?.office && !ctx.office) {
       const among = ctx.org ? k.officesOf(ctx.org.id) : k.offices;
+      // The closed ones first: those are the ones citizens ask to hear about.
+      const choices = [...among.filter((o) => !isOpen(o)), ...among.filter(isOpen)];
       if (among.length === 1) ctx.office = among[0];
-      else return { text: t('ask.office'), quickReplies: among.map((o) => officeChoice(o, lang)), pending };
+      else return { text: t(spec.askOffice ?? 'ask.office'), quickReplies: choices.map((o) => officeChoice(o, lang)), pending };
     }
-    const owners = (spec.offeredBy?.(k, ctx) ?? k.organisations.map((o) => o.id)).map((id) => k.organisation(id)).filter((o): o is Organisation => !!o);
-    // The conversation's organisation does not offer this (quarantine after a question about Elche): ask again.
+    const owners = () => (spec.offeredBy?.(k, ctx) ?? k.organisations.map((o) => o.id)).map((id) => k.organisation(id)).filter((o): o is Organisation => !!o);
     const named = ctx.entities.organisation || ctx.entities.office;
-    if (spec.slots?.organisation && ctx.org && !named && !owners.some((o) => o.id === ctx.org!.id)) ctx.org = undefined;
+    if (spec.onlyItsOwners && ctx.org && !named && !owners().some((o) => o.id === ctx.org!.id)) [ctx.org, ctx.office] = [undefined, undefined];
     if (spec.slots?.organisation && !ctx.org) {
+      const among = owners();
       ctx.org = k.organisation(ctx.office?.organisation);
-      if (!ctx.org && owners.length === 1) ctx.org = owners[0];
+      if (!ctx.org && among.length === 1) ctx.org = among[0];
       if (ctx.org && ctx.office && ctx.office.organisation !== ctx.org.id) ctx.office = undefined;
       if (!ctx.org) {
-        const orgs = listOf(owners.map((o) => nameValues(lang, undefined, o).org), lang, 'disjunction');
-        return { text: t('ask.organisation', { orgs }), quickReplies: owners.map((o) => quick(localized(o.name, lang))), pending };
+        const orgs = listOf(among.map((o) => nameValues(lang, undefined, o).org), lang, 'disjunction');
+        return { text: t('ask.organisation', { orgs }), quickReplies: among.map((o) => quick(localized(o.name, lang))), pending };
       }
     }
     return undefined;
-  }
-
-  /**
-   * "¿y se puede hacer por internet?" after a question about a procedure: the same procedure (and
-   * certificate), asked by the way of doing it, unless the classifier is sure it asks something
-   * else: unsure, it takes it for another procedure ("si può fare online?" after documents reads
-   * as a certificate) or for help, and a bare "¿y por teléfono?" for a phone question.
-   */
-  private asksByChannel(previous: Session, nlu: NluResult): boolean {
-    const last = previous.lastIntent ? this.registry[previous.lastIntent] : undefined;
-    const unsure = nlu.bare || nlu.confidence < SURE_OF_ANOTHER;
-    return !!nlu.entities.channel && !nlu.entities.certificate && unsure && !!last?.byChannel;
-  }
-
-  /** A bare office or language name answers the bot's pending question or continues the last topic. */
-  private resolveIntent(session: Session, nlu: NluResult): string {
-    const e = nlu.entities;
-    const weak = isWeak(nlu);
-    const pending = session.pending;
-    if (pending) {
-      if (pending.confirm && e.answer === 'yes' && nlu.bare) return pending.intent;
-      const answersIt = pending.intent === 'change_language' ? e.language : e.office || e.organisation || e.certificate;
-      // "soc de Paiporta, es pot fer sense anar a l'oficina?" answers "which council?": the classifier,
-      // short of sure, does not take the conversation elsewhere.
-      if (answersIt && (nlu.bare || nlu.confidence < PENDING_KEPT_BELOW)) return pending.intent;
-    }
-    // "Necessite una PCR a Paiporta": a health service named, and the classifier cannot place the
-    // message: it asks about that service (the answer says whose health information the bot has).
-    if (e.health && weak) return 'health_services';
-    // "I moved house in Elche, how do I change my address?": a certificate named in a message the
-    // classifier cannot place asks how to get it (or, with an appointment named, about that).
-    if (e.certificate && nlu.intent === OUT_OF_SCOPE) return e.topic === 'appointment' ? 'appointment' : 'certificate_request';
-    // "¿y Torrellano?", or a message the NLU cannot place that names an office ("I live near Como,
-    // so ATS Como"): the conversation goes on with the same kind of question. A message that also
-    // names a certificate is about it ("How do I get a padrón in Elche?": its other words are
-    // short, not absent), and the classifier, when sure, says what it asks.
-    const aboutCertificate = !!e.certificate && !weak;
-    // "What can I do online in Elche?" is short, but asks about a way of doing things, not the office.
-    if ((e.office || e.organisation) && (nlu.bare || weak) && !aboutCertificate && !e.channel) {
-      const last = session.lastIntent;
-      const spec = last ? this.registry[last] : undefined;
-      if (spec?.followsSubject) return spec.followUp ?? last!;
-      if (nlu.bare) return 'office_status';
-    }
-    // "Quins serveis de l'ATS funcionen?" is not what the bot can do: the offices' status says what
-    // works. Only with an organisation named: "¿cómo funcionan los avisos?" asks for help.
-    if (e.topic === 'working' && (e.organisation || e.office) && WORKING_FROM.has(nlu.intent)) return 'office_status';
-    // "¿Necesito cita previa para el certificado de empadronamiento?" asks about the appointment.
-    if (nlu.intent === 'certificate_request' && e.topic === 'appointment') return 'appointment';
-    return nlu.intent;
   }
 
   /** The office and organisation the turn is about: named in the message, else the conversation's. */
@@ -211,6 +193,5 @@ export class Dialogue {
   }
 }
 
-/** The classifier cannot place the message: out of scope, or unsure. */
-const isWeak = (nlu: NluResult) => nlu.intent === OUT_OF_SCOPE || nlu.confidence < 0.6;
 const officeChoice = (o: Office, lang: Lang) => quick(localized(o.name, lang));
+export { isWeak };

@@ -22,11 +22,18 @@ export interface Pending {
   confirm?: boolean;
 }
 
-/** A reply, and what it leaves pending for the next message. */
+/**
+ * A reply as the planner orders it (planner.ts): `text` answers what was asked, first; `next` is
+ * the step that serves it (the contact or channel); `context` at most one line more.
+ */
 export interface Answer {
   text: string;
+  next?: string;
+  context?: string;
   quickReplies?: QuickReply[];
   pending?: Pending;
+  /** The citizen confirmed (or commanded unmistakably) the erasure of the conversation: ChatCore erases it. */
+  erase?: boolean;
 }
 
 /** What the bot remembers of a conversation between turns (kept in keyv with a TTL). */
@@ -43,6 +50,12 @@ export interface Session {
   pending?: Pending;
   /** Messages in a row the bot did not understand (two: it offers a person, where staff take hand-overs). */
   misses?: number;
+  /** The procedure or service the conversation was last about, and how many turns ago (a follow-up takes it). */
+  topic?: string;
+  topicAge?: number;
+  /** The last question, as the planner identifies it, and digests of what the bot said to it (asked again: only what is new). */
+  asked?: string;
+  said?: string[];
   /** The last turns, kept only where some organisation hands over to staff: the hand-over's transcript. */
   recent?: { at: string; from: 'citizen' | 'bot'; text: string }[];
 }
@@ -69,6 +82,8 @@ export interface TurnInput {
 export interface TurnResult {
   lang: Lang;
   reply: Reply;
+  /** The conversation is to be erased (confirmed, or commanded unmistakably): nothing of it is saved. */
+  erase?: boolean;
   /** The NLU reading after context: the intent and office the turn is about. */
   nlu: NluResult;
   session: Session;
@@ -78,6 +93,8 @@ export interface TurnResult {
 export interface Subscriptions {
   add(office: string, address: Address, lang: Lang): Promise<boolean>;
   remove(address: Address, office?: string): Promise<number>;
+  /** The offices the address has notices of. */
+  offices(address: Address): Promise<string[]>;
   /** Days a subscription of this address lasts; undefined: it does not expire. */
   lifetimeDays?(address: Address): number | undefined;
 }

@@ -27,6 +27,8 @@ export const INTENTS = [
   'forget_data',
   'human_agent',
   'change_language',
+  'complaint',
+  'about_bot',
   'out_of_scope',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
@@ -41,10 +43,17 @@ export interface IntentSpec {
   followsSubject?: boolean;
   /** The intent of a bare follow-up after this one (default: this one, when it follows the subject). */
   followUp?: string;
+  /** The question that asks for a missing office, if not "which office?" ("which office shall I tell you about?"). */
+  askOffice?: string;
   /** Its answer says first whether it can be done online, by phone or in person, when asked ("¿y por internet?" follows it). */
   byChannel?: boolean;
   /** The organisations that can answer it (the clarifying question offers only these); default every one. */
   offeredBy?: (k: Knowledge, ctx: Pick<AnswerContext, 'certificate' | 'entities'>) => string[];
+  /**
+   * Only those organisations have anything to say: asked in a conversation about another one (a
+   * quarantine after a question about Elche), it is about theirs, unless the message names one.
+   */
+  onlyItsOwners?: boolean;
   answer(ctx: AnswerContext): Answer | Promise<Answer>;
 }
 
@@ -69,8 +78,8 @@ export const BUILT_IN: Record<Intent, IntentSpec> = {
   goodbye: { answer: info.goodbye },
   help: { answer: info.help },
   office_status: { followsSubject: true, answer: status.status },
-  office_hours: { ...forOffice, answer: status.hours },
-  office_location: { ...forOffice, answer: status.location },
+  office_hours: { ...forOrganisation, answer: status.hours },
+  office_location: { ...forOrganisation, answer: status.location },
   contact_phone: { ...forOrganisation, answer: (ctx) => contacts.contacts(ctx, 'phone') },
   contact_email: { ...forOrganisation, answer: (ctx) => contacts.contacts(ctx, 'email') },
   human_agent: { ...forOrganisation, answer: contacts.human },
@@ -78,13 +87,15 @@ export const BUILT_IN: Record<Intent, IntentSpec> = {
   appointment: { ...forOrganisation, offeredBy: owners('appointment'), answer: procedures.appointment },
   document_submission: { ...forOrganisation, byChannel: true, offeredBy: owners('document_submission'), answer: procedures.documents },
   transport_card: { ...forOrganisation, byChannel: true, offeredBy: owners('transport_card'), answer: procedures.transport },
-  health_services: { ...forOrganisation, offeredBy: owners('health'), answer: procedures.health },
+  health_services: { ...forOrganisation, offeredBy: owners('health'), onlyItsOwners: true, answer: procedures.health },
   incident_info: { ...forOrganisation, offeredBy: incidentOwners, answer: info.incident },
-  subscribe_updates: { ...forOffice, followUp: 'office_status', answer: status.subscribe },
+  subscribe_updates: { ...forOffice, followUp: 'office_status', askOffice: 'subscribe.which', answer: status.subscribe },
   unsubscribe_updates: { followsSubject: true, followUp: 'office_status', answer: status.unsubscribe },
-  // ChatCore erases the conversation after this answer, instead of saving it (GDPR art. 17).
-  forget_data: { answer: info.forgotten },
+  // Asks first, unless it is an unmistakable command or the confirmation: then ChatCore erases the conversation (GDPR art. 17).
+  forget_data: { answer: info.forget },
   change_language: { answer: info.changeLanguage },
+  complaint: { followsSubject: true, answer: contacts.complaint },
+  about_bot: { answer: info.aboutBot },
   out_of_scope: { answer: info.fallback },
 };
 

@@ -1,8 +1,8 @@
 import { localized } from '../../../knowledge/knowledge.js';
-import type { Organisation, Procedure } from '../../../knowledge/schema.js';
-import { bullet, isOpen, lines, listOf, nameValues, names, sentences, shortList, type AnswerContext } from '../context.js';
+import type { Organisation, Procedure, ServiceKind } from '../../../knowledge/schema.js';
+import { bullet, isOpen, lines, listOf, nameValues, names, quick, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer } from '../types.js';
-import { askChannel } from './contacts.js';
+import { askChannel, serviceState, staffContacts } from './contacts.js';
 import { onlineServices } from './procedures.js';
 import { statusLine } from './status.js';
 import { suggestions } from './suggestions.js';
@@ -57,53 +57,69 @@ export function help(ctx: AnswerContext): Answer {
 
 /**
  * "Where can I find up-to-date information?": where each organisation in scope publishes it (its
- * official site, or the state of its website and what of it still works), and that the bot tells
- * of status changes here.
+ * official site, or what of its website still works), and that the bot tells of status changes here.
  */
 function updates(ctx: AnswerContext, orgs: Organisation[]): string {
   const { t, lang } = ctx;
   const where = orgs
-    .map((o) => ({ org: localized(o.name, lang), where: localized(o.officialSite, lang) || localized(o.websiteStatus, lang) }))
+    .map((o) => ({ org: localized(o.name, lang), where: localized(o.officialSite, lang) || working(ctx, o) }))
     .filter((w) => w.where)
     .map((w) => bullet(t('updates.where', w)));
   return lines(where.length > 0 ? t('updates.intro') : t('updates.none'), ...where, t('help.notify'));
 }
 
-/** A question inside the question: personal data, the website. */
+/** "The albo pretorio and the family portal are still available." ('' when none of its services is known to work). */
+function working(ctx: AnswerContext, org: Organisation): string {
+  const { k, t, lang } = ctx;
+  const up = k.services(org.id).filter((s) => s.status === 'available' && s.kind !== 'primary_care' && s.kind !== 'email');
+  return up.length > 0 ? t('service.still_working', { names: listOf(up.map((s) => localized(s.name, lang)), lang), count: up.length }) : '';
+}
+
+/** The service a topic is about (the website, the albo pretorio…). */
+const SERVICE_OF: Record<string, ServiceKind> = { website: 'website', notice_board: 'notice_board', family_portal: 'family_portal', email_service: 'email', primary_care: 'primary_care' };
+
+/** A question inside the question, or the topic of an incident question: personal data, a service's state. */
 export function topic(ctx: AnswerContext, id: string): string | undefined {
-  const { t, lang } = ctx;
+  const { k, t } = ctx;
   const org = ctx.org;
   if (id === 'data_safety') {
-    const known = org && localized(org.dataSafety, lang);
+    const known = org && localized(org.dataSafety, ctx.lang);
     if (known) return known;
     const ask = askChannel(ctx, 'data');
     return ask ? t('topic.data_unknown_ask', { ask }) : t('topic.data_unknown');
   }
-  if (id === 'website' && org) {
-    return localized(org.websiteStatus, lang) || undefined;
-  }
-  return undefined;
+  const kind = SERVICE_OF[id];
+  if (!kind || !org) return undefined;
+  const service = k.service(org.id, kind);
+  if (!service) return kind === 'website' ? t('topic.website_unknown', names(ctx)) : undefined;
+  const state = serviceState(ctx, service);
+  // The website is down: what still works comes with it.
+  return service.status === 'unavailable' ? sentences(state, working(ctx, org)) : state;
 }
 
-/** What happened, where things stand now (from the live status), and any question inside. */
+/** What the facts do not say of an incident ("who is behind it?", "when will it all be back?"): "I don't know" first. */
+const UNKNOWN_ACTS = new Set(['who', 'when', 'how_long', 'how_many', 'how_much']);
+
+/** What happened, where things stand now (from the live status), and any question inside: the question's answer first. */
 export function incident(ctx: AnswerContext): Answer {
   const { k, t, lang, entities } = ctx;
   const org = ctx.org!;
-  if (entities.topic === 'reopening_figures') return reopeningFigures(ctx, org);
-  const text = localized(org.incident, lang);
-  // "Is the council's website back?": what the knowledge base says of it, else that it says nothing.
-  const website = entities.topic === 'website' ? (topic(ctx, 'website') ?? t('topic.website_unknown', names(ctx))) : undefined;
+  const about = entities.topic;
+  if (about === 'reopening_figures') return reopeningFigures(ctx, org);
+  const text = localized(org.incident, lang) || t('incident.none', names(ctx));
+  // "Have my data been stolen?", "Is the website back?": that answer first; the incident in short after it.
+  const first = about ? topic(ctx, about) : undefined;
+  if (first) return { text: first, context: about === 'data_safety' ? text : undefined, quickReplies: suggestions(ctx, ['open_offices', 'phones']) };
   const offices = k.officesOf(org.id);
   const open = offices.filter((o) => o.status === 'open');
   const closed = offices.filter((o) => !isOpen(o));
   const now =
     offices.length > 1 && open.length > 0
       ? sentences(t('incident.open_now', { offices: shortList(open, lang) }), ...closed.map((o) => statusLine(ctx, o)))
-      : ctx.office && ctx.entities.office === ctx.office.id && statusLine(ctx, ctx.office);
-  // "Have my data been stolen?": that answer first; the incident in short after it, not the offices' status.
-  const data = entities.topic === 'data_safety' ? topic(ctx, 'data_safety') : undefined;
+      : sentences(ctx.office && ctx.entities.office === ctx.office.id && statusLine(ctx, ctx.office), working(ctx, org));
   return {
-    text: sentences(data, website, text || t('incident.none', names(ctx)), !data && now),
+    text: sentences(UNKNOWN_ACTS.has(ctx.frame.act) && t('answer.unknown'), text),
+    context: now || undefined,
     quickReplies: suggestions(ctx, ['open_offices', 'phones']),
   };
 }
@@ -117,9 +133,21 @@ function reopeningFigures(ctx: AnswerContext, org: Organisation): Answer {
   return { text: figures || none, quickReplies: suggestions(ctx, ['open_offices', 'certificate']) };
 }
 
-/** What the erasure removed; ChatCore does it once this answer is given, and the reply is sent only after. */
-export function forgotten(ctx: AnswerContext): Answer {
-  return { text: ctx.t('forget.done') };
+/**
+ * "Delete my data": an unmistakable command (or /forget) erases at once; anything less asks first
+ * ("Do you want me to delete this conversation and your notices?"), and a yes erases, a no keeps.
+ * ChatCore erases; the reply goes out only once it is done.
+ */
+export function forget(ctx: AnswerContext): Answer {
+  const { t, session, entities, frame } = ctx;
+  const asked = session.pending?.intent === 'forget_data' && session.pending.confirm;
+  if (asked && entities.answer === 'no') return { text: t('forget.kept'), quickReplies: suggestions(ctx, ['open_offices', 'help']) };
+  if ((asked && entities.answer === 'yes') || frame.command) return { text: t('forget.done'), erase: true };
+  return {
+    text: t('forget.confirm'),
+    quickReplies: [quick(t('forget.yes')), quick(t('forget.no'))],
+    pending: { intent: 'forget_data', confirm: true },
+  };
 }
 
 export function changeLanguage(ctx: AnswerContext): Answer {
@@ -128,6 +156,14 @@ export function changeLanguage(ctx: AnswerContext): Answer {
   return { text: t('language.ask'), quickReplies: ctx.languageChoices(), pending: { intent: 'change_language' } };
 }
 
+/** "Are you a robot?": honestly, an automatic assistant; and how to reach a person. */
+export function aboutBot(ctx: AnswerContext): Answer {
+  const org = ctx.org ?? ctx.k.organisation(ctx.session.organisation);
+  return { text: ctx.t('about_bot', covered(ctx)), next: org ? staffContacts(ctx, org) : undefined, quickReplies: suggestions(ctx, ['open_offices', 'help']) };
+}
+
+/** Something the bot cannot help with, or a message it could not read at all (then it says it did not understand): what it can do. */
 export function fallback(ctx: AnswerContext): Answer {
-  return { text: ctx.t('fallback'), quickReplies: suggestions(ctx, ['open_offices', 'phones', 'certificate', 'help']) };
+  const unclear = ctx.frame.gibberish;
+  return { text: ctx.t(unclear ? 'fallback_unclear' : 'fallback'), quickReplies: suggestions(ctx, ['open_offices', 'phones', 'certificate', 'help']) };
 }

@@ -1,9 +1,10 @@
 import { localized } from '../../../knowledge/knowledge.js';
-import type { Office, Organisation, Procedure } from '../../../knowledge/schema.js';
+import type { Channel, Office, Organisation, Procedure } from '../../../knowledge/schema.js';
 import { bullet, capitalize, isOpen, lines, listOf, nameValues, names, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer } from '../types.js';
 import { suggestions } from './suggestions.js';
-import { askChannel, inPerson } from './contacts.js';
+import { askChannel, inPerson, nextStep, serviceState } from './contacts.js';
+import { statusLine } from './status.js';
 
 /** "el certificado de empadronamiento", "la tarjeta Bus Lliure (…)": what a procedure gets the citizen. */
 function what(ctx: AnswerContext, p: Procedure): string {
@@ -12,25 +13,25 @@ function what(ctx: AnswerContext, p: Procedure): string {
 
 /** "Si tiene dudas, el Ayuntamiento también atiende por teléfono, aunque no tengo el número." */
 function phoneHelp(ctx: AnswerContext, org: Organisation): string | undefined {
-  if (!org.phoneAssistance) return undefined;
+  if (!ctx.k.phoneHelp(org)) return undefined;
   const phone = org.contacts.find((c) => c.type === 'phone' || c.type === 'switchboard');
   const n = nameValues(ctx.lang, undefined, org);
   return phone ? ctx.t('how.phone_help', { ...n, number: phone.value }) : ctx.t('how.phone_help_no_number', n);
 }
 
 /**
- * How a procedure is done, a sentence per channel: online (where), in person (at which open
- * offices, and which of them are still closed), or by appointment (where). `verb` picks the
- * templates: `how` ("X se solicita …") or `submit` ("Puede presentar … ").
+ * How a procedure is done, a sentence per channel a source gives: online (where), in person (at
+ * which open offices, and which of them are still closed), or by appointment (where). `verb`
+ * picks the templates: `how` ("X se solicita …") or `submit` ("Puede presentar … ").
  */
-export function howTo(ctx: AnswerContext, p: Procedure, verb: 'how' | 'submit' = 'how', withPhoneHelp = true): string {
+export function howTo(ctx: AnswerContext, p: Procedure, verb: 'how' | 'submit' = 'how'): string {
   const { k, t, lang } = ctx;
   const org = k.organisation(p.organisation)!;
   const thing = what(ctx, p);
   const values = { ...nameValues(lang, undefined, org), what: thing, What: capitalize(thing) };
   const parts = p.channels.map((channel, i) => {
     const key = `${verb}.${channel}${i > 0 ? '_also' : ''}`;
-    if (channel === 'online') return t(key, { ...values, online: localized(org.online, lang) });
+    if (channel === 'online') return t(key, { ...values, online: k.online(org, lang) });
     const offices = p.offices.map((id) => k.office(id)).filter((o): o is Office => !!o);
     const open = offices.filter(isOpen);
     if (channel === 'appointment') return t(key, { ...values, ...nameValues(lang, offices[0], org) });
@@ -40,27 +41,56 @@ export function howTo(ctx: AnswerContext, p: Procedure, verb: 'how' | 'submit' =
     const list = anyOpen ? t(key, { ...values, any_open: anyOpen, offices: shortList(open, lang, 'disjunction') }) : '';
     return sentences(list, ...closed);
   });
-  return sentences(
-    ...parts,
-    withPhoneHelp && p.channels.includes('online') && phoneHelp(ctx, org),
-    localized(p.notes, lang),
-    ...(p.steps[lang] ?? []),
-    ...(p.requirements[lang] ?? []),
-    ...p.links,
-  );
+  return sentences(...parts, ...(p.steps[lang] ?? []), ...(p.requirements[lang] ?? []), ...p.links);
+}
+
+/** Whether the procedures are done by the channel asked about: yes from a source, no only where a source says so, else unknown. */
+function channelState(procedures: Procedure[], asked: string): 'yes' | 'no' | 'unknown' {
+  // In person includes by appointment; without an appointment, in person or online; not going there: online.
+  const serves = (c: string) => c === asked || (asked === 'in_person' && c === 'appointment') || (asked === 'walk_in' && (c === 'in_person' || c === 'online')) || (asked === 'remote' && c === 'online');
+  if (procedures.some((p) => p.channels.some(serves))) return 'yes';
+  if (procedures.length > 0 && procedures.every((p) => p.notAvailable.includes(asked as Channel))) return 'no';
+  return 'unknown';
 }
 
 /**
- * "Can I do it online / by phone / in person?": yes or no first, then how it is done. Phone help
- * informs and files nothing: a procedure is never said to be done by phone.
+ * The first sentence about a way of doing things: "Sí." / "No, sin cita previa no." to a yes/no
+ * question, only from a fact; "No sé si se puede hacer en línea." where the facts do not say,
+ * whatever the question's form. Nothing when no channel was asked about.
  */
 function channelAnswer(ctx: AnswerContext, procedures: Procedure[]): string | undefined {
-  const asked = ctx.entities.channel;
-  if (!asked) return undefined;
-  // Without an appointment: in person at an open office, or online.
-  const serves = (c: string) => c === asked || (asked === 'in_person' && c === 'appointment') || (asked === 'walk_in' && (c === 'in_person' || c === 'online'));
-  const offered = procedures.some((p) => p.channels.some(serves));
-  return ctx.t(offered ? 'channel_answer.yes' : `channel_answer.no_${asked}`);
+  const { t, frame } = ctx;
+  const asked = frame.channel;
+  if (!asked) return atOffice(ctx, procedures) ?? (frame.act === 'yes_no' && procedures.length > 0 && !frame.followUp ? t('answer.yes') : undefined);
+  const state = channelState(procedures, asked);
+  // Nothing said of the procedure in person, but its organisation's office sees people only by appointment: that is the answer.
+  const byAppointment = state === 'unknown' && (asked === 'in_person' || asked === 'walk_in') ? appointmentOnly(ctx) : undefined;
+  if (byAppointment) return t(asked === 'walk_in' ? 'appointment.required' : 'appointment.rule', nameValues(ctx.lang, byAppointment, ctx.org));
+  const channel = t(`channel_words.${asked}`);
+  if (state === 'unknown') return t('channel.unknown', { channel });
+  if (frame.act !== 'yes_no') return undefined;
+  return state === 'yes' ? t('answer.yes') : t('channel.no', { channel });
+}
+
+/** The organisation's office that serves in person only by appointment (Paiporta's Oficina Única), if that is how it serves. */
+function appointmentOnly(ctx: AnswerContext): Office | undefined {
+  const offices = ctx.org ? ctx.k.officesOf(ctx.org.id) : [];
+  return offices.find((o) => o.modes.includes('appointment')) && !offices.some((o) => o.modes.includes('in_person')) ? offices.find((o) => o.modes.includes('appointment')) : undefined;
+}
+
+/** "¿Y en Torrellano?", "lo fanno anche a El Altet?": the office named does it and is open (yes), or is closed (no, and when it reopens). */
+function atOffice(ctx: AnswerContext, procedures: Procedure[]): string | undefined {
+  const office = ctx.office && ctx.entities.office === ctx.office.id ? ctx.office : undefined;
+  if (!office || !procedures.some((p) => p.offices.includes(office.id))) return undefined;
+  const n = nameValues(ctx.lang, office, ctx.org);
+  return isOpen(office) ? ctx.t('procedure.at_office', n) : statusLine(ctx, office);
+}
+
+/** What the facts do not say: "¿cuánto tarda?", "¿quién…?", "¿hasta qué edad?", "¿hay cita hoy?": "I don't know" first. */
+export function unknownAsked(ctx: AnswerContext): string | undefined {
+  const { act, unplaced, timed } = ctx.frame;
+  const attribute = ['how_long', 'how_much', 'how_many', 'who', 'when', 'why'].includes(act);
+  return attribute || unplaced || (timed && act === 'yes_no') ? ctx.t('answer.unknown') : undefined;
 }
 
 /** What the organisation offers instead, when it does not do what was asked. */
@@ -68,6 +98,16 @@ function offersInstead(ctx: AnswerContext, org: Organisation, kind: Procedure['k
   const { k, t, lang } = ctx;
   const others = k.procedures(org.id, kind).map((p) => what(ctx, p));
   return others.length > 0 ? t('procedure.offers', { ...nameValues(lang, undefined, org), list: listOf(others, lang) }) : '';
+}
+
+/** Nothing known of a procedure at an organisation: that, where to ask, what it does offer. */
+function noneKnown(ctx: AnswerContext, org: Organisation, kind: Procedure['kind'], missing: string): Answer {
+  const ask = askChannel(ctx, 'more');
+  return {
+    text: sentences(missing, ask && ctx.t('procedure.ask', { Ask: capitalize(ask) })),
+    context: offersInstead(ctx, org, kind) || undefined,
+    quickReplies: suggestions(ctx, ['phones', 'open_offices']),
+  };
 }
 
 /**
@@ -81,7 +121,7 @@ function deregistration(ctx: AnswerContext): string {
   const ask = askChannel(ctx, 'deregistration');
   const staff =
     inPerson(ctx, org, k.officesOf(org.id).filter((o) => o.status === 'open')) ??
-    (org.phoneAssistance && t('contact.phone_help_no_number', nameValues(lang, undefined, org)));
+    (k.phoneHelp(org) && t('contact.phone_help_no_number', nameValues(lang, undefined, org)));
   return sentences(
     ask ? t('certificate.deregistration_ask', { ...names(ctx), ask }) : t('certificate.deregistration', names(ctx)),
     staff && t('certificate.deregistration_padron'),
@@ -89,73 +129,88 @@ function deregistration(ctx: AnswerContext): string {
   );
 }
 
+/** The answer about some procedures: the channel or the unknown asked about first, then how they are done, phone help, one line of notes. */
+function procedureAnswer(ctx: AnswerContext, found: Procedure[], verb: 'how' | 'submit'): Answer {
+  const org = ctx.org!;
+  const first = unknownAsked(ctx) ?? channelAnswer(ctx, found);
+  const how = found.map((p) => howTo(ctx, p, verb)).join('\n');
+  const notes = ctx.frame.followUp ? undefined : found.map((p) => localized(p.notes, ctx.lang)).find(Boolean);
+  return {
+    text: sentences(first, how),
+    next: found.some((p) => p.channels.includes('online')) || ctx.frame.channel ? phoneHelp(ctx, org) : undefined,
+    context: notes,
+    quickReplies: suggestions(ctx, ['phones', 'open_offices']),
+  };
+}
+
 export function certificate(ctx: AnswerContext): Answer {
   const { k, t } = ctx;
   const org = ctx.org!;
   const all = k.procedures(org.id, 'certificate');
-  const quickReplies = suggestions(ctx, ['phones', 'open_offices']);
-  if (ctx.entities.topic === 'deregistration') return { text: deregistration(ctx), quickReplies };
+  if (ctx.entities.topic === 'deregistration') return { text: deregistration(ctx), quickReplies: suggestions(ctx, ['phones', 'open_offices']) };
   if (ctx.certificate) {
     const wanted = all.find((p) => p.certificate === ctx.certificate);
-    if (wanted) return { text: sentences(channelAnswer(ctx, [wanted]), howTo(ctx, wanted)), quickReplies };
-    const n = { ...names(ctx), what: t(`certificate.the.${ctx.certificate}`) };
-    return { text: sentences(t('certificate.none', n), offersInstead(ctx, org, 'certificate')), quickReplies };
+    if (wanted) return procedureAnswer(ctx, [wanted], 'how');
+    return noneKnown(ctx, org, 'certificate', t('certificate.none', { ...names(ctx), what: t(`certificate.the.${ctx.certificate}`) }));
   }
-  if (all.length === 0) return { text: t('procedure.none', names(ctx)), quickReplies };
-  return { text: lines(t('certificate.list', names(ctx)), ...all.map((p) => bullet(howTo(ctx, p)))), quickReplies };
+  if (all.length === 0) return noneKnown(ctx, org, 'certificate', t('procedure.none', names(ctx)));
+  return { text: lines(t('certificate.list', names(ctx)), ...all.map((p) => bullet(howTo(ctx, p)))), quickReplies: suggestions(ctx, ['phones', 'open_offices']) };
 }
 
 /**
- * "Can I book an appointment?": yes or no first, what it is for, how to book (or that the bot does
- * not know), and whether the certificate the citizen asked about needs one at all.
+ * "Do I need an appointment?" / "How do I book it?": whether one is needed first (yes or no only
+ * from a fact; else that the bot does not know), or how it is booked (else that the bot does not
+ * know), then where it serves, and whether the certificate asked about needs one at all.
  */
 export function appointment(ctx: AnswerContext): Answer {
-  const { k, t, lang, session } = ctx;
+  const { k, t, lang, session, frame } = ctx;
   const org = ctx.org!;
   const n = names(ctx);
   const quickReplies = suggestions(ctx, ['phones', 'certificate']);
   const found = k.procedures(org.id, 'appointment')[0];
-  // "¿Hace falta cita para el padrón en Elche?": nothing known of appointments, but how the certificate is got.
-  const asked = ctx.certificate ? k.procedures(org.id, 'certificate').find((p) => p.certificate === ctx.certificate) : undefined;
-  if (!found && asked) return { text: sentences(t('appointment.none', n), howTo(ctx, asked)), quickReplies };
+  const about = ctx.certificate ?? session.certificate;
+  const asked = about ? k.procedures(org.id, 'certificate').find((p) => p.certificate === about) : undefined;
   if (!found) {
+    // Nothing known of appointments here: said first, then how the certificate asked about is got, or where to go.
+    const ask = askChannel(ctx, 'appointment');
     const open = k.officesOf(org.id).filter(isOpen);
     const anyOpen = org.anyOpenOffice[lang];
-    const ask = askChannel(ctx, 'appointment');
     return {
-      text:
-        open.length > 0 && anyOpen
-          ? sentences(t('appointment.none', n), t('appointment.walk_in', { any_open: anyOpen, offices: shortList(open, lang, 'disjunction') }))
-          : ask
-            ? t('appointment.none_ask', { ...n, ask })
-            : t('appointment.none', n),
+      text: ask ? t('appointment.none_ask', { ...n, ask }) : t('appointment.none', n),
+      next: asked ? howTo(ctx, asked) : open.length > 0 && anyOpen ? t('appointment.walk_in', { any_open: anyOpen, offices: shortList(open, lang, 'disjunction') }) : undefined,
       quickReplies,
     };
   }
   const office = k.office(found.offices[0]);
   const booking = localized(found.booking, lang);
-  // The certificate this message or the conversation is about: it may need no appointment at all.
-  const about = ctx.certificate ?? session.certificate;
-  const earlier = about ? k.procedures(org.id, 'certificate').find((p) => p.certificate === about) : undefined;
-  const online = localized(org.online, lang);
-  const without = earlier && !earlier.channels.includes('appointment') ? earlier : undefined;
+  const online = k.online(org, lang);
+  const without = asked && !asked.channels.includes('appointment') ? asked : undefined;
   if (without && ctx.certificate) {
     // "Do I need an appointment for the padrón?": no, first, and how it is done.
     return { text: sentences(t('appointment.not_needed_first', { what: what(ctx, without) }), howTo(ctx, without)), quickReplies };
   }
+  const rule = sentences(t('appointment.rule', nameValues(lang, office, org)), localized(found.notes, lang));
+  const how = frame.act === 'how' || frame.act === 'where' || frame.act === 'when';
+  // "Sin cita?": no, first. "Com la demane?": how it is booked, or that the bot does not know. "Cal cita?": yes.
+  const lead =
+    frame.channel === 'walk_in'
+      ? t('appointment.required', nameValues(lang, office, org))
+      : how
+        ? booking || t('appointment.no_booking')
+        : frame.act === 'yes_no'
+          ? t('answer.yes')
+          : undefined;
   return {
-    text: sentences(
-      // "Can I go without an appointment?": no, first.
-      t(ctx.entities.channel === 'walk_in' ? 'appointment.required' : 'appointment.yes', nameValues(lang, office, org)),
-      localized(found.notes, lang),
-      booking || t('appointment.no_booking'),
-      !booking && phoneHelp(ctx, org),
+    text: sentences(lead, frame.channel === 'walk_in' ? localized(found.notes, lang) : rule, !how && booking),
+    next: booking ? undefined : phoneHelp(ctx, org),
+    context:
       without && online && without.channels[0] === 'online'
         ? t('appointment.not_needed_online', { what: what(ctx, without), online })
         : without
-          ? sentences(t('appointment.not_needed', { what: what(ctx, without) }), howTo(ctx, without, 'how', false))
-          : online && t('appointment.others_online', { online }),
-    ),
+          ? t('appointment.not_needed', { what: what(ctx, without) })
+          : online
+            ? t('appointment.others_online', { online })
+            : undefined,
     quickReplies,
   };
 }
@@ -164,11 +219,7 @@ function byKind(ctx: AnswerContext, kind: Procedure['kind'], verb: 'how' | 'subm
   const { k, t } = ctx;
   const org = ctx.org!;
   const found = k.procedures(org.id, kind);
-  const text =
-    found.length > 0
-      ? sentences(channelAnswer(ctx, found), found.map((p) => howTo(ctx, p, verb)).join('\n'))
-      : sentences(t('procedure.none', names(ctx)), offersInstead(ctx, org, kind));
-  return { text, quickReplies: suggestions(ctx, ['phones', 'open_offices']) };
+  return found.length > 0 ? procedureAnswer(ctx, found, verb) : noneKnown(ctx, org, kind, t('procedure.none', names(ctx)));
 }
 
 const KINDS: Procedure['kind'][] = ['certificate', 'appointment', 'document_submission', 'transport_card', 'health'];
@@ -179,17 +230,13 @@ const KINDS: Procedure['kind'][] = ['certificate', 'appointment', 'document_subm
  */
 export function onlineServices(ctx: AnswerContext, org: Organisation): string {
   const { k, t, lang } = ctx;
-  const online = localized(org.online, lang);
+  const online = k.online(org, lang);
   const found = KINDS.flatMap((kind) => k.procedures(org.id, kind)).filter((p) => p.channels.includes('online'));
   // A procedure without a name of its own (filing documents) goes by what the help calls it.
   const label = (p: Procedure) => what(ctx, p) || (p.kind === 'document_submission' ? t('help.online_documents') : '');
   const labels = found.map(label).filter(Boolean);
   if (online && labels.length > 0) return lines(t('help.online', { online }), ...labels.map((l) => bullet(capitalize(l))));
-  return sentences(
-    t('help.online_none', nameValues(lang, undefined, org)),
-    inPerson(ctx, org, k.officesOf(org.id).filter(isOpen)),
-    phoneHelp(ctx, org),
-  );
+  return sentences(t('help.online_none', nameValues(lang, undefined, org)), inPerson(ctx, org, k.officesOf(org.id).filter(isOpen)), phoneHelp(ctx, org));
 }
 
 export const documents = (ctx: AnswerContext) => byKind(ctx, 'document_submission', 'submit');
@@ -209,23 +256,31 @@ function elsewhere(ctx: AnswerContext, org: Organisation): string {
 }
 
 /**
- * Health services: the one asked about first ("your GP books the swab"), then that this is the
- * information of that agency only (a resident of Spain may be asking about their own test).
+ * Health services: the one asked about first ("your GP books the swab"; yes first to "is it
+ * working?"; "I don't know" to what the facts do not say), then the agency's contacts that serve
+ * it, then, unless the conversation is already about that agency, whose information this is.
  */
 export function health(ctx: AnswerContext): Answer {
-  const { k, t, lang, entities } = ctx;
+  const { k, t, lang, entities, frame } = ctx;
   const org = ctx.org!;
   const found = k.procedures(org.id, 'health');
   const services = found.flatMap((p) => p.services);
-  const asked = services.find((s) => s.id === entities.health);
-  const place = localized(org.place, lang);
-  const scope = t(place ? 'health.scope_place' : 'health.scope', { ...nameValues(lang, undefined, org), place });
+  const asked = services.find((s) => s.id === (entities.health ?? frame.topic));
+  const care = frame.topic === 'primary_care' ? k.service(org.id, 'primary_care') : undefined;
   const quickReplies = suggestions(ctx, ['phones']);
-  if (found.length === 0) return { text: elsewhere(ctx, org), quickReplies };
-  if (asked) return { text: sentences(localized(asked.text, lang), scope), quickReplies };
-  if (services.length === 0) return { text: sentences(t('procedure.none', names(ctx)), scope), quickReplies };
+  if (found.length === 0 && !care) return { text: elsewhere(ctx, org), quickReplies };
+  const place = localized(org.place, lang);
+  const known = ctx.session.organisation === org.id || !!entities.organisation || !!entities.office;
+  const scope = known ? undefined : t(place ? 'health.scope_place' : 'health.scope', { ...nameValues(lang, undefined, org), place });
+  const next = nextStep({ ...ctx, frame: { ...frame, about: frame.about ?? { intent: 'health_services', takesOver: [], inQuestions: false, needsPlace: false, next: ['switchboard', 'email'] } } }, org);
+  const unknown = ['how_long', 'how_much', 'how_many', 'who', 'when', 'why'].includes(frame.act) ? t('answer.unknown') : undefined;
+  if (care) return { text: sentences(unknown, serviceState(ctx, care)), next, context: scope, quickReplies };
+  if (asked) return { text: sentences(unknown ?? (frame.act === 'yes_no' ? t('answer.yes') : undefined), localized(asked.text, lang)), next, context: scope, quickReplies };
+  if (services.length === 0) return { text: t('procedure.none', names(ctx)), next, context: scope, quickReplies };
   return {
-    text: lines(sentences(scope, t('health.restored', { what: localized(found[0].name, lang) })), ...services.map((s) => bullet(localized(s.text, lang)))),
+    text: lines(t('health.restored', { what: localized(found[0].name, lang) }), ...services.map((s) => bullet(localized(s.text, lang)))),
+    next,
+    context: scope,
     quickReplies,
   };
 }

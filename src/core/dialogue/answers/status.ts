@@ -68,12 +68,31 @@ export function statusLine({ t, lang }: StatusContext, office: Office): string {
   }
   const at = reopeningDate(office);
   const when = at ? '' : localized(office.expectedReopening, lang);
-  return sentences(
-    t(`status.${office.status}`, n),
-    at && t('status.expected_at', { ...n, date: dateFormat(lang, 'full').format(at) }),
-    when && t('status.expected', { ...n, when }),
-    modes && t('status.will_serve', { ...n, modes }),
-  );
+  return sentences(t(`status.${office.status}`, n), expected({ t, lang }, office));
+}
+
+/** When a closed office is expected to reopen: a date in this language's format, or the words staff gave; '' when unknown. */
+function expected({ t, lang }: Pick<StatusContext, 't' | 'lang'>, office: Office): string {
+  const n = nameValues(lang, office);
+  const at = reopeningDate(office);
+  if (at) return t('status.expected_at', { ...n, date: dateFormat(lang, 'full').format(at) });
+  const when = localized(office.expectedReopening, lang);
+  return when ? t('status.expected', { ...n, when }) : '';
+}
+
+/**
+ * A yes/no question about an office ("¿Está abierta…?", "¿Sigue cerrada…?"): yes or no first, from
+ * its status and what was asked (open, unless the question asks whether it is closed); a limited
+ * office is open, with its limits.
+ */
+function yesNo(ctx: StatusContext, office: Office, asked: string | undefined): string | undefined {
+  const { t, lang } = ctx;
+  const n = nameValues(lang, office);
+  if (office.status === 'limited') return asked === 'closed' ? undefined : t('status.yes_limited', { ...n, service: localized(office.service, lang) || modesOf(t, office, lang) });
+  const open = isOpen(office);
+  if (asked === 'closed') return sentences(t(open ? 'status.no_open' : 'status.yes_closed', n), !open && expected(ctx, office));
+  if (!open) return sentences(t('status.no_closed', n), expected(ctx, office));
+  return t(office.reopened ? 'status.yes_reopened' : 'status.yes_open', { ...n, modes: modesOf(t, office, lang) });
 }
 
 /** The other open offices of the same organisation, for a citizen facing a closed door. */
@@ -87,11 +106,11 @@ function alternatives({ k, t, lang }: StatusContext, office: Office): string | u
     : t('status.alternatives_plain', { offices: listOf(open.map((o) => localized(o.name, lang)), lang, 'disjunction') });
 }
 
-/** Everything about one office's status: also the text of a status-change notice. */
-export function officeStatus(ctx: StatusContext, office: Office): string {
+/** Everything about one office's status: also the text of a status-change notice. `lead` replaces its first sentence (the answer to a yes/no or when question). */
+export function officeStatus(ctx: StatusContext, office: Office, lead?: string): string {
   const { k, t, lang } = ctx;
   return lines(
-    sentences(statusLine(ctx, office), inSomeLanguage(k, t, office.notes, office.organisation, lang, 'status.note_in')),
+    sentences(lead ?? statusLine(ctx, office), inSomeLanguage(k, t, office.notes, office.organisation, lang, 'status.note_in')),
     !isOpen(office) && alternatives(ctx, office),
     office.updatedAt && t('status.updated', { date: formatDate(office.updatedAt, lang) }),
   );
@@ -110,38 +129,40 @@ export function subscribeChoice(t: Translate, office: Office, lang: Lang): Quick
   return quick(t('quick.subscribe_office', nameValues(lang, office)));
 }
 
-function boardLine(ctx: StatusContext, office: Office): string {
-  const { t, lang } = ctx;
-  const name = localized(office.name, lang);
-  if (office.status === 'limited') {
-    const service = localized(office.service, lang);
-    return bullet(service ? t('board.limited', { name, service }) : `${name}: ${t('status_short.limited')}`);
-  }
-  const at = reopeningDate(office);
-  if (!isOpen(office) && at) return bullet(t('board.closed_until_at', { name, date: dateFormat(lang, 'full').format(at) }));
-  const when = localized(office.expectedReopening, lang);
-  if (!isOpen(office) && when) return bullet(t('board.closed_until', { name, when }));
-  return bullet(`${name}: ${t(`status_short.${office.status}`)}`);
-}
-
-function orgBlock(ctx: StatusContext, org: Organisation, heading: boolean): string {
+/** One organisation's offices: which are open, in one sentence, then each office that is not simply open (closed, limited). */
+function orgBoard(ctx: StatusContext, org: Organisation): string {
   const { k, t, lang } = ctx;
-  const place = localized(org.place, lang);
-  return lines(
-    heading && (place ? t('board.org_place', { name: localized(org.name, lang), place }) : t('board.org', { name: localized(org.name, lang) })),
-    ...k.officesOf(org.id).map((o) => boardLine(ctx, o)),
+  const offices = k.officesOf(org.id);
+  const open = offices.filter((o) => o.status === 'open');
+  const others = offices.filter((o) => o.status !== 'open');
+  if (offices.length === 1) return statusLine(ctx, offices[0]);
+  const n = nameValues(lang, undefined, org);
+  return sentences(
+    open.length === offices.length ? t('board.all_open', n) : open.length > 0 && t('board.open_now', { ...n, offices: shortList(open, lang) }),
+    ...others.map((o) => statusLine(ctx, o)),
   );
 }
 
-/** The status board: the conversation's organisation only; with none known, grouped by organisation. */
+/** The status board: the conversation's organisation only; with none known, each organisation under its name. */
 export function statusBoard(ctx: StatusContext & { org?: Organisation }): string {
   const { k, t, lang, org } = ctx;
-  if (org) return lines(t('board.title_org', nameValues(lang, undefined, org)), orgBlock(ctx, org, false));
-  return [t('board.title'), ...k.organisations.map((o) => orgBlock(ctx, o, true))].join('\n\n');
+  if (org) return orgBoard(ctx, org);
+  return k.organisations
+    .map((o) => {
+      const place = localized(o.place, lang);
+      const name = localized(o.name, lang);
+      return lines(place ? t('board.org_place', { name, place }) : t('board.org', { name }), orgBoard(ctx, o));
+    })
+    .join('\n\n');
 }
 
+/**
+ * Whether an office is open: yes or no first to a yes/no question, when it reopens first to a
+ * when-question (or that the bot does not know when a limited office serves normally again), then
+ * its status; with no office, the organisation's board.
+ */
 export function status(ctx: AnswerContext): Answer {
-  const { k, t, lang, org } = ctx;
+  const { k, t, lang, org, frame } = ctx;
   // An organisation with one office: that office's status.
   const only = org && !ctx.office ? k.officesOf(org.id) : [];
   const office = ctx.office ?? (only.length === 1 ? only[0] : undefined);
@@ -152,35 +173,72 @@ export function status(ctx: AnswerContext): Answer {
       quickReplies: [...closed.map((o) => subscribeChoice(t, o, lang)), ...suggestions(ctx, ['phones', 'help'])],
     };
   }
+  const n = nameValues(lang, office);
+  const lead =
+    frame.act === 'yes_no'
+      ? yesNo(ctx, office, ctx.entities.state)
+      : frame.act === 'when' && office.status === 'limited'
+        ? sentences(t('status.when_unknown', n), statusLine(ctx, office))
+        : frame.act === 'when' && !isOpen(office) && expected(ctx, office)
+          ? sentences(expected(ctx, office), t(`status.${office.status}`, n))
+          : undefined;
   const quickReplies = isOpen(office) ? suggestions(ctx, ['phones', 'certificate']) : [subscribeChoice(t, office, lang), ...suggestions(ctx, ['open_offices'])];
-  return { text: officeStatus(ctx, office), quickReplies };
+  return { text: officeStatus(ctx, office, lead), quickReplies };
 }
 
-/** Opening hours, or the office's status and where the hours can be found. */
+/** Opening hours, or that the bot does not have them and where they are published; of every office when none is named. */
 export function hours(ctx: AnswerContext): Answer {
   const { t, lang } = ctx;
-  const office = ctx.office!;
-  const known = localized(office.hours, lang);
-  if (known) return { text: sentences(t('hours.known', { ...names(ctx), hours: known }), !isOpen(office) && statusLine(ctx, office)) };
+  const office = ctx.office ?? single(ctx);
   const ask = askChannel(ctx, 'hours');
+  if (!office) {
+    const n = names(ctx);
+    return { text: ask ? t('hours.unknown_org_ask', { ...n, ask }) : t('hours.unknown_org', n), context: openNow(ctx), quickReplies: suggestions(ctx, ['open_offices']) };
+  }
+  const n = nameValues(lang, office, ctx.org);
+  const known = localized(office.hours, lang);
+  if (known) return { text: sentences(t('hours.known', { ...n, hours: known }), !isOpen(office) && statusLine(ctx, office)) };
   // An open office: that the hours are unknown, and where to find them, is the answer; its status
   // follows. A closed one: when it reopens answers "when does it open?" best, so it comes first.
-  const unknown = (key: 'unknown' | 'unknown_named') => (ask ? t(`hours.${key}_ask`, { ...names(ctx), ask }) : t(`hours.${key}`, names(ctx)));
+  const unknown = (key: 'unknown' | 'unknown_named') => (ask ? t(`hours.${key}_ask`, { ...n, ask }) : t(`hours.${key}`, n));
   return {
-    text: isOpen(office) ? sentences(unknown('unknown_named'), statusLine(ctx, office)) : lines(officeStatus(ctx, office), unknown('unknown')),
+    text: isOpen(office) ? unknown('unknown_named') : officeStatus(ctx, office),
+    context: isOpen(office) ? statusLine(ctx, office) : unknown('unknown'),
     quickReplies: isOpen(office) ? suggestions(ctx, ['phones']) : [subscribeChoice(t, office, lang)],
   };
 }
 
+/** Where an office is, or that the bot does not have its address and where to look; with none named, where one can go now. */
 export function location(ctx: AnswerContext): Answer {
-  const { t } = ctx;
-  const office = ctx.office!;
-  if (office.address) return { text: sentences(t('location.known', { ...names(ctx), address: office.address }), !isOpen(office) && statusLine(ctx, office)) };
+  const { t, lang } = ctx;
+  const office = ctx.office ?? single(ctx);
   const ask = askChannel(ctx, 'location');
+  if (!office) {
+    const n = names(ctx);
+    return { text: sentences(openNow(ctx) || t('board.none_open', n), ask ? t('location.unknown_org_ask', { ...n, ask }) : t('location.unknown_org', n)), quickReplies: suggestions(ctx, ['phones']) };
+  }
+  const n = nameValues(lang, office, ctx.org);
+  if (office.address) return { text: sentences(t('location.known', { ...n, address: office.address }), !isOpen(office) && statusLine(ctx, office)) };
   return {
-    text: ask ? t('location.unknown_ask', { ...names(ctx), ask }) : t('location.unknown', names(ctx)),
+    text: ask ? t('location.unknown_ask', { ...n, ask }) : t('location.unknown', n),
+    context: !isOpen(office) ? statusLine(ctx, office) : undefined,
     quickReplies: suggestions(ctx, ['phones']),
   };
+}
+
+/** The organisation's only office, if it has one. */
+function single(ctx: AnswerContext): Office | undefined {
+  const offices = ctx.org ? ctx.k.officesOf(ctx.org.id) : [];
+  return offices.length === 1 ? offices[0] : undefined;
+}
+
+/** "You can go to any open OMAC: A, B or C." */
+function openNow(ctx: AnswerContext): string {
+  const { k, t, lang, org } = ctx;
+  const open = org ? k.officesOf(org.id).filter(isOpen) : [];
+  const anyOpen = org?.anyOpenOffice[lang];
+  if (open.length === 0) return '';
+  return anyOpen ? t('status.alternatives_now', { any_open: anyOpen, offices: shortList(open, lang, 'disjunction') }) : t('board.open_now', { ...names(ctx), offices: shortList(open, lang) });
 }
 
 /**
@@ -191,7 +249,9 @@ export async function subscribe(ctx: AnswerContext): Promise<Answer> {
   const { t, lang, address, session } = ctx;
   const office = ctx.office!;
   if (address.channel === 'cli') return { text: t('subscribe.unsupported') };
-  const confirmed = session.pending?.confirm && session.pending.office === office.id;
+  const pending = session.pending;
+  const confirmed = pending?.confirm && pending.intent === 'subscribe_updates' && pending.office === office.id;
+  if (confirmed && ctx.entities.answer === 'no') return { text: t('answer.declined'), quickReplies: suggestions(ctx, ['open_offices']) };
   if (office.status === 'open' && !confirmed) {
     return {
       text: sentences(statusLine(ctx, office), t('subscribe.offer_anyway')),
@@ -207,10 +267,16 @@ export async function subscribe(ctx: AnswerContext): Promise<Answer> {
   };
 }
 
+/**
+ * "Stop the notices": the office named, if the citizen has its notices; else all of them. The
+ * reply says which were removed.
+ */
 export async function unsubscribe(ctx: AnswerContext): Promise<Answer> {
-  const { t, office } = ctx;
-  const removed = await ctx.subscriptions.remove(ctx.address, office?.id);
-  if (removed === 0) return { text: t('unsubscribe.none') };
-  return { text: office ? t('unsubscribe.done', names(ctx)) : t('unsubscribe.all') };
+  const { k, t, lang } = ctx;
+  const had = await ctx.subscriptions.offices(ctx.address);
+  if (had.length === 0) return { text: t('unsubscribe.none') };
+  const named = ctx.entities.office && had.includes(ctx.entities.office) ? ctx.entities.office : undefined;
+  await ctx.subscriptions.remove(ctx.address, named);
+  const removed = (named ? [named] : had).map((id) => k.office(id)).filter((o): o is Office => !!o);
+  return { text: t('unsubscribe.done', { offices: listOf(removed.map((o) => nameValues(lang, o).office_of), lang) }) };
 }
-

@@ -10,7 +10,7 @@ const loaded = new Map<string, Stem>();
 /**
  * The Snowball stemmer of a language, from NLP.js's language package (`@nlpjs/lang-<lang>`,
  * or its `-min` variant): a new language needs its package, not code. A language without one
- * is left unstemmed. Only the evaluation's stemmed pipelines use it (pipelines.ts).
+ * is left unstemmed. The entity lexicons match by stems (entities.ts); the evaluation's stemmed pipelines use it too.
  */
 export function stemmerFor(lang: string): Stem {
   let stem = loaded.get(lang);

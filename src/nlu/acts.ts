@@ -1,0 +1,71 @@
+import { normalize, tokens } from './normalize.js';
+import type { Lang } from '../knowledge/schema.js';
+
+/**
+ * The form of a question: what kind of answer it wants. `yes_no` wants yes, no or "I don't know"
+ * first; the others want that thing (how it is done, where, when, …) and never a yes or a no.
+ * `statement`: no question ("necesito el padrón", "borra mis datos").
+ */
+export const ACTS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'yes_no', 'statement'] as const;
+export type Act = (typeof ACTS)[number];
+
+/** Per language: the words that open each kind of question, that negate, and that ask about a day or time (intents/entities/acts.yaml). */
+export type ActCues = Partial<Record<Lang, Partial<Record<Exclude<Act, 'statement'> | 'negation' | 'time', string[]>>>>;
+
+/**
+ * How far into a clause a question word may stand when the clause has its question mark ("¿quería
+ * saber cuándo abre?"); without one it must open the clause ("quiero que me avisen" asks nothing).
+ */
+const WH_WITHIN = 4;
+
+interface Cue {
+  words: string[];
+  act: Exclude<Act, 'statement'> | 'negation' | 'time';
+}
+
+/** The question form and negation of a message, from the cue words of its language. */
+export class ActReader {
+  private readonly cues = new Map<Lang, Cue[]>();
+
+  constructor(cues: ActCues) {
+    for (const [lang, byAct] of Object.entries(cues) as [Lang, ActCues[Lang]][]) {
+      const list: Cue[] = [];
+      for (const [act, phrases] of Object.entries(byAct ?? {}) as [Cue['act'], string[]][]) {
+        for (const p of phrases) list.push({ act, words: tokens(normalize(p)) });
+      }
+      // Longest first: "cuanto tiempo" is how long, "cuanto" alone how much.
+      this.cues.set(lang, list.sort((a, b) => b.words.length - a.words.length));
+    }
+  }
+
+  /**
+   * The act of the first clause that asks something (a question word wins over a bare "?"), and
+   * whether a negation or a day or time ("hoy", "el sábado") stands anywhere. "Necesito el padrón,
+   * ¿se puede hacer online?": yes_no.
+   */
+  read(text: string, lang: Lang): { act: Act; negated: boolean; timed: boolean } {
+    const cues = this.cues.get(lang) ?? [];
+    let act: Act | undefined;
+    let negated = false;
+    let timed = false;
+    for (const clause of text.split(/[.!¡¿,;:\n]+|(?<=\?)/)) {
+      const words = tokens(normalize(clause));
+      const asked = clause.includes('?');
+      let wh: Act | undefined;
+      let verbFirst = false;
+      for (let i = 0; i < words.length; i++) {
+        const cue = cues.find((c) => c.words.every((w, j) => words[i + j] === w));
+        if (!cue) continue;
+        if (cue.act === 'negation') negated = true;
+        else if (cue.act === 'time') timed = true;
+        // A yes/no question typed without its mark opens with its verb ("can I…", "kan jag…").
+        else if (cue.act === 'yes_no') verbFirst ||= i === 0;
+        else if (i === 0 || (asked && i <= WH_WITHIN)) wh ??= cue.act;
+        i += cue.words.length - 1;
+      }
+      // "Can you tell me where it is?" wants the place: a question word wins over the verb that opens it.
+      act ??= wh ?? (verbFirst || (asked && words.length > 0) ? 'yes_no' : undefined);
+    }
+    return { act: act ?? 'statement', negated, timed };
+  }
+}
