@@ -4,13 +4,15 @@ import type { Lang } from '../knowledge/schema.js';
 /**
  * The form of a question: what kind of answer it wants. `yes_no` wants yes, no or "I don't know"
  * first; the others want that thing (how it is done, where, when, …) and never a yes or a no.
- * `statement`: no question ("necesito el padrón", "borra mis datos").
+ * `statement`: no question ("necesito el padrón", "borra mis datos"). `complaint` and `about_bot`
+ * are learned by the classifier (intents/acts/), not read from cue words.
  */
-export const ACTS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'yes_no', 'statement'] as const;
+export const ACTS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'yes_no', 'statement', 'complaint', 'about_bot'] as const;
 export type Act = (typeof ACTS)[number];
 
 /** Per language: the words that open each kind of question, that negate, and that ask about a day or time (intents/entities/acts.yaml). */
-export type ActCues = Partial<Record<Lang, Partial<Record<Exclude<Act, 'statement'> | 'negation' | 'time', string[]>>>>;
+type Cued = Exclude<Act, 'statement' | 'complaint' | 'about_bot'>;
+export type ActCues = Partial<Record<Lang, Partial<Record<Cued | 'negation' | 'time', string[]>>>>;
 
 /**
  * How far into a clause a question word may stand when the clause has its question mark ("¿quería
@@ -20,7 +22,7 @@ const WH_WITHIN = 4;
 
 interface Cue {
   words: string[];
-  act: Exclude<Act, 'statement'> | 'negation' | 'time';
+  act: Cued | 'negation' | 'time';
 }
 
 /** The question form and negation of a message, from the cue words of its language. */
@@ -48,7 +50,8 @@ export class ActReader {
     let act: Act | undefined;
     let negated = false;
     let timed = false;
-    for (const clause of text.split(/[.!¡¿,;:\n]+|(?<=\?)/)) {
+    const clauses = text.split(/[.!¡¿,;:\n]+|(?<=\?)/).filter((c) => tokens(normalize(c)).length > 0);
+    for (const [n, clause] of clauses.entries()) {
       const words = tokens(normalize(clause));
       const asked = clause.includes('?');
       let wh: Act | undefined;
@@ -56,7 +59,8 @@ export class ActReader {
       for (let i = 0; i < words.length; i++) {
         const cue = cues.find((c) => c.words.every((w, j) => words[i + j] === w));
         if (!cue) continue;
-        if (cue.act === 'negation') negated = true;
+        // "Ta bort mina uppgifter. Det är inte en fråga.": only the first clause's negation negates the request.
+        if (cue.act === 'negation') negated ||= n === 0;
         else if (cue.act === 'time') timed = true;
         // A yes/no question typed without its mark opens with its verb ("can I…", "kan jag…").
         else if (cue.act === 'yes_no') verbFirst ||= i === 0;

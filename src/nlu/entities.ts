@@ -33,14 +33,10 @@ const ENDING = 4;
 const STEMMED_WORD = 4;
 
 /**
- * Function words of the bot's languages (the stopwords-iso lists), but for the words the lexicons
- * and aliases use (stopwords-iso counts "working" and "test" in): a message of nothing but these
- * and entity names is an answer or a follow-up ("y la de Torrellano?", "och Como då?").
+ * Function words of the bot's languages (the stopwords-iso lists): a message of nothing but these
+ * and entity names is an answer or a follow-up ("y la de Torrellano?", "what about Altabix?").
  */
-function functionWords(langs: readonly string[], used: Set<string>): Set<string> {
-  const words = langs.flatMap((l) => (stopwords as Record<string, string[] | undefined>)[l] ?? []).map(normalize);
-  return new Set(words.filter((w) => !used.has(w)));
-}
+const functionWords = (langs: readonly string[]) => new Set(langs.flatMap((l) => (stopwords as Record<string, string[] | undefined>)[l] ?? []).map(normalize));
 
 /** A lexicon phrase found by its words' stems, in any order within a few words ("cambiar mi domicilio", "cerradas"). */
 interface StemPhrase {
@@ -67,7 +63,9 @@ export class EntityExtractor {
   /** Lexicon words long enough to stand inside a compound, with what they name. */
   private parts: { word: string; entry: Entry }[] = [];
   private stemPhrases: StemPhrase[] = [];
-  private functionWords: Set<string>;
+  private readonly functionWords: Set<string>;
+  /** The function words a lexicon phrase is found without: all but those the lexicons use ("test", "working" are stopwords-iso's too). */
+  private readonly skippable: Set<string>;
   /** The stem phrases in one language's stems, by their first stem: built at a language's first message. */
   private stemmed = new Map<Lang, Map<string, { stems: string[]; entry: Entry }[]>>();
 
@@ -81,9 +79,10 @@ export class EntityExtractor {
   ) {
     for (const o of kb.offices) this.addAll('office', o.id, [...o.aliases, ...Object.values(o.name)], o.organisation);
     for (const o of kb.organisations) this.addAll('organisation', o.id, [o.id, ...o.aliases, ...Object.values(o.name)]);
+    this.functionWords = functionWords(langs);
     const used = new Set([...this.phrases.keys()].flatMap((p) => p.split(' ')));
     for (const type of LEXICONS) for (const words of Object.values(lexicons[type] ?? {})) for (const w of words) for (const t of tokens(normalize(w))) used.add(t);
-    this.functionWords = functionWords(langs, used);
+    this.skippable = new Set([...this.functionWords].filter((w) => !used.has(w)));
     for (const type of LEXICONS) {
       for (const [id, words] of Object.entries(lexicons[type] ?? {})) this.addAll(type, id, words, undefined, true);
     }
@@ -101,7 +100,7 @@ export class EntityExtractor {
       if (!list.some((e) => e.type === type && e.id === id)) list.push(entry);
       if (lexicon) {
         // By stems: phrases by their content words; single words long enough not to stem into another word.
-        const content = words.filter((w) => !this.functionWords.has(w));
+        const content = words.filter((w) => !this.skippable.has(w));
         if (content.length >= 2 || (content.length === 1 && content[0].length >= STEMMED_WORD)) this.stemPhrases.push({ words: content, entry });
         if (words.length === 1 && words[0].length >= COMPOUND_PART) this.parts.push({ word: words[0], entry });
       }

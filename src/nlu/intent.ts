@@ -64,3 +64,37 @@ export class IntentModel {
     return { intent: this.classifier.labels[best], confidence: probs[best] };
   }
 }
+
+/**
+ * The learned acts (a complaint, a question about the bot: intents/acts/) as a head of their own
+ * over the intents' n-gram features, every intent example counting as no act: the intent head is
+ * trained exactly as without them.
+ */
+export class ActHead {
+  private constructor(private readonly svm: LinearSvm) {}
+
+  static fit(encoder: NgramEncoder, intentFeatures: Features[], acts: { text: string; act: string }[]): ActHead {
+    const classes = [NO_ACT, ...[...new Set(acts.map((a) => a.act))].sort()];
+    const svm = new LinearSvm(classes, encoder.dim);
+    const samples = [...intentFeatures, ...acts.map((a) => encoder.encode(normalize(a.text)))];
+    svm.train(samples, [...intentFeatures.map(() => 0), ...acts.map((a) => classes.indexOf(a.act))]);
+    return new ActHead(svm);
+  }
+
+  static fromState(state: SvmState): ActHead {
+    return new ActHead(LinearSvm.fromState(state));
+  }
+
+  toState(): SvmState {
+    return this.svm.toState();
+  }
+
+  /** The act the features read as, if one is more probable than no act at all. */
+  read(features: Features): string | undefined {
+    const probs = this.svm.predict(features);
+    const best = argmax(probs);
+    return this.svm.labels[best] === NO_ACT ? undefined : this.svm.labels[best];
+  }
+}
+
+const NO_ACT = '-';

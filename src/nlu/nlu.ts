@@ -1,5 +1,5 @@
 import { normalize, tokens } from './normalize.js';
-import { IntentModel, type IntentModelState } from './intent.js';
+import { ActHead, IntentModel, type IntentModelState } from './intent.js';
 import { SoftmaxClassifier, type ClassifierState } from './classifier.js';
 import { argmax } from './linear.js';
 import type { SvmState } from './svm.js';
@@ -7,8 +7,8 @@ import { EncoderThread } from './encoders/threaded.js';
 import { ModelCache, cacheKey } from './cache.js';
 import { LanguageIdentifier, loadFastText } from './language.js';
 import { EntityExtractor } from './entities.js';
-import { loadActs, loadExamples, loadLexicons, type Example } from './training.js';
-import { ActReader } from './acts.js';
+import { loadActCues, loadActs, loadExamples, loadLexicons, type Example } from './training.js';
+import { ActReader, type Act } from './acts.js';
 import { fit } from './trainer.js';
 import { trainInBackground } from './retrain.js';
 import { OUT_OF_SCOPE, type CachedModel, type NluLog, type NluOptions, type NluResult, type NluService, type Trained, type TrainJob } from './types.js';
@@ -43,6 +43,8 @@ export class Nlu implements NluService {
 
   private constructor(
     private model: IntentModel,
+    /** The learned acts' head (a complaint, a question about the bot), when intents/acts/ has any. */
+    private actHead: ActHead | undefined,
     private language: LanguageIdentifier,
     private kb: KnowledgeBase,
     private readonly options: NluOptions,
@@ -74,7 +76,7 @@ export class Nlu implements NluService {
   ): Promise<Nlu> {
     const fastText = loadFastText();
     const lexicons = loadLexicons(dir);
-    const acts = new ActReader(loadActs(dir));
+    const acts = new ActReader(loadActCues(dir));
     const cache = cacheDir ? new ModelCache(cacheDir) : undefined;
     const key = cache && cacheKey(dir, { langs: options.langs, dense: encoder?.name });
     const cached = key ? cache!.read<CachedModel>(key) : undefined;
@@ -83,16 +85,16 @@ export class Nlu implements NluService {
       const model = IntentModel.fromState(cached.intent);
       const language = LanguageIdentifier.fromState(cached.language, model.encoder.dim, await fastText);
       const loadMs = performance.now() - start;
-      const nlu = new Nlu(model, language, await kb, options, new Set(cached.knownWords), lexicons, acts, loadMs);
+      const nlu = new Nlu(model, cached.acts && ActHead.fromState(cached.acts), language, await kb, options, new Set(cached.knownWords), lexicons, acts, loadMs);
       if (encoder && cached.dense) nlu.dense = { encoder, head: SoftmaxClassifier.fromState(cached.dense) };
       return nlu;
     }
     const examples = loadExamples(dir);
     const readAt = performance.now();
-    const { model, language: local, knownWords } = fit(examples, options.langs);
+    const { model, acts: actHead, language: local, knownWords } = fit(examples, options.langs, loadActs(dir));
     const language = LanguageIdentifier.fromState(local.toState(), model.encoder.dim, await fastText);
     const trainingMs = performance.now() - readAt;
-    const nlu = new Nlu(model, language, await kb, options, knownWords, lexicons, acts, trainingMs);
+    const nlu = new Nlu(model, actHead, language, await kb, options, knownWords, lexicons, acts, trainingMs);
     if (encoder) await nlu.trainDense(encoder, examples);
     // Kept for the next start once this one is serving (the write takes ~50 ms).
     if (key) nlu.saved = new Promise((resolve) => setImmediate(() => resolve(cache!.write(key, nlu.toCache()))));
@@ -110,6 +112,7 @@ export class Nlu implements NluService {
   private toCache(): CachedModel {
     return {
       intent: this.model.toState(),
+      ...(this.actHead ? { acts: this.actHead.toState() } : {}),
       language: this.language.toState(),
       knownWords: [...this.knownWords],
       ...(this.dense ? { dense: this.dense.head.toState() } : {}),
@@ -144,12 +147,13 @@ export class Nlu implements NluService {
     // Built a part at a time, with the messages that arrive meanwhile read in between (each part takes ~10-30 ms).
     const between = () => new Promise((resolve) => setImmediate(resolve));
     const model = IntentModel.fromState(state.intent);
+    const actHead = state.acts && ActHead.fromState(state.acts);
     await between();
     const language = LanguageIdentifier.fromState(state.language, model.encoder.dim, this.language.fastText);
     await between();
     const knownWords = new Set(state.knownWords);
     const entities = new EntityExtractor(this.kb, this.lexicons, knownWords, this.options.langs);
-    Object.assign(this, { model, language, knownWords, entities });
+    Object.assign(this, { model, actHead, language, knownWords, entities });
   }
 
   get intents(): string[] {
@@ -199,7 +203,12 @@ export class Nlu implements NluService {
     const probs = this.model.probabilities(features);
     const found = this.entities.extract(norm, lang);
     const gibberish = Object.keys(found.entities).length === 0 && !tokens(norm).some((w) => /\d/.test(w) || this.knownWords.has(w));
-    return { result: { lang, langConfidence, ...this.decide(probs), ...found, ...this.acts.read(text, lang), gibberish }, probs };
+    // A learned act (an insult is a complaint) is the message's act, whatever the form of its question.
+    const learned = this.actHead?.read(features);
+    const form = this.acts.read(text, lang);
+    // "Dov'è…?", "Varför är … stängt?" ask something of their own; "what about Altabix?" is a follow-up.
+    const bare = found.bare && ['statement', 'yes_no', 'what'].includes(form.act);
+    return { result: { lang, langConfidence, ...this.decide(probs), ...found, bare, ...form, ...(learned ? { act: learned as Act } : {}), gibberish }, probs };
   }
 
   /** The most probable intent, or out_of_scope below the confidence threshold; and the three best guesses. */

@@ -1,19 +1,20 @@
 import { createHash } from 'node:crypto';
 import { normalize } from './normalize.js';
-import { IntentModel } from './intent.js';
+import { ActHead, IntentModel } from './intent.js';
 import { LanguageIdentifier } from './language.js';
 import { ModelCache, cacheKey } from './cache.js';
-import { loadExamples, loadValidation, type Example } from './training.js';
+import { loadActs, loadExamples, loadValidation, type ActExample, type Example } from './training.js';
 import { OUT_OF_SCOPE, type CachedModel, type Score, type Trained, type TrainJob } from './types.js';
 import type { Lang } from '../knowledge/schema.js';
 
-/** The intent and language heads trained on `examples` (the work of a start without a cache, and of a retraining). */
-export function fit(examples: Example[], langs: Lang[]): { model: IntentModel; language: LanguageIdentifier; knownWords: Set<string> } {
+/** The intent, act and language heads trained on `examples` and `acts` (the work of a start without a cache, and of a retraining). */
+export function fit(examples: Example[], langs: Lang[], acts: ActExample[] = []): { model: IntentModel; acts?: ActHead; language: LanguageIdentifier; knownWords: Set<string> } {
   const texts = examples.map((e) => normalize(e.text));
   const { model, features } = IntentModel.fit(texts, examples.map((e) => e.intent));
   const targets = examples.map((e) => langs.indexOf(e.lang));
   const language = LanguageIdentifier.train(langs, model.encoder.dim, examples.map((e) => e.text), features, targets, null);
-  return { model, language, knownWords: new Set(texts.flatMap((t) => t.split(' '))) };
+  const head = acts.length > 0 ? ActHead.fit(model.encoder, features, acts) : undefined;
+  return { model, acts: head, language, knownWords: new Set(texts.flatMap((t) => t.split(' '))) };
 }
 
 /**
@@ -45,8 +46,8 @@ function modelOf(job: TrainJob, base: Example[], overlay: Example[]): { key: str
   const cached = cache?.read<CachedModel>(key);
   if (cached) return { key, state: cached, model: IntentModel.fromState(cached.intent), trainingMs: 0, fromCache: true, save() {} };
   const start = performance.now();
-  const { model, language, knownWords } = fit([...base, ...overlay], job.langs);
-  const state: CachedModel = { intent: model.toState(), language: language.toState(), knownWords: [...knownWords] };
+  const { model, acts, language, knownWords } = fit([...base, ...overlay], job.langs, loadActs(job.intentsDir));
+  const state: CachedModel = { intent: model.toState(), ...(acts ? { acts: acts.toState() } : {}), language: language.toState(), knownWords: [...knownWords] };
   const trainingMs = performance.now() - start;
   return { key, state, model, trainingMs, fromCache: false, save: () => cache?.write(key, state) };
 }

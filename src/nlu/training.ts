@@ -38,6 +38,35 @@ export function loadExamples(dir: string): Example[] {
   return examples;
 }
 
+const actFile = z
+  .object({
+    act: z.string().regex(/^[a-z_]+$/),
+    examples: z.record(langSchema, z.array(z.string().min(1))),
+  })
+  .strict();
+
+/** An example of a learned act (a complaint, a question about the bot). */
+export interface ActExample {
+  text: string;
+  act: string;
+}
+
+/** Reads intents/acts/*.yaml: the acts a head of their own learns beside the intents (none there: no such head). */
+export function loadActs(dir: string): ActExample[] {
+  const folder = path.join(dir, 'acts');
+  if (!fs.existsSync(folder)) return [];
+  return fs
+    .readdirSync(folder)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .flatMap((file) => {
+      const parsed = actFile.safeParse(readYaml(fs.readFileSync(path.join(folder, file), 'utf8')));
+      if (!parsed.success) throw new Error(`${path.join(folder, file)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      const { act, examples } = parsed.data;
+      return Object.values(examples).flatMap((texts) => texts.map((text) => ({ text, act })));
+    });
+}
+
 /** Where the validation set lives: a folder of its own, so loadExamples() (top-level files only) never trains on it. */
 export const VALIDATION_FILE = path.join('validation', 'validation.yaml');
 
@@ -64,7 +93,7 @@ export function loadLexicons(dir: string): Record<LexiconType, Lexicon> {
 }
 
 /** Reads intents/entities/acts.yaml: per language, the words that open each kind of question (none: every message is a statement). */
-export function loadActs(dir: string): ActCues {
+export function loadActCues(dir: string): ActCues {
   const file = path.join(dir, 'entities', 'acts.yaml');
   if (!fs.existsSync(file)) return {};
   return z.record(langSchema, z.record(z.string(), z.array(z.string()))).parse(readYaml(fs.readFileSync(file, 'utf8')) ?? {}) as ActCues;

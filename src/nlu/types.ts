@@ -69,6 +69,8 @@ export interface NluLog {
 /** A trained model as the cache keeps it and a retraining hands it over. */
 export interface CachedModel {
   intent: IntentModelState;
+  /** The head of the learned acts (intents/acts/), when there are any. */
+  acts?: SvmState;
   language: SvmState;
   knownWords: string[];
   /** The head over sentence embeddings, when an embedding model was in use. */

@@ -54,12 +54,12 @@ const andTorrellano: Record<Lang, string> = {
 };
 
 describe('office status', () => {
-  it.each(LANGS)('%s: a closed office is closed, with when it is expected back, and the open offices of its organisation', async (lang) => {
+  it.each(LANGS)('%s: a closed office is closed (no, first, to "is it open?"), with when it is expected back, and the open offices of its organisation', async (lang) => {
     const body = await ask(session('closed'), altet[lang]);
     expect(body.lang).toBe(lang);
     const office = core.knowledge.office('elche-el-altet')!;
     const text = body.reply.text;
-    expect(firstSentence(text)).toBe(t(lang, 'status.reopening', officeNames(core, 'elche-el-altet', lang)));
+    expect(firstSentence(text)).toBe(t(lang, 'status.no_closed', officeNames(core, 'elche-el-altet', lang)));
     expect(text).toContain(kbText(office.expectedReopening, lang));
     for (const id of OPEN_OMAC) expect(text).toContain(shortName(id, lang));
     // Never "service: in person" as if it served now: only how it will serve once it reopens.
@@ -67,9 +67,9 @@ describe('office status', () => {
     expect(body.reply.quickReplies.map((q) => q.label)).toContain(t(lang, 'quick.subscribe_office', officeNames(core, 'elche-el-altet', lang)));
   });
 
-  it.each(LANGS)('%s: an open office says so, with how it serves', async (lang) => {
+  it.each(LANGS)('%s: an open office says so (yes, first, to "is it open?"), with how it serves', async (lang) => {
     const body = await ask(session('open'), altet[lang].replace(/El Altet|l'Altet/, 'Altabix'));
-    expect(firstSentence(body.reply.text)).toBe(statusText(core, 'elche-altabix', lang));
+    expect(firstSentence(body.reply.text)).toBe(t(lang, 'status.yes_open', { ...officeNames(core, 'elche-altabix', lang), modes: t(lang, 'mode.in_person') }));
     expect(body.reply.text).toContain(t(lang, 'mode.in_person'));
   });
 });
@@ -82,7 +82,8 @@ describe('follow-ups', () => {
     expect(sub.nlu).toMatchObject({ intent: 'subscribe_updates', entities: { office: 'elche-el-altet' } });
     const follow = await ask(s, andTorrellano[lang]);
     expect(follow.nlu).toMatchObject({ intent: 'office_status', entities: { office: 'elche-torrellano' } });
-    expect(firstSentence(follow.reply.text)).toBe(statusText(core, 'elche-torrellano', lang));
+    expect(firstSentence(follow.reply.text)).toContain(officeNames(core, 'elche-torrellano', lang).office);
+    expect(follow.reply.text).toContain(t(lang, 'mode.in_person'));
     const torrellano = await core.subscriptions.subscribers('elche-torrellano');
     expect(torrellano.some((x) => x.address.id === webId(core, s))).toBe(false);
   });
@@ -108,19 +109,23 @@ describe('follow-ups', () => {
     expect((await core.subscriptions.subscribers('elche-torrellano')).some((x) => x.address.id === webId(core, s))).toBe(true);
   });
 
+  // Yes only from a fact (Paiporta files online); the facts never say a channel is NOT available for
+  // these, so the answer is "I don't know whether it can be done online / by phone", then how it is done.
   it.each([
-    ['es', 'Necesito entregar unos papeles en el ayuntamiento de Elche', '¿y se puede hacer por internet?', 'document_submission', 'channel_answer.no_online'],
-    ['it', 'Devo presentare dei documenti al comune di Paiporta', 'si può fare online?', 'document_submission', 'channel_answer.yes'],
-    ['sv', 'Hur får jag ett folkbokföringsintyg i Elche?', 'går det på nätet?', 'certificate_request', 'channel_answer.no_online'],
-    ['en', 'I need the Bus Lliure card in Elche', 'can I do it online?', 'transport_card', 'channel_answer.no_online'],
-    ['sv', 'Jag måste lämna in en ansökan till Paiporta kommun', 'Per telefon?', 'document_submission', 'channel_answer.no_phone'],
-    ['es', 'Necesito presentar una solicitud en Paiporta', '¿y por teléfono?', 'document_submission', 'channel_answer.no_phone'],
-  ] as [Lang, string, string, string, string][])('%s: "%s" then "%s": the same procedure, and yes or no first', async (lang, first, followUp, intent, key) => {
+    ['es', 'Necesito entregar unos papeles en el ayuntamiento de Elche', '¿y se puede hacer por internet?', 'document_submission', 'online'],
+    ['it', 'Devo presentare dei documenti al comune di Paiporta', 'si può fare online?', 'document_submission', 'yes'],
+    ['sv', 'Hur får jag ett folkbokföringsintyg i Elche?', 'går det på nätet?', 'certificate_request', 'online'],
+    ['en', 'I need the Bus Lliure card in Elche', 'can I do it online?', 'transport_card', 'online'],
+    ['sv', 'Jag måste lämna in en ansökan till Paiporta kommun', 'Per telefon?', 'document_submission', 'phone'],
+    ['es', 'Necesito presentar una solicitud en Paiporta', '¿y por teléfono?', 'document_submission', 'phone'],
+  ] as [Lang, string, string, string, string][])('%s: "%s" then "%s": the same procedure, and yes (from a fact) or "I don\'t know" first', async (lang, first, followUp, intent, answer) => {
     const s = session('by-channel');
     await ask(s, first);
     const body = await ask(s, followUp);
     expect(body.nlu.intent).toBe(intent);
-    expect(firstSentence(body.reply.text)).toBe(t(lang, key));
+    const expected = answer === 'yes' ? t(lang, 'answer.yes') : t(lang, 'channel.unknown', { channel: t(lang, `channel_words.${answer}`) });
+    expect(firstSentence(body.reply.text)).toBe(expected);
+    expect(body.reply.text.length).toBeGreaterThan(expected.length + 20); // then how it is done
   });
 
   it('a plain yes takes the offer', async () => {
@@ -182,7 +187,7 @@ describe("the conversation's organisation", () => {
     expect((await ask(s, varese[lang])).nlu.entities.office).toBe('ats-insubria-varese');
     const list = await ask(s, board[lang]);
     expect(list.reply.text).not.toContain(orgName('elche', lang));
-    expect(list.reply.text).toContain(localized(core.knowledge.office('ats-insubria-como')!.name, lang));
+    expect(list.reply.text).toContain(core.knowledge.office('ats-insubria-como')!.short[lang]!);
     const person = await ask(s, human[lang]);
     expect(person.nlu.intent).toBe('human_agent');
     expect(firstSentence(person.reply.text)).toBe(t(lang, 'human.cannot'));
@@ -268,7 +273,7 @@ describe('missing facts', () => {
     const body = await ask(session('documents'), text);
     expect(body.nlu.intent).toBe('document_submission');
     const org = core.knowledge.organisation('paiporta')!;
-    expect(firstSentence(body.reply.text)).toBe(t(lang, 'submit.online', { online: kbText(org.online, lang) }));
+    expect(firstSentence(body.reply.text)).toBe(t(lang, 'submit.online', { online: core.knowledge.online(org, lang) }));
     expect(body.reply.text).toContain(t(lang, 'how.phone_help_no_number', { org: org.the[lang]! }));
   });
 });
@@ -294,7 +299,9 @@ describe('the point first', () => {
     ['en', "Why is ATS Insubria's website down?"],
   ] as [Lang, string][])('%s: the ATS website: down, and what remains available, first', async (lang, text) => {
     const body = await ask(session('website'), text);
-    expect(body.reply.text.startsWith(kbText(core.knowledge.organisation('ats-insubria')!.websiteStatus, lang))).toBe(true);
+    const service = (kind: 'website' | 'notice_board' | 'family_portal') => core.knowledge.service('ats-insubria', kind)!;
+    expect(firstSentence(body.reply.text)).toContain(kbText(service('website').note, lang));
+    for (const kind of ['notice_board', 'family_portal'] as const) expect(body.reply.text).toContain(kbText(service(kind).name, lang));
   });
 
   it.each([
@@ -321,10 +328,11 @@ describe('the point first', () => {
     const body = await ask(session('data-first'), text);
     expect(body.nlu.intent).toBe('incident_info');
     const org = core.knowledge.organisation(orgId)!;
-    const site = kbText(org.officialSite, lang);
-    const email = org.contacts.find((c) => c.type === 'email')?.value;
-    const ask_ = site ? t(lang, 'ask.site_data', { site }) : t(lang, 'ask.email', { email: email! });
-    expect(body.reply.text.startsWith(t(lang, 'topic.data_unknown_ask', { ask: ask_ }))).toBe(true);
+    // Where to ask: the official site, else (ATS) its email and phone.
+    const where = kbText(org.officialSite, lang) || org.contacts.find((c) => c.type === 'email')!.value;
+    const unknown = t(lang, 'topic.data_unknown_ask', { ask: '' }).split(/[;–]/)[0].trim();
+    expect(firstSentence(body.reply.text).startsWith(unknown)).toBe(true);
+    expect(firstSentence(body.reply.text)).toContain(where);
     expect(body.reply.text).toContain(kbText(org.incident, lang));
   });
 
@@ -352,7 +360,7 @@ describe('the point first', () => {
     const body = await ask(session('online'), text);
     expect(body.nlu.intent).toBe('help');
     const org = core.knowledge.organisation(orgId)!;
-    const online = kbText(org.online, lang);
+    const online = core.knowledge.online(org, lang);
     const [first, ...items] = body.reply.text.split('\n');
     if (online) {
       expect(first).toBe(t(lang, 'help.online', { online }));
@@ -411,24 +419,41 @@ describe('the point first', () => {
     expect(body.nlu.intent).toBe('appointment');
     const org = core.knowledge.organisation('ats-insubria')!;
     const email = org.contacts.find((c) => c.type === 'email')!.value;
-    expect(firstSentence(body.reply.text)).toBe(t(lang, 'appointment.none_ask', { ...officeNames(core, 'ats-insubria-como', lang), ask: t(lang, 'ask.email', { email }) }));
+    // Where to ask: its phone and its email.
+    const none = t(lang, 'appointment.none_ask', { ...officeNames(core, 'ats-insubria-como', lang), ask: '' }).split(/[;–]/)[0].trim();
+    expect(firstSentence(body.reply.text).startsWith(none)).toBe(true);
+    expect(firstSentence(body.reply.text)).toContain(email);
   });
 
   it.each([
     ['es', 'Necesito un certificado de empadronamiento de Paiporta', '¿Se puede pedir cita previa?'],
     ['ca', "Necessite un certificat d'empadronament de Paiporta", 'Es pot demanar cita prèvia?'],
     ['en', 'I need a padron certificate from Paiporta', 'Can I book an appointment?'],
-  ] as [Lang, string, string][])('%s: padrón in Paiporta is online with no appointment; the appointment answer says yes first and that the padrón needs none', async (lang, padron, appointment) => {
+  ] as [Lang, string, string][])('%s: padrón in Paiporta is online with no appointment; the appointment answer says yes first, the rule, and that the padrón needs none', async (lang, padron, appointment) => {
     const s = session('padron');
     const first = await ask(s, padron);
     const org = core.knowledge.organisation('paiporta')!;
+    const online = core.knowledge.online(org, lang);
     const what = t(lang, 'certificate.the.padron');
-    expect(firstSentence(first.reply.text)).toBe(t(lang, 'how.online', { What: what.charAt(0).toUpperCase() + what.slice(1), online: kbText(org.online, lang) }));
+    expect(firstSentence(first.reply.text)).toBe(t(lang, 'how.online', { What: what.charAt(0).toUpperCase() + what.slice(1), online }));
     const second = await ask(s, appointment);
     expect(second.nlu.intent).toBe('appointment');
-    expect(firstSentence(second.reply.text)).toBe(t(lang, 'appointment.yes', officeNames(core, 'paiporta-oficina-unica', lang)));
-    expect(second.reply.text).toContain(t(lang, 'appointment.no_booking'));
-    expect(second.reply.text).toContain(t(lang, 'appointment.not_needed_online', { what, online: kbText(org.online, lang) }));
+    expect(firstSentence(second.reply.text)).toBe(t(lang, 'answer.yes'));
+    expect(second.reply.text).toContain(t(lang, 'appointment.rule', officeNames(core, 'paiporta-oficina-unica', lang)));
+    expect(second.reply.text).toContain(t(lang, 'appointment.not_needed_online', { what, online }));
+  });
+
+  it.each([
+    ['es', '¿Cómo pido la cita previa en Paiporta?'],
+    ['ca', 'Com demane la cita prèvia a Paiporta?'],
+    ['it', "Come prendo l'appuntamento a Paiporta?"],
+    ['sv', 'Hur bokar jag tid i Paiporta?'],
+    ['en', 'How do I book the appointment in Paiporta?'],
+  ] as [Lang, string][])('%s: "%s": how it is booked, which the facts do not say: said first, never a yes', async (lang, text) => {
+    const body = await ask(session('how-book'), text);
+    expect(body.nlu.intent).toBe('appointment');
+    expect(firstSentence(body.reply.text)).toBe(t(lang, 'appointment.no_booking'));
+    expect(body.reply.text).not.toContain(t(lang, 'answer.yes'));
   });
 
   it.each([
@@ -439,7 +464,7 @@ describe('the point first', () => {
     const body = await ask(session('short'), text);
     expect(body.nlu.intent).toBe('certificate_request');
     const what = t(lang, 'certificate.the.padron');
-    const online = kbText(core.knowledge.organisation('paiporta')!.online, lang);
+    const online = core.knowledge.online(core.knowledge.organisation('paiporta'), lang);
     expect(firstSentence(body.reply.text)).toBe(t(lang, 'how.online', { What: what.charAt(0).toUpperCase() + what.slice(1), online }));
   });
 
@@ -457,16 +482,30 @@ describe('the point first', () => {
 });
 
 describe('yes or no first', () => {
+  // "No" only where a source says so: for these it says nothing of the channel asked, so "I don't know".
   it.each([
-    ['en', 'Can I get my padron certificate online in Elche?', 'no_online'],
+    ['en', 'Can I get my padron certificate online in Elche?', 'online'],
     ['ca', "Es pot demanar el certificat d'empadronament de Paiporta per internet?", 'yes'],
-    ['es', '¿Puedo presentar una solicitud de ayuda social por teléfono en Paiporta?', 'no_phone'],
-    ['sv', 'Kan jag lämna in en ansökan om socialt stöd per telefon i Paiporta?', 'no_phone'],
-    ['it', 'Posso chiedere la tessera Bus Lliure online?', 'no_online'],
+    ['es', '¿Puedo presentar una solicitud de ayuda social por teléfono en Paiporta?', 'phone'],
+    ['sv', 'Kan jag lämna in en ansökan om socialt stöd per telefon i Paiporta?', 'phone'],
+    ['it', 'Posso chiedere la tessera Bus Lliure online?', 'online'],
   ] as [Lang, string, string][])('%s: "%s" is answered %s first, then how it is done', async (lang, text, answer) => {
     const body = await ask(session('channel'), text);
-    expect(firstSentence(body.reply.text)).toBe(t(lang, `channel_answer.${answer}`));
+    const expected = answer === 'yes' ? t(lang, 'answer.yes') : t(lang, 'channel.unknown', { channel: t(lang, `channel_words.${answer}`) });
+    expect(firstSentence(body.reply.text)).toBe(expected);
     expect(body.reply.text.length).toBeGreaterThan(firstSentence(body.reply.text).length + 20);
+  });
+
+  it.each([
+    ['es', '¿Puedo pedir la fe de vida en Paiporta sin cita?'],
+    ['ca', 'Puc demanar la fe de vida a Paiporta sense cita?'],
+    ['it', 'Posso chiedere la fe de vida a Paiporta senza appuntamento?'],
+    ['sv', 'Kan jag få levnadsintyg i Paiporta utan tidsbokning?'],
+    ['en', 'Can I get a life certificate in Paiporta without an appointment?'],
+  ] as [Lang, string][])('%s: "%s": no, from the fact that it is done by appointment only', async (lang, text) => {
+    const body = await ask(session('walk-in-life'), text);
+    // Read as the certificate or as the appointment, the answer is the same no.
+    expect([t(lang, 'channel.no', { channel: t(lang, 'channel_words.walk_in') }), t(lang, 'appointment.required', officeNames(core, 'paiporta-oficina-unica', lang))]).toContain(firstSentence(body.reply.text));
   });
 
   it.each([
@@ -500,7 +539,8 @@ describe('an appointment asked about with a certificate', () => {
   ] as [Lang, string][])('%s: "%s": nothing known of appointments in Elche: said first, then where the certificate is got', async (lang, text) => {
     const body = await ask(session('appointment-elche'), text);
     expect(body.nlu.intent).toBe('appointment');
-    expect(firstSentence(body.reply.text)).toBe(t(lang, 'appointment.none', officeNames(core, 'elche-centro', lang)));
+    const site = kbText(core.knowledge.organisation('elche')!.officialSite, lang);
+    expect(firstSentence(body.reply.text)).toBe(t(lang, 'appointment.none_ask', { ...officeNames(core, 'elche-centro', lang), ask: t(lang, 'ask.site_appointment', { site }) }));
     expect(body.reply.text.toLowerCase()).toContain(t(lang, 'certificate.the.padron').toLowerCase());
     for (const office of OPEN_OMAC) expect(body.reply.text).toContain(shortName(office, lang));
   });
@@ -561,7 +601,7 @@ describe('what the question is really about', () => {
     const body = await ask(session('deregister-paiporta'), deregister[lang], { org: 'paiporta' });
     expect(firstSentence(body.reply.text)).toBe(noDeregistration(lang, 'paiporta-oficina-unica', 'paiporta'));
     expect(body.reply.text).toContain(t(lang, 'certificate.deregistration_padron'));
-    expect(body.reply.text).toContain(kbText(org('paiporta').online, lang));
+    expect(body.reply.text).toContain(core.knowledge.online(org('paiporta'), lang));
   });
 
   it.each(LANGS)('%s: leaving the padrón: where to ask and the staff who can answer, not how the padrón certificate is got (which was not asked)', async (lang) => {
@@ -583,8 +623,14 @@ describe('what the question is really about', () => {
     sv: 'Var hittar jag uppdaterad information?',
     en: 'Where can I find up-to-date information?',
   };
+  // Where each organisation publishes its updates: its official site; ATS Insubria, whose website is down, what of it still works.
+  const stillWorking = (lang: Lang) => {
+    const names = (['notice_board', 'family_portal'] as const).map((kind) => kbText(core.knowledge.service('ats-insubria', kind)!.name, lang));
+    return core.texts.t(lang)('service.still_working', { names: localizedList(names, lang), count: names.length });
+  };
+  const localizedList = (items: string[], lang: Lang) => new Intl.ListFormat(lang, { type: 'conjunction' }).format(items);
   const whereUpdates = (lang: Lang, id: string) =>
-    `• ${t(lang, 'updates.where', { org: kbText(org(id).name, lang), where: kbText(org(id).officialSite, lang) || kbText(org(id).websiteStatus, lang) })}`;
+    `• ${t(lang, 'updates.where', { org: kbText(org(id).name, lang), where: kbText(org(id).officialSite, lang) || stillWorking(lang) })}`;
 
   it.each(LANGS)('%s: up-to-date information: where each organisation publishes it, and that the bot tells of changes here, without asking which office', async (lang) => {
     const body = await ask(session('updates'), upToDate[lang]);

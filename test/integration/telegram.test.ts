@@ -75,7 +75,7 @@ describe('telegram channel (long polling against a local Bot API)', () => {
     const core = await bot.chat({ sessionId: 'reference-es', channel: 'web', text, langHint: langHint('es', bot.texts.langs) });
     expect(textOf(reply)).toBe(core.reply.text);
     expect(core.lang).toBe('es');
-    expect(textOf(reply)).toContain(statusText(bot, 'elche-torrellano', 'es'));
+    expect(textOf(reply)).toContain(bot.texts.t('es')('status.yes_reopened', { office: 'la OMAC de Torrellano', modes: bot.texts.t('es')('mode.in_person') }));
   });
 
   it('greets a user whose Telegram is in Swedish in Swedish', async () => {
@@ -130,7 +130,7 @@ describe('telegram channel (long polling against a local Bot API)', () => {
     expect(textOf(replies[2])).not.toContain('Elche');
     api.message(1007, '¿Y las oficinas de Elche?', 'es');
     const more = await api.waitFor((c) => c.method === 'sendMessage' && c.payload.chat_id === 1007, 4);
-    expect(textOf(more[3])).toContain('OMAC Altabix');
+    expect(textOf(more[3])).toContain('Altabix');
   });
 
   it('retries a sendMessage refused with 429 after retry_after and delivers it exactly once', async () => {

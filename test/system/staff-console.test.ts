@@ -213,7 +213,8 @@ describe('the staff console', () => {
       // The Spanish note (Paiporta's language), said to be in Spanish.
       const t = bot.texts.t(lang);
       expect(reply.text, lang).toContain(t('status.note_in', { language: t('note_language.es'), note: NOTE_ES }));
-      expect(reply.text, lang).toContain(bot.texts.t(lang)('status.open', officeNames(bot, OFFICE, lang)).slice(0, 12));
+      // "Is it open?": yes first.
+      expect(reply.text, lang).toContain(bot.texts.t(lang)('status.yes_open', officeNames(bot, OFFICE, lang)).slice(0, 12));
     }
   });
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ROOT } from '../../src/config.js';
 import { Dialogue } from '../../src/core/dialogue/turn.js';
 import { checkRegistry, createRegistry, INTENTS } from '../../src/core/intents/registry.js';
+import { loadPolicy } from '../../src/core/dialogue/policy.js';
 import type { Address, Subscriptions } from '../../src/core/dialogue/types.js';
 import { Knowledge } from '../../src/knowledge/knowledge.js';
 import { loadKnowledge } from '../../src/knowledge/loader.js';
@@ -12,6 +13,7 @@ import { loadTexts } from '../../src/shared/i18n.js';
 
 const knowledge = new Knowledge(loadKnowledge(path.join(ROOT, 'knowledge')));
 const texts = await loadTexts(path.join(ROOT, 'locales'));
+const policy = loadPolicy(path.join(ROOT, 'dialogue'), INTENTS);
 
 /** A fake NLU: each message's reading is given by the test. */
 function fakeNlu(readings: Record<string, Partial<NluResult>>) {
@@ -37,6 +39,9 @@ function memorySubscriptions(): Subscriptions & { all: Set<string> } {
       for (const k of gone) all.delete(k);
       return gone.length;
     },
+    async offices(address: Address) {
+      return [...all].filter((k) => k.endsWith(`|${address.id}`)).map((k) => k.split('|')[0]);
+    },
   };
 }
 
@@ -49,7 +54,7 @@ describe('the dialogue with a fake NLU', () => {
       'avísame cuando abra El Altet': { intent: 'subscribe_updates', entities: { office: 'elche-el-altet' } },
       '¿y Torrellano?': { intent: 'subscribe_updates', confidence: 0.4, entities: { office: 'elche-torrellano' }, bare: true },
     });
-    const dialogue = new Dialogue({ nlu, knowledge, texts, subscriptions });
+    const dialogue = new Dialogue({ nlu, knowledge, texts, policy, subscriptions });
     const first = await dialogue.turn({}, { text: 'avísame cuando abra El Altet', address });
     expect([...subscriptions.all]).toEqual(['elche-el-altet|unit']);
     const second = await dialogue.turn(first.session, { text: '¿y Torrellano?', address });
@@ -58,14 +63,14 @@ describe('the dialogue with a fake NLU', () => {
     expect([...subscriptions.all]).toEqual(['elche-el-altet|unit']);
   });
 
-  it('asks for a missing slot and takes a bare answer to it', async () => {
+  it('asks for a missing slot (where: which council or agency) and takes a bare answer to it', async () => {
     const nlu = fakeNlu({
       '¿dónde está la oficina?': { intent: 'office_location' },
       'Altabix': { intent: 'out_of_scope', entities: { office: 'elche-altabix' }, bare: true },
     });
-    const dialogue = new Dialogue({ nlu, knowledge, texts, subscriptions: memorySubscriptions() });
+    const dialogue = new Dialogue({ nlu, knowledge, texts, policy, subscriptions: memorySubscriptions() });
     const ask = await dialogue.turn({}, { text: '¿dónde está la oficina?', address });
-    expect(ask.reply.text).toBe(texts.t('es')('ask.office'));
+    expect(ask.reply.text.startsWith(texts.t('es')('ask.organisation', { orgs: '' }).split(':')[0])).toBe(true);
     expect(ask.session.pending).toMatchObject({ intent: 'office_location' });
     const answer = await dialogue.turn(ask.session, { text: 'Altabix', address });
     expect(answer.nlu).toMatchObject({ intent: 'office_location', entities: { office: 'elche-altabix' } });
@@ -79,7 +84,7 @@ describe('the dialogue with a fake NLU', () => {
       'perdí la cartera': { intent: 'lost_property' },
       'Paiporta': { intent: 'out_of_scope', entities: { organisation: 'paiporta' }, bare: true },
     });
-    const dialogue = new Dialogue({ nlu, knowledge, texts, subscriptions: memorySubscriptions(), registry });
+    const dialogue = new Dialogue({ nlu, knowledge, texts, policy, subscriptions: memorySubscriptions(), registry });
     const ask = await dialogue.turn({}, { text: 'perdí la cartera', address });
     expect(ask.reply.quickReplies.map((q) => q.label)).toEqual(knowledge.organisations.map((o) => o.name.es));
     const answer = await dialogue.turn(ask.session, { text: 'Paiporta', address });
@@ -95,7 +100,7 @@ describe('the dialogue with a fake NLU', () => {
   });
 
   it.each(['es', 'ca', 'it', 'sv', 'en'] as Lang[])('%s: every built-in intent answers without a placeholder left', async (lang) => {
-    const dialogue = new Dialogue({ nlu: fakeNlu({}), knowledge, texts, subscriptions: memorySubscriptions() });
+    const dialogue = new Dialogue({ nlu: fakeNlu({}), knowledge, texts, policy, subscriptions: memorySubscriptions() });
     for (const intent of INTENTS) {
       const { reply } = await dialogue.turn({ organisation: 'elche', office: 'elche-el-altet' }, { text: '', intent, lang, address });
       expect(reply.text.length, intent).toBeGreaterThan(0);

@@ -14,7 +14,10 @@ export function render(answer: Answer, previous: Session, asked: string, allKnow
   if (previous.asked !== asked || !previous.said?.length) return { text: lines(...parts), said };
   // The same question again: only what the last reply did not say.
   const before = new Set(previous.said);
-  const fresh = parts.map((p) => sentences(...split(p).filter((s) => !before.has(fingerprint(s))))).filter(Boolean);
+  const fresh = parts
+    .flatMap((p) => p.split('\n'))
+    .map((line) => sentences(...split(line).filter((s) => !before.has(fingerprint(s)))))
+    .filter(Boolean);
   const text = fresh.length > 0 ? lines(...fresh) : lines(allKnown, answer.next);
   return { text, said: [...new Set([...previous.said, ...said])] };
 }

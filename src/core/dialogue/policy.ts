@@ -24,6 +24,8 @@ const condition = z
     weak: z.boolean().optional(),
     gibberish: z.boolean().optional(),
     last: z.enum(['byChannel', 'followsSubject', 'topic']).optional(),
+    act: z.array(z.string()).optional(),
+    classified: z.array(z.string()).optional(),
   })
   .strict();
 
@@ -150,6 +152,8 @@ function holds(policy: Policy, c: Condition, s: Situation): boolean {
     [c.weak, () => isWeak(policy, nlu) === c.weak],
     [c.gibberish, () => !!nlu.gibberish === c.gibberish],
     [c.last, () => (c.last === 'topic' ? !!s.lastTopic && !!session.lastIntent : !!last?.[c.last!])],
+    [c.act, () => c.act!.includes(nlu.act ?? 'statement')],
+    [c.classified, () => c.classified!.includes(nlu.intent)],
   ];
   return checks.every(([given, check]) => given === undefined || check());
 }

@@ -5,7 +5,7 @@ import { OUT_OF_SCOPE, type NluResult, type NluService } from '../../nlu/index.j
 import type { Entities, EntityType } from '../../nlu/entities.js';
 import { createRegistry, type IntentRegistry, type IntentSpec } from '../intents/registry.js';
 import { topic as innerTopic } from './answers/info.js';
-import { isOpen, listOf, nameValues, quick, type AnswerContext, type Frame } from './context.js';
+import { isOpen, listOf, nameValues, quick, sentences, type AnswerContext, type Frame } from './context.js';
 import { decide, isWeak, topicOf, type Decision, type Policy } from './policy.js';
 import { questionKey, render } from './planner.js';
 import type { Answer, QuickReply, Session, Subscriptions, TurnInput, TurnResult } from './types.js';
@@ -95,6 +95,8 @@ export class Dialogue {
     };
     if (input.intent === 'forget_data') ctx.frame.command = true; // /forget: the command itself
     const answer = this.fillSlots(ctx, spec) ?? (await spec.answer(ctx));
+    // "¡Llevo una hora esperando! ¿Está abierta El Altet?": the apology, then the answer.
+    if (frame.act === 'complaint' && intent !== OUT_OF_SCOPE) answer.text = sentences(ctx.t('complaint.sorry'), answer.text);
     // A question inside the question ("… ¿y mis datos están seguros?") gets its own answer after the main one.
     const innerId = nlu.entities.topic;
     const inner = innerId && policy.topics[innerId]?.intent !== intent && intent !== 'forget_data' ? innerTopic(ctx, innerId) : undefined;

@@ -1,5 +1,5 @@
 import type { Knowledge } from '../../knowledge/knowledge.js';
-import type { Procedure } from '../../knowledge/schema.js';
+import type { Procedure, ServiceKind } from '../../knowledge/schema.js';
 import type { AnswerContext } from '../dialogue/context.js';
 import type { Answer } from '../dialogue/types.js';
 import * as info from '../dialogue/answers/info.js';
@@ -27,8 +27,6 @@ export const INTENTS = [
   'forget_data',
   'human_agent',
   'change_language',
-  'complaint',
-  'about_bot',
   'out_of_scope',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
@@ -63,10 +61,19 @@ const owners = (kind: Procedure['kind']) => (k: Knowledge, ctx: Pick<AnswerConte
   ...new Set(k.procedures(undefined, kind).filter((p) => !ctx.certificate || p.certificate === ctx.certificate).map((p) => p.organisation)),
 ];
 const withIncident = (k: Knowledge) => k.organisations.filter((o) => Object.keys(o.incident).length > 0).map((o) => o.id);
-/** "How many procedures on the first day?" is about the organisations with figures (when there are any). */
+/** The service kind a topic of an incident question is about ("is the albo pretorio working?"). */
+const SERVICE_TOPICS: Record<string, ServiceKind> = { website: 'website', notice_board: 'notice_board', family_portal: 'family_portal' };
+
+/**
+ * "How many procedures on the first day?" is about the organisations with figures; "is the albo
+ * pretorio working?" about those with that service (when there are any).
+ */
 const incidentOwners = (k: Knowledge, ctx: Pick<AnswerContext, 'entities'>) => {
+  const topic = ctx.entities.topic;
   const withFigures = k.organisations.filter((o) => Object.keys(o.reopeningFigures).length > 0).map((o) => o.id);
-  return ctx.entities.topic === 'reopening_figures' && withFigures.length > 0 ? withFigures : withIncident(k);
+  const withService = topic && SERVICE_TOPICS[topic] ? k.organisations.filter((o) => k.service(o.id, SERVICE_TOPICS[topic])).map((o) => o.id) : [];
+  if (topic === 'reopening_figures' && withFigures.length > 0) return withFigures;
+  return withService.length > 0 ? withService : withIncident(k);
 };
 
 const forOrganisation = { slots: { organisation: 'required' }, followsSubject: true } as const;
@@ -76,6 +83,7 @@ const forOffice = { slots: { office: 'required' }, followsSubject: true } as con
 export const BUILT_IN: Record<Intent, IntentSpec> = {
   greeting: { answer: info.greeting },
   goodbye: { answer: info.goodbye },
+  // "Are you a robot?" (the learned act about_bot) counts as help: it answers that.
   help: { answer: info.help },
   office_status: { followsSubject: true, answer: status.status },
   office_hours: { ...forOrganisation, answer: status.hours },
@@ -94,8 +102,7 @@ export const BUILT_IN: Record<Intent, IntentSpec> = {
   // Asks first, unless it is an unmistakable command or the confirmation: then ChatCore erases the conversation (GDPR art. 17).
   forget_data: { answer: info.forget },
   change_language: { answer: info.changeLanguage },
-  complaint: { followsSubject: true, answer: contacts.complaint },
-  about_bot: { answer: info.aboutBot },
+  // A complaint (the learned act) counts as out of scope: it gets an apology and the contacts.
   out_of_scope: { answer: info.fallback },
 };
 

@@ -127,7 +127,8 @@ export function human(ctx: AnswerContext): Answer {
 
 /** A complaint or an insult: a short apology, then the most useful ways to reach a person (of the conversation's organisation, once known). */
 export function complaint(ctx: AnswerContext): Answer {
-  const { t, org } = ctx;
+  const { t } = ctx;
+  const org = ctx.org ?? ctx.k.organisation(ctx.session.organisation);
   if (!org) return { text: sentences(t('complaint.sorry'), t('complaint.which')), quickReplies: suggestions(ctx, ['open_offices', 'phones']) };
   return { text: t('complaint.sorry'), next: staffContacts(ctx, org), quickReplies: suggestions(ctx, ['open_offices']) };
 }

@@ -2,7 +2,7 @@ import { localized } from '../../../knowledge/knowledge.js';
 import type { Organisation, Procedure, ServiceKind } from '../../../knowledge/schema.js';
 import { bullet, isOpen, lines, listOf, nameValues, names, quick, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer } from '../types.js';
-import { askChannel, serviceState, staffContacts } from './contacts.js';
+import { askChannel, complaint, serviceState, staffContacts } from './contacts.js';
 import { onlineServices } from './procedures.js';
 import { statusLine } from './status.js';
 import { suggestions } from './suggestions.js';
@@ -32,6 +32,7 @@ export function goodbye(ctx: AnswerContext): Answer {
 /** What the bot can do for the organisations in scope: only the services that exist for them. */
 export function help(ctx: AnswerContext): Answer {
   const { k, t, lang } = ctx;
+  if (ctx.frame.act === 'about_bot') return aboutBot(ctx);
   const orgs = inScope(ctx);
   if (ctx.entities.channel === 'online' && orgs.length === 1) return { text: onlineServices(ctx, orgs[0]), quickReplies: suggestions(ctx, ['phones', 'open_offices']) };
   if (ctx.entities.topic === 'updates') return { text: updates(ctx, orgs), quickReplies: suggestions(ctx, ['open_offices', 'phones']) };
@@ -157,13 +158,17 @@ export function changeLanguage(ctx: AnswerContext): Answer {
 }
 
 /** "Are you a robot?": honestly, an automatic assistant; and how to reach a person. */
-export function aboutBot(ctx: AnswerContext): Answer {
+function aboutBot(ctx: AnswerContext): Answer {
   const org = ctx.org ?? ctx.k.organisation(ctx.session.organisation);
   return { text: ctx.t('about_bot', covered(ctx)), next: org ? staffContacts(ctx, org) : undefined, quickReplies: suggestions(ctx, ['open_offices', 'help']) };
 }
 
-/** Something the bot cannot help with, or a message it could not read at all (then it says it did not understand): what it can do. */
+/**
+ * Something the bot cannot help with, or a message it could not read at all (then it says it did
+ * not understand): what it can do. A complaint: an apology and the contacts.
+ */
 export function fallback(ctx: AnswerContext): Answer {
+  if (ctx.frame.act === 'complaint') return complaint(ctx);
   const unclear = ctx.frame.gibberish;
   return { text: ctx.t(unclear ? 'fallback_unclear' : 'fallback'), quickReplies: suggestions(ctx, ['open_offices', 'phones', 'certificate', 'help']) };
 }

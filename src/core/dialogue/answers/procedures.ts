@@ -89,6 +89,9 @@ function atOffice(ctx: AnswerContext, procedures: Procedure[]): string | undefin
 /** What the facts do not say: "¿cuánto tarda?", "¿quién…?", "¿hasta qué edad?", "¿hay cita hoy?": "I don't know" first. */
 export function unknownAsked(ctx: AnswerContext): string | undefined {
   const { act, unplaced, timed } = ctx.frame;
+  // "¿Cuántas solicitudes de Bus Lliure hubo?": the only counts the facts hold are the first day's.
+  const figures = act === 'how_many' && ctx.org ? localized(ctx.org.reopeningFigures, ctx.lang) : '';
+  if (figures) return figures;
   const attribute = ['how_long', 'how_much', 'how_many', 'who', 'when', 'why'].includes(act);
   return attribute || unplaced || (timed && act === 'yes_no') ? ctx.t('answer.unknown') : undefined;
 }

@@ -138,7 +138,7 @@ function orgBoard(ctx: StatusContext, org: Organisation): string {
   if (offices.length === 1) return statusLine(ctx, offices[0]);
   const n = nameValues(lang, undefined, org);
   return sentences(
-    open.length === offices.length ? t('board.all_open', n) : open.length > 0 && t('board.open_now', { ...n, offices: shortList(open, lang) }),
+    open.length === offices.length ? t('board.all_open', { ...n, offices: shortList(open, lang) }) : open.length > 0 && t('board.open_now', { ...n, offices: shortList(open, lang) }),
     ...others.map((o) => statusLine(ctx, o)),
   );
 }

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import fs from 'node:fs';
+import os from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../src/config.js';
+import { decide, loadPolicy, type Situation } from '../../src/core/dialogue/policy.js';
+import { createRegistry, INTENTS } from '../../src/core/intents/registry.js';
+import type { Session } from '../../src/core/dialogue/types.js';
+import type { NluResult } from '../../src/nlu/index.js';
+
+// The declared routing (dialogue/policy.yaml) on its own: readings of messages in, the intent out.
+const policy = loadPolicy(path.join(ROOT, 'dialogue'), INTENTS);
+const registry = createRegistry();
+
+const reading = (r: Partial<NluResult>): NluResult => ({ lang: 'es', langConfidence: 1, intent: 'out_of_scope', confidence: 1, entities: {}, bare: false, ...r });
+const decideFor = (r: Partial<NluResult>, session: Session = {}, lastTopic?: string) =>
+  decide(policy, { nlu: reading(r), session, registry, lastTopic } satisfies Situation);
+
+describe('the routing table (dialogue/policy.yaml)', () => {
+  it('takes the classifier\'s intent when no rule holds', () => {
+    expect(decideFor({ intent: 'office_hours', confidence: 0.95, act: 'when' })).toEqual({ intent: 'office_hours' });
+  });
+
+  it('a yes or a no answers the bot\'s offer, whatever the classifier reads', () => {
+    const session: Session = { pending: { intent: 'forget_data', confirm: true } };
+    expect(decideFor({ intent: 'greeting', confidence: 0.3, entities: { answer: 'yes' }, bare: true }, session).intent).toBe('forget_data');
+    expect(decideFor({ intent: 'goodbye', confidence: 0.5, entities: { answer: 'no' }, bare: true }, session).intent).toBe('forget_data');
+  });
+
+  it('an office named answers "which office?", unless the classifier is sure of another question', () => {
+    const session: Session = { pending: { intent: 'office_hours' } };
+    expect(decideFor({ intent: 'office_status', confidence: 0.5, entities: { office: 'elche-altabix' }, bare: true }, session).intent).toBe('office_hours');
+    expect(decideFor({ intent: 'contact_phone', confidence: 0.95, entities: { office: 'elche-altabix' } }, session).intent).toBe('contact_phone');
+  });
+
+  it('a topic takes the message where the classifier cannot place it, or where the topic takes that intent over', () => {
+    expect(decideFor({ intent: 'out_of_scope', confidence: 0.3, entities: { certificate: 'padron' } }).intent).toBe('certificate_request');
+    // "¿Cómo pido el certificado de curación?" with the ATS's page: the health service, not a certificate of a council.
+    expect(decideFor({ intent: 'certificate_request', confidence: 0.9, entities: { health: 'recovery' }, act: 'how' }).intent).toBe('health_services');
+    expect(decideFor({ intent: 'certificate_request', confidence: 0.9, entities: { certificate: 'padron', topic: 'appointment' }, act: 'yes_no' }).intent).toBe('appointment');
+  });
+
+  it('personal data asked about is the incident, never erasure; "borra mis datos" stays erasure', () => {
+    expect(decideFor({ intent: 'forget_data', confidence: 0.45, entities: { topic: 'data_safety' }, act: 'yes_no' }).intent).toBe('incident_info');
+    expect(decideFor({ intent: 'forget_data', confidence: 0.98, entities: { topic: 'data_safety' }, act: 'statement' }).intent).toBe('forget_data');
+  });
+
+  it('a way of doing things alone asks about the last procedure', () => {
+    const session: Session = { lastIntent: 'certificate_request' };
+    expect(decideFor({ intent: 'help', confidence: 0.6, entities: { channel: 'online' }, act: 'yes_no' }, session).intent).toBe('certificate_request');
+    expect(decideFor({ intent: 'contact_phone', confidence: 0.95, entities: { channel: 'phone' }, act: 'what' }, session).intent).toBe('contact_phone');
+  });
+
+  it('another place alone asks the last question again about it; a bare office with no conversation asks its status', () => {
+    expect(decideFor({ intent: 'out_of_scope', confidence: 0.2, entities: { office: 'elche-torrellano' }, bare: true }, { lastIntent: 'office_hours' }).intent).toBe('office_hours');
+    expect(decideFor({ intent: 'out_of_scope', confidence: 0.2, entities: { office: 'elche-torrellano' }, bare: true }, { lastIntent: 'subscribe_updates' }).intent).toBe('office_status');
+    expect(decideFor({ intent: 'out_of_scope', confidence: 0.2, entities: { office: 'elche-torrellano' }, bare: true }).intent).toBe('office_status');
+  });
+
+  it('a question it cannot place, or reads as a goodbye, is about the topic of the turns before', () => {
+    const session: Session = { lastIntent: 'transport_card' };
+    expect(decideFor({ intent: 'out_of_scope', confidence: 0.3, act: 'what' }, session, 'transport_card').intent).toBe('transport_card');
+    expect(decideFor({ intent: 'goodbye', confidence: 0.9, act: 'what' }, session, 'transport_card').intent).toBe('transport_card');
+    expect(decideFor({ intent: 'goodbye', confidence: 0.9, act: 'statement' }, session, 'transport_card').intent).toBe('goodbye');
+  });
+
+  it('a complaint read as a goodbye is answered as a complaint', () => {
+    expect(decideFor({ intent: 'goodbye', confidence: 0.9, act: 'complaint' }).intent).toBe('out_of_scope');
+  });
+
+  it('refuses a policy that names an intent nobody answers, saying where', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-'));
+    const yaml = fs.readFileSync(path.join(ROOT, 'dialogue', 'policy.yaml'), 'utf8').replace('then: topic', 'then: weather_forecast');
+    fs.writeFileSync(path.join(dir, 'policy.yaml'), yaml);
+    expect(() => loadPolicy(dir, INTENTS)).toThrow(/weather_forecast/);
+  });
+});
