@@ -181,7 +181,8 @@ export class EntityExtractor {
     if (lang) this.byStems(words, lang, matched, take);
     // "ATS Insubria de Como" names the office; "¿Cómo contacto con ATS Insubria?" asks how.
     if (weak && !found[weak.type] && weak.org && found.organisation === weak.org && weakAt > orgAt) found[weak.type] = weak.id;
-    const bare = !found.topic && words.every((w, i) => matched[i] || w.length <= 2 || this.functionWords.has(w));
+    // A topic or an open/closed word asks something of its own: "¿y la web?", "is plaza de crevillente open again".
+    const bare = !found.topic && !found.state && words.every((w, i) => matched[i] || w.length <= 2 || this.functionWords.has(w));
     return { entities: found, bare: bare && Object.keys(found).length > 0 };
   }
 

@@ -73,11 +73,15 @@ export class IntentModel {
 export class ActHead {
   private constructor(private readonly svm: LinearSvm) {}
 
-  static fit(encoder: NgramEncoder, intentFeatures: Features[], acts: { text: string; act: string }[]): ActHead {
+  static fit(encoder: NgramEncoder, intentFeatures: Features[], acts: { text: string; act: string }[], weight = ACT_WEIGHT): ActHead {
     const classes = [NO_ACT, ...[...new Set(acts.map((a) => a.act))].sort()];
     const svm = new LinearSvm(classes, encoder.dim);
-    const samples = [...intentFeatures, ...acts.map((a) => encoder.encode(normalize(a.text)))];
-    svm.train(samples, [...intentFeatures.map(() => 0), ...acts.map((a) => classes.indexOf(a.act))]);
+    // A few hundred act examples beside thousands of others: each counts ACT_WEIGHT times, so that
+    // "ets un robot?" outweighs the help example "ets un robot? i què fas?".
+    const actFeatures = acts.map((a) => encoder.encode(normalize(a.text)));
+    const weighted = Array.from({ length: weight }, () => actFeatures).flat();
+    const targets = Array.from({ length: weight }, () => acts.map((a) => classes.indexOf(a.act))).flat();
+    svm.train([...intentFeatures, ...weighted], [...intentFeatures.map(() => 0), ...targets]);
     return new ActHead(svm);
   }
 
@@ -98,3 +102,4 @@ export class ActHead {
 }
 
 const NO_ACT = '-';
+const ACT_WEIGHT = 2;

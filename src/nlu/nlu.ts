@@ -202,7 +202,8 @@ export class Nlu implements NluService {
       : this.language.identify(text, norm, features, this.options.defaultLang, 0.3);
     const probs = this.model.probabilities(features);
     const found = this.entities.extract(norm, lang);
-    const gibberish = Object.keys(found.entities).length === 0 && !tokens(norm).some((w) => /\d/.test(w) || this.knownWords.has(w));
+    // Not one word of three letters or more that the bot knows ("asdfgh ññ", "ghghgh ???").
+    const gibberish = Object.keys(found.entities).length === 0 && !tokens(norm).some((w) => /\d/.test(w) || (w.length >= 3 && this.knownWords.has(w)));
     // A learned act (an insult is a complaint) is the message's act, whatever the form of its question.
     const learned = this.actHead?.read(features);
     const form = this.acts.read(text, lang);

@@ -26,6 +26,8 @@ const condition = z
     last: z.enum(['byChannel', 'followsSubject', 'topic']).optional(),
     act: z.array(z.string()).optional(),
     classified: z.array(z.string()).optional(),
+    notClassified: z.array(z.string()).optional(),
+    bare: z.boolean().optional(),
   })
   .strict();
 
@@ -34,6 +36,8 @@ const topic = z
     intent: z.string(),
     takesOver: z.array(z.string()).default([]),
     inQuestions: z.boolean().default(false),
+    /** It takes the message over only while the classifier is less than sureOfAnother sure of its own reading. */
+    unlessSure: z.boolean().default(false),
     needsPlace: z.boolean().default(false),
     next: z.array(z.enum(['switchboard', 'phone', 'email', 'pec'])).default([]),
   })
@@ -125,6 +129,7 @@ function takingTopic(policy: Policy, s: Situation): Topic | undefined {
   if (!t || t.intent === s.nlu.intent) return undefined;
   if (t.needsPlace && !named(s, 'place')) return undefined;
   if (t.inQuestions && !isQuestion(s.nlu)) return undefined;
+  if (t.unlessSure && s.nlu.confidence >= policy.thresholds.sureOfAnother) return undefined;
   return isWeak(policy, s.nlu) || t.takesOver.includes(s.nlu.intent) ? t : undefined;
 }
 
@@ -154,6 +159,8 @@ function holds(policy: Policy, c: Condition, s: Situation): boolean {
     [c.last, () => (c.last === 'topic' ? !!s.lastTopic && !!session.lastIntent : !!last?.[c.last!])],
     [c.act, () => c.act!.includes(nlu.act ?? 'statement')],
     [c.classified, () => c.classified!.includes(nlu.intent)],
+    [c.notClassified, () => !c.notClassified!.includes(nlu.intent)],
+    [c.bare, () => nlu.bare === c.bare],
   ];
   return checks.every(([given, check]) => given === undefined || check());
 }

@@ -103,8 +103,11 @@ export function serviceState(ctx: AnswerContext, service: { status: string; name
   const name = localized(service.name, lang);
   const values = { name, Name: capitalize(name), note: localized(service.note, lang) };
   const state = service.status === 'available' || service.status === 'limited' ? 'works' : service.status === 'unavailable' ? 'down' : 'unknown';
-  const key = frame.act === 'yes_no' && state !== 'unknown' ? `service.${state}_yes_no` : `service.${state}`;
-  return t(values.note ? key : `${key}_plain`, values);
+  const plain = (key: string) => t(values.note ? key : `${key}_plain`, values);
+  if (frame.act !== 'yes_no' || state === 'unknown') return plain(`service.${state}`);
+  // "Is the website down?" asks the other way round: yes, it is down; no, it works.
+  if (ctx.entities.state === 'closed') return sentences(t(state === 'down' ? 'answer.yes' : 'answer.no'), plain(`service.${state}`));
+  return plain(`service.${state}_yes_no`);
 }
 
 /** How to reach the organisation's staff: its phones and emails, else phone help and what serves instead. The first part leads. */
@@ -137,8 +140,8 @@ export function complaint(ctx: AnswerContext): Answer {
  * The contacts that serve a topic (the topic's `next` in dialogue/policy.yaml: an ATS health
  * service, its switchboards and URP email; an official document, its PEC), as one line.
  */
-export function nextStep(ctx: AnswerContext, org: Organisation): string | undefined {
-  const kinds = ctx.frame.about?.next ?? [];
+export function nextStep(ctx: AnswerContext, org: Organisation, otherwise: readonly Contact['type'][] = []): string | undefined {
+  const kinds = ctx.frame.about?.next ?? otherwise;
   const list = org.contacts.filter((c) => kinds.includes(c.type));
   if (list.length === 0) return undefined;
   const items = list.map((c) => `${label(ctx, c)}: ${valueText(ctx, c, org)}`).join('; ');

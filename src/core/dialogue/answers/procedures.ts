@@ -263,6 +263,9 @@ function elsewhere(ctx: AnswerContext, org: Organisation): string {
  * working?"; "I don't know" to what the facts do not say), then the agency's contacts that serve
  * it, then, unless the conversation is already about that agency, whose information this is.
  */
+/** Whom to ask about a health service when its topic does not say (dialogue/policy.yaml): the switchboards and the email. */
+const HEALTH_CONTACTS = ['switchboard', 'email'] as const;
+
 export function health(ctx: AnswerContext): Answer {
   const { k, t, lang, entities, frame } = ctx;
   const org = ctx.org!;
@@ -275,8 +278,9 @@ export function health(ctx: AnswerContext): Answer {
   const place = localized(org.place, lang);
   const known = ctx.session.organisation === org.id || !!entities.organisation || !!entities.office;
   const scope = known ? undefined : t(place ? 'health.scope_place' : 'health.scope', { ...nameValues(lang, undefined, org), place });
-  const next = nextStep({ ...ctx, frame: { ...frame, about: frame.about ?? { intent: 'health_services', takesOver: [], inQuestions: false, needsPlace: false, next: ['switchboard', 'email'] } } }, org);
-  const unknown = ['how_long', 'how_much', 'how_many', 'who', 'when', 'why'].includes(frame.act) ? t('answer.unknown') : undefined;
+  const next = nextStep(ctx, org, HEALTH_CONTACTS);
+  // "Who books the swab?" is answered by the service's text; how long, how much, when are not.
+  const unknown = ['how_long', 'how_much', 'how_many', 'when'].includes(frame.act) ? t('answer.unknown') : undefined;
   if (care) return { text: sentences(unknown, serviceState(ctx, care)), next, context: scope, quickReplies };
   if (asked) return { text: sentences(unknown ?? (frame.act === 'yes_no' ? t('answer.yes') : undefined), localized(asked.text, lang)), next, context: scope, quickReplies };
   if (services.length === 0) return { text: t('procedure.none', names(ctx)), next, context: scope, quickReplies };

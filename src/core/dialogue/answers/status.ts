@@ -212,7 +212,7 @@ export function hours(ctx: AnswerContext): Answer {
 export function location(ctx: AnswerContext): Answer {
   const { t, lang } = ctx;
   const office = ctx.office ?? single(ctx);
-  const ask = askChannel(ctx, 'location');
+  const ask = askChannel(ctx, ctx.office || single(ctx) ? 'location' : 'more');
   if (!office) {
     const n = names(ctx);
     return { text: sentences(openNow(ctx) || t('board.none_open', n), ask ? t('location.unknown_org_ask', { ...n, ask }) : t('location.unknown_org', n)), quickReplies: suggestions(ctx, ['phones']) };
