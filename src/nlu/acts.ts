@@ -50,25 +50,31 @@ export class ActReader {
     let act: Act | undefined;
     let negated = false;
     let timed = false;
-    const clauses = text.split(/[.!¡¿,;:\n]+|(?<=\?)/).filter((c) => tokens(normalize(c)).length > 0);
-    for (const [n, clause] of clauses.entries()) {
-      const words = tokens(normalize(clause));
-      const asked = clause.includes('?');
+    let first = true;
+    // A sentence asks when it ends with "?"; its clauses ("Could you tell me how …, please?") are where question words stand.
+    for (const sentence of text.split(/(?<=[.!?])\s+|\n/)) {
+      const asked = sentence.includes('?');
       let wh: Act | undefined;
       let verbFirst = false;
-      for (let i = 0; i < words.length; i++) {
-        const cue = cues.find((c) => c.words.every((w, j) => words[i + j] === w));
-        if (!cue) continue;
-        // "Ta bort mina uppgifter. Det är inte en fråga.": only the first clause's negation negates the request.
-        if (cue.act === 'negation') negated ||= n === 0;
-        else if (cue.act === 'time') timed = true;
-        // A yes/no question typed without its mark opens with its verb ("can I…", "kan jag…").
-        else if (cue.act === 'yes_no') verbFirst ||= i === 0;
-        else if (i === 0 || (asked && i <= WH_WITHIN)) wh ??= cue.act;
-        i += cue.words.length - 1;
+      for (const clause of sentence.split(/[.!?¡¿,;:]+/)) {
+        const words = tokens(normalize(clause));
+        if (words.length === 0) continue;
+        for (let i = 0; i < words.length; i++) {
+          const cue = cues.find((c) => c.words.every((w, j) => words[i + j] === w));
+          if (!cue) continue;
+          // "Ta bort mina uppgifter. Det är inte en fråga.": only the first clause's negation negates the request.
+          if (cue.act === 'negation') negated ||= first;
+          else if (cue.act === 'time') timed = true;
+          // A yes/no question typed without its mark opens with its verb ("can I…", "kan jag…").
+          else if (cue.act === 'yes_no') verbFirst ||= i === 0;
+          else if (i === 0 || (asked && i <= WH_WITHIN)) wh ??= cue.act;
+          i += cue.words.length - 1;
+        }
+        first = false;
       }
-      // "Can you tell me where it is?" wants the place: a question word wins over the verb that opens it.
-      act ??= wh ?? (verbFirst || (asked && words.length > 0) ? 'yes_no' : undefined);
+      // "Buenas, ¿qué tengo que hacer…?", "Can you tell me where it is?": a question word anywhere in
+      // the sentence wins over its mark and over the verb that opens it.
+      act ??= wh ?? (verbFirst || asked ? 'yes_no' : undefined);
     }
     return { act: act ?? 'statement', negated, timed };
   }

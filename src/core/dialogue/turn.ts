@@ -51,7 +51,9 @@ export class Dialogue {
     }
 
     const lastTopic = previous.topic && (previous.topicAge ?? 0) < policy.inherit.topicTurns ? previous.topic : undefined;
-    const decision: Decision = input.intent ? { intent: input.intent } : decide(policy, { nlu, session: previous, registry: this.registry, lastTopic });
+    // What the conversation was about: its topic, else its last question (the Bus Lliure card has no topic word).
+    const lastSubject = lastTopic ?? ((previous.subjectAge ?? 0) < policy.inherit.topicTurns ? previous.lastIntent : undefined);
+    const decision: Decision = input.intent ? { intent: input.intent } : decide(policy, { nlu, session: previous, registry: this.registry, lastTopic: lastSubject });
     const intent = this.registry[decision.intent] ? decision.intent : OUT_OF_SCOPE;
     const spec = this.registry[intent];
     let lang = session.lang ?? nlu.lang;
@@ -110,7 +112,8 @@ export class Dialogue {
     if (ctx.office) session.office = ctx.office.id;
     if (ctx.org) session.organisation = ctx.org.id;
     if (certificate) session.certificate = certificate;
-    if (intent !== OUT_OF_SCOPE) session.lastIntent = intent;
+    if (!spec.aside) [session.lastIntent, session.subjectAge] = [intent, 0];
+    else if (session.lastIntent) session.subjectAge = (session.subjectAge ?? 0) + 1;
     if (topic && intent !== OUT_OF_SCOPE) [session.topic, session.topicAge] = [topic, 0];
     else if (session.topic) session.topicAge = (session.topicAge ?? 0) + 1;
     const reply = { text, quickReplies: answer.quickReplies ?? [] };

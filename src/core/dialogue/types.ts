@@ -53,6 +53,8 @@ export interface Session {
   /** The procedure or service the conversation was last about, and how many turns ago (a follow-up takes it). */
   topic?: string;
   topicAge?: number;
+  /** Turns since the last question about something (the asides after it: thanks, the weather). */
+  subjectAge?: number;
   /** The last question, as the planner identifies it, and digests of what the bot said to it (asked again: only what is new). */
   asked?: string;
   said?: string[];

@@ -43,6 +43,11 @@ export interface IntentSpec {
   followUp?: string;
   /** The question that asks for a missing office, if not "which office?" ("which office shall I tell you about?"). */
   askOffice?: string;
+  /**
+   * A turn about nothing in particular (a greeting, thanks, a language change): the conversation's
+   * last question and topic stay what they were ("gracias" … "¿y se puede hacer por internet?").
+   */
+  aside?: boolean;
   /** Its answer says first whether it can be done online, by phone or in person, when asked ("¿y por internet?" follows it). */
   byChannel?: boolean;
   /** The organisations that can answer it (the clarifying question offers only these); default every one. */
@@ -81,10 +86,10 @@ const forOffice = { slots: { office: 'required' }, followsSubject: true } as con
 
 /** The intents the bot answers. Adding one is an entry here, `intents/<id>.yaml` and its locale keys. */
 export const BUILT_IN: Record<Intent, IntentSpec> = {
-  greeting: { answer: info.greeting },
-  goodbye: { answer: info.goodbye },
+  greeting: { aside: true, answer: info.greeting },
+  goodbye: { aside: true, answer: info.goodbye },
   // "Are you a robot?" (the learned act about_bot) counts as help: it answers that.
-  help: { answer: info.help },
+  help: { aside: true, answer: info.help },
   office_status: { followsSubject: true, answer: status.status },
   office_hours: { ...forOrganisation, answer: status.hours },
   office_location: { ...forOrganisation, answer: status.location },
@@ -101,9 +106,9 @@ export const BUILT_IN: Record<Intent, IntentSpec> = {
   unsubscribe_updates: { followsSubject: true, followUp: 'office_status', answer: status.unsubscribe },
   // Asks first, unless it is an unmistakable command or the confirmation: then ChatCore erases the conversation (GDPR art. 17).
   forget_data: { answer: info.forget },
-  change_language: { answer: info.changeLanguage },
+  change_language: { aside: true, answer: info.changeLanguage },
   // A complaint (the learned act) counts as out of scope: it gets an apology and the contacts.
-  out_of_scope: { answer: info.fallback },
+  out_of_scope: { aside: true, answer: info.fallback },
 };
 
 /** The registry, with any extra intents (a council's own, or a test's). */

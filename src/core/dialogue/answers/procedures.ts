@@ -78,10 +78,14 @@ function appointmentOnly(ctx: AnswerContext): Office | undefined {
   return offices.find((o) => o.modes.includes('appointment')) && !offices.some((o) => o.modes.includes('in_person')) ? offices.find((o) => o.modes.includes('appointment')) : undefined;
 }
 
-/** "¿Y en Torrellano?", "lo fanno anche a El Altet?": the office named does it and is open (yes), or is closed (no, and when it reopens). */
+/**
+ * "¿Y en Torrellano?", "lo fanno anche a El Altet?": the office named, one of several that do it,
+ * does it and is open (yes), or is closed (no, and when it reopens).
+ */
 function atOffice(ctx: AnswerContext, procedures: Procedure[]): string | undefined {
   const office = ctx.office && ctx.entities.office === ctx.office.id ? ctx.office : undefined;
-  if (!office || !procedures.some((p) => p.offices.includes(office.id))) return undefined;
+  const among = new Set(procedures.flatMap((p) => p.offices));
+  if (ctx.frame.act !== 'yes_no' || !office || among.size < 2 || !among.has(office.id)) return undefined;
   const n = nameValues(ctx.lang, office, ctx.org);
   return isOpen(office) ? ctx.t('procedure.at_office', n) : statusLine(ctx, office);
 }
