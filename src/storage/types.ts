@@ -62,6 +62,8 @@ export type StoredStatus = StatusChange & { updatedAt: string; /** Who made the 
 export interface StatusRepository {
   /** Merges the change into the office's record (fields not given are kept; notes per language). */
   change(office: string, change: StoredStatus): Promise<StoredStatus>;
+  /** Puts the office's record back as it was (an undo): the fields it lacks are the knowledge base's again. */
+  replace(office: string, record: StoredStatus): Promise<void>;
   all(offices: string[]): Promise<Map<string, StoredStatus>>;
 }
 
@@ -71,6 +73,10 @@ export interface AuditEntry {
   actor: string;
   before: Pick<Office, 'status' | 'expectedReopening' | 'notes'>;
   after: Pick<Office, 'status' | 'expectedReopening' | 'notes'>;
+  /** The id of the notice sent for this change (entries written before undo existed have none). */
+  change?: string;
+  /** An undo: the change (its notice id) it took back. */
+  undoes?: string;
 }
 
 export interface AuditRepository {
