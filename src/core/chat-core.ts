@@ -102,7 +102,7 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
       if (entry.undoes) await notifier.correct(entry.undoes, office, entry.change!);
       else await notifier.enqueue(office, entry.change);
     });
-    const stats = new Stats(stores.stats);
+    const stats = new Stats(stores.stats, undefined, undefined, (org) => knowledge.organisation(org)?.timeZone);
     const registry = createRegistry();
     checkRegistry(registry, nlu.intents);
     const dialogue = new Dialogue({ nlu, knowledge, texts, subscriptions: refusing(subscriptions, config.WEB_SUBSCRIPTION_DAYS), registry, defaultLang: config.DEFAULT_LANG });
@@ -163,7 +163,8 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     if (nlu.intent === ERASE) await this.forget({ channel: req.channel, id: req.sessionId });
     else await this.stores.sessions.set(key, result.session, this.config.SESSION_TTL_MINUTES * 60_000);
     if (!req.intent) {
-      this.stats.record({ channel: req.channel, intent: nlu.intent, office: nlu.entities.office, lang: result.lang, confidence: nlu.confidence, text: req.text, org: result.session.organisation, guesses: nlu.guesses });
+      const { office, certificate, answer } = nlu.entities;
+      this.stats.record({ channel: req.channel, intent: nlu.intent, office, certificate, bareAnswer: nlu.bare && !!answer, lang: result.lang, confidence: nlu.confidence, text: req.text, org: result.session.organisation, guesses: nlu.guesses });
       this.metrics.intents.inc({ intent: nlu.intent, lang: result.lang, channel: req.channel });
       if (nlu.intent === 'out_of_scope') this.metrics.fallbacks.inc({ lang: result.lang, channel: req.channel });
     }

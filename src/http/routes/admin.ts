@@ -16,7 +16,7 @@ import { audienceReply, chars } from '../schemas.js';
 import { announcementRoutes } from './announcements.js';
 import { handoffRoutes } from './handoffs.js';
 import { staffAccountRoutes } from './staff-accounts.js';
-import { statsRange } from './stats-range.js';
+import { statsQuery } from './stats-range.js';
 import { teachingRoutes } from './teaching.js';
 
 declare module 'fastify' {
@@ -91,7 +91,10 @@ const statsReply = z.object({
   offices: counts,
   langs: counts,
   channels: counts,
-  unanswered: z.array(z.object({ at: z.string(), lang: z.string(), intent: z.string(), confidence: z.number(), text: z.string().describe('The first 200 characters, personal data redacted') })),
+  asked: counts.describe('The questions understood by what they asked about what: `<intent>|<office or certificate id>` (no text is kept)'),
+  unanswered: z
+    .array(z.object({ at: z.string(), lang: z.string(), intent: z.string(), confidence: z.number(), text: z.string().describe('The first 200 characters, personal data redacted') }))
+    .describe('Not understood (intent out_of_scope), or answered unsure: below 0.5 confidence or a near toss-up between the two best guesses'),
 }).describe('Totals over the days asked for');
 const reloaded = z
   .object({ status: z.literal('reloaded'), offices: z.number(), organisations: z.number(), procedures: z.number() })
@@ -230,14 +233,16 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
   });
 
   const stats = documented(
-    'Questions per intent, office, language and channel over at most 366 days (default: today), unanswered ones redacted; for staff of some organisations, the questions about them',
+    'Questions per intent, office, language and channel over at most 366 days (default: today, UTC), what they asked about, and the unanswered or unsure ones redacted; for staff of some organisations, the questions about them, in their organisations\' days (their time zone)',
     statsReply,
     [400],
   );
-  admin.get('/stats', { schema: { querystring: statsRange, ...stats }, config: { permission: 'insights' } }, async (request) => {
-    const { from, to } = request.query;
+  admin.get('/stats', { schema: { querystring: statsQuery, ...stats }, config: { permission: 'insights' } }, async (request, reply) => {
+    const { from, to, org } = request.query;
+    if (org && !request.core.knowledge.organisation(org)) return sendError(reply, 400, `querystring/org: no organisation "${org}".`);
+    if (org && !inScope(request.principal!, org)) return sendError(reply, 403, `"${org}" is not one of your organisations.`);
     const orgs = request.principal!.orgs;
-    return request.core.stats.query(from, to, orgs === 'all' ? undefined : orgs);
+    return request.core.stats.query(from, to, org ? [org] : orgs === 'all' ? undefined : orgs);
   });
 
   await admin.register(staffAccountRoutes, { prefix: '/staff' });
