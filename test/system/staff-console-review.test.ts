@@ -63,7 +63,11 @@ describe('the review page', () => {
     await status.waitFor({ timeout: 15_000 });
     await expect(page.locator('[data-taught]').textContent()).resolves.toBe('1');
     await page.locator('[data-example]', { hasText: MISS }).waitFor();
-    expect(await page.locator('[data-review]', { hasText: MISS }).count()).toBe(0);
+    // The item stays where it was, saying what was done (the next one does not slide under the finger), its buttons gone.
+    expect(await item.locator('[role="status"]').textContent()).toBe(es.review.taught.replace('{{intent}}', es.intents.certificate_request));
+    expect(await item.getByRole('button').count()).toBe(0);
+    // The model's figures come last, folded away.
+    expect(await page.locator('main > *').last().getAttribute('data-nlu')).not.toBeNull();
     // Beside the other tests' screenshots (docs/ holds a copy): no test writes a tracked file.
     fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: path.join(ROOT, 'test-results', 'staff-console-review.png'), fullPage: true });
