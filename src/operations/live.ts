@@ -76,7 +76,7 @@ export class LiveStatus {
   }
 
   async update(id: string, change: StatusChange, actor = 'admin'): Promise<Office | undefined> {
-    const before = this.knowledge.office(id);
+    const before = await this.current(id);
     if (!before) return undefined;
     // The store merges the change into the office's record: two instances never undo each other's.
     const stored = await this.status.change(id, { ...completeChange(before, change), updatedAt: new Date().toISOString(), updatedBy: actor });
@@ -97,7 +97,7 @@ export class LiveStatus {
    * told of the change). Audited like any change.
    */
   async undo(id: string, actor: string): Promise<Office | { refused: UndoRefusal }> {
-    const current = this.knowledge.office(id);
+    const current = await this.current(id);
     const last = (await this.audit.list()).filter((e) => e.office === id).at(-1);
     if (!current || !last?.change) return { refused: 'nothing' };
     if (last.undoes) return { refused: 'undone' };
@@ -113,6 +113,14 @@ export class LiveStatus {
     };
     await this.status.replace(id, record);
     return this.applied(id, current, record, actor, { undoes: last.change });
+  }
+
+  /** The office as the store has it now (another instance may have changed it since this one last read it). */
+  private async current(id: string): Promise<Office | undefined> {
+    if (!this.knowledge.office(id)) return undefined;
+    const stored = (await this.status.all([id])).get(id);
+    if (stored) this.knowledge.setOverride(id, stored);
+    return this.knowledge.office(id);
   }
 
   /** Serves a stored record, audits it and tells the listeners. */

@@ -304,6 +304,35 @@ describe('a communications officer on a phone (390×844, touch)', () => {
     await screen('announcement-sent');
   });
 
+  it('a session that ends while a note is being written: log in again over the page, the note is kept and saved', async () => {
+    await page.goto(`${base}/staff/board`);
+    await tap(page.locator(`[data-office="${ALTET}"] .row-open`));
+    const typed = 'Atención solo con cita previa hasta el viernes.';
+    await page.locator(`#note-${ALTET}-es`).fill(typed);
+    // The session ends elsewhere (logged out in another tab, or after its hours).
+    expect(await page.evaluate(async () => {
+      const { csrfToken } = await (await fetch('/api/staff/session')).json();
+      return (await fetch('/api/staff/session', { method: 'DELETE', headers: { 'x-csrf-token': csrfToken } })).status;
+    })).toBe(204);
+    await tap(page.getByRole('button', { name: es.board.review }));
+    const dialog = page.getByRole('dialog', { name: es.session.endedTitle });
+    await dialog.waitFor();
+    // In the console's language, no developer's message; the page behind still holds the note.
+    expect(await page.locator('[data-editor] .notice-slot.error').textContent()).toBe(es.session.endedKept);
+    expect(await page.locator('body').textContent()).not.toContain('Bearer');
+    await screen('session-ended');
+    expect(await dialog.locator('#relogin-username').inputValue()).toBe(OFFICER.username);
+    await dialog.locator('#relogin-password').fill(OFFICER.password);
+    await dialog.locator('#relogin-password').press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.locator(`#note-${ALTET}-es`).inputValue()).toBe(typed);
+    await tap(page.getByRole('button', { name: es.board.review }));
+    await page.locator('[data-preview] [data-lang="es"]').filter({ hasText: typed }).waitFor();
+    await tap(page.getByRole('button', { name: fill(es.preview.confirmTell, { count: 3 }) }));
+    await page.getByRole('button', { name: es.board.undo }).waitFor();
+    expect(bot.knowledge.office(ALTET)!.notes.es).toBe(typed);
+  });
+
   it('every other page fits, with touch targets of 44 px and no axe violation', async () => {
     for (const name of ['handoffs', 'insights', 'audit', 'review']) {
       await page.goto(`${base}/staff/${name}`);

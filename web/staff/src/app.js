@@ -150,7 +150,7 @@ function LoginAgain({ username, onSignedIn, onGiveUp }) {
   }, []);
   return html`<dialog ref=${dialog} class="relogin" aria-labelledby="relogin-title" onCancel=${(e) => e.preventDefault()}>
     <h2 id="relogin-title">${t('session.endedTitle')}</h2>
-    <p>${t('session.endedKept')}</p>
+    <p>${t('session.endedAgain')}</p>
     <${Login} onSignedIn=${onSignedIn} username=${username} again=${true} />
     <button type="button" class="secondary" onClick=${onGiveUp}>${t('session.toLoginPage')}</button>
   </dialog>`;

@@ -40,7 +40,7 @@ export function Announcements({ onExpired }) {
         ? html`<p>${t('announcements.noneYet')}</p>`
         : html`<ol class="entries">
             ${data.announcements.map(
-              (a) => html`<li class="card entry" data-announcement=${a.id}>
+              (a) => html`<li key=${a.id} class="card entry" data-announcement=${a.id}>
                 <p class="entry-head"><span>${when(a.at)}</span> · <strong>${actorName(a.by)}</strong> · <span>${a.office ? officeName(a.office) : t('announcements.wholeOrg', { org_of: orgOf(a.org) })}</span></p>
                 <dl class="texts">
                   ${Object.entries(a.texts).map(([lang, text]) => html`<dt>${langName(lang)}</dt><dd lang=${lang}>${text}</dd>`)}

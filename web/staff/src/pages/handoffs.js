@@ -41,7 +41,7 @@ export function Handoffs({ onExpired }) {
       ? html`<p class="handoffs-empty">${t('handoffs.empty')}</p>`
       : html`<ul class="entries handoff-queue">
           ${queue.map(
-            (h) => html`<li class="card entry handoff" data-id=${h.id}>
+            (h) => html`<li key=${h.id} class="card entry handoff" data-id=${h.id}>
               <p class="entry-head">
                 <strong>${t(`handoffs.status.${h.status}`)}</strong> · <span>${langName(h.lang)}</span> · <span>${t(`channels.${h.channel}`, { defaultValue: h.channel })}</span>
                 ${h.assignee && html` · <span>${t('handoffs.takenBy', { username: h.assignee })}</span>`}

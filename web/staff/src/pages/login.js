@@ -37,7 +37,7 @@ export function Login({ onSignedIn, username: known = '', again = false }) {
     </div>
     <div class="field">
       <label for=${`${id}-password`}>${t('login.password')}</label>
-      <input id=${`${id}-password`} name="password" type="password" autocomplete="current-password" required maxlength="1024" value=${password} onInput=${(e) => setPassword(e.currentTarget.value)} />
+      <input id=${`${id}-password`} name="password" type="password" autocomplete="current-password" autofocus=${!!known} required maxlength="1024" value=${password} onInput=${(e) => setPassword(e.currentTarget.value)} />
     </div>
     <${Notice} notice=${notice} />
     <button type="submit" disabled=${busy}>${t('login.submit')}</button>
