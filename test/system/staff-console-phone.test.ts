@@ -304,6 +304,30 @@ describe('a communications officer on a phone (390×844, touch)', () => {
     await screen('announcement-sent');
   });
 
+  it('several offices at once: one form, each office its own change (and notice), undone together', async () => {
+    const picked = ['elche-centro', 'elche-torrellano'];
+    await page.goto(`${base}/staff/board`);
+    const entries = (await bot.live.auditLog()).length;
+    for (const id of picked) await tap(page.locator(`[data-office="${id}"] label.pick`));
+    await tap(page.getByRole('button', { name: fill(es.board.changeTogether, { count: 2 }) }));
+    await page.locator('[data-editor="several"]').waitFor();
+    await tap(page.locator('[data-editor] label.choice', { hasText: es.status.closed }));
+    await tap(page.getByRole('button', { name: es.board.review }));
+    const preview = page.locator('[data-preview="several"]');
+    await preview.waitFor();
+    expect(await preview.locator('[data-office]').evaluateAll((items) => items.map((i) => i.getAttribute('data-office')))).toEqual(picked);
+    expect(await preview.locator('.audience').allTextContents()).toEqual([es.preview.nobody, es.preview.nobody]);
+    await screen('preview-several');
+    await tap(page.getByRole('button', { name: es.preview.confirm, exact: true }));
+    await page.getByRole('button', { name: es.board.undo }).waitFor();
+    for (const id of picked) expect(bot.knowledge.office(id)!.status, id).toBe('closed');
+    expect((await bot.live.auditLog()).slice(entries).map((e) => e.office)).toEqual(picked);
+    await tap(page.getByRole('button', { name: es.board.undo }));
+    await page.locator('.last-change .notice-slot.ok', { hasText: es.board.undone.split(' ')[0] }).waitFor();
+    for (const id of picked) expect(bot.knowledge.office(id)!.status, id).toBe('open');
+    await tap(page.getByRole('button', { name: es.board.dismiss }));
+  });
+
   it('a session that ends while a note is being written: log in again over the page, the note is kept and saved', async () => {
     await page.goto(`${base}/staff/board`);
     await tap(page.locator(`[data-office="${ALTET}"] .row-open`));
