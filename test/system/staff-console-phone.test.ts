@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -10,7 +9,7 @@ import { ROOT } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import { startTelegram, type TelegramChannel } from '../../src/channels/telegram/index.js';
 import type { Lang } from '../../src/knowledge/schema.js';
-import { serveInChromium, type Served } from '../support/browser.js';
+import { axeViolations, serveInChromium, watchProblems, type Served } from '../support/browser.js';
 import { FakeBotApi } from '../support/fake-bot-api.js';
 import { testConfig } from '../support/helpers.js';
 
@@ -20,7 +19,6 @@ import { testConfig } from '../support/helpers.js';
 // before anything is saved; subscribers on Telegram and on the web chat get what was shown.
 
 const ARTIFACTS = path.join(ROOT, 'test-results');
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ADMIN_TOKEN = 'phone-console-admin-token-0123456789';
 const ALTET = 'elche-el-altet';
 const OFFICER = { username: 'lucia', password: 'comunicacion-elche-2026', role: 'editor', orgs: ['elche'] };
@@ -43,7 +41,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let webSession: string;
-const problems: string[] = [];
+let problems: string[] = [];
 
 const chat = async (text: string, lang?: Lang, sessionId?: string) => {
   const res = await fetch(`${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text, ...(lang ? { lang } : {}), ...(sessionId ? { sessionId } : {}) }) });
@@ -72,10 +70,7 @@ beforeAll(async () => {
   expect(await bot.subscriptions.subscribers(ALTET)).toHaveLength(3);
   context = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid', viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
   page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
-  });
+  problems = watchProblems(page);
 }, 120_000);
 
 afterAll(async () => {
@@ -92,17 +87,6 @@ async function tap(target: Locator): Promise<void> {
   await target.scrollIntoViewIfNeeded();
   await target.tap();
   taps++;
-}
-
-/** axe-core in the page (evaluated by the test, so the page keeps its CSP): serious and critical violations. */
-async function axe(): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id}: ${v.help} (${v.nodes.map((n: any) => n.target.join(' ')).join(', ')})`);
-  });
 }
 
 /**
@@ -130,7 +114,7 @@ async function screen(name: string): Promise<void> {
   const targets = await touchTargets();
   expect(targets.length, name).toBeGreaterThan(0);
   expect(targets.filter((t) => t.height < 44), `${name}: touch targets under 44 px`).toEqual([]);
-  expect(await axe(), name).toEqual([]);
+  expect(await axeViolations(page), name).toEqual([]);
   await page.screenshot({ path: path.join(ARTIFACTS, `phone-${name}.png`) });
   measured.push([name, targets.length, Math.min(...targets.map((t) => t.height))]);
 }

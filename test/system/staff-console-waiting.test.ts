@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { ROOT } from '../../src/config.js';
-import { launchChromium } from '../support/browser.js';
+import { axeViolations, launchChromium, watchProblems } from '../support/browser.js';
 import { handoffKnowledge } from '../support/handoff-kb.js';
 import { say, startApp } from '../support/helpers.js';
 import { onOneRedis, type Instance } from '../support/shared-redis.js';
@@ -20,7 +19,6 @@ const TOKEN = 'waiting-badge-token-0123456789';
 const KB = handoffKnowledge({ paiporta: { timeZone: 'Europe/Madrid', handoff: { enabled: true } } });
 const ENV = { ADMIN_TOKEN: TOKEN, KNOWLEDGE_DIR: KB, SESSION_SECRET: 'a-secret-the-two-instances-share-0123456789' };
 const EDITOR = { username: 'pau', password: 'paiporta-editor-2026', role: 'editor', orgs: ['paiporta'] };
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ARTIFACTS = path.join(ROOT, 'test-results');
 const es = JSON.parse(fs.readFileSync(path.join(ROOT, 'locales', 'es', 'console.json'), 'utf8'));
 /** The acceptance's bound: the badge shows within this of a citizen asking. */
@@ -42,8 +40,7 @@ async function consoleOn(app: FastifyInstance): Promise<{ page: Page; problems: 
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid', viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  const problems = watchProblems(page);
   await page.goto(`${base}/staff/board`);
   await page.locator('#login-username').fill(EDITOR.username);
   await page.locator('#login-password').fill(EDITOR.password);
@@ -83,8 +80,7 @@ describe('the waiting badge, one instance', () => {
     const badge = page.locator('.waiting');
     expect(await badge.textContent()).toMatch(/^1 esperando · la espera más larga: \d+ s$/);
     expect((await badge.boundingBox())!.height).toBeGreaterThanOrEqual(44);
-    await page.evaluate(AXE_SOURCE);
-    expect(await page.evaluate(async () => (await (window as any).axe.run(document)).violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => v.id))).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'phone-waiting-badge.png') });
 
     // A second citizen: the count follows.

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { serveInChromium, type Served } from '../support/browser.js';
+import { axeViolations, serveInChromium, watchProblems, type Served } from '../support/browser.js';
 import { pino } from 'pino';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { ROOT } from '../../src/config.js';
@@ -20,7 +19,6 @@ import { officeNames } from '../support/texts.js';
 // console's insights follow.
 
 const ARTIFACTS = path.join(ROOT, 'test-results');
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ADMIN_TOKEN = 'console-test-admin-token-0123456789';
 const OFFICE = 'paiporta-oficina-unica';
 const EDITOR = { username: 'ana', password: 'paiporta-editor-2026', role: 'editor', orgs: ['paiporta'] };
@@ -95,25 +93,10 @@ afterAll(async () => {
 /** A page that records what should never happen: script errors and CSP refusals. */
 async function openConsole(context: BrowserContext, url = `${base}/staff`) {
   const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
-  });
+  const problems = watchProblems(page);
   await page.goto(url);
   await page.locator('main h1').waitFor();
   return { page, problems };
-}
-
-/** axe-core in the page (evaluated by the test, so the page keeps its CSP): serious and critical violations. */
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id}: ${v.help} (${v.nodes.map((n: any) => n.target.join(' ')).join(', ')})`);
-  });
 }
 
 const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
@@ -151,7 +134,7 @@ describe('the staff console', () => {
     await page.waitForURL(`${base}/staff/login`);
     expect(await page.locator('html').getAttribute('lang')).toBe('es');
     expect(await page.locator('main h1').textContent()).toBe(es.login.title);
-    expect(await axe(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-login-1280.png') });
 
     // A wrong password: the same page says so, and nothing else happens.
@@ -169,7 +152,7 @@ describe('the staff console', () => {
     const shown = await page.locator('[data-office]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-office')));
     expect(shown).toEqual([OFFICE]);
     expect(await page.locator('main').textContent()).not.toMatch(/OMAC|Elche|Insubria/);
-    expect(await axe(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     // Nor can the session change one: the server refuses it, with the session's own CSRF token.
     const elche = await page.evaluate(async () => {
       const { csrfToken } = await (await fetch('/api/staff/session')).json();
@@ -194,7 +177,7 @@ describe('the staff console', () => {
     expect(await preview.locator('.audience').textContent()).toBe(es.preview.audience.replace('{{count}}', String(SUBSCRIBERS.length)).replace('{{channels}}', `${SUBSCRIBERS.length} en Telegram`));
     expect(await preview.locator('[data-lang="ca"] .said').textContent()).toContain(`(en castellà): ${NOTE_ES}`);
     expect(bot.knowledge.office(OFFICE)!.status).toBe('limited'); // nothing saved before the confirmation
-    expect(await axe(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: es.preview.confirmTell.replace('{{count}}', String(SUBSCRIBERS.length)) }).click();
     const saved = page.locator('.last-change .notice-slot.ok');
     await saved.waitFor();
@@ -258,7 +241,7 @@ describe('the staff console', () => {
     await latest.filter({ hasText: reached }).waitFor({ timeout: 15_000 });
     expect(await latest.textContent()).toContain(EDITOR.username);
     expect(await latest.textContent()).toContain(text);
-    expect(await axe(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-announcements-1280.png'), fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
@@ -328,7 +311,7 @@ describe('the staff console', () => {
     await page.locator('[data-chart="by-language"] a[download]').click();
     const csv = fs.readFileSync((await (await download).path())!, 'utf8');
     expect(csv.replace(/^\ufeff/, '').split('\r\n')[0]).toBe(`${es.chart.language},${es.chart.questions}`);
-    expect(await axe(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-insights-1280.png'), fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
@@ -351,7 +334,7 @@ describe('the staff console', () => {
       await page.locator('.loading').waitFor({ state: 'detached' });
       expect(await page.locator('main h1').textContent(), name).toBe(consoleTexts('sv')[name === 'accounts' ? 'accounts' : name].title);
       expect(await noHorizontalScroll(page), name).toBe(true);
-      expect(await axe(page), name).toEqual([]);
+      expect(await axeViolations(page), name).toEqual([]);
       await page.screenshot({ path: path.join(ARTIFACTS, `console-${name}-360.png`) });
       await page.screenshot({ path: path.join(ARTIFACTS, `console-${name}-360-full.png`), fullPage: true });
     }
@@ -395,7 +378,7 @@ describe('a viewer', () => {
     await page.goto(`${base}/staff/accounts`);
     await page.locator('main h1').filter({ hasText: it_.board.title }).waitFor();
     await page.waitForURL(`${base}/staff/board`);
-    expect(await axe(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     // Logging out ends the session: the API refuses it from then on.
     await page.getByRole('button', { name: it_.session.logout }).click();
     await page.locator('main h1').filter({ hasText: it_.login.title }).waitFor();
@@ -411,7 +394,7 @@ describe('a viewer', () => {
     // Asked to log in again over the page; the account is gone, so the officer goes to the login page, told why.
     const dialog = page.getByRole('dialog', { name: it_.session.endedTitle });
     await dialog.waitFor();
-    expect(await axe(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: it_.session.toLoginPage }).click();
     await page.getByRole('alert').filter({ hasText: it_.session.expired }).waitFor();
     expect(await page.locator('main h1').textContent()).toBe(it_.login.title);
