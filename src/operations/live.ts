@@ -84,11 +84,11 @@ export class LiveStatus {
   }
 
   /** The knowledge as it would be after the change, and the office in it: a copy, nothing is saved, served or sent. */
-  tryOn(id: string, change: StatusChange): { knowledge: Knowledge; office: Office } | undefined {
-    const before = this.knowledge.office(id);
+  async tryOn(id: string, change: StatusChange): Promise<{ before: Office; knowledge: Knowledge; office: Office } | undefined> {
+    const before = await this.current(id);
     if (!before) return undefined;
     const knowledge = this.knowledge.withChange(id, { ...completeChange(before, change), updatedAt: new Date().toISOString() });
-    return { knowledge, office: knowledge.office(id)! };
+    return { before, knowledge, office: knowledge.office(id)! };
   }
 
   /**

@@ -4,7 +4,7 @@ import type * as Bull from 'bullmq';
 import type { Redis as IORedisType } from 'ioredis';
 import type { Address } from '../core/dialogue/types.js';
 import { addressKey, withinTime, type Change, type InboxRepository, type NoticeLogRepository, type SubscriptionRepository } from '../storage/index.js';
-import { isAnnouncement, isPermanent, isRecipient, type NotifierEvents, type Render, type Sender } from './notices.js';
+import { isAnnouncement, isPermanent, recipientTest, type NotifierEvents, type Render, type Sender } from './notices.js';
 
 const require = createRequire(import.meta.url); // BullMQ and ioredis load only with REDIS_URL
 
@@ -116,7 +116,8 @@ export class NoticeQueue {
     // An announcement to several offices reaches a subscriber of two once.
     const all = (await Promise.all((change.offices ?? [change.office.id]).map((o) => this.subscriptions.subscribers(o)))).flat();
     // A correction: only those told of the change it corrects.
-    const subscribers = [...new Map(all.map((s) => [addressKey(s.address), s])).values()].filter((s) => isRecipient(change.office, addressKey(s.address)));
+    const meant = recipientTest(change.office);
+    const subscribers = [...new Map(all.map((s) => [addressKey(s.address), s])).values()].filter((s) => meant(addressKey(s.address)));
     const announcement = isAnnouncement(change.office);
     // Told before the notices are written: an undo from now on corrects them; withdrawn already, none is written.
     const tell = async (batch: typeof subscribers) => announcement || (await this.log.tell(change.id, batch.map((s) => addressKey(s.address))));

@@ -39,11 +39,13 @@ export interface Correction {
   recipients: string[];
 }
 
-/** Whether a subscriber gets this notice: a correction goes only to those told of the change it corrects. */
-export const isRecipient = (office: Office, addressKey: string): boolean => {
+/** Who gets this notice, by address key: a correction only those told of the change it corrects (a set: the lists may be long). */
+export function recipientTest(office: Office): (addressKey: string) => boolean {
   const { correction } = office as Notice;
-  return !correction || correction.recipients.includes(addressKey);
-};
+  if (!correction) return () => true;
+  const told = new Set(correction.recipients);
+  return (key) => told.has(key);
+}
 export const noEvents: NotifierEvents = { delivered() {}, retried() {}, failed() {} };
 
 /** Change ids sort in the order the changes were made: a web inbox shows its notices in that order. */

@@ -2,7 +2,7 @@ import type { Office } from '../knowledge/schema.js';
 import type { Address } from '../core/dialogue/types.js';
 import { addressKey, type Delivery, type InboxRepository, type NoticeLogRepository, type OutboxRepository } from '../storage/index.js';
 import type { NoticeQueue } from './notice-queue.js';
-import { isAnnouncement, isPermanent, isRecipient, newChangeId, noEvents, type AnnouncementText, type Notice, type NotifierEvents, type Render, type Sender } from './notices.js';
+import { isAnnouncement, isPermanent, newChangeId, recipientTest, noEvents, type AnnouncementText, type Notice, type NotifierEvents, type Render, type Sender } from './notices.js';
 
 export * from './notices.js';
 
@@ -133,15 +133,16 @@ export class Notifier {
   private async toTell(claimed: Delivery[]): Promise<Delivery[]> {
     const byChange = new Map<string, Delivery[]>();
     for (const d of claimed) byChange.set(d.changeId, [...(byChange.get(d.changeId) ?? []), d]);
-    const kept: Delivery[] = [];
+    const kept = new Set<Delivery>();
     for (const [changeId, deliveries] of byChange) {
-      const meant = deliveries.filter((d) => isRecipient(d.office, addressKey(d.subscriber.address)));
+      const isMeant = recipientTest(deliveries[0].office);
+      const meant = deliveries.filter((d) => isMeant(addressKey(d.subscriber.address)));
       // Announcements cannot be undone: nobody needs to know who read them.
-      if (isAnnouncement(deliveries[0].office) || (await this.log.tell(changeId, meant.map((d) => addressKey(d.subscriber.address))))) kept.push(...meant);
+      if (isAnnouncement(deliveries[0].office) || (await this.log.tell(changeId, meant.map((d) => addressKey(d.subscriber.address))))) for (const d of meant) kept.add(d);
     }
-    const skipped = claimed.filter((d) => !kept.includes(d));
+    const skipped = claimed.filter((d) => !kept.has(d));
     if (skipped.length) await this.outbox!.done(skipped);
-    return kept;
+    return [...kept];
   }
 
   /** Makes one delivery; returns it if it is to be made again later. */

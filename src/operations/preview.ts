@@ -43,8 +43,8 @@ const hasNote = (notes: Text) => Object.values(notes).some((n) => n?.trim());
  * A status change tried on a copy of the knowledge: the answers and notices come from the same
  * functions that answer citizens and notify subscribers, and nothing is saved, served or sent.
  */
-export function previewStatus(live: LiveStatus, texts: Texts, before: Office, change: StatusChange): StatusPreview {
-  const { knowledge, office } = live.tryOn(before.id, change)!;
+export async function previewStatus(live: LiveStatus, texts: Texts, id: string, change: StatusChange): Promise<StatusPreview> {
+  const { before, knowledge, office } = (await live.tryOn(id, change))!;
   return {
     office,
     noteCleared: hasNote(before.notes) && !hasNote(office.notes),

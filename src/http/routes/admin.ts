@@ -196,7 +196,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
     const before = changeable(request, reply, request.body.note);
     if (!before) return reply;
     const { live, texts, subscriptions } = request.core;
-    return { ...previewStatus(live, texts, before, request.body), subscribers: audience(await subscriptions.subscribers(before.id)) };
+    return { ...(await previewStatus(live, texts, before.id, request.body)), subscribers: audience(await subscriptions.subscribers(before.id)) };
   });
 
   const undo = documented(
