@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { inLang, orgName, t } from '../i18n.js';
+import { currentLang, inLang, orgName, t } from '../i18n.js';
 import { sinceText, STATUSES } from '../offices.js';
 import { errorText, Loading, Notice, PageTitle, useLoad } from '../ui.js';
 import { ChangeEditor } from './board-editor.js';
@@ -128,7 +128,7 @@ function LastChange({ change, onUndone, onGone }) {
   return html`<div class="card last-change" tabindex="-1" ref=${ref}>
     <${Notice} notice=${state.notice} />
     ${open &&
-    html`<p class="hint">${t('board.undoHint', { until: new Intl.DateTimeFormat(document.documentElement.lang, { timeStyle: 'short' }).format(new Date(change.until)) })}</p>
+    html`<p class="hint">${t('board.undoHint', { until: new Intl.DateTimeFormat(currentLang(), { timeStyle: 'short' }).format(new Date(change.until)) })}</p>
       <button type="button" class="secondary" disabled=${state.busy} onClick=${undo}>${t('board.undo')}</button>`}
     <button type="button" class="secondary" onClick=${onGone}>${t('board.dismiss')}</button>
   </div>`;

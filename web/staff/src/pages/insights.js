@@ -17,7 +17,7 @@ const NOT_UNDERSTOOD = 'out_of_scope';
 const ALL = '';
 
 /** Today (YYYY-MM-DD) in a time zone: an organisation's own day; without one, UTC's. */
-export const today = (timeZone = 'UTC', at = new Date()) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+const today = (timeZone = 'UTC', at = new Date()) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 const shift = (day, days) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 function daysBetween(from, to) {
   const days = [];
