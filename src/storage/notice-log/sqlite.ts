@@ -6,10 +6,14 @@ CREATE TABLE IF NOT EXISTS notice_told (change_id TEXT NOT NULL, address TEXT NO
 CREATE TABLE IF NOT EXISTS notice_withdrawn (change_id TEXT PRIMARY KEY, until INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
-/** The log in bot.sqlite: each operation one transaction; rows past their time go at the next withdrawal. */
+/** How often rows past their time are deleted (by the next operation after it). */
+const PURGE_EVERY_MS = 60_000;
+
+/** The log in bot.sqlite: each operation one transaction; rows past their time are deleted once a minute at most. */
 export class SqliteNoticeLog implements NoticeLogRepository {
   private readonly tellTx;
   private readonly withdrawTx;
+  private purgedAt = 0;
 
   constructor(db: Database.Database, now: () => number = Date.now) {
     db.exec(SCHEMA);
@@ -19,16 +23,22 @@ export class SqliteNoticeLog implements NoticeLogRepository {
     const toldOf = db.prepare<[string, number], { address: string }>('SELECT address FROM notice_told WHERE change_id = ? AND until > ?');
     const purgeTold = db.prepare('DELETE FROM notice_told WHERE until <= ?');
     const purgeWithdrawn = db.prepare('DELETE FROM notice_withdrawn WHERE until <= ?');
+    const purge = (at: number) => {
+      if (at - this.purgedAt < PURGE_EVERY_MS) return;
+      this.purgedAt = at;
+      purgeTold.run(at);
+      purgeWithdrawn.run(at);
+    };
     this.tellTx = db.transaction((changeId: string, keys: string[]): boolean => {
       const at = now();
+      purge(at);
       if (isWithdrawn.get(changeId, at)) return false;
       for (const key of keys) record.run(changeId, key, at + TOLD_KEPT_MS);
       return true;
     });
     this.withdrawTx = db.transaction((changeId: string): string[] => {
       const at = now();
-      purgeTold.run(at);
-      purgeWithdrawn.run(at);
+      purge(at);
       withdraw.run(changeId, at + WITHDRAWN_KEPT_MS);
       return toldOf.all(changeId, at).map((r) => r.address);
     });
