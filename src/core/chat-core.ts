@@ -1,18 +1,18 @@
 import type { Config } from '../config.js';
 import { loadKnowledge } from '../knowledge/loader.js';
-import { Knowledge, localized } from '../knowledge/knowledge.js';
+import { Knowledge } from '../knowledge/knowledge.js';
 import type { Lang, Office } from '../knowledge/schema.js';
 import { loadTexts, type Texts } from '../shared/i18n.js';
 import { createNlu, type NluLog, type NluService } from '../nlu/index.js';
 import { nluSettings } from '../nlu/settings.js';
 import { Dialogue } from './dialogue/turn.js';
 import { HandoffDesk } from './handoff/desk.js';
-import { announcementText, officeStatus } from './dialogue/answers/status.js';
 import { checkRegistry, createRegistry } from './intents/registry.js';
 import { loadPolicy } from './dialogue/policy.js';
 import type { Address, Session, Subscriptions, TurnResult } from './dialogue/types.js';
 import { LiveStatus } from '../operations/live.js';
-import { Notifier, type Notice, type NotifierEvents } from '../operations/notifier.js';
+import { Notifier, type NotifierEvents } from '../operations/notifier.js';
+import { noticeText } from '../operations/notice-text.js';
 import { NoticeQueue } from '../operations/notice-queue.js';
 import { Stats } from '../operations/stats.js';
 import { Teaching } from '../operations/teaching.js';
@@ -86,12 +86,7 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     const subscriptions = stores.subscriptions;
     const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, (kb) => nlu.useKnowledge(kb));
     await live.restore();
-    const render = (office: Office, lang: Lang) => {
-      const t = texts.t(lang);
-      const { announcement } = office as Notice;
-      if (announcement) return announcementText({ k: knowledge, t, lang }, announcement);
-      return `${t('notify.changed', { office: localized(office.name, lang) })}\n${officeStatus({ k: knowledge, t, lang }, office)}`;
-    };
+    const render = (office: Office, lang: Lang) => noticeText(knowledge, texts.t(lang), lang, office);
     const metrics = new Metrics();
     const events: NotifierEvents = {
       delivered: (channel, n) => metrics.deliveries.inc({ channel }, n),
@@ -100,12 +95,16 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
       announced: (id, n) => void stores.staff.announcements.reached(id, n).catch(() => {}),
     };
     // With Redis every instance works one shared queue; otherwise the store's outbox (one instance).
-    const queue = stores.redisUrl ? new NoticeQueue(stores.redisUrl, subscriptions, stores.inbox, render, events) : undefined;
-    const notifier = new Notifier(stores.outbox, stores.inbox, render, events, queue);
+    const queue = stores.redisUrl ? new NoticeQueue(stores.redisUrl, subscriptions, stores.inbox, stores.noticeLog, render, events) : undefined;
+    const notifier = new Notifier(stores.outbox, stores.inbox, stores.noticeLog, render, events, queue);
     metrics.pending = () => notifier.pendingCount();
     metrics.storeDegraded = () => stores.degraded;
-    live.onChange((office) => notifier.enqueue(office));
-    const stats = new Stats(stores.stats);
+    // A change is sent to the office's subscribers; an undo corrects only those who were told of the change it undoes.
+    live.onChange(async (office, entry) => {
+      if (entry.undoes) await notifier.correct(entry.undoes, office, entry.change!);
+      else await notifier.enqueue(office, entry.change);
+    });
+    const stats = new Stats(stores.stats, undefined, undefined, (org) => knowledge.organisation(org)?.timeZone);
     const registry = createRegistry();
     checkRegistry(registry, nlu.intents);
     const policy = loadPolicy(config.DIALOGUE_DIR, nlu.intents);
@@ -167,7 +166,8 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     if (result.erase) await this.forget({ channel: req.channel, id: req.sessionId });
     else await this.stores.sessions.set(key, result.session, this.config.SESSION_TTL_MINUTES * 60_000);
     if (!req.intent) {
-      this.stats.record({ channel: req.channel, intent: nlu.intent, office: nlu.entities.office, lang: result.lang, confidence: nlu.confidence, text: req.text, org: result.session.organisation, guesses: nlu.guesses });
+      const { office, certificate, answer } = nlu.entities;
+      this.stats.record({ channel: req.channel, intent: nlu.intent, office, certificate, bareAnswer: nlu.bare && !!answer, lang: result.lang, confidence: nlu.confidence, text: req.text, org: result.session.organisation, guesses: nlu.guesses });
       this.metrics.intents.inc({ intent: nlu.intent, lang: result.lang, channel: req.channel });
       if (nlu.intent === 'out_of_scope') this.metrics.fallbacks.inc({ lang: result.lang, channel: req.channel });
     }

@@ -73,8 +73,18 @@ export class Knowledge {
     return !!help && help.status !== 'unavailable' && help.status !== 'unknown';
   }
 
+  /** Staff's live state of an office: its whole stored record (fields it lacks are the files' values). */
   setOverride(id: string, change: StatusChange & { updatedAt: string }): void {
-    this.overrides.set(id, { ...this.overrides.get(id), ...change });
+    this.overrides.set(id, change);
+  }
+
+  /** A copy of the knowledge in service with one more change on top, merged as the stores merge it: to try a change without serving it. */
+  withChange(id: string, change: StatusChange & { updatedAt: string }): Knowledge {
+    const copy = new Knowledge(this.kb);
+    copy.overrides = new Map(this.overrides);
+    const previous = this.overrides.get(id);
+    copy.overrides.set(id, { ...previous, ...change, ...(change.note || previous?.note ? { note: { ...previous?.note, ...change.note } } : {}) });
+    return copy;
   }
 
   private withOverride(o: Office): Office {

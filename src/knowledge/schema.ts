@@ -94,7 +94,7 @@ export const organisationSchema = z
     incident: textSchema.default({}),
     /** How many procedures its offices handled when they reopened, as the source reports them; empty: not known. */
     reopeningFigures: textSchema.default({}),
-    /** Where its hours are counted (handoff.hours), e.g. Europe/Madrid. */
+    /** Its place's time zone, e.g. Europe/Madrid: its hand-over hours and its staff's days in the insights are counted in it. */
     timeZone: timeZone.optional(),
     handoff: handoffSchema.default({ enabled: false }),
   })

@@ -2,13 +2,34 @@ import fs from 'node:fs';
 import { loadKnowledge } from '../knowledge/loader.js';
 import type { Knowledge, StatusChange } from '../knowledge/knowledge.js';
 import type { KnowledgeBase, Office } from '../knowledge/schema.js';
-import type { AuditEntry, AuditRepository, StatusRepository } from '../storage/index.js';
+import type { AuditEntry, AuditRepository, StatusRepository, StoredStatus } from '../storage/index.js';
+import { newChangeId } from './notices.js';
 
 export type { AuditEntry } from '../storage/index.js';
 
+/** Told of a change (its audit entry says which: `undoes` for an undo); the office as it is now. */
 type Listener = (office: Office, entry: AuditEntry) => Promise<void> | void;
 
 const snapshot = (o: Office) => ({ status: o.status, expectedReopening: o.expectedReopening, notes: o.notes });
+
+/** How long after it was made the last change of an office can be undone. */
+export const UNDO_WINDOW_MS = 10 * 60_000;
+
+/** Why an undo is refused: no change of this office to undo, too late, or its last change is already an undo. */
+export type UndoRefusal = 'nothing' | 'expired' | 'undone';
+
+/**
+ * A change as it is applied: a note replaces the one before in every language (the knowledge
+ * base's too: a language it leaves out is cleared, and answers there show the note of the
+ * organisation's language instead), and a new status without a note starts with none (a note
+ * belongs to the status it was written for: "Reabierta a las 9:00" must not outlive the opening).
+ */
+export function completeChange(before: Office, change: StatusChange): StatusChange {
+  const newStatus = change.status !== undefined && change.status !== before.status;
+  const given = change.note ?? (newStatus ? {} : undefined);
+  if (!given) return change;
+  return { ...change, note: Object.fromEntries(Object.keys({ ...before.notes, ...given }).map((lang) => [lang, given[lang] ?? ''])) };
+}
 
 /**
  * Staff's live changes: applied to the knowledge in service, persisted (they survive restarts
@@ -55,17 +76,59 @@ export class LiveStatus {
   }
 
   async update(id: string, change: StatusChange, actor = 'admin'): Promise<Office | undefined> {
-    const before = this.knowledge.office(id);
+    const before = await this.current(id);
     if (!before) return undefined;
-    // A note replaces the one before in every language (the knowledge base's too): a language it
-    // leaves out is cleared, and answers there show the note of the organisation's language instead.
-    const note = change.note && Object.fromEntries(Object.keys({ ...before.notes, ...change.note }).map((lang) => [lang, change.note![lang] ?? '']));
     // The store merges the change into the office's record: two instances never undo each other's.
-    const stored = await this.status.change(id, { ...change, ...(note ? { note } : {}), updatedAt: new Date().toISOString(), updatedBy: actor });
+    const stored = await this.status.change(id, { ...completeChange(before, change), updatedAt: new Date().toISOString(), updatedBy: actor });
+    return this.applied(id, before, stored, actor, {});
+  }
+
+  /** The knowledge as it would be after the change, and the office in it: a copy, nothing is saved, served or sent. */
+  async tryOn(id: string, change: StatusChange): Promise<{ before: Office; knowledge: Knowledge; office: Office } | undefined> {
+    const before = await this.current(id);
+    if (!before) return undefined;
+    const knowledge = this.knowledge.withChange(id, { ...completeChange(before, change), updatedAt: new Date().toISOString() });
+    return { before, knowledge, office: knowledge.office(id)! };
+  }
+
+  /**
+   * Undoes the office's last change if it was made within UNDO_WINDOW_MS: its state before comes
+   * back, and the listeners are told with `undoes` (the notifier then corrects only those who were
+   * told of the change). Audited like any change.
+   */
+  async undo(id: string, actor: string): Promise<Office | { refused: UndoRefusal }> {
+    const current = await this.current(id);
+    const last = (await this.audit.list()).filter((e) => e.office === id).at(-1);
+    if (!current || !last?.change) return { refused: 'nothing' };
+    if (last.undoes) return { refused: 'undone' };
+    if (Date.now() - Date.parse(last.at) > UNDO_WINDOW_MS) return { refused: 'expired' };
+    const { before } = last;
+    // Words of the knowledge base in several languages are no stored value: left out, they come back from the files.
+    const record: StoredStatus = {
+      status: before.status,
+      ...(typeof before.expectedReopening === 'string' ? { expectedReopening: before.expectedReopening } : {}),
+      note: before.notes,
+      updatedAt: new Date().toISOString(),
+      updatedBy: actor,
+    };
+    await this.status.replace(id, record);
+    return this.applied(id, current, record, actor, { undoes: last.change });
+  }
+
+  /** The office as the store has it now (another instance may have changed it since this one last read it). */
+  private async current(id: string): Promise<Office | undefined> {
+    if (!this.knowledge.office(id)) return undefined;
+    const stored = (await this.status.all([id])).get(id);
+    if (stored) this.knowledge.setOverride(id, stored);
+    return this.knowledge.office(id);
+  }
+
+  /** Serves a stored record, audits it and tells the listeners. */
+  private async applied(id: string, before: Office, stored: StoredStatus, actor: string, extra: Pick<AuditEntry, 'undoes'>): Promise<Office> {
     this.knowledge.setOverride(id, stored);
     this.changes.set(id, { updatedAt: stored.updatedAt, updatedBy: actor });
     const after = this.knowledge.office(id)!;
-    const entry: AuditEntry = { at: stored.updatedAt, office: id, actor, before: snapshot(before), after: snapshot(after) };
+    const entry: AuditEntry = { at: stored.updatedAt, office: id, actor, before: snapshot(before), after: snapshot(after), change: newChangeId(), ...extra };
     await this.audit.append(entry);
     for (const listener of this.listeners) await listener(after, entry);
     return after;

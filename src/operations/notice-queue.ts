@@ -3,8 +3,8 @@ import type { Job, Queue, Worker } from 'bullmq';
 import type * as Bull from 'bullmq';
 import type { Redis as IORedisType } from 'ioredis';
 import type { Address } from '../core/dialogue/types.js';
-import { addressKey, withinTime, type Change, type InboxRepository, type SubscriptionRepository } from '../storage/index.js';
-import { isAnnouncement, isPermanent, type NotifierEvents, type Render, type Sender } from './notices.js';
+import { addressKey, withinTime, type Change, type InboxRepository, type NoticeLogRepository, type SubscriptionRepository } from '../storage/index.js';
+import { isAnnouncement, isPermanent, recipientTest, type NotifierEvents, type Render, type Sender } from './notices.js';
 
 const require = createRequire(import.meta.url); // BullMQ and ioredis load only with REDIS_URL
 
@@ -50,6 +50,8 @@ export class NoticeQueue {
     private readonly url: string,
     private readonly subscriptions: SubscriptionRepository,
     private readonly inbox: InboxRepository,
+    /** Who was told of each status change (an undo corrects exactly them); a withdrawn change's notices are not sent. */
+    private readonly log: NoticeLogRepository,
     private readonly render: Render,
     private readonly events: NotifierEvents,
   ) {
@@ -113,14 +115,20 @@ export class NoticeQueue {
   private async fanOut(change: Change): Promise<void> {
     // An announcement to several offices reaches a subscriber of two once.
     const all = (await Promise.all((change.offices ?? [change.office.id]).map((o) => this.subscriptions.subscribers(o)))).flat();
-    const subscribers = [...new Map(all.map((s) => [addressKey(s.address), s])).values()];
+    // A correction: only those told of the change it corrects.
+    const meant = recipientTest(change.office);
+    const subscribers = [...new Map(all.map((s) => [addressKey(s.address), s])).values()].filter((s) => meant(addressKey(s.address)));
     const announcement = isAnnouncement(change.office);
+    // Told before the notices are written: an undo from now on corrects them; withdrawn already, none is written.
+    const tell = async (batch: typeof subscribers) => announcement || (await this.log.tell(change.id, batch.map((s) => addressKey(s.address))));
     const texts = new Map<string, string>();
     const text = (lang: Parameters<Render>[1]) => texts.get(lang) ?? texts.set(lang, this.render(change.office, lang)).get(lang)!;
     const web = subscribers.filter((s) => s.address.channel === 'web');
     for (let i = 0; i < web.length; i += BATCH) {
+      const batch = web.slice(i, i + BATCH);
+      if (!(await tell(batch))) return;
       // An inbox keeps one notice per change: writing it again (a fan-out taken over) changes nothing.
-      await Promise.all(web.slice(i, i + BATCH).map((s) => this.inbox.push(s.address.id, change.id, text(s.lang))));
+      await Promise.all(batch.map((s) => this.inbox.push(s.address.id, change.id, text(s.lang))));
     }
     if (web.length) this.events.delivered('web', web.length);
     if (web.length && announcement) this.events.announced?.(change.id, web.length);
@@ -144,6 +152,7 @@ export class NoticeQueue {
   }
 
   private async deliver(delivery: Delivery): Promise<void> {
+    if (!delivery.announcement && !(await this.log.tell(delivery.changeId, [addressKey(delivery.address)]))) return; // undone meanwhile
     try {
       await this.senders.get(delivery.address.channel)!(delivery.address, delivery.text);
     } catch (err) {

@@ -30,8 +30,22 @@ export interface AnnouncementText {
  * An announcement travels through the outbox and the queue as its change's office snapshot with
  * the announcement added: both keep and return that snapshot whole (JSON), so it survives a restart.
  */
-export type Notice = Office & { announcement?: AnnouncementText };
+export type Notice = Office & { announcement?: AnnouncementText; correction?: Correction };
 export const isAnnouncement = (office: Office): boolean => !!(office as Notice).announcement;
+
+/** An undone change's correction: the change it corrects, and who was told of it (address keys), the only ones it goes to. */
+export interface Correction {
+  of: string;
+  recipients: string[];
+}
+
+/** Who gets this notice, by address key: a correction only those told of the change it corrects (a set: the lists may be long). */
+export function recipientTest(office: Office): (addressKey: string) => boolean {
+  const { correction } = office as Notice;
+  if (!correction) return () => true;
+  const told = new Set(correction.recipients);
+  return (key) => told.has(key);
+}
 export const noEvents: NotifierEvents = { delivered() {}, retried() {}, failed() {} };
 
 /** Change ids sort in the order the changes were made: a web inbox shows its notices in that order. */

@@ -1,8 +1,8 @@
 import type { Office } from '../knowledge/schema.js';
 import type { Address } from '../core/dialogue/types.js';
-import type { Delivery, InboxRepository, OutboxRepository } from '../storage/index.js';
+import { addressKey, type Delivery, type InboxRepository, type NoticeLogRepository, type OutboxRepository } from '../storage/index.js';
 import type { NoticeQueue } from './notice-queue.js';
-import { isAnnouncement, isPermanent, newChangeId, noEvents, type AnnouncementText, type Notice, type NotifierEvents, type Render, type Sender } from './notices.js';
+import { isAnnouncement, isPermanent, newChangeId, recipientTest, noEvents, type AnnouncementText, type Notice, type NotifierEvents, type Render, type Sender } from './notices.js';
 
 export * from './notices.js';
 
@@ -28,6 +28,8 @@ export class Notifier {
   constructor(
     private readonly outbox: OutboxRepository | undefined,
     private readonly inbox: InboxRepository,
+    /** Who was told of each status change: an undo corrects them, and no one else. */
+    private readonly log: NoticeLogRepository,
     private readonly render: Render,
     private readonly events: NotifierEvents = noEvents,
     private readonly queue?: NoticeQueue,
@@ -47,11 +49,21 @@ export class Notifier {
   }
 
   /** Records the deliveries of a change; refuses (StoreUnavailableError) if the store does not take them. */
-  async enqueue(office: Office): Promise<void> {
-    const change = { id: newChangeId(), office };
+  async enqueue(office: Office, id = newChangeId()): Promise<void> {
+    const change = { id, office };
     if (this.queue) return this.queue.enqueue(change);
     await this.outbox!.enqueue(change);
     void this.drain();
+  }
+
+  /**
+   * A change was undone: its notices not yet delivered are not delivered, and those who were told
+   * of it get a correction (the office as it is now). Returns how many.
+   */
+  async correct(undone: string, office: Office, id: string): Promise<number> {
+    const recipients = await this.log.withdraw(undone);
+    if (recipients.length) await this.enqueue({ ...office, correction: { of: undone, recipients } } as Notice, id);
+    return recipients.length;
   }
 
   /** Queues an announcement: once to each subscriber of the offices (a subscriber of two gets one). */
@@ -92,16 +104,18 @@ export class Notifier {
   private async deliverAll(): Promise<void> {
     const outbox = this.outbox!;
     while (!this.stopped) {
-      const web = await outbox.claim(['web'], WEB_BATCH);
-      if (web.length) {
+      const claimed = await outbox.claim(['web'], WEB_BATCH);
+      if (claimed.length) {
+        const web = await this.toTell(claimed);
         await outbox.deliverToInbox(web.map((delivery) => ({ delivery, text: this.text(delivery) })));
         this.events.delivered('web', web.length);
         this.countAnnounced(web);
         continue;
       }
       const channels = [...this.senders.keys()].filter((c) => c !== 'web');
-      const batch = await outbox.claim(channels, PARALLEL_SENDS);
-      if (batch.length === 0) return;
+      const claimedElsewhere = await outbox.claim(channels, PARALLEL_SENDS);
+      if (claimedElsewhere.length === 0) return;
+      const batch = await this.toTell(claimedElsewhere);
       const retry = (await Promise.all(batch.map((d) => this.send(d)))).filter((d): d is Delivery => d !== undefined);
       if (retry.length) {
         await outbox.release(retry);
@@ -110,6 +124,25 @@ export class Notifier {
       }
       this.backoffMs = 0;
     }
+  }
+
+  /**
+   * The deliveries to make, recorded as told; the others are done without a word: those of a
+   * change withdrawn by an undo, and a correction's to anyone not told of the change it corrects.
+   */
+  private async toTell(claimed: Delivery[]): Promise<Delivery[]> {
+    const byChange = new Map<string, Delivery[]>();
+    for (const d of claimed) byChange.set(d.changeId, [...(byChange.get(d.changeId) ?? []), d]);
+    const kept = new Set<Delivery>();
+    for (const [changeId, deliveries] of byChange) {
+      const isMeant = recipientTest(deliveries[0].office);
+      const meant = deliveries.filter((d) => isMeant(addressKey(d.subscriber.address)));
+      // Announcements cannot be undone: nobody needs to know who read them.
+      if (isAnnouncement(deliveries[0].office) || (await this.log.tell(changeId, meant.map((d) => addressKey(d.subscriber.address))))) for (const d of meant) kept.add(d);
+    }
+    const skipped = claimed.filter((d) => !kept.has(d));
+    if (skipped.length) await this.outbox!.done(skipped);
+    return [...kept];
   }
 
   /** Makes one delivery; returns it if it is to be made again later. */

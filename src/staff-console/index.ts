@@ -39,7 +39,15 @@ const texts = z
     names: z.record(z.string(), z.string()).describe('Each language by its own name ("Valencià")'),
     texts: z.record(z.string(), z.unknown()).describe('locales/<lang>/console.json'),
     organisations: z
-      .array(z.object({ id: z.string(), name: z.string(), of: z.string().describe('Its name after "of" ("del Ayuntamiento de Paiporta"), else the name'), lang: z.string().optional() }))
+      .array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          of: z.string().describe('Its name after "of" ("del Ayuntamiento de Paiporta"), else the name'),
+          lang: z.string().optional(),
+          timeZone: z.string().optional().describe("Its place's time zone: the insights' days are its days"),
+        }),
+      )
       .describe("The organisations' names in that language"),
     offices: z.record(z.string(), z.string()).describe("The offices' names in that language, by id"),
   })
@@ -67,6 +75,7 @@ const consoleTexts: FastifyPluginAsyncZod<{ getCore: GetCore }> = async (scope, 
       of: o.of[lang] ?? o.name[lang] ?? o.name.en ?? o.id,
       // Its main language: a note or announcement written only in it reaches everyone, marked as such.
       ...(o.language ? { lang: o.language } : {}),
+      ...(o.timeZone ? { timeZone: o.timeZone } : {}),
     }));
     const offices = Object.fromEntries(knowledge.base.offices.map((o) => [o.id, o.name[lang] ?? o.name.en ?? o.id]));
     return { lang, langs: bot.langs, names, texts: read(config.LOCALES_DIR, lang), organisations, offices };

@@ -24,6 +24,10 @@ import { MemoryExamples } from './examples/memory.js';
 import { RedisExamples } from './examples/redis.js';
 import { SqliteExamples } from './examples/sqlite.js';
 import type { ExampleRepository } from './examples/types.js';
+import { MemoryNoticeLog } from './notice-log/memory.js';
+import { RedisNoticeLog } from './notice-log/redis.js';
+import { SqliteNoticeLog } from './notice-log/sqlite.js';
+import type { NoticeLogRepository } from './notice-log/types.js';
 import {
   retention,
   type AuditRepository,
@@ -42,6 +46,7 @@ export * from './types.js';
 export * from './staff/types.js';
 export * from './handoffs/types.js';
 export * from './examples/types.js';
+export * from './notice-log/types.js';
 
 /** What the bot keeps: sessions in keyv (key-value with expiry), every other record in its repository. */
 export interface Stores {
@@ -58,6 +63,8 @@ export interface Stores {
   handoffs: HandoffRepository;
   /** The training overlay: examples staff taught, dismissed review groups. */
   examples: ExampleRepository;
+  /** Who was told of each status change, for a while: an undo corrects exactly them. */
+  noticeLog: NoticeLogRepository;
   /** SQLite and memory: the notification outbox. With Redis the queue is BullMQ's, on `redisUrl`. */
   outbox?: OutboxRepository;
   redisUrl?: string;
@@ -110,6 +117,7 @@ function redisStores(config: StoreConfig, health: StoreHealth, r: Retention): St
     staff: redisStaff(records),
     handoffs: new RedisHandoffs(records, r),
     examples: new RedisExamples(records),
+    noticeLog: new RedisNoticeLog(records),
     redisUrl: config.REDIS_URL,
     get degraded() {
       return health.degraded;
@@ -146,6 +154,7 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
     staff: sqliteStaff(db),
     handoffs: new SqliteHandoffs(db, r),
     examples: new SqliteExamples(db),
+    noticeLog: new SqliteNoticeLog(db, r.now),
     outbox: new sqlite.SqliteOutbox(db, inbox, r.now),
     get degraded() {
       return health.degraded;
@@ -171,6 +180,7 @@ function memoryStores(r: Retention): Stores {
     staff: memoryStaff(),
     handoffs: new MemoryHandoffs(r),
     examples: new MemoryExamples(),
+    noticeLog: new MemoryNoticeLog(r.now),
     outbox: new MemoryOutbox(subscriptions, inbox),
     degraded: false,
     async close() {},

@@ -99,6 +99,10 @@ export class MemoryStatus implements StatusRepository {
     return merged;
   }
 
+  async replace(office: string, record: StoredStatus): Promise<void> {
+    this.records.set(office, record);
+  }
+
   async all(offices: string[]): Promise<Map<string, StoredStatus>> {
     return new Map(offices.flatMap((o) => (this.records.has(o) ? [[o, this.records.get(o)!] as const] : [])));
   }

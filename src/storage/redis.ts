@@ -181,15 +181,14 @@ export class RedisStatus implements StatusRepository {
   constructor(private readonly redis: RedisRecords) {}
 
   change(office: string, change: StoredStatus): Promise<StoredStatus> {
-    const fields: Record<string, string> = { updatedAt: change.updatedAt };
-    if (change.updatedBy) fields.updatedBy = change.updatedBy;
-    if (change.status) fields.status = change.status;
-    if (change.expectedReopening !== undefined) fields.expectedReopening = change.expectedReopening;
-    for (const [lang, text] of Object.entries(change.note ?? {})) if (text !== undefined) fields[`note.${lang}`] = text;
     return this.redis.run(async (c) => {
-      const [, record] = await c.multi().hSet(`${P}status:${office}`, fields).hGetAll(`${P}status:${office}`).exec();
+      const [, record] = await c.multi().hSet(`${P}status:${office}`, toHash(change)).hGetAll(`${P}status:${office}`).exec();
       return fromHash(record as unknown as Record<string, string>);
     });
+  }
+
+  async replace(office: string, record: StoredStatus): Promise<void> {
+    await this.redis.run((c) => c.multi().del(`${P}status:${office}`).hSet(`${P}status:${office}`, toHash(record)).exec());
   }
 
   all(officeIds: string[]): Promise<Map<string, StoredStatus>> {
@@ -200,6 +199,15 @@ export class RedisStatus implements StatusRepository {
       return new Map(officeIds.flatMap((o, i) => (Object.keys(records[i] ?? {}).length ? [[o, fromHash(records[i])] as const] : [])));
     });
   }
+}
+
+function toHash(change: StoredStatus): Record<string, string> {
+  const fields: Record<string, string> = { updatedAt: change.updatedAt };
+  if (change.updatedBy) fields.updatedBy = change.updatedBy;
+  if (change.status) fields.status = change.status;
+  if (change.expectedReopening !== undefined) fields.expectedReopening = change.expectedReopening;
+  for (const [lang, text] of Object.entries(change.note ?? {})) if (text !== undefined) fields[`note.${lang}`] = text;
+  return fields;
 }
 
 function fromHash(hash: Record<string, string>): StoredStatus {

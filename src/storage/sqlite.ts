@@ -146,10 +146,11 @@ export class SqliteSubscriptions implements SubscriptionRepository {
 export class SqliteStatus implements StatusRepository {
   private readonly merge;
   private readonly read;
+  private readonly write;
 
   constructor(db: Database.Database) {
     this.read = db.prepare<[string], { record: string }>('SELECT record FROM office_status WHERE office = ?');
-    const write = db.prepare('INSERT INTO office_status (office, record) VALUES (?, ?) ON CONFLICT (office) DO UPDATE SET record = excluded.record');
+    const write = (this.write = db.prepare('INSERT INTO office_status (office, record) VALUES (?, ?) ON CONFLICT (office) DO UPDATE SET record = excluded.record'));
     this.merge = db.transaction((office: string, change: StoredStatus): StoredStatus => {
       const row = this.read.get(office);
       const previous: StoredStatus | undefined = row && JSON.parse(row.record);
@@ -161,6 +162,10 @@ export class SqliteStatus implements StatusRepository {
 
   async change(office: string, change: StoredStatus): Promise<StoredStatus> {
     return this.merge.immediate(office, change);
+  }
+
+  async replace(office: string, record: StoredStatus): Promise<void> {
+    this.write.run(office, JSON.stringify(record));
   }
 
   async all(offices: string[]): Promise<Map<string, StoredStatus>> {

@@ -62,6 +62,8 @@ export type StoredStatus = StatusChange & { updatedAt: string; /** Who made the 
 export interface StatusRepository {
   /** Merges the change into the office's record (fields not given are kept; notes per language). */
   change(office: string, change: StoredStatus): Promise<StoredStatus>;
+  /** Puts the office's record back as it was (an undo): the fields it lacks are the knowledge base's again. */
+  replace(office: string, record: StoredStatus): Promise<void>;
   all(offices: string[]): Promise<Map<string, StoredStatus>>;
 }
 
@@ -71,6 +73,10 @@ export interface AuditEntry {
   actor: string;
   before: Pick<Office, 'status' | 'expectedReopening' | 'notes'>;
   after: Pick<Office, 'status' | 'expectedReopening' | 'notes'>;
+  /** The id of the notice sent for this change (entries written before undo existed have none). */
+  change?: string;
+  /** An undo: the change (its notice id) it took back. */
+  undoes?: string;
 }
 
 export interface AuditRepository {
@@ -90,19 +96,21 @@ export interface Unanswered {
   guesses?: { intent: string; confidence: number }[];
 }
 
-/** A day's questions: counts per intent, office, language and channel, and the unanswered ones. */
+/** A day's questions: counts per intent, office, language and channel, what was asked about what, and the unanswered ones. */
 export interface DayStats {
   total: number;
   intents: Record<string, number>;
   offices: Record<string, number>;
   langs: Record<string, number>;
   channels: Record<string, number>;
+  /** The questions understood, grouped by what they asked about what: `<intent>|<office or certificate>` (no text is kept). */
+  asked: Record<string, number>;
   unanswered: Unanswered[];
 }
 
-export const COUNTED = ['intents', 'offices', 'langs', 'channels'] as const;
+export const COUNTED = ['intents', 'offices', 'langs', 'channels', 'asked'] as const;
 export const MAX_UNANSWERED_PER_DAY = 500;
-export const emptyDay = (): DayStats => ({ total: 0, intents: {}, offices: {}, langs: {}, channels: {}, unanswered: [] });
+export const emptyDay = (): DayStats => ({ total: 0, intents: {}, offices: {}, langs: {}, channels: {}, asked: {}, unanswered: [] });
 
 /** Counters kept as `total` and `<kind>:<key>` fields (SQL rows, Redis hash fields) back into a day. */
 export function dayFromCounts(fields: [string, number][], unanswered: DayStats['unanswered']): DayStats {

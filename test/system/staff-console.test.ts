@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { serveInChromium, type Served } from '../support/browser.js';
+import { axeViolations, serveInChromium, watchProblems, type Served } from '../support/browser.js';
 import { pino } from 'pino';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { ROOT } from '../../src/config.js';
@@ -20,7 +19,6 @@ import { officeNames } from '../support/texts.js';
 // console's insights follow.
 
 const ARTIFACTS = path.join(ROOT, 'test-results');
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ADMIN_TOKEN = 'console-test-admin-token-0123456789';
 const OFFICE = 'paiporta-oficina-unica';
 const EDITOR = { username: 'ana', password: 'paiporta-editor-2026', role: 'editor', orgs: ['paiporta'] };
@@ -95,25 +93,10 @@ afterAll(async () => {
 /** A page that records what should never happen: script errors and CSP refusals. */
 async function openConsole(context: BrowserContext, url = `${base}/staff`) {
   const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
-  });
+  const problems = watchProblems(page);
   await page.goto(url);
   await page.locator('main h1').waitFor();
   return { page, problems };
-}
-
-/** axe-core in the page (evaluated by the test, so the page keeps its CSP): serious and critical violations. */
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id}: ${v.help} (${v.nodes.map((n: any) => n.target.join(' ')).join(', ')})`);
-  });
 }
 
 const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
@@ -125,7 +108,8 @@ async function logIn(page: Page, who: { username: string; password: string }) {
   await page.keyboard.press('Tab');
   await page.keyboard.type(who.password);
   await page.keyboard.press('Enter');
-  await page.locator('nav[aria-label] a[aria-current="page"]').waitFor();
+  // The menu is there (folded away on a phone).
+  await page.locator('nav[aria-label] a[aria-current="page"]').waitFor({ state: 'attached' });
 }
 
 describe('the staff console', () => {
@@ -144,13 +128,13 @@ describe('the staff console', () => {
     await bot.stats.flush();
   });
 
-  it('a Paiporta editor logs in, sees only Paiporta and opens the Oficina Única with a date and a Spanish note', async () => {
+  it('a Paiporta editor logs in, sees only Paiporta and opens the Oficina Única with a Spanish note, seen in every language before it is saved', async () => {
     const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid', viewport: { width: 1280, height: 900 } });
     const { page, problems } = await openConsole(context);
     await page.waitForURL(`${base}/staff/login`);
     expect(await page.locator('html').getAttribute('lang')).toBe('es');
     expect(await page.locator('main h1').textContent()).toBe(es.login.title);
-    expect(await axe(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-login-1280.png') });
 
     // A wrong password: the same page says so, and nothing else happens.
@@ -168,7 +152,7 @@ describe('the staff console', () => {
     const shown = await page.locator('[data-office]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-office')));
     expect(shown).toEqual([OFFICE]);
     expect(await page.locator('main').textContent()).not.toMatch(/OMAC|Elche|Insubria/);
-    expect(await axe(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     // Nor can the session change one: the server refuses it, with the session's own CSRF token.
     const elche = await page.evaluate(async () => {
       const { csrfToken } = await (await fetch('/api/staff/session')).json();
@@ -178,21 +162,24 @@ describe('the staff console', () => {
     expect(elche).toBe(403);
     expect(bot.knowledge.office('elche-el-altet')!.status).toBe('reopening');
 
-    const card = page.locator(`[data-office="${OFFICE}"]`);
-    // Before saving: how many subscribers will be told.
-    await card.locator('.subscribers').filter({ hasText: String(SUBSCRIBERS.length) }).waitFor();
-    expect(await card.locator('.subscribers').textContent()).toBe(es.board.subscribers.replace('{{count}}', String(SUBSCRIBERS.length)));
-
-    // Status, expected reopening as a date and time, a note in Spanish; then save.
-    await card.locator(`#status-${OFFICE}`).selectOption('open');
-    if (!(await card.locator('details').evaluate((d) => (d as HTMLDetailsElement).open))) await card.locator('summary').click();
-    await card.getByLabel(es.board.reopening_date).check();
-    await card.locator(`#date-${OFFICE}`).fill('2026-12-14T09:30');
-    // The note in Spanish only: the other languages' notes emptied (they will show the Spanish one, marked as such).
-    for (const lang of bot.texts.langs) await card.locator(`#note-${OFFICE}-${lang}`).fill(lang === 'es' ? NOTE_ES : '');
-    await card.getByRole('button', { name: new RegExp(`^${es.board.save}`) }).focus();
+    // One row per office; a click opens its change.
+    await page.locator(`[data-office="${OFFICE}"] .row-open`).click();
+    const editor = page.locator(`[data-editor="${OFFICE}"]`);
+    await editor.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('editor-title');
+    // Status and a note in Spanish only (the other languages will show it, marked as Spanish); then the preview.
+    await editor.getByLabel(es.status.open).check();
+    await editor.locator(`#note-${OFFICE}-es`).fill(NOTE_ES);
+    await editor.getByRole('button', { name: es.board.review }).focus();
     await page.keyboard.press('Enter');
-    const saved = card.locator('.notice-slot.ok');
+    const preview = page.locator(`[data-preview="${OFFICE}"]`);
+    await preview.waitFor();
+    expect(await preview.locator('.audience').textContent()).toBe(es.preview.audience.replace('{{count}}', String(SUBSCRIBERS.length)).replace('{{channels}}', `${SUBSCRIBERS.length} en Telegram`));
+    expect(await preview.locator('[data-lang="ca"] .said').textContent()).toContain(`(en castellà): ${NOTE_ES}`);
+    expect(bot.knowledge.office(OFFICE)!.status).toBe('limited'); // nothing saved before the confirmation
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: es.preview.confirmTell.replace('{{count}}', String(SUBSCRIBERS.length)) }).click();
+    const saved = page.locator('.last-change .notice-slot.ok');
     await saved.waitFor();
     expect(await saved.textContent()).toContain(es.status.open);
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-board-1280.png'), fullPage: true });
@@ -238,7 +225,9 @@ describe('the staff console', () => {
     await page.waitForURL(`${base}/staff/announcements`); // the page asked for before logging in
     await page.locator('#announce-to').selectOption('org:paiporta');
     await page.locator('#announce-es').fill(text);
-    await page.getByRole('button', { name: es.announcements.send }).click();
+    await page.getByRole('button', { name: es.announcements.review }).click();
+    await page.locator('[data-preview="announcement"] [data-lang="sv"]').filter({ hasText: text }).waitFor();
+    await page.getByRole('button', { name: es.preview.sendTo.replace('{{count}}', String(SUBSCRIBERS.length)) }).click();
     await page.locator('.notice-slot.ok').filter({ hasText: String(SUBSCRIBERS.length) }).waitFor();
     for (const s of SUBSCRIBERS) await botApi.waitFor((c) => c.method === 'sendMessage' && Number(c.payload.chat_id) === s.chat && c.status === 200 && String(c.payload.text).includes(text), 1, 15_000);
     await new Promise((r) => setTimeout(r, 1500));
@@ -248,33 +237,58 @@ describe('the staff console', () => {
       expect(String(got[0].payload.text), s.lang).toContain(text);
     }
     // The list polls until every delivery is counted.
-    const reached = es.announcements.reachedOf.replace('{{reached}}', String(SUBSCRIBERS.length)).replace('{{recipients}}', String(SUBSCRIBERS.length));
+    const reached = es.announcements.delivered.replace('{{reached}}', String(SUBSCRIBERS.length)).replace('{{recipients}}', String(SUBSCRIBERS.length));
     const latest = page.locator('.entries > li').first();
     await latest.filter({ hasText: reached }).waitFor({ timeout: 15_000 });
     expect(await latest.textContent()).toContain(EDITOR.username);
     expect(await latest.textContent()).toContain(text);
-    expect(await axe(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-announcements-1280.png'), fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
   });
 
-  it('charts the seeded chats, each chart drawn and with its table and CSV', async () => {
-    const context = await browser.newContext({ locale: 'es-ES', viewport: { width: 1280, height: 900 } });
+  it("opens the insights on Paiporta's today: what is asked most and what was not understood; the week's charts drawn, with tables and CSV", async () => {
+    const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid', viewport: { width: 1280, height: 900 } });
     const { page, problems } = await openConsole(context);
     await logIn(page, EDITOR);
     await page.getByRole('link', { name: es.nav.insights }).click();
-    await page.locator('[data-chart="by-intent"] canvas').waitFor();
+    await page.locator('[data-chart="asked"]').waitFor();
     await page.waitForURL(`${base}/staff/insights`);
     // The page heading took the focus (a screen reader hears the new page).
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
 
-    const stats = (await json('GET', `/api/admin/stats`, undefined, asAdmin)).body;
-    const paiporta = (await page.evaluate(async () => (await fetch('/api/admin/stats')).json())) as { total: number; langs: Record<string, number> };
-    expect(paiporta.total).toBeGreaterThan(0);
-    expect(paiporta.total).toBeLessThanOrEqual(stats.total);
-    const summary = await page.locator('.summary').textContent();
-    expect(summary).toContain(String(paiporta.total));
+    // Today is Paiporta's (Europe/Madrid), whatever the day in UTC.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid' }).format(new Date());
+    const ofDays = (from: string) => page.evaluate(async ([f, t]) => (await fetch(`/api/admin/stats?org=paiporta&from=${f}&to=${t}`)).json(), [from, today]);
+    const todays = (await ofDays(today)) as { total: number; asked: Record<string, number>; intents: Record<string, number> };
+    expect(todays.total).toBeGreaterThan(0);
+    expect(await page.locator('.summary').textContent()).toBe(
+      es.insights.summaryToday
+        .replace('{{total}}', String(todays.total))
+        .replace('{{missed}}', String(todays.intents.out_of_scope ?? 0))
+        .replace('{{share}}', new Intl.NumberFormat('es', { style: 'percent', maximumFractionDigits: 1 }).format((todays.intents.out_of_scope ?? 0) / todays.total)),
+    );
+    // The most asked, grouped by topic and what it was about: the API's counts, in words.
+    const about = (id: string) => (id ? (bot.knowledge.office(id)?.name.es ?? es.certificates[id]) : '');
+    const asked = await page.locator('[data-chart="asked"] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const expected = Object.entries(todays.asked)
+      .sort((a, b) => b[1] - a[1])
+      .map(([key, n]) => [es.intents[key.split('|')[0]], about(key.split('|')[1]), String(n)]);
+    expect(asked).toEqual(expected);
+    expect(asked).toContainEqual([es.intents.certificate_request, es.certificates.padron, expect.any(String)]);
+    // "Out of scope" is no topic: it is the share not understood, and the list of what was not understood.
+    expect(asked.map((r) => r[0])).not.toContain(es.intents.out_of_scope);
+    const unanswered = await page.locator('[data-chart="unanswered"] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(unanswered).toContainEqual(['¿qué tiempo hará mañana?', '1']);
+    expect(await page.locator('[data-chart="unanswered"] a[download]').getAttribute('href')).toMatch(/^blob:/);
+
+    await page.getByRole('button', { name: es.insights.week }).click();
+    await page.locator('[data-chart="not-understood"] canvas').waitFor();
+    const week = new Date(Date.parse(`${today}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+    const paiporta = (await ofDays(week)) as { total: number; langs: Record<string, number> };
+    expect(paiporta.total).toBeGreaterThanOrEqual(todays.total);
+    expect(await page.locator('.summary').textContent()).toContain(String(paiporta.total));
 
     for (const id of ['by-intent', 'by-language', 'by-channel', 'not-understood', 'offices']) {
       const panel = page.locator(`[data-chart="${id}"]`);
@@ -298,11 +312,7 @@ describe('the staff console', () => {
     await page.locator('[data-chart="by-language"] a[download]').click();
     const csv = fs.readFileSync((await (await download).path())!, 'utf8');
     expect(csv.replace(/^\ufeff/, '').split('\r\n')[0]).toBe(`${es.chart.language},${es.chart.questions}`);
-    // The questions the bot could not place, with how often each came.
-    const unanswered = await page.locator('[data-chart="unanswered"] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(unanswered).toContainEqual(['¿qué tiempo hará mañana?', '1']);
-    expect(await page.locator('[data-chart="unanswered"] a[download]').getAttribute('href')).toMatch(/^blob:/);
-    expect(await axe(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-insights-1280.png'), fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
@@ -325,7 +335,7 @@ describe('the staff console', () => {
       await page.locator('.loading').waitFor({ state: 'detached' });
       expect(await page.locator('main h1').textContent(), name).toBe(consoleTexts('sv')[name === 'accounts' ? 'accounts' : name].title);
       expect(await noHorizontalScroll(page), name).toBe(true);
-      expect(await axe(page), name).toEqual([]);
+      expect(await axeViolations(page), name).toEqual([]);
       await page.screenshot({ path: path.join(ARTIFACTS, `console-${name}-360.png`) });
       await page.screenshot({ path: path.join(ARTIFACTS, `console-${name}-360-full.png`), fullPage: true });
     }
@@ -336,7 +346,8 @@ describe('the staff console', () => {
     const sv = consoleTexts('sv');
     expect(await latest.textContent()).toContain(EDITOR.username);
     expect(await latest.textContent()).toContain(sv.audit.status.replace('{{from}}', sv.status.limited).replace('{{to}}', sv.status.open));
-    // Switched to Valencian: the page follows, and keeps it on the next visit.
+    // Switched to Valencian (in the menu, folded away on a phone): the page follows, and keeps it on the next visit.
+    await page.getByRole('button', { name: sv.nav.menu }).click();
     await page.locator('header select').selectOption('ca');
     await page.locator('main h1').filter({ hasText: consoleTexts('ca').audit.title }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('ca');
@@ -358,13 +369,17 @@ describe('a viewer', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('it');
     expect(await page.locator('nav a').allTextContents()).toEqual([it_.nav.board, it_.nav.insights]);
     await page.locator(`[data-office="${OFFICE}"]`).waitFor();
-    expect(await page.locator(`[data-office="${OFFICE}"] form`).count()).toBe(0);
-    expect(await page.locator(`[data-office="${OFFICE}"] .subscribers`).textContent()).toBe(it_.board.subscribersNow.replace('{{count}}', String(SUBSCRIBERS.length)));
+    // A row to open, with nothing to pick; opened, what the bot says of it, without a form.
+    expect(await page.locator(`[data-office="${OFFICE}"] input[type="checkbox"]`).count()).toBe(0);
+    await page.locator(`[data-office="${OFFICE}"] .row-open`).click();
+    await page.locator(`section[data-office="${OFFICE}"] .subscribers`).waitFor();
+    expect(await page.locator('main form').count()).toBe(0);
+    expect(await page.locator(`section[data-office="${OFFICE}"] .subscribers`).textContent()).toBe(it_.board.subscribersNow.replace('{{count}}', String(SUBSCRIBERS.length)));
     // A page the role does not have falls back to its first one.
     await page.goto(`${base}/staff/accounts`);
     await page.locator('main h1').filter({ hasText: it_.board.title }).waitFor();
     await page.waitForURL(`${base}/staff/board`);
-    expect(await axe(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     // Logging out ends the session: the API refuses it from then on.
     await page.getByRole('button', { name: it_.session.logout }).click();
     await page.locator('main h1').filter({ hasText: it_.login.title }).waitFor();
@@ -377,6 +392,11 @@ describe('a viewer', () => {
     // link is clicked only if it is still there, in the page and at once (it cannot detach mid-click); either way the
     // session ends on the login page.
     await page.evaluate((name) => [...document.querySelectorAll<HTMLAnchorElement>('nav a')].find((a) => a.textContent === name)?.click(), it_.nav.insights);
+    // Asked to log in again over the page; the account is gone, so the officer goes to the login page, told why.
+    const dialog = page.getByRole('dialog', { name: it_.session.endedTitle });
+    await dialog.waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: it_.session.toLoginPage }).click();
     await page.getByRole('alert').filter({ hasText: it_.session.expired }).waitFor();
     expect(await page.locator('main h1').textContent()).toBe(it_.login.title);
     expect(problems).toEqual([]);

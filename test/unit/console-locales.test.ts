@@ -37,14 +37,32 @@ describe('console texts', () => {
     const en = texts('en');
     const intents = fs.readdirSync(path.join(ROOT, 'intents')).filter((f) => f.endsWith('.yaml')).map((f) => `intents.${f.replace('.yaml', '')}`);
     const wanted = [...keysInCode(), ...intents, ...['open', 'limited', 'closed', 'reopening'].map((s) => `status.${s}`), ...['admin', 'editor', 'viewer'].map((r) => `roles.${r}`)];
-    wanted.push(...['board', 'announcements', 'insights', 'audit', 'review', 'accounts'].map((p) => `nav.${p}`), ...['none', 'date', 'text'].map((k) => `board.reopening_${k}`));
+    wanted.push(...['board', 'announcements', 'insights', 'audit', 'review', 'accounts'].map((p) => `nav.${p}`), ...['web', 'telegram'].map((c) => `channels.${c}`));
+    wanted.push(...['padron', 'address_change', 'life', 'digital'].map((c) => `certificates.${c}`));
     expect(wanted.length).toBeGreaterThan(100);
     expect(wanted.filter((k) => !(k in en))).toEqual([]);
   });
 
+  // One voice per language, the bot's own: usted, vostè and Lei (not tú, tu, tu); Swedish du.
+  it.each([
+    ['es', ['tu', 'tus', 'tienes', 'puedes', 'quieres', 'elige', 'escribe', 'escríbela', 'escríbelo', 'indica', 'inténtalo', 'toca']],
+    ['ca', ['teu', 'teua', 'teus', 'teues', 'vols', 'pots', 'tria', 'escriu', 'escriu-la', 'escriu-lo', 'indica', 'torna-ho', 'toca']],
+    ['it', ['tuo', 'tua', 'tuoi', 'tue', 'puoi', 'vuoi', 'hai', 'scegli', 'scrivi', 'scrivila', 'scrivilo', 'riprova', 'indica', 'tocca']],
+  ])('%s speaks to staff in one voice, as the bot speaks to citizens', (lang, informal) => {
+    const words = new Set(Object.values(texts(lang)).join(' ').toLowerCase().split(/[^\p{L}·'-]+/u));
+    expect(informal.filter((w) => words.has(w))).toEqual([]);
+  });
+
+  it('uses no jargon: no "knowledge base", no token, no model version', () => {
+    const all = LANGS.map((l) => Object.values(texts(l)).join(' ').toLowerCase()).join(' ');
+    for (const jargon of ['base de conocimiento', 'base de coneixement', 'base di conoscenza', 'kunskapsbas', 'knowledge base', 'api-token', 'token', 'versión', 'versió', 'versione', 'version']) {
+      expect(all, jargon).not.toContain(jargon);
+    }
+  });
+
   it('is Valencian in Valencian forms, not central Catalan', () => {
     const words = new Set(Object.values(texts('ca')).join(' ').toLowerCase().split(/[^\p{L}·]+/u));
-    for (const valencian of ['ací', 'esta', 'açò', 'seues', 'teues', 'meues']) expect(words, valencian).toContain(valencian);
+    for (const valencian of ['ací', 'esta', 'açò', 'seues', 'seua', 'meues', 'hui']) expect(words, valencian).toContain(valencian);
     // Central forms a Valencian reader notices at once.
     for (const central of ['aquí', 'aquesta', 'aquest', 'això', 'seva', 'seves', 'teva', 'teves', 'meva', 'meves']) expect(words, central).not.toContain(central);
   });

@@ -2,18 +2,21 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KnowledgeError } from '../../knowledge/loader.js';
-import { langSchema, officeSchema, STATUSES } from '../../knowledge/schema.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { langSchema, officeSchema, STATUSES, type Office } from '../../knowledge/schema.js';
+import { UNDO_WINDOW_MS, type UndoRefusal } from '../../operations/live.js';
+import { audience, previewStatus } from '../../operations/preview.js';
 import type { Authenticator } from '../../staff/auth.js';
 import { hasBearer } from '../bearer.js';
 import { inScope, may, type Permission } from '../../staff/roles.js';
 import { refuseUnknownLangs, sendError } from '../errors.js';
 import { documented } from '../openapi.js';
 import { requireCore, type GetCore } from '../require-core.js';
-import { chars } from '../schemas.js';
+import { audienceReply, chars } from '../schemas.js';
 import { announcementRoutes } from './announcements.js';
 import { handoffRoutes } from './handoffs.js';
 import { staffAccountRoutes } from './staff-accounts.js';
-import { statsRange } from './stats-range.js';
+import { statsQuery } from './stats-range.js';
 import { teachingRoutes } from './teaching.js';
 
 declare module 'fastify' {
@@ -41,11 +44,17 @@ const statusChange = z
     note: z
       .record(langSchema, chars(0, 2000))
       .optional()
-      .describe("The office's note, replacing the one before in every language: a language left out shows the organisation's language's note, marked as such"),
+      .describe("The office's note, replacing the one before in every language: a language left out shows the organisation's language's note, marked as such. Left out with a new status: the note is cleared (a note belongs to its status); to keep it, send it again"),
   })
   .refine((change) => Object.keys(change).length > 0, 'a status change needs at least one field');
 
 const officeParams = z.object({ id: chars(0, 100) });
+
+const UNDO_REFUSED: Record<UndoRefusal, string> = {
+  nothing: 'This office has no change to undo.',
+  expired: `Its last change was made more than ${UNDO_WINDOW_MS / 60_000} minutes ago: make a new change instead.`,
+  undone: 'Its last change is an undo already.',
+};
 
 // Responses, for the OpenAPI description and the serializer alike.
 const officeReply = officeSchema.describe('An office as the knowledge base has it, with staff changes on top');
@@ -54,7 +63,25 @@ const boardEntry = officeSchema.extend({
   subscribers: z.number().describe('How many would be notified of a change now'),
 });
 const stateSnapshot = officeSchema.pick({ status: true, expectedReopening: true, notes: true }).partial();
-const auditEntry = z.object({ at: z.string(), office: z.string(), actor: z.string(), before: stateSnapshot, after: stateSnapshot });
+const auditEntry = z.object({
+  at: z.string(),
+  office: z.string(),
+  actor: z.string(),
+  before: stateSnapshot,
+  after: stateSnapshot,
+  change: z.string().optional().describe('The id of the notice sent for it'),
+  undoes: z.string().optional().describe('An undo: the change (its notice id) it took back'),
+});
+const byLang = z.record(z.string(), z.string());
+const statusPreview = z
+  .object({
+    office: officeReply,
+    noteCleared: z.boolean().describe('The note in force now would go (a new status without a note starts with none)'),
+    answers: byLang.describe('What the bot would answer a citizen asking about the office, per language'),
+    notices: byLang.describe('What each subscriber would get, per language'),
+    subscribers: audienceReply,
+  })
+  .describe('Nothing was saved or sent');
 const counts = z.record(z.string(), z.number());
 const statsReply = z.object({
   from: z.string(),
@@ -64,7 +91,10 @@ const statsReply = z.object({
   offices: counts,
   langs: counts,
   channels: counts,
-  unanswered: z.array(z.object({ at: z.string(), lang: z.string(), intent: z.string(), confidence: z.number(), text: z.string().describe('The first 200 characters, personal data redacted') })),
+  asked: counts.describe('The questions understood by what they asked about what: `<intent>|<office or certificate id>` (no text is kept)'),
+  unanswered: z
+    .array(z.object({ at: z.string(), lang: z.string(), intent: z.string(), confidence: z.number(), text: z.string().describe('The first 200 characters, personal data redacted') }))
+    .describe('Not understood (intent out_of_scope), or answered unsure: below 0.5 confidence or a near toss-up between the two best guesses'),
 }).describe('Totals over the days asked for');
 const reloaded = z
   .object({ status: z.literal('reloaded'), offices: z.number(), organisations: z.number(), procedures: z.number() })
@@ -136,18 +166,50 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
     return { office: office.id, subscribers: await request.core.subscriptions.count(office.id) };
   });
 
+  /** The office the route names, when the caller may change it and the note's languages are known; else the refusal is sent. */
+  const changeable = (request: Pick<FastifyRequest, 'core' | 'principal'> & { params: { id: string } }, reply: FastifyReply, note?: Record<string, unknown>): Office | undefined => {
+    const office = request.core.knowledge.office(request.params.id);
+    if (!office) return void sendError(reply, 404, `No office "${request.params.id}".`);
+    if (refuseUnknownLangs(reply, 'note', request.core.texts.langs, note)) return undefined;
+    if (!inScope(request.principal!, office.organisation)) return void sendError(reply, 403, `"${office.id}" is not an office of your organisations.`);
+    return office;
+  };
+
   const change = documented(
-    "Change an office's live state: the next answer reflects it, subscribers are notified, the audit log records it",
-    z.object({ office: officeReply }).describe('The office as it is now'),
+    "Change an office's live state: the next answer reflects it, subscribers are notified, the audit log records it. A new status without a note clears the note; the change can be undone for 10 minutes",
+    z.object({ office: officeReply, undoUntil: z.string().describe('Until when POST /offices/:id/undo takes it back') }).describe('The office as it is now'),
     [400],
   );
   admin.patch('/offices/:id', { schema: { params: officeParams, body: statusChange, ...change }, config: { permission: 'status' } }, async (request, reply) => {
-    const before = request.core.knowledge.office(request.params.id);
-    if (!before) return sendError(reply, 404, `No office "${request.params.id}".`);
-    if (refuseUnknownLangs(reply, 'note', request.core.texts.langs, request.body.note)) return reply;
-    if (!inScope(request.principal!, before.organisation)) return sendError(reply, 403, `"${before.id}" is not an office of your organisations.`);
-    const office = await request.core.live.update(request.params.id, request.body, request.principal!.actor);
-    return { office: office! };
+    const before = changeable(request, reply, request.body.note);
+    if (!before) return reply;
+    const office = await request.core.live.update(before.id, request.body, request.principal!.actor);
+    return { office: office!, undoUntil: new Date(Date.now() + UNDO_WINDOW_MS).toISOString() };
+  });
+
+  const preview = documented(
+    'What a status change would make citizens read, per language (the answer to "is it open?" and the notice subscribers get), and how many subscribers it would notify, on which channels: tried on a copy, nothing is saved or sent',
+    statusPreview,
+    [400],
+  );
+  admin.post('/offices/:id/preview', { schema: { params: officeParams, body: statusChange, ...preview }, config: { permission: 'status' } }, async (request, reply) => {
+    const before = changeable(request, reply, request.body.note);
+    if (!before) return reply;
+    const { live, texts, subscriptions } = request.core;
+    return { ...(await previewStatus(live, texts, before.id, request.body)), subscribers: audience(await subscriptions.subscribers(before.id)) };
+  });
+
+  const undo = documented(
+    `Undo the office's last change, within ${UNDO_WINDOW_MS / 60_000} minutes of it: its state before comes back, and only the subscribers already told of it get a correction (those not yet told get nothing). Audited. 409 when there is nothing to undo or it is too late`,
+    z.object({ office: officeReply }).describe('The office as it is again'),
+    [409],
+  );
+  admin.post('/offices/:id/undo', { schema: { params: officeParams, ...undo }, config: { permission: 'status' } }, async (request, reply) => {
+    const before = changeable(request, reply);
+    if (!before) return reply;
+    const undone = await request.core.live.undo(before.id, request.principal!.actor);
+    if ('refused' in undone) return sendError(reply, 409, UNDO_REFUSED[undone.refused], { reason: undone.refused });
+    return { office: undone };
   });
 
   const audit = documented('The audit log of my organisations: when, which office, by whom, before and after', z.object({ entries: z.array(auditEntry) }).describe('Every change, oldest first'));
@@ -171,14 +233,16 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
   });
 
   const stats = documented(
-    'Questions per intent, office, language and channel over at most 366 days (default: today), unanswered ones redacted; for staff of some organisations, the questions about them',
+    'Questions per intent, office, language and channel over at most 366 days (default: today, UTC), what they asked about, and the unanswered or unsure ones redacted; for staff of some organisations, the questions about them, in their organisations\' days (their time zone)',
     statsReply,
     [400],
   );
-  admin.get('/stats', { schema: { querystring: statsRange, ...stats }, config: { permission: 'insights' } }, async (request) => {
-    const { from, to } = request.query;
+  admin.get('/stats', { schema: { querystring: statsQuery, ...stats }, config: { permission: 'insights' } }, async (request, reply) => {
+    const { from, to, org } = request.query;
+    if (org && !request.core.knowledge.organisation(org)) return sendError(reply, 400, `querystring/org: no organisation "${org}".`);
+    if (org && !inScope(request.principal!, org)) return sendError(reply, 403, `"${org}" is not one of your organisations.`);
     const orgs = request.principal!.orgs;
-    return request.core.stats.query(from, to, orgs === 'all' ? undefined : orgs);
+    return request.core.stats.query(from, to, org ? [org] : orgs === 'all' ? undefined : orgs);
   });
 
   await admin.register(staffAccountRoutes, { prefix: '/staff' });

@@ -1,11 +1,13 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { langSchema } from '../../knowledge/schema.js';
+import { langSchema, type Office } from '../../knowledge/schema.js';
 import { newChangeId } from '../../operations/notifier.js';
+import { audience, previewAnnouncement } from '../../operations/preview.js';
 import { addressKey, type Announcement } from '../../storage/index.js';
-import { inScope } from '../../staff/roles.js';
+import { inScope, type Principal } from '../../staff/roles.js';
 import { refuseUnknownLangs, sendError } from '../errors.js';
-import { chars } from '../schemas.js';
+import { audienceReply, chars } from '../schemas.js';
 import { documented } from '../openapi.js';
 
 const id = z.string().regex(/^[a-z0-9-]{1,100}$/, 'an id');
@@ -28,20 +30,31 @@ const reply = z.object({
   reached: z.number().describe('Deliveries made so far'),
 });
 
+type Core = FastifyRequest['core'];
+
+/** Whose subscribers an announcement goes to, when the caller may send it there; else the refusal is sent. */
+function recipients(core: Core, principal: Principal, body: z.infer<typeof announce>, reply: FastifyReply): { office?: Office; org: string; offices: Office[] } | undefined {
+  if (refuseUnknownLangs(reply, 'texts', core.texts.langs, body.texts)) return undefined;
+  const office = body.office ? core.knowledge.office(body.office) : undefined;
+  if (body.office && !office) return void sendError(reply, 404, `No office "${body.office}".`);
+  const org = office?.organisation ?? body.org!;
+  if (!core.knowledge.organisation(org)) return void sendError(reply, 404, `No organisation "${org}".`);
+  if (!inScope(principal, org)) return void sendError(reply, 403, `"${org}" is not one of your organisations.`);
+  return { office, org, offices: office ? [office] : core.knowledge.officesOf(org) };
+}
+
+const written = (texts: Record<string, string | undefined>) => Object.fromEntries(Object.entries(texts).filter((e): e is [string, string] => !!e[1]?.trim()));
+
 /** Announcements (under /api/admin/announcements): a message to subscribers, delivered like a status notice. */
 export const announcementRoutes: FastifyPluginAsyncZod = async (app) => {
   const send = documented("Send a message to the subscribers of an office or a whole organisation, once each, in each subscriber's language", z.object({ announcement: reply }).describe('Queued'), [400], 201);
   app.post('', { schema: { body: announce, ...send }, config: { permission: 'announce' } }, async (request, reply) => {
-    const { knowledge, subscriptions, notifier, stores, texts: locales } = request.core;
-    if (refuseUnknownLangs(reply, 'texts', locales.langs, request.body.texts)) return reply;
-    const office = request.body.office ? knowledge.office(request.body.office) : undefined;
-    if (request.body.office && !office) return sendError(reply, 404, `No office "${request.body.office}".`);
-    const org = office?.organisation ?? request.body.org!;
-    if (!knowledge.organisation(org)) return sendError(reply, 404, `No organisation "${org}".`);
-    if (!inScope(request.principal!, org)) return sendError(reply, 403, `"${org}" is not one of your organisations.`);
-    const offices = office ? [office] : knowledge.officesOf(org);
+    const { subscriptions, notifier, stores } = request.core;
+    const to = recipients(request.core, request.principal!, request.body, reply);
+    if (!to) return reply;
+    const { office, org, offices } = to;
     const subscribers = (await Promise.all(offices.map((o) => subscriptions.subscribers(o.id)))).flat();
-    const texts = Object.fromEntries(Object.entries(request.body.texts).filter(([, t]) => t?.trim()));
+    const texts = written(request.body.texts);
     const announcement: Announcement = {
       id: newChangeId(),
       at: new Date().toISOString(),
@@ -56,6 +69,25 @@ export const announcementRoutes: FastifyPluginAsyncZod = async (app) => {
     await notifier.announce(offices[0], { id: announcement.id, org, ...(office ? { office: office.id } : {}), texts }, offices.map((o) => o.id));
     request.log.info({ announcement: announcement.id, org, office: office?.id, by: announcement.by, recipients: announcement.recipients }, 'announcement queued');
     return reply.code(201).send({ announcement });
+  });
+
+  const preview = documented(
+    'What an announcement would look like to each subscriber, per language (a language without its text gets the organisation\'s, marked as such), and how many it would reach, on which channels: nothing is saved or sent',
+    z
+      .object({
+        notices: z.record(z.string(), z.string()).describe('The notice per language'),
+        subscribers: audienceReply,
+      })
+      .describe('Nothing was saved or sent'),
+    [400],
+  );
+  app.post('/preview', { schema: { body: announce, ...preview }, config: { permission: 'announce' } }, async (request, reply) => {
+    const { knowledge, subscriptions, texts } = request.core;
+    const to = recipients(request.core, request.principal!, request.body, reply);
+    if (!to) return reply;
+    const subscribers = (await Promise.all(to.offices.map((o) => subscriptions.subscribers(o.id)))).flat();
+    const notices = previewAnnouncement(knowledge, texts, { org: to.org, ...(to.office ? { office: to.office.id } : {}), texts: written(request.body.texts) }, to.offices[0]);
+    return { notices, subscribers: audience(subscribers) };
   });
 
   const list = documented('The announcements of my organisations, newest first, with how many each reached', z.object({ announcements: z.array(reply) }).describe('Newest first'));

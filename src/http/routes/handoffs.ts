@@ -27,13 +27,36 @@ const handoff = z.object({
   waitNoticeAt: z.string().optional().describe('When the citizen was told nobody is free'),
   transcript: z.number().describe('How many of the messages are from before the hand-over'),
   messages: z.array(message),
+  waitingSince: z.string().optional().describe('Since when the citizen waits for staff: from the hand-over until a first reply, then from their first message after the last reply; absent when staff spoke last'),
 });
+const summary = z
+  .object({
+    waiting: z.number().describe('Conversations of my organisations where a citizen waits for staff'),
+    longestWaitSeconds: z.number().describe('How long the one waiting longest has waited (0: nobody waits)'),
+  })
+  .describe('For the badge every console page shows');
 const one = z.object({ handoff });
+
+/**
+ * Since when the citizen has been waiting for staff: from the hand-over until a first reply, then
+ * from their first message after staff's last reply; undefined when staff spoke last (or closed it).
+ */
+export function waitingSince(h: Handoff): string | undefined {
+  if (h.status === 'closed') return undefined;
+  const messages = h.messages.slice(h.transcript);
+  let lastStaff = -1;
+  messages.forEach((m, i) => {
+    if (m.from === 'staff') lastStaff = i;
+  });
+  if (lastStaff < 0) return h.createdAt;
+  return messages.slice(lastStaff + 1).find((m) => m.from === 'citizen')?.at;
+}
 
 /** What staff see of a hand-over: its address stays on the server (a web session id reads the citizen's notices). */
 const view = (h: Handoff) => {
   const { address, posts: _posts, ...rest } = h;
-  return { ...rest, channel: address.channel };
+  const since = waitingSince(h);
+  return { ...rest, channel: address.channel, ...(since ? { waitingSince: since } : {}) };
 };
 
 /** The conversation when it is one of the caller's organisations': else the 404 or 403 is sent. */
@@ -62,6 +85,13 @@ export const handoffRoutes: FastifyPluginAsyncZod = async (app) => {
     const statuses = request.query.status ? [request.query.status] : (['waiting', 'assigned'] as const);
     const all = await request.core.handoffs.list(statuses);
     return { handoffs: all.filter((h) => inScope(request.principal!, h.org)).map(view) };
+  });
+
+  const waiting = documented('How many citizens of my organisations wait for staff, and the longest wait: the console polls it on every page', summary);
+  app.get('/waiting', { schema: waiting, config: { permission: 'handoff' } }, async (request) => {
+    const open = (await request.core.handoffs.list(['waiting', 'assigned'])).filter((h) => inScope(request.principal!, h.org));
+    const since = open.map(waitingSince).filter((at): at is string => !!at).map(Date.parse);
+    return { waiting: since.length, longestWaitSeconds: since.length ? Math.max(0, Math.round((Date.now() - Math.min(...since)) / 1000)) : 0 };
   });
 
   const read = documented('One hand-over with its transcript and messages', one.describe('The conversation'));

@@ -2,6 +2,11 @@
 // also carries the session's CSRF token in x-csrf-token (the server refuses it otherwise).
 
 let csrfToken = '';
+/** Told when the server says the session is over (401): the console asks to log in again over the page, which keeps what was typed. */
+let unauthorized = () => {};
+export const onUnauthorized = (handler) => {
+  unauthorized = handler;
+};
 
 /** The token from POST/GET /api/staff/session; cleared at logout. */
 export const useCsrf = (token) => {
@@ -28,6 +33,8 @@ export async function api(method, url, body) {
     throw new ApiError(0, 'offline');
   }
   const data = res.status === 204 ? {} : await res.json().catch(() => ({}));
+  // A wrong password at the login is no ended session.
+  if (res.status === 401 && url !== '/api/staff/session') unauthorized();
   if (!res.ok) throw new ApiError(res.status, data.message ?? res.statusText, Number(res.headers.get('retry-after')) || undefined);
   return data;
 }

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
-import { api, ApiError, useCsrf } from './api.js';
-import { errorText } from './ui.js';
+import { api, ApiError, onUnauthorized, useCsrf } from './api.js';
+import { errorText, SessionContext } from './ui.js';
 import { currentLang, loadLang, meta, pickLang, t } from './i18n.js';
 import { Login } from './pages/login.js';
 import { Board } from './pages/board.js';
@@ -11,6 +11,7 @@ import { Insights } from './pages/insights.js';
 import { Audit } from './pages/audit.js';
 import { Accounts } from './pages/accounts.js';
 import { Review } from './pages/review.js';
+import { WaitingBadge } from './waiting.js';
 
 /** The pages each role may open, in the menu's order (the server enforces the same, per request). */
 const PAGES = {
@@ -30,12 +31,18 @@ export function App({ initialSession }) {
   const [session, setSession] = useState(initialSession);
   const [page, setPage] = useState(pageInPath());
   const [, setLang] = useState(currentLang());
+  // The session ended while a page was open: a login over the page, which keeps what was typed in it.
+  const [ended, setEnded] = useState(false);
+  // Raised by each login over a page: its data is read again, with the new session.
+  const [epoch, setEpoch] = useState(0);
   const allowed = session ? pagesOf(session.role) : [];
   const shown = session ? (allowed.includes(page) ? page : allowed[0]) : 'login';
 
+  const [menu, setMenu] = useState(false);
   const go = (to, replace = false) => {
     history[replace ? 'replaceState' : 'pushState'](null, '', `/staff/${to}`);
     setPage(to);
+    setMenu(false);
   };
   useEffect(() => {
     const back = () => setPage(pageInPath());
@@ -46,6 +53,7 @@ export function App({ initialSession }) {
   useEffect(() => {
     if (pageInPath() !== shown) history.replaceState(null, '', `/staff/${shown}`);
   }, [shown]);
+  useEffect(() => onUnauthorized(() => setEnded(true)), []);
 
   const switchLang = async (lang) => setLang(await loadLang(lang, true));
   const signedIn = async (s) => {
@@ -59,6 +67,12 @@ export function App({ initialSession }) {
     const pages = pagesOf(s.role);
     go(pages.includes(page) ? page : pages[0], true);
   };
+  const signedInAgain = (s) => {
+    useCsrf(s.csrfToken);
+    setSession(s);
+    setEnded(false);
+    setEpoch((n) => n + 1);
+  };
   const [alert, setAlert] = useState('');
   const signOut = async () => {
     try {
@@ -67,53 +81,79 @@ export function App({ initialSession }) {
       // Not logged out (the server did not say so): the page must not pretend it was.
       if (!(err instanceof ApiError && err.status === 401)) return setAlert(errorText(err));
     }
-    setAlert('');
+    backToLogin('');
+  };
+  const backToLogin = (message) => {
+    setAlert(message);
+    setEnded(false);
     useCsrf('');
     setSession(null);
     go('login', true);
   };
-  // A request refused with 401 (expired or removed session) sends the user back to the login page, saying why.
-  const expired = () => {
-    useCsrf('');
-    setSession(null);
-    setAlert(t('session.expired'));
-  };
 
   const View = shown === 'login' ? null : PAGES[shown].view;
+  // On a phone the menu folds away behind one button; it folds again once a page is picked.
+  const menuOpen = !session || menu;
   return html`
     <a class="skip" href="#main">${t('skip')}</a>
     <header class="top">
       <div class="wrap top-row">
         <p class="brand">${t('title')}</p>
-        <${LanguageMenu} onChange=${switchLang} />
-        ${session &&
-        html`<p class="who">${t('session.signedInAs', { username: session.username, role: t(`roles.${session.role}`) })}</p>
-          <button type="button" class="secondary" onClick=${signOut}>${t('session.logout')}</button>`}
+        ${allowed.includes('handoffs') && html`<${WaitingBadge} key=${epoch} onOpen=${() => go('handoffs')} />`}
+        ${session && html`<button type="button" class="menu-toggle" aria-expanded=${menuOpen} aria-controls="top-panel" onClick=${() => setMenu(!menu)}>${t('nav.menu')}</button>`}
       </div>
-      ${session &&
-      html`<nav class="wrap" aria-label=${t('nav.label')}>
-        <ul class="nav">
-          ${allowed.map(
-            (p) => html`<li>
-              <a
-                href=${`/staff/${p}`}
-                aria-current=${p === shown ? 'page' : undefined}
-                onClick=${(e) => {
-                  e.preventDefault();
-                  go(p);
-                }}
-                >${t(`nav.${p}`)}</a
-              >
-            </li>`,
-          )}
-        </ul>
-      </nav>`}
+      <div id="top-panel" class=${`wrap top-panel${menuOpen ? ' open' : ''}`}>
+        <div class="top-tools">
+          <${LanguageMenu} onChange=${switchLang} />
+          ${session &&
+          html`<p class="who">${t('session.signedInAs', { username: session.username, role: t(`roles.${session.role}`) })}</p>
+            <button type="button" class="secondary" onClick=${signOut}>${t('session.logout')}</button>`}
+        </div>
+        ${session &&
+        html`<nav aria-label=${t('nav.label')}>
+          <ul class="nav">
+            ${allowed.map(
+              (p) => html`<li>
+                <a
+                  href=${`/staff/${p}`}
+                  aria-current=${p === shown ? 'page' : undefined}
+                  onClick=${(e) => {
+                    e.preventDefault();
+                    go(p);
+                  }}
+                  >${t(`nav.${p}`)}</a
+                >
+              </li>`,
+            )}
+          </ul>
+        </nav>`}
+      </div>
     </header>
     <main id="main" class="wrap" tabindex="-1">
       ${alert && html`<p class="notice-slot error" role="alert">${alert}</p>`}
-      ${shown === 'login' ? html`<${Login} onSignedIn=${signedIn} />` : html`<${View} key=${shown} session=${session} onExpired=${expired} />`}
+      <${SessionContext.Provider} value=${{ epoch, ended }}>
+        ${shown === 'login' ? html`<${Login} onSignedIn=${signedIn} />` : html`<${View} key=${shown} session=${session} onExpired=${() => setEnded(true)} />`}
+      <//>
     </main>
+    ${ended && session && html`<${LoginAgain} username=${session.username} onSignedIn=${signedInAgain} onGiveUp=${() => backToLogin(t('session.expired'))} />`}
   `;
+}
+
+/**
+ * The session ended (expired, or the account changed): log in again over the page, a modal
+ * dialog; what the page holds (a note, a reply being written) stays, and can be saved after.
+ */
+function LoginAgain({ username, onSignedIn, onGiveUp }) {
+  const dialog = useRef(null);
+  useEffect(() => {
+    dialog.current.showModal();
+  }, []);
+  return html`<dialog ref=${dialog} class="relogin" aria-labelledby="relogin-title" onCancel=${(e) => e.preventDefault()}>
+    <h2 id="relogin-title">${t('session.endedTitle')}</h2>
+    <p>${t('session.endedAgain')}</p>
+    <${Login} onSignedIn=${onSignedIn} username=${username} again=${true} />
+    <button type="button" class="secondary" onClick=${onGiveUp}>${t('session.toLoginPage')}</button>
+  </dialog>`;
 }
 
 function LanguageMenu({ onChange }) {

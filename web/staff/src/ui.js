@@ -1,35 +1,43 @@
 // Small pieces the pages share: messages, errors, the per-language text fields.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { createContext } from 'preact';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { ApiError } from './api.js';
 import { currentLang, meta, t } from './i18n.js';
+
+/** The session as pages need it: `epoch` rises with each login over the page (its data is read again). */
+export const SessionContext = createContext({ epoch: 0, ended: false });
 
 /** What a refusal means to the person who made it (the server's message for the rest). */
 export function errorText(err) {
   if (!(err instanceof ApiError)) return t('errors.generic', { message: String(err?.message ?? err) });
   if (err.status === 0) return t('errors.offline');
+  // The session ended: the console asks to log in again over the page, which keeps what was typed.
+  if (err.status === 401) return t('session.endedKept');
   if (err.status === 403) return t('errors.forbidden');
   if (err.status === 503) return t('errors.unavailable');
   return t('errors.generic', { message: err.message });
 }
 
 /**
- * Loads what a page shows; a 401 (session over) hands back to the login page.
- * Returns [data, error, reload].
+ * Loads what a page shows, again after a login over the page; a 401 (session over) asks to log
+ * in again. Returns [data, error, reload].
  */
 export function useLoad(load, onExpired, deps = []) {
+  const { epoch } = useContext(SessionContext);
   const [state, setState] = useState({ data: undefined, error: undefined });
   const run = () =>
     load().then(
       (data) => setState({ data, error: undefined }),
       (error) => {
         if (error instanceof ApiError && error.status === 401) onExpired?.();
-        setState({ data: undefined, error });
+        // The data shown stays (a reload that failed does not blank the page).
+        setState((s) => ({ data: s.data, error }));
       },
     );
   useEffect(() => {
     run();
-  }, deps);
+  }, [...deps, epoch]);
   return [state.data, state.error, run];
 }
 
@@ -46,22 +54,29 @@ export const Loading = () => html`<p class="loading" role="status">${t('loading'
 /** A language's name in the language shown ("valenciano" in Spanish); its own name if the texts lack it. */
 export const langName = (lang) => t(`languages.${lang}`, { defaultValue: meta.names[lang] ?? lang });
 
-/** A textarea per language, for notes and announcements: the organisation's own language first, then the one shown. */
+/**
+ * A textarea per language, for notes and announcements: the organisation's own language first (the
+ * one everybody without their own gets), the others folded away until wanted (open when one holds text).
+ */
 export function TextsByLanguage({ idPrefix, values, onInput, first, maxLength = 2000 }) {
   const rank = (l) => (l === first ? 0 : l === currentLang() ? 1 : 2);
-  const langs = [...meta.langs].sort((a, b) => rank(a) - rank(b));
+  const [main, ...others] = [...meta.langs].sort((a, b) => rank(a) - rank(b));
+  const field = (lang) => html`<div class="field">
+    <label for=${`${idPrefix}-${lang}`}>${t('texts.in', { language: langName(lang) })}</label>
+    <textarea id=${`${idPrefix}-${lang}`} lang=${lang} rows="2" maxlength=${maxLength} value=${values[lang] ?? ''} onInput=${(e) => onInput({ ...values, [lang]: e.currentTarget.value })}></textarea>
+  </div>`;
   return html`<div class="langs">
-    ${langs.map(
-      (lang) => html`<div class="field">
-        <label for=${`${idPrefix}-${lang}`}>${t('texts.in', { language: langName(lang) })}</label>
-        <textarea id=${`${idPrefix}-${lang}`} lang=${lang} rows="2" maxlength=${maxLength} value=${values[lang] ?? ''} onInput=${(e) => onInput({ ...values, [lang]: e.currentTarget.value })}></textarea>
-      </div>`,
-    )}
+    ${main && field(main)}
+    ${others.length > 0 &&
+    html`<details class="other-langs" open=${others.some((l) => values[l]?.trim())}>
+      <summary>${t('texts.others')}</summary>
+      ${others.map(field)}
+    </details>`}
   </div>`;
 }
 
 /** The filled-in texts only ({es: "…"}), trimmed. */
-export const filled = (values) => Object.fromEntries(Object.entries(values).map(([l, v]) => [l, v.trim()]).filter(([, v]) => v));
+export const filled = (values) => Object.fromEntries(Object.entries(values).map(([l, v]) => [l, String(v ?? '').trim()]).filter(([, v]) => v));
 
 let firstPage = true;
 

@@ -11,8 +11,7 @@ const listOf = (data) => data.staff ?? data.accounts ?? [];
 export function Accounts({ session, onExpired }) {
   const [data, error, reload] = useLoad(() => api('GET', '/api/admin/staff').then(listOf), onExpired);
   const [notice, setNotice] = useState(null);
-  if (error) return html`<${PageTitle}>${t('accounts.title')}<//><p role="alert">${errorText(error)}</p>`;
-  if (!data) return html`<${PageTitle}>${t('accounts.title')}<//><${Loading} />`;
+  if (!data) return html`<${PageTitle}>${t('accounts.title')}<//>${error ? html`<p role="alert">${errorText(error)}</p>` : html`<${Loading} />`}`;
   const done = (text) => {
     setNotice({ text });
     reload();

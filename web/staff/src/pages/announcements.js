@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { inLang, meta, number, orgName, orgOf, t, when } from '../i18n.js';
-import { errorText, filled, Loading, Notice, PageTitle, TextsByLanguage, useLoad } from '../ui.js';
+import { actorName } from '../offices.js';
+import { AudienceLine, TextsPreview } from '../preview.js';
+import { errorText, filled, langName, Loading, Notice, PageTitle, TextsByLanguage, useLoad } from '../ui.js';
 
 /** "org:paiporta" or "office:paiporta-oficina-unica" -> the request's target. */
 const target = (value) => {
@@ -25,12 +27,12 @@ export function Announcements({ onExpired }) {
     const timer = setInterval(reload, 3000);
     return () => clearInterval(timer);
   }, [delivering]);
-  if (error) return html`<${PageTitle}>${t('announcements.title')}<//><p role="alert">${errorText(error)}</p>`;
-  if (!data) return html`<${PageTitle}>${t('announcements.title')}<//><${Loading} />`;
+  if (!data) return html`<${PageTitle}>${t('announcements.title')}<//>${error ? html`<p role="alert">${errorText(error)}</p>` : html`<${Loading} />`}`;
   const officeName = (id) => inLang(data.offices.find((o) => o.id === id)?.name) || id;
   return html`
     <${PageTitle}>${t('announcements.title')}<//>
     <p class="intro">${t('announcements.intro')}</p>
+    ${error && html`<p class="notice-slot error" role="alert">${errorText(error)}</p>`}
     <${Compose} offices=${data.offices} onSent=${reload} />
     <section aria-labelledby="sent-title">
       <h2 id="sent-title">${t('announcements.sent')}</h2>
@@ -38,10 +40,12 @@ export function Announcements({ onExpired }) {
         ? html`<p>${t('announcements.noneYet')}</p>`
         : html`<ol class="entries">
             ${data.announcements.map(
-              (a) => html`<li class="card entry">
-                <p class="entry-head"><span>${when(a.at)}</span> · <strong>${a.by}</strong> · <span>${a.office ? officeName(a.office) : t('announcements.wholeOrg', { org_of: orgOf(a.org) })}</span></p>
-                <p class="entry-text">${inLang(a.texts)}</p>
-                <p class="muted">${t('announcements.reached')}: ${t('announcements.reachedOf', { reached: number(a.reached ?? 0), recipients: number(a.recipients ?? 0) })}</p>
+              (a) => html`<li key=${a.id} class="card entry" data-announcement=${a.id}>
+                <p class="entry-head"><span>${when(a.at)}</span> · <strong>${actorName(a.by)}</strong> · <span>${a.office ? officeName(a.office) : t('announcements.wholeOrg', { org_of: orgOf(a.org) })}</span></p>
+                <dl class="texts">
+                  ${Object.entries(a.texts).map(([lang, text]) => html`<dt>${langName(lang)}</dt><dd lang=${lang}>${text}</dd>`)}
+                </dl>
+                <p class="muted">${t('announcements.delivered', { reached: number(a.reached ?? 0), recipients: number(a.recipients ?? 0), count: a.recipients ?? 0 })}</p>
               </li>`,
             )}
           </ol>`}
@@ -49,26 +53,42 @@ export function Announcements({ onExpired }) {
   `;
 }
 
+/** Write, see what each subscriber will read and how many will get it, then send. */
 function Compose({ offices, onSent }) {
   const orgs = [...new Set(offices.map((o) => o.organisation))];
   const [to, setTo] = useState(orgs.length ? `org:${orgs[0]}` : '');
   const [texts, setTexts] = useState({});
+  const [preview, setPreview] = useState(null);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState(null);
+  const heading = useRef(null);
   const org = to.startsWith('org:') ? to.slice(4) : offices.find((o) => `office:${o.id}` === to)?.organisation;
-  const defaultLang = meta.organisations.find((o) => o.id === org)?.lang;
+  const first = meta.organisations.find((o) => o.id === org)?.lang;
+  useEffect(() => {
+    if (preview) heading.current?.focus();
+  }, [preview]);
 
-  const send = async (e) => {
+  const review = async (e) => {
     e.preventDefault();
     const written = filled(texts);
     if (!Object.keys(written).length) return setNotice({ error: true, text: t('announcements.empty') });
     setBusy(true);
     setNotice(null);
     try {
-      const res = await api('POST', '/api/admin/announcements', { ...target(to), texts: written });
-      const count = res.announcement?.recipients;
-      setNotice({ text: typeof count === 'number' ? t('announcements.queuedCount', { count }) : t('announcements.queued') });
+      setPreview({ body: { ...target(to), texts: written }, ...(await api('POST', '/api/admin/announcements/preview', { ...target(to), texts: written })) });
+    } catch (err) {
+      setNotice({ error: true, text: errorText(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const send = async () => {
+    setBusy(true);
+    try {
+      const res = await api('POST', '/api/admin/announcements', preview.body);
+      setNotice({ text: t('announcements.queued', { count: res.announcement?.recipients ?? preview.subscribers.total }) });
       setTexts({});
+      setPreview(null);
       onSent();
     } catch (err) {
       setNotice({ error: true, text: errorText(err) });
@@ -77,7 +97,19 @@ function Compose({ offices, onSent }) {
     }
   };
 
-  return html`<form class="card" onSubmit=${send} aria-labelledby="compose-title">
+  if (preview) {
+    return html`<section class="card editor preview" aria-labelledby="announce-preview-title" data-preview="announcement">
+      <h2 id="announce-preview-title" tabindex="-1" ref=${heading}>${t('preview.titleAnnouncement')}</h2>
+      <${AudienceLine} audience=${preview.subscribers} />
+      <${TextsPreview} texts=${preview.notices} langs=${preview.subscribers.langs} first=${first} />
+      <${Notice} notice=${notice} />
+      <div class="actions-bar">
+        <button type="button" disabled=${busy} onClick=${send}>${preview.subscribers.total ? t('preview.sendTo', { count: preview.subscribers.total }) : t('preview.sendAnyway')}</button>
+        <button type="button" class="secondary" disabled=${busy} onClick=${() => setPreview(null)}>${t('preview.back')}</button>
+      </div>
+    </section>`;
+  }
+  return html`<form class="card editor" onSubmit=${review} aria-labelledby="compose-title">
     <h2 id="compose-title">${t('announcements.compose')}</h2>
     <div class="field">
       <label for="announce-to">${t('announcements.to')}</label>
@@ -93,9 +125,11 @@ function Compose({ offices, onSent }) {
     <fieldset>
       <legend>${t('announcements.message')}</legend>
       <p class="hint">${t('announcements.hint')}</p>
-      <${TextsByLanguage} idPrefix="announce" values=${texts} onInput=${setTexts} first=${defaultLang} />
+      <${TextsByLanguage} idPrefix="announce" values=${texts} onInput=${setTexts} first=${first} />
     </fieldset>
     <${Notice} notice=${notice} />
-    <button type="submit" disabled=${busy}>${t('announcements.send')}</button>
+    <div class="actions-bar">
+      <button type="submit" disabled=${busy}>${t('announcements.review')}</button>
+    </div>
   </form>`;
 }

@@ -1,15 +1,15 @@
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { inLang, t, when } from '../i18n.js';
+import { actorName, reopeningShown } from '../offices.js';
 import { errorText, langName, Loading, PageTitle, useLoad } from '../ui.js';
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
-const reopening = (v) => (typeof v === 'string' && ISO_TIME.test(v) ? when(v) : inLang(v)) || t('audit.nothing');
+const reopening = (v) => reopeningShown(v) || t('audit.nothing');
 
 /** What one change changed, in words: status, expected reopening, notes of which languages. */
 function changes(entry) {
   const { before = {}, after = {} } = entry;
-  const out = [];
+  const out = entry.undoes ? [t('audit.undo')] : [];
   if (before.status !== after.status) out.push(t('audit.status', { from: before.status ? t(`status.${before.status}`) : t('audit.nothing'), to: t(`status.${after.status}`) }));
   if (JSON.stringify(before.expectedReopening ?? '') !== JSON.stringify(after.expectedReopening ?? '')) out.push(t('audit.reopening', { from: reopening(before.expectedReopening), to: reopening(after.expectedReopening) }));
   const langs = Object.keys({ ...before.notes, ...after.notes }).filter((l) => (before.notes ?? {})[l] !== (after.notes ?? {})[l]);
@@ -22,8 +22,7 @@ export function Audit({ onExpired }) {
     const [{ entries }, { offices }] = await Promise.all([api('GET', '/api/admin/audit'), api('GET', '/api/admin/offices')]);
     return { entries: [...entries].reverse(), offices };
   }, onExpired);
-  if (error) return html`<${PageTitle}>${t('audit.title')}<//><p role="alert">${errorText(error)}</p>`;
-  if (!data) return html`<${PageTitle}>${t('audit.title')}<//><${Loading} />`;
+  if (!data) return html`<${PageTitle}>${t('audit.title')}<//>${error ? html`<p role="alert">${errorText(error)}</p>` : html`<${Loading} />`}`;
   const officeName = (id) => inLang(data.offices.find((o) => o.id === id)?.name) || id;
   return html`
     <${PageTitle}>${t('audit.title')}<//>
@@ -33,7 +32,7 @@ export function Audit({ onExpired }) {
       : html`<ol class="entries">
           ${data.entries.map(
             (e) => html`<li class="card entry">
-              <p class="entry-head"><span>${when(e.at)}</span> · <strong>${e.actor}</strong> · <span>${officeName(e.office)}</span></p>
+              <p class="entry-head"><span>${when(e.at)}</span> · <strong>${actorName(e.actor)}</strong> · <span>${officeName(e.office)}</span></p>
               <ul class="plain">${changes(e).map((c) => html`<li>${c}</li>`)}</ul>
             </li>`,
           )}

@@ -4,11 +4,13 @@ import { api, ApiError } from '../api.js';
 import { t } from '../i18n.js';
 import { errorText, Notice, PageTitle } from '../ui.js';
 
-export function Login({ onSignedIn }) {
-  const [username, setUsername] = useState('');
+/** The login page; with `again`, the same form inside the dialog that logs in over a page whose session ended. */
+export function Login({ onSignedIn, username: known = '', again = false }) {
+  const [username, setUsername] = useState(known);
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState(null);
+  const id = again ? 'relogin' : 'login';
 
   const submit = async (e) => {
     e.preventDefault();
@@ -28,20 +30,22 @@ export function Login({ onSignedIn }) {
     }
   };
 
+  const form = html`<form onSubmit=${submit} class="card">
+    <div class="field">
+      <label for=${`${id}-username`}>${t('login.username')}</label>
+      <input id=${`${id}-username`} name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="64" value=${username} onInput=${(e) => setUsername(e.currentTarget.value)} />
+    </div>
+    <div class="field">
+      <label for=${`${id}-password`}>${t('login.password')}</label>
+      <input id=${`${id}-password`} name="password" type="password" autocomplete="current-password" autofocus=${!!known} required maxlength="1024" value=${password} onInput=${(e) => setPassword(e.currentTarget.value)} />
+    </div>
+    <${Notice} notice=${notice} />
+    <button type="submit" disabled=${busy}>${t('login.submit')}</button>
+  </form>`;
+  if (again) return form;
   return html`<section class="login">
     <${PageTitle}>${t('login.title')}<//>
     <p>${t('login.intro')}</p>
-    <form onSubmit=${submit} class="card">
-      <div class="field">
-        <label for="login-username">${t('login.username')}</label>
-        <input id="login-username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="64" value=${username} onInput=${(e) => setUsername(e.currentTarget.value)} />
-      </div>
-      <div class="field">
-        <label for="login-password">${t('login.password')}</label>
-        <input id="login-password" name="password" type="password" autocomplete="current-password" required maxlength="1024" value=${password} onInput=${(e) => setPassword(e.currentTarget.value)} />
-      </div>
-      <${Notice} notice=${notice} />
-      <button type="submit" disabled=${busy}>${t('login.submit')}</button>
-    </form>
+    ${form}
   </section>`;
 }

@@ -3,6 +3,7 @@ import { html } from '../html.js';
 import { api, ApiError } from '../api.js';
 import { number, orgName, t, when } from '../i18n.js';
 import { errorText, langName, Loading, Notice, PageTitle, useLoad } from '../ui.js';
+import { actorName } from '../offices.js';
 
 const intentName = (id) => t(`intents.${id}`, { defaultValue: id });
 const percent = (p) => number(p, { style: 'percent', maximumFractionDigits: 0 });
@@ -16,30 +17,36 @@ function outcome(err) {
   return errorText(err);
 }
 
-/** Which model serves, and whether a retraining runs. */
+/** Which model serves, and whether a retraining runs: for the curious, folded away at the end. */
 function NluStatus({ nlu }) {
-  return html`<section class="card" aria-labelledby="nlu-title">
-    <h2 id="nlu-title">${t('review.nlu.title')}</h2>
-    <dl class="facts" data-nlu>
-      <dt>${t('review.nlu.version')}</dt><dd data-version>${nlu.version.slice(0, 12)}</dd>
+  return html`<details class="card nlu" data-nlu>
+    <summary>${t('review.nlu.title')}</summary>
+    <dl class="facts">
       <dt>${t('review.nlu.trainedAt')}</dt><dd>${when(nlu.trainedAt)}</dd>
       <dt>${t('review.nlu.examples')}</dt><dd>${number(nlu.examples)}</dd>
       <dt>${t('review.nlu.taught')}</dt><dd data-taught>${number(nlu.taught)}</dd>
       ${nlu.validationAccuracy !== undefined && html`<dt>${t('review.nlu.accuracy')}</dt><dd>${percent(nlu.validationAccuracy)}</dd>`}
       <dt>${t('review.nlu.training')}</dt><dd>${nlu.training ? t('review.nlu.yes') : t('review.nlu.no')}</dd>
     </dl>
-  </section>`;
+  </details>`;
 }
 
-function Item({ item, intents, onDone, setNotice }) {
+/**
+ * One message to teach. Once decided it stays where it is, saying what happened (the next one does
+ * not slide under the finger); the list is read again when the page is opened again.
+ */
+function Item({ item, intents, onTaught }) {
   const [intent, setIntent] = useState(item.guesses[0]?.intent ?? 'out_of_scope');
   const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState(null);
+  const [done, setDone] = useState(false);
   const decide = async (choice) => {
     setBusy(true);
     try {
       await api('POST', `/api/admin/review/${item.id}`, { intent: choice });
       setNotice({ text: choice === 'dismiss' ? t('review.dismissed') : t('review.taught', { intent: intentName(choice) }) });
-      await onDone();
+      setDone(true);
+      if (choice !== 'dismiss') onTaught();
     } catch (err) {
       setNotice({ error: true, text: outcome(err) });
     } finally {
@@ -47,69 +54,72 @@ function Item({ item, intents, onDone, setNotice }) {
     }
   };
   const id = `intent-${item.id}`;
-  return html`<li class="card entry" data-review=${item.id}>
+  return html`<li class=${`card entry${done ? ' decided' : ''}`} data-review=${item.id}>
     <p class="quote" lang=${item.lang}>${item.text}</p>
     <p class="entry-head">
-      ${t('review.seen', { count: item.count })} · ${langName(item.lang)} · ${item.channels.join(', ')}
+      ${t('review.seen', { count: item.count })} · ${langName(item.lang)} · ${item.channels.map((c) => t(`channels.${c}`, { defaultValue: c })).join(', ')}
       ${item.orgs.length > 0 && html` · ${item.orgs.map(orgName).join(', ')}`} · ${when(item.lastSeen)}
     </p>
-    <p>${t('review.guesses')}: ${item.guesses.map((g) => `${intentName(g.intent)} (${percent(g.confidence)})`).join(', ')}</p>
-    <div class="teach-row">
-      <label for=${id}>${t('review.meant')}</label>
-      <select id=${id} value=${intent} onChange=${(e) => setIntent(e.currentTarget.value)}>
-        ${intents.map((i) => html`<option value=${i}>${intentName(i)}</option>`)}
-      </select>
-      <button type="button" disabled=${busy} onClick=${() => decide(intent)}>${busy ? t('review.training') : t('review.teach')}</button>
-      <button type="button" class="secondary" disabled=${busy} onClick=${() => decide('dismiss')}>${t('review.dismiss')}</button>
-    </div>
+    ${!done &&
+    html`<p>${t('review.guesses')}: ${item.guesses.map((g) => `${intentName(g.intent)} (${percent(g.confidence)})`).join(', ')}</p>
+      <div class="teach-row">
+        <label for=${id}>${t('review.meant')}</label>
+        <select id=${id} value=${intent} onChange=${(e) => setIntent(e.currentTarget.value)}>
+          ${intents.map((i) => html`<option value=${i}>${intentName(i)}</option>`)}
+        </select>
+        <button type="button" disabled=${busy} onClick=${() => decide(intent)}>${busy ? t('review.training') : t('review.teach')}</button>
+        <button type="button" class="secondary" disabled=${busy} onClick=${() => decide('dismiss')}>${t('review.dismiss')}</button>
+      </div>`}
+    <${Notice} notice=${notice} />
   </li>`;
 }
 
-/** The review list: what the bot did not understand, taught or dismissed here; the examples taught, and the model. */
+/** The review list: what the bot did not understand or was unsure of, taught or dismissed here; the examples taught, and the model. */
 export function Review({ onExpired }) {
   const [notice, setNotice] = useState(null);
-  const [data, error, reload] = useLoad(async () => {
+  // The list is read when the page opens; the model and the examples again after each lesson.
+  const [data, error] = useLoad(async () => {
     const to = new Date().toISOString().slice(0, 10);
     const from = new Date(Date.now() - (DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
-    const [{ items }, nlu, { examples }] = await Promise.all([
-      api('GET', `/api/admin/review?from=${from}&to=${to}`),
-      api('GET', '/api/admin/nlu'),
-      api('GET', '/api/admin/examples'),
-    ]);
-    return { items, nlu, examples };
+    return (await api('GET', `/api/admin/review?from=${from}&to=${to}`)).items;
+  }, onExpired);
+  const [model, modelError, reloadModel] = useLoad(async () => {
+    const [nlu, { examples }] = await Promise.all([api('GET', '/api/admin/nlu'), api('GET', '/api/admin/examples')]);
+    return { nlu, examples };
   }, onExpired);
   const undo = async (example) => {
     try {
       await api('DELETE', `/api/admin/examples/${example.id}`);
       setNotice({ text: t('review.undone') });
-      await reload();
+      await reloadModel();
     } catch (err) {
       setNotice({ error: true, text: outcome(err) });
     }
   };
-  if (error) return html`<${PageTitle}>${t('review.title')}<//><p role="alert">${errorText(error)}</p>`;
-  if (!data) return html`<${PageTitle}>${t('review.title')}<//><${Loading} />`;
-  const intents = [...data.nlu.intents].sort((a, b) => intentName(a).localeCompare(intentName(b)));
+  const failed = (!data && error) || (!model && modelError);
+  if (!data || !model) return html`<${PageTitle}>${t('review.title')}<//>${failed ? html`<p role="alert">${errorText(failed)}</p>` : html`<${Loading} />`}`;
+  const intents = [...model.nlu.intents].sort((a, b) => intentName(a).localeCompare(intentName(b)));
+  const { examples } = model;
   return html`
     <${PageTitle}>${t('review.title')}<//>
     <p class="intro">${t('review.intro', { days: DAYS })}</p>
-    <${Notice} notice=${notice} />
-    <${NluStatus} nlu=${data.nlu} />
     <h2>${t('review.listTitle')}</h2>
-    ${data.items.length === 0
+    ${data.length === 0
       ? html`<p>${t('review.empty')}</p>`
-      : html`<ol class="entries">${data.items.map((item) => html`<${Item} key=${item.id} item=${item} intents=${intents} onDone=${reload} setNotice=${setNotice} />`)}</ol>`}
+      : html`<ol class="entries">${data.map((item) => html`<${Item} key=${item.id} item=${item} intents=${intents} onTaught=${reloadModel} />`)}</ol>`}
     <h2>${t('review.examplesTitle')}</h2>
-    ${data.examples.length === 0
+    <${Notice} notice=${notice} />
+    ${examples.length === 0
       ? html`<p>${t('review.noExamples')}</p>`
       : html`<ul class="entries">
-          ${data.examples.map(
-            (e) => html`<li class="card entry" data-example=${e.id}>
-              <p class="quote" lang=${e.lang}>${e.text}</p>
-              <p class="entry-head">${intentName(e.intent)} · ${langName(e.lang)} · <strong>${e.by}</strong> · ${when(e.at)}</p>
-              <button type="button" class="secondary" onClick=${() => undo(e)}>${t('review.undo')}</button>
-            </li>`,
-          )}
-        </ul>`}
+            ${examples.map(
+              (e) => html`<li class="card entry" data-example=${e.id}>
+                <p class="quote" lang=${e.lang}>${e.text}</p>
+                <p class="entry-head">${intentName(e.intent)} · ${langName(e.lang)} · <strong>${actorName(e.by)}</strong> · ${when(e.at)}</p>
+                <button type="button" class="secondary" onClick=${() => undo(e)}>${t('review.undo')}</button>
+              </li>`,
+            )}
+          </ul>`}
+    <${NluStatus} nlu=${model.nlu} />
   `;
 }
