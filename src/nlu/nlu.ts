@@ -202,8 +202,9 @@ export class Nlu implements NluService {
       : this.language.identify(text, norm, features, this.options.defaultLang, 0.3);
     const probs = this.model.probabilities(features);
     const found = this.entities.extract(norm, lang);
-    // Not one word of three letters or more that the bot knows ("asdfgh ññ", "ghghgh ???").
-    const gibberish = Object.keys(found.entities).length === 0 && !tokens(norm).some((w) => /\d/.test(w) || (w.length >= 3 && this.knownWords.has(w)));
+    // Words of three letters or more, none of which the bot knows ("asdfgh ñlkj", "ghghgh ???"; "hi" and "ok" are not).
+    const long = tokens(norm).filter((w) => w.length >= 3);
+    const gibberish = Object.keys(found.entities).length === 0 && long.length > 0 && !long.some((w) => /\d/.test(w) || this.knownWords.has(w));
     // A learned act (an insult is a complaint) is the message's act, whatever the form of its question.
     const learned = this.actHead?.read(features);
     const form = this.acts.read(text, lang);
