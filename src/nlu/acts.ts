@@ -20,6 +20,17 @@ export type ActCues = Partial<Record<Lang, Partial<Record<Cued | 'negation' | 't
  */
 const WH_WITHIN = 4;
 
+/**
+ * The days a question may ask about, in the language's own words, from the CLDR data of Intl
+ * (Node's ICU): the weekdays and yesterday, today, tomorrow ("sábado", "i morgon"). acts.yaml
+ * adds what CLDR does not say ("hui", "fin de semana").
+ */
+function daysOf(lang: Lang): string[] {
+  const weekday = new Intl.DateTimeFormat(lang, { weekday: 'long', timeZone: 'UTC' });
+  const relative = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  return [...Array.from({ length: 7 }, (_, i) => weekday.format(Date.UTC(2024, 0, 1 + i))), ...[-1, 0, 1].map((d) => relative.format(d, 'day'))];
+}
+
 interface Cue {
   words: string[];
   act: Cued | 'negation' | 'time';
@@ -35,6 +46,7 @@ export class ActReader {
       for (const [act, phrases] of Object.entries(byAct ?? {}) as [Cue['act'], string[]][]) {
         for (const p of phrases) list.push({ act, words: tokens(normalize(p)) });
       }
+      for (const day of daysOf(lang)) list.push({ act: 'time', words: tokens(normalize(day)) });
       // Longest first: "cuanto tiempo" is how long, "cuanto" alone how much.
       this.cues.set(lang, list.sort((a, b) => b.words.length - a.words.length));
     }

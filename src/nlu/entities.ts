@@ -64,7 +64,7 @@ export class EntityExtractor {
   private parts: { word: string; entry: Entry }[] = [];
   private stemPhrases: StemPhrase[] = [];
   private readonly functionWords: Set<string>;
-  /** The function words a lexicon phrase is found without: all but those the lexicons use ("test", "working" are stopwords-iso's too). */
+  /** The function words a lexicon phrase is found without: all but the longer ones the lexicons use ("test", "working" are stopwords-iso's too). */
   private readonly skippable: Set<string>;
   /** The stem phrases in one language's stems, by their first stem: built at a language's first message. */
   private stemmed = new Map<Lang, Map<string, { stems: string[]; entry: Entry }[]>>();
@@ -82,7 +82,10 @@ export class EntityExtractor {
     this.functionWords = functionWords(langs);
     const used = new Set([...this.phrases.keys()].flatMap((p) => p.split(' ')));
     for (const type of LEXICONS) for (const words of Object.values(lexicons[type] ?? {})) for (const w of words) for (const t of tokens(normalize(w))) used.add(t);
-    this.skippable = new Set([...this.functionWords].filter((w) => !used.has(w)));
+    // "de", "the" are skipped; "test", "alta", "working" (stopwords-iso's too) are what those phrases are about.
+    this.skippable = new Set([...this.functionWords].filter((w) => w.length < 4 || !used.has(w)));
+    // Each language by its name in each of the bot's languages, from CLDR ("sueco", "valencià" is language.yaml's).
+    for (const lang of langs) this.addAll('language', lang, langs.map((l) => new Intl.DisplayNames([l], { type: 'language' }).of(lang) ?? lang), undefined, true);
     for (const type of LEXICONS) {
       for (const [id, words] of Object.entries(lexicons[type] ?? {})) this.addAll(type, id, words, undefined, true);
     }
@@ -101,7 +104,8 @@ export class EntityExtractor {
       if (lexicon) {
         // By stems: phrases by their content words; single words long enough not to stem into another word.
         const content = words.filter((w) => !this.skippable.has(w));
-        if (content.length >= 2 || (content.length === 1 && content[0].length >= STEMMED_WORD)) this.stemPhrases.push({ words: content, entry });
+        // A phrase whose function word is its meaning ("sin cita", "en persona") is only found as written.
+        if (content.length >= 2 || (words.length === 1 && words[0].length >= STEMMED_WORD)) this.stemPhrases.push({ words: content, entry });
         if (words.length === 1 && words[0].length >= COMPOUND_PART) this.parts.push({ word: words[0], entry });
       }
       this.phrases.set(key, list);

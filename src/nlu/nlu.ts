@@ -175,7 +175,7 @@ export class Nlu implements NluService {
    */
   async analyse(text: string, hint?: Lang): Promise<NluResult> {
     const { result, probs } = this.read(text, hint);
-    if (!this.dense || !probs) return result;
+    if (!this.dense || !probs || result.gibberish) return result;
     // The model is behind (a burst) or its thread failed: the n-gram head answers alone rather than queue the message.
     const embedding = await this.dense.encoder.queued(text)?.catch(() => undefined);
     if (!embedding) return { ...result, encoderSkipped: true };
@@ -210,7 +210,9 @@ export class Nlu implements NluService {
     const form = this.acts.read(text, lang);
     // "Dov'è…?", "Varför är … stängt?" ask something of their own; "what about Altabix?" is a follow-up.
     const bare = found.bare && ['statement', 'yes_no', 'what'].includes(form.act);
-    return { result: { lang, langConfidence, ...this.decide(probs), ...found, bare, ...form, ...(learned ? { act: learned as Act } : {}), gibberish }, probs };
+    // No word it knows: it cannot place the message, whatever the head reads in its letters.
+    const decided = gibberish ? { intent: OUT_OF_SCOPE, confidence: 1 } : this.decide(probs);
+    return { result: { lang, langConfidence, ...decided, ...found, bare, ...form, ...(learned ? { act: learned as Act } : {}), gibberish }, probs };
   }
 
   /** The most probable intent, or out_of_scope below the confidence threshold; and the three best guesses. */

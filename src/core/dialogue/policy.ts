@@ -22,12 +22,12 @@ const condition = z
     followUp: z.boolean().optional(),
     question: z.boolean().optional(),
     weak: z.boolean().optional(),
-    gibberish: z.boolean().optional(),
     last: z.enum(['byChannel', 'followsSubject', 'topic']).optional(),
     act: z.array(z.string()).optional(),
     classified: z.array(z.string()).optional(),
-    notClassified: z.array(z.string()).optional(),
     bare: z.boolean().optional(),
+    aside: z.boolean().optional(),
+    unsure: z.boolean().optional(),
   })
   .strict();
 
@@ -143,6 +143,8 @@ function answersPending(s: Situation): boolean {
 function holds(policy: Policy, c: Condition, s: Situation): boolean {
   const { nlu, session, registry } = s;
   const last = session.lastIntent ? registry[session.lastIntent] : undefined;
+  // The classifier reads a greeting, thanks, help: a turn about nothing in particular.
+  const aside = !!registry[nlu.intent]?.aside;
   const checks: [unknown, () => boolean][] = [
     [c.pending, () => (c.pending === 'confirm' ? !!session.pending?.confirm : !!session.pending)],
     [c.answer, () => (c.answer === 'any' ? !!nlu.entities.answer : nlu.entities.answer === c.answer)],
@@ -155,12 +157,12 @@ function holds(policy: Policy, c: Condition, s: Situation): boolean {
     [c.followUp, () => isFollowUp(policy, nlu) === c.followUp],
     [c.question, () => isQuestion(nlu) === c.question],
     [c.weak, () => isWeak(policy, nlu) === c.weak],
-    [c.gibberish, () => !!nlu.gibberish === c.gibberish],
     [c.last, () => (c.last === 'topic' ? !!s.lastTopic && !!session.lastIntent : !!last?.[c.last!])],
     [c.act, () => c.act!.includes(nlu.act ?? 'statement')],
     [c.classified, () => c.classified!.includes(nlu.intent)],
-    [c.notClassified, () => !c.notClassified!.includes(nlu.intent)],
     [c.bare, () => nlu.bare === c.bare],
+    [c.aside, () => aside === c.aside],
+    [c.unsure, () => (nlu.bare || nlu.confidence < policy.thresholds.sureOfAnother || aside) === c.unsure],
   ];
   return checks.every(([given, check]) => given === undefined || check());
 }

@@ -170,9 +170,9 @@ export class Dialogue {
     const e = nlu.entities;
     let officeId = e.office ?? (session.pending?.intent === intent ? session.pending.office : undefined);
     let orgId = e.organisation ?? k.office(officeId)?.organisation;
-    const aboutAll = intent === 'office_status' && e.scope === 'all';
+    // "Which offices are open?", "¿están abiertas las oficinas?": every office of the conversation's organisation.
+    const aboutAll = intent === 'office_status' && (e.scope === 'all' || nlu.act === 'what');
     if (!officeId && !orgId && spec.followsSubject) {
-      // "Which offices are open?" is about every office of the conversation's organisation.
       if (!aboutAll) officeId = session.office;
       orgId = session.organisation ?? k.office(officeId)?.organisation;
     }
