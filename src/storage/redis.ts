@@ -1,4 +1,5 @@
 import type { RedisClientType } from '@keyv/redis';
+import { ErrorReply } from '@redis/client';
 import type { Address } from '../core/dialogue/types.js';
 import type { Lang } from '../knowledge/schema.js';
 import { StoreUnavailableError, withinTime } from './errors.js';
@@ -12,6 +13,7 @@ import {
   firstTextDay,
   webExpiry,
   DAY_MS,
+  dateOfDay,
   type Retention,
   type Notice,
   type AuditEntry,
@@ -32,11 +34,21 @@ const PROBE_EVERY_MS = 500;
 export const RECORDS_PREFIX = 'chatbot:';
 const P = RECORDS_PREFIX;
 
+/** Replies that say Redis cannot serve now (loading its data, busy with a script, a replica cut off): the store, not the command. */
+const SERVER_UNAVAILABLE = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|READONLY)\b/;
+
+/**
+ * Redis answered and refused the command (a wrong argument, a key of another type): that command
+ * failed, the store did not. Any other failure (no connection, no answer in time) is the store's.
+ */
+export const refusedCommand = (err: unknown): err is ErrorReply => err instanceof ErrorReply && !SERVER_UNAVAILABLE.test(err.message);
+
 /**
  * Runs the repositories' commands: each must answer within a second, or it fails with
  * StoreUnavailableError (a timed-out command may still run when Redis answers again: every
  * operation here is safe to repeat). While Redis is away calls fail at once, and a PING every
- * half second finds out when it is back.
+ * half second finds out when it is back. A command Redis refuses fails alone, with Redis's
+ * error: the store is not taken for unreachable (every other call would then fail too).
  */
 export class RedisRecords {
   private probe?: NodeJS.Timeout;
@@ -56,6 +68,8 @@ export class RedisRecords {
         return op(this.client);
       });
     } catch (err) {
+      const cause = err instanceof StoreUnavailableError ? err.cause : err;
+      if (refusedCommand(cause)) throw cause;
       this.degrade(err);
       throw err;
     }
@@ -239,7 +253,7 @@ export class RedisStats implements StatsRepository {
     if (add.unanswered.length && day >= firstTextDay(this.retention)) {
       tx.rPush(`${P}stats:${day}:unanswered`, add.unanswered.map((u) => JSON.stringify(u)));
       tx.lTrim(`${P}stats:${day}:unanswered`, -MAX_UNANSWERED_PER_DAY, -1);
-      tx.pExpireAt(`${P}stats:${day}:unanswered`, Date.parse(`${day}T00:00:00Z`) + (this.retention.statsTextDays + 1) * DAY_MS);
+      tx.pExpireAt(`${P}stats:${day}:unanswered`, Date.parse(`${dateOfDay(day)}T00:00:00Z`) + (this.retention.statsTextDays + 1) * DAY_MS);
     }
     await this.redis.run(() => tx.exec());
   }

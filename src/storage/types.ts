@@ -40,6 +40,9 @@ export const expires = (a: Address) => a.channel === 'web';
 /** When a web subscription or inbox written now expires. */
 export const webExpiry = (r: Retention) => r.now() + r.webSubscriptionDays * DAY_MS;
 
+/** The date of a statistics day: `2026-12-07` of `2026-12-07` and of an organisation's `2026-12-07@elche`. */
+export const dateOfDay = (day: string) => day.slice(0, 10);
+
 /** The oldest day (YYYY-MM-DD, UTC) whose unanswered texts are still kept. */
 export const firstTextDay = (r: Retention) => new Date(r.now() - r.statsTextDays * DAY_MS).toISOString().slice(0, 10);
 export const deliveryKey = (changeId: string, a: Address) => `${changeId}|${addressKey(a)}`;
