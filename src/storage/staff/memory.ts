@@ -73,6 +73,11 @@ class MemoryFailures implements LoginFailureRepository {
   async clear(key: string): Promise<void> {
     this.counts.delete(key);
   }
+
+  async forgive(key: string): Promise<void> {
+    const c = this.counts.get(key);
+    if (c && c.n > 0) c.n--;
+  }
 }
 
 class MemoryAnnouncements implements AnnouncementRepository {

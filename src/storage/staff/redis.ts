@@ -27,6 +27,9 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}`;
 
+/** DECR keeps the key's expiry; a count already at 0 (or gone) stays so. */
+const FORGIVE = `if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then return redis.call('DECR', KEYS[1]) end return 0`;
+
 const REACHED = `if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HINCRBY', KEYS[1], 'reached', ARGV[1]) end return 0`;
 
 /** Lua's JSON writes an empty list as {}: orgs are read back as a list whatever came. */
@@ -100,6 +103,10 @@ class RedisFailures implements LoginFailureRepository {
 
   async clear(key: string): Promise<void> {
     await this.redis.run((c) => c.del(failures(key)));
+  }
+
+  async forgive(key: string): Promise<void> {
+    await this.redis.run((c) => c.eval(FORGIVE, { keys: [failures(key)] }));
   }
 }
 

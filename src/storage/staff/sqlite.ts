@@ -113,6 +113,7 @@ class SqliteFailures implements LoginFailureRepository {
   private readonly bump;
   private readonly read;
   private readonly drop;
+  private readonly takeBack;
 
   constructor(db: Database.Database) {
     // A window that has closed starts again at 1 in the same statement.
@@ -123,6 +124,7 @@ class SqliteFailures implements LoginFailureRepository {
     );
     this.read = db.prepare<[string, number], { n: number; reset_at: number }>('SELECT n, reset_at FROM staff_login_failures WHERE key = ? AND reset_at > ?');
     this.drop = db.prepare('DELETE FROM staff_login_failures WHERE key = ?');
+    this.takeBack = db.prepare('UPDATE staff_login_failures SET n = n - 1 WHERE key = ? AND n > 0');
   }
 
   async fail(key: string, windowMs: number): Promise<FailureCount> {
@@ -139,6 +141,10 @@ class SqliteFailures implements LoginFailureRepository {
 
   async clear(key: string): Promise<void> {
     this.drop.run(key);
+  }
+
+  async forgive(key: string): Promise<void> {
+    this.takeBack.run(key);
   }
 }
 
