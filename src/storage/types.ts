@@ -40,7 +40,7 @@ export const expires = (a: Address) => a.channel === 'web';
 /** When a web subscription or inbox written now expires. */
 export const webExpiry = (r: Retention) => r.now() + r.webSubscriptionDays * DAY_MS;
 
-/** The date of a statistics day: `2026-12-07` of `2026-12-07` and of an organisation's `2026-12-07@elche`. */
+/** The date (YYYY-MM-DD) of a statistics day: the day itself, or an organisation's day `<date>@<org>`. */
 export const dateOfDay = (day: string) => day.slice(0, 10);
 
 /** The oldest day (YYYY-MM-DD, UTC) whose unanswered texts are still kept. */
