@@ -140,7 +140,7 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     const session: Session = (await this.stores.sessions.get(key)) ?? {};
     const address: Address = { channel: req.channel, id: req.sessionId };
     // Handed over to staff: the message is theirs, the bot does not answer it (nor count it).
-    const erases = async (text: string) => (await this.nlu.analyse(text, session.lang)).intent === ERASE;
+    const erases = async (text: string) => (await this.nlu.analyse(text, session.lang, session.organisation ?? req.org)).intent === ERASE;
     const held = req.intent ? undefined : await this.handoffs.intercept(address, req.text, session, erases);
     if (held) return held;
     let result: TurnResult;

@@ -47,7 +47,8 @@ export class Dialogue {
     const session: Session = { ...previous };
     // The picked language, else the conversation's, else the channel's guess (Telegram, the page).
     const hint = input.lang ?? previous.lang ?? input.langHint;
-    const parsed = await this.deps.nlu.analyse(input.text, hint);
+    // Read with the model of the conversation's organisation (examples its staff taught; no other's).
+    const parsed = await this.deps.nlu.analyse(input.text, hint, previous.organisation ?? input.org);
     // "i la de Torrellano?", "👍", "12": no language of their own; the conversation's holds, else the
     // channel's hint, else the default language.
     const weak = parsed.langConfidence < WEAK_LANGUAGE;
