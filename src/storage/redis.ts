@@ -7,6 +7,7 @@ import type { StoreHealth } from './health.js';
 import {
   COUNTED,
   MAX_UNANSWERED_PER_DAY,
+  MAX_UNREAD_NOTICES,
   addressKey,
   dayFromCounts,
   expires,
@@ -235,6 +236,15 @@ export class RedisAudit implements AuditRepository {
   list(): Promise<AuditEntry[]> {
     return this.redis.run(async (c) => (await c.lRange(`${P}audit`, 0, -1)).map((e) => JSON.parse(e) as AuditEntry));
   }
+
+  size(): Promise<number> {
+    return this.redis.run((c) => c.lLen(`${P}audit`));
+  }
+
+  range(from: number, to: number): Promise<AuditEntry[]> {
+    if (to <= from) return Promise.resolve([]);
+    return this.redis.run(async (c) => (await c.lRange(`${P}audit`, from, to - 1)).map((e) => JSON.parse(e) as AuditEntry));
+  }
 }
 
 /**
@@ -273,9 +283,21 @@ export class RedisStats implements StatsRepository {
   }
 }
 
+/** Adds a notice, drops the oldest past the cap (change ids sort by time), and moves the hash's end. */
+const PUSH = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local over = redis.call('HLEN', KEYS[1]) - tonumber(ARGV[4])
+if over > 0 then
+  local ids = redis.call('HKEYS', KEYS[1])
+  table.sort(ids)
+  for i = 1, over do redis.call('HDEL', KEYS[1], ids[i]) end
+end
+return redis.call('PEXPIREAT', KEYS[1], ARGV[3])`;
+
 /**
- * A session's notices in a hash (change id → text): pushing a change twice leaves one notice. The
- * hash expires `webSubscriptionDays` after its latest notice (PEXPIREAT, from the bot's clock).
+ * A session's notices in a hash (change id → text): pushing a change twice leaves one notice, and
+ * past MAX_UNREAD_NOTICES the oldest go. The hash expires `webSubscriptionDays` after its latest
+ * notice (PEXPIREAT, from the bot's clock): the notices already there are not rewritten.
  */
 export class RedisInbox implements InboxRepository {
   constructor(
@@ -284,7 +306,8 @@ export class RedisInbox implements InboxRepository {
   ) {}
 
   async push(sessionId: string, changeId: string, text: string): Promise<void> {
-    await this.redis.run((c) => c.multi().hSet(`${P}inbox:${sessionId}`, changeId, text).pExpireAt(`${P}inbox:${sessionId}`, webExpiry(this.retention)).exec());
+    const args = [changeId, text, String(webExpiry(this.retention)), String(MAX_UNREAD_NOTICES)];
+    await this.redis.run((c) => c.eval(PUSH, { keys: [`${P}inbox:${sessionId}`], arguments: args }));
   }
 
   count(sessionId: string): Promise<number> {

@@ -7,6 +7,7 @@ import { inScope } from '../../staff/roles.js';
 import { refuseUnknownLangs, sendError } from '../errors.js';
 import { chars } from '../schemas.js';
 import { documented } from '../openapi.js';
+import { newestFirst, nextPage, pageQuery } from '../paging.js';
 
 const id = z.string().regex(/^[a-z0-9-]{1,100}$/, 'an id');
 const texts = z
@@ -58,8 +59,14 @@ export const announcementRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.code(201).send({ announcement });
   });
 
-  const list = documented('The announcements of my organisations, newest first, with how many each reached', z.object({ announcements: z.array(reply) }).describe('Newest first'));
-  app.get('', { schema: list, config: { permission: 'announce' } }, async (request) => ({
-    announcements: (await request.core.stores.staff.announcements.list()).filter((a) => inScope(request.principal!, a.org)),
-  }));
+  const list = documented(
+    'The announcements of my organisations, newest first, a page at a time (`limit`, then `before`), with how many each reached',
+    z.object({ announcements: z.array(reply), next: nextPage }).describe('Newest first'),
+    [400],
+  );
+  app.get('', { schema: { querystring: pageQuery, ...list }, config: { permission: 'announce' } }, async (request) => {
+    const { limit, before } = request.query;
+    const page = await newestFirst(request.core.stores.staff.announcements, (a) => inScope(request.principal!, a.org), limit, before);
+    return { announcements: page.items, ...(page.next !== undefined ? { next: page.next } : {}) };
+  });
 };

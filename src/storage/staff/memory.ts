@@ -91,6 +91,14 @@ class MemoryAnnouncements implements AnnouncementRepository {
     return [...this.all.values()].map((a) => ({ ...a })).sort((a, b) => (a.id < b.id ? 1 : -1));
   }
 
+  async size(): Promise<number> {
+    return this.all.size;
+  }
+
+  async range(from: number, to: number): Promise<Announcement[]> {
+    return [...this.all.values()].slice(from, to).map((a) => ({ ...a }));
+  }
+
   async reached(id: string, n: number): Promise<void> {
     const a = this.all.get(id);
     if (a) a.reached += n;

@@ -120,9 +120,18 @@ class RedisAnnouncements implements AnnouncementRepository {
     );
   }
 
-  list(): Promise<Announcement[]> {
+  async list(): Promise<Announcement[]> {
+    return (await this.range(0, await this.size())).reverse();
+  }
+
+  size(): Promise<number> {
+    return this.redis.run((c) => c.lLen(ANNOUNCEMENTS));
+  }
+
+  range(from: number, to: number): Promise<Announcement[]> {
+    if (to <= from) return Promise.resolve([]);
     return this.redis.run(async (c) => {
-      const ids = (await c.lRange(ANNOUNCEMENTS, 0, -1)).reverse();
+      const ids = await c.lRange(ANNOUNCEMENTS, from, to - 1);
       if (ids.length === 0) return [];
       const tx = c.multi();
       for (const id of ids) tx.hGetAll(announcement(id));

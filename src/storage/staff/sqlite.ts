@@ -152,11 +152,24 @@ class SqliteAnnouncements implements AnnouncementRepository {
   private readonly insert;
   private readonly all;
   private readonly count;
+  private readonly total;
+  private readonly slice;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare('INSERT INTO staff_announcements (id, record, reached) VALUES (?, ?, ?)');
     this.all = db.prepare<[], { record: string; reached: number }>('SELECT record, reached FROM staff_announcements ORDER BY id DESC');
     this.count = db.prepare('UPDATE staff_announcements SET reached = reached + ? WHERE id = ?');
+    this.total = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM staff_announcements');
+    // Ids sort by time (newChangeId): their order is the order they were sent.
+    this.slice = db.prepare<[number, number], { record: string; reached: number }>('SELECT record, reached FROM staff_announcements ORDER BY id LIMIT ? OFFSET ?');
+  }
+
+  async size(): Promise<number> {
+    return this.total.get()!.n;
+  }
+
+  async range(from: number, to: number): Promise<Announcement[]> {
+    return this.slice.all(Math.max(0, to - from), from).map((r) => ({ ...JSON.parse(r.record), reached: r.reached }));
   }
 
   async add(a: Announcement): Promise<void> {

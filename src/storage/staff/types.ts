@@ -78,6 +78,9 @@ export interface AnnouncementRepository {
   add(announcement: Announcement): Promise<void>;
   /** Newest first. */
   list(): Promise<Announcement[]>;
+  size(): Promise<number>;
+  /** The announcements at positions from..to-1 (0 the oldest), oldest first. */
+  range(from: number, to: number): Promise<Announcement[]>;
   /** Counts deliveries made; an id that is no announcement is ignored. */
   reached(id: string, n: number): Promise<void>;
 }
