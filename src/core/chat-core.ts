@@ -164,7 +164,7 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     if (nlu.intent === ERASE) await this.forget({ channel: req.channel, id: req.sessionId });
     else await this.stores.sessions.set(key, result.session, this.config.SESSION_TTL_MINUTES * 60_000);
     if (!req.intent) {
-      this.stats.record({ channel: req.channel, intent: nlu.intent, office: nlu.entities.office, lang: result.lang, confidence: nlu.confidence, text: req.text, org: result.session.organisation, guesses: nlu.guesses });
+      this.stats.record({ channel: req.channel, intent: nlu.intent, office: nlu.entities.office, lang: result.lang, confidence: nlu.confidence, text: req.text, org: result.session.organisation, guesses: nlu.guesses, from: key, client: req.client });
       this.metrics.intents.inc({ intent: nlu.intent, lang: result.lang, channel: req.channel });
       if (nlu.intent === 'out_of_scope') this.metrics.fallbacks.inc({ lang: result.lang, channel: req.channel });
     }

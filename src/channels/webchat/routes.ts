@@ -87,7 +87,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
       // An id the server did not sign ("demo", "1", someone else's guessed) starts a conversation of its own.
       const known = sessions.verify(request.body.sessionId);
       const session = known ? { id: known, token: request.body.sessionId! } : sessions.issue();
-      const result = await webChat.chat({ sessionId: session.id, text, lang, org, channel: 'web' });
+      const result = await webChat.chat({ sessionId: session.id, text, lang, org, channel: 'web', client: request.ip });
       // Message text reaches the logs only when the operator asked for it.
       if (webChat.config.LOG_MESSAGES) request.log.info({ sessionId: session.id, text, intent: result.nlu.intent, lang: result.lang }, 'chat message');
       return { sessionId: session.token, lang: result.lang, reply: result.reply, nlu: result.nlu };
