@@ -129,10 +129,15 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
   // A file of its own: keyv's driver (sqlite3) brings another copy of SQLite, and two copies in one
   // process do not see each other's locks on a shared file (rows written through one were lost).
   const store = new KeyvSqlite({ uri: `sqlite://${path.resolve(config.DATA_DIR, 'sessions.sqlite')}`, busyTimeout: 10_000 });
-  // Write-ahead logging: a session write is an append, not a synced rewrite of the page.
-  void store.query('PRAGMA journal_mode=WAL').then(() => store.query('PRAGMA synchronous=NORMAL')).catch(() => {});
   // Sessions are read and written on every message: served from memory, written behind.
   const sessions = new WriteBehindStore(store);
+  // Write-ahead logging: a session write is an append, not a synced rewrite of the page. The index
+  // on keyv's expiry lets the store delete the expired conversations without reading them all.
+  void store
+    .query('PRAGMA journal_mode=WAL')
+    .then(() => store.query('PRAGMA synchronous=NORMAL'))
+    .then(() => store.query(`CREATE INDEX IF NOT EXISTS ${sessions.table}_by_expiry ON ${sessions.table} (json_extract(value, '$.expires'))`))
+    .catch(() => {});
   const inbox = new sqlite.SqliteInbox(db, r);
   return {
     kind: 'sqlite',
