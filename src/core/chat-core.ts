@@ -178,8 +178,10 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
   }
 
   /**
-   * Erases what the bot keeps about one conversation (GDPR art. 17): its subscriptions, its session
-   * and the notices waiting in its inbox. A status change after it notifies no one there.
+   * Erases what the bot keeps about one conversation (GDPR art. 17): its subscriptions, its session,
+   * its hand-overs and the notices waiting in its inbox, and no copy of them stays in the store's
+   * files. A status change after it notifies no one there. (The statistics keep no conversation:
+   * their texts were redacted before they were kept.)
    * @returns the conversation's language, to say so in it
    */
   async forget(address: Address): Promise<{ lang?: Lang }> {
@@ -189,6 +191,7 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     await this.subscriptions.remove(address);
     await this.stores.sessions.delete(key);
     if (address.channel === 'web') await this.stores.inbox.take(address.id); // taking empties the web inbox (keyed by id alone)
+    await this.stores.scrub(); // no copy of what was erased stays in SQLite's write-ahead logs
     return { lang: session?.lang };
   }
 

@@ -63,6 +63,11 @@ export interface Stores {
   redisUrl?: string;
   /** True while some part of the store cannot be reached. */
   readonly degraded: boolean;
+  /**
+   * After an erasure: what the store still holds of deleted records goes too (SQLite: the
+   * write-ahead logs are checkpointed and truncated; the deleted rows were overwritten, secure_delete).
+   */
+  scrub(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -114,6 +119,7 @@ function redisStores(config: StoreConfig, health: StoreHealth, r: Retention): St
     get degraded() {
       return health.degraded;
     },
+    async scrub() {},
     async close() {
       records.stop();
       await Promise.all([closeClient(sessionClient), closeClient(client)]);
@@ -136,6 +142,7 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
   void store
     .query('PRAGMA journal_mode=WAL')
     .then(() => store.query('PRAGMA synchronous=NORMAL'))
+    .then(() => store.query('PRAGMA secure_delete=ON'))
     .then(() => store.query(`CREATE INDEX IF NOT EXISTS ${sessions.table}_by_expiry ON ${sessions.table} (json_extract(value, '$.expires'))`))
     .catch(() => {});
   const inbox = new sqlite.SqliteInbox(db, r);
@@ -154,6 +161,11 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
     outbox: new sqlite.SqliteOutbox(db, inbox, r.now),
     get degraded() {
       return health.degraded;
+    },
+    async scrub() {
+      // A checkpoint that readers hold up copies what it can; the next erasure's takes the rest.
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      await store.query('PRAGMA wal_checkpoint(TRUNCATE)');
     },
     async close() {
       await sessions.disconnect();
@@ -178,6 +190,7 @@ function memoryStores(r: Retention): Stores {
     examples: new MemoryExamples(),
     outbox: new MemoryOutbox(subscriptions, inbox),
     degraded: false,
+    async scrub() {},
     async close() {},
   };
 }

@@ -81,6 +81,8 @@ export function openDatabase(file: string, r: Retention = retention()): Database
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 10000'); // the sessions' connection (keyv) shares the file
+  // What is deleted (an erased conversation's subscriptions, inbox, hand-overs) is overwritten, not left in free pages.
+  db.pragma('secure_delete = ON');
   db.exec(SCHEMA);
   migrate(db, r);
   return db;
