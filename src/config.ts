@@ -42,6 +42,9 @@ const trustProxy = z
     ]),
   );
 
+/** The web chat's event streams open at once on one instance, by default (each holds a connection: ~11 KB). */
+export const DEFAULT_EVENT_STREAMS = 1000;
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -49,6 +52,8 @@ const schema = z.object({
   LOG_MESSAGES: bool,
   /** Chat messages one client (IP address) may send per minute; 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(60),
+  /** The web chat's event streams open at once on this instance; past it a stream is refused (503) and the widget polls. */
+  MAX_EVENT_STREAMS: z.coerce.number().int().min(1).default(DEFAULT_EVENT_STREAMS),
   /** Behind a reverse proxy: how many hops, or which proxy addresses, to take the client's address from (X-Forwarded-For). */
   TRUST_PROXY: trustProxy,
   KNOWLEDGE_DIR: z.string().default(path.join(ROOT, 'knowledge')),

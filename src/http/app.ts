@@ -23,6 +23,8 @@ export interface AppOptions {
   widgetOrigins?: string[];
   /** Chat messages a client may send per minute; 0 turns the limit off. */
   rateLimitPerMinute?: number;
+  /** MAX_EVENT_STREAMS: the web chat's event streams open at once (default 1,000). */
+  maxEventStreams?: number;
   /**
    * Behind a reverse proxy (TRUST_PROXY): how many hops of X-Forwarded-For to believe, counted from
    * the right, or the proxies' addresses and ranges; the client's address is the one the last
@@ -76,7 +78,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.register(healthRoutes, { getCore });
   app.register(probeRoutes, { getCore });
   app.register(metricsRoutes, { getCore, token: options.metricsToken });
-  app.register(webchat, { getPort: getCore, origins: options.widgetOrigins ?? [], rateLimitPerMinute: options.rateLimitPerMinute ?? 0 });
+  app.register(webchat, { getPort: getCore, origins: options.widgetOrigins ?? [], rateLimitPerMinute: options.rateLimitPerMinute ?? 0, maxEventStreams: options.maxEventStreams });
   app.register(staffApi, { getCore, token: options.adminToken, config: options.staffConfig ?? (typeof core === 'function' ? undefined : core.config) });
   app.register(staffConsole, { getCore });
   return app;
