@@ -67,6 +67,10 @@ const refused = 'Unknown session id: use the sessionId that POST /api/chat retur
  */
 export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, { getPort, origins, perMinute, maxStreams }) => {
   const streams = new OpenStreams(maxStreams);
+  // A reply, a notice, an erasure belong to one conversation: no browser or proxy keeps a copy, errors included.
+  app.addHook('onSend', async (_request, reply) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
   await app.register(widgetCors, { origins });
   await app.register(requireReady, { getPort, decorator: 'webChat' });
   await app.register(rateLimit, { global: false });
