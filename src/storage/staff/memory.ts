@@ -64,12 +64,6 @@ class MemoryFailures implements LoginFailureRepository {
     return { count: next.n, resetInMs: next.until - now };
   }
 
-  async count(key: string): Promise<FailureCount> {
-    const c = this.counts.get(key);
-    const now = Date.now();
-    return c && c.until > now ? { count: c.n, resetInMs: c.until - now } : { count: 0, resetInMs: 0 };
-  }
-
   async clear(key: string): Promise<void> {
     this.counts.delete(key);
   }

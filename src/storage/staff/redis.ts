@@ -94,13 +94,6 @@ class RedisFailures implements LoginFailureRepository {
     });
   }
 
-  count(key: string): Promise<FailureCount> {
-    return this.redis.run(async (c) => {
-      const [n, ttl] = (await c.multi().get(failures(key)).pTTL(failures(key)).exec()) as unknown as [string | null, number];
-      return n ? { count: Number(n), resetInMs: Math.max(0, Number(ttl)) } : { count: 0, resetInMs: 0 };
-    });
-  }
-
   async clear(key: string): Promise<void> {
     await this.redis.run((c) => c.del(failures(key)));
   }

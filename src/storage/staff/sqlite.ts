@@ -111,7 +111,6 @@ class SqliteSessions implements StaffSessionRepository {
 
 class SqliteFailures implements LoginFailureRepository {
   private readonly bump;
-  private readonly read;
   private readonly drop;
   private readonly takeBack;
 
@@ -122,7 +121,6 @@ class SqliteFailures implements LoginFailureRepository {
        ON CONFLICT (key) DO UPDATE SET n = CASE WHEN reset_at <= ? THEN 1 ELSE n + 1 END, reset_at = CASE WHEN reset_at <= ? THEN ? ELSE reset_at END
        RETURNING n, reset_at`,
     );
-    this.read = db.prepare<[string, number], { n: number; reset_at: number }>('SELECT n, reset_at FROM staff_login_failures WHERE key = ? AND reset_at > ?');
     this.drop = db.prepare('DELETE FROM staff_login_failures WHERE key = ?');
     this.takeBack = db.prepare('UPDATE staff_login_failures SET n = n - 1 WHERE key = ? AND n > 0');
   }
@@ -131,12 +129,6 @@ class SqliteFailures implements LoginFailureRepository {
     const now = Date.now();
     const r = this.bump.get(key, now + windowMs, now, now, now + windowMs)!;
     return { count: r.n, resetInMs: r.reset_at - now };
-  }
-
-  async count(key: string): Promise<FailureCount> {
-    const now = Date.now();
-    const r = this.read.get(key, now);
-    return r ? { count: r.n, resetInMs: r.reset_at - now } : { count: 0, resetInMs: 0 };
   }
 
   async clear(key: string): Promise<void> {

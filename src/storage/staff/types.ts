@@ -53,7 +53,6 @@ export interface FailureCount {
 export interface LoginFailureRepository {
   /** Counts one more failure, atomically: the count after it. */
   fail(key: string, windowMs: number): Promise<FailureCount>;
-  count(key: string): Promise<FailureCount>;
   clear(key: string): Promise<void>;
   /** Takes one failure back (a try counted before its password was checked, which was right); never below 0. */
   forgive(key: string): Promise<void>;
