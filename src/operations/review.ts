@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { normalize } from '../nlu/normalize.js';
-import type { Stats } from './stats.js';
+import type { Unanswered } from '../storage/index.js';
+
+/** What the review list reads of the statistics (Stats.query): without importing Stats, which takes reviewId from here. */
+interface UnansweredSource {
+  query(from: string, to: string, orgs?: string[]): Promise<{ unanswered: Unanswered[] }>;
+}
 
 /** One message the bot did not understand or was unsure of, with every time it came (same language and normalised text). */
 export interface ReviewItem {
@@ -30,7 +35,7 @@ export type Settled = (review: string, org: string | undefined) => boolean;
  * every organisation they were asked about.
  * @param orgs staff of some organisations: the questions asked in conversations about them only
  */
-export async function reviewList(stats: Stats, from: string, to: string, orgs: string[] | undefined, settled: Settled): Promise<ReviewItem[]> {
+export async function reviewList(stats: UnansweredSource, from: string, to: string, orgs: string[] | undefined, settled: Settled): Promise<ReviewItem[]> {
   const { unanswered } = await stats.query(from, to, orgs);
   const groups = new Map<string, ReviewItem>();
   for (const u of unanswered) {
