@@ -50,7 +50,7 @@ export async function benchRetrain(): Promise<Record<string, number | string>> {
     retraining = false;
     const load = await during;
     if (res.statusCode !== 201) throw new Error(`teaching answered ${res.statusCode}: ${res.body}`);
-    const status = bot.teaching.status;
+    const status = bot.teaching.status();
     return {
       'teach -> retrained model serving (ms)': Math.round(retrainMs),
       'of which training on its thread (ms)': status.trainingMs,

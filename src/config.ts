@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { langSchema } from './shared/languages.js';
@@ -13,6 +14,37 @@ const flag = (byDefault: 'true' | 'false') =>
     .transform((v) => v === 'true' || v === '1');
 const bool = flag('false');
 
+/** An IPv4 or IPv6 address, with an optional CIDR prefix length. */
+const proxyAddress = z.string().refine((a) => {
+  const [ip, bits, ...rest] = a.split('/');
+  const family = isIP(ip);
+  return family > 0 && rest.length === 0 && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)));
+}, 'an IP address or CIDR range');
+
+/**
+ * Which proxies' X-Forwarded-For is believed: off (`false`, `0`, empty), a number of hops (`true` is
+ * one: the address the proxy in front saw), or the proxies' addresses and ranges, comma-separated.
+ * Never "every hop": its first entry is whatever the client wrote.
+ */
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((v) => v.trim())
+  .pipe(
+    z.union([
+      z.enum(['false', '0', '']).transform(() => false as const),
+      z.literal('true').transform(() => 1),
+      z.string().regex(/^\d{1,2}$/, 'a number of hops').transform(Number),
+      z
+        .string()
+        .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+        .pipe(z.array(proxyAddress).min(1)),
+    ]),
+  );
+
+/** The web chat's event streams open at once on one instance, by default (each holds a connection: ~11 KB). */
+export const DEFAULT_EVENT_STREAMS = 1000;
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -20,7 +52,10 @@ const schema = z.object({
   LOG_MESSAGES: bool,
   /** Chat messages one client (IP address) may send per minute; 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(60),
-  TRUST_PROXY: bool,
+  /** The web chat's event streams open at once on this instance; past it a stream is refused (503) and the widget polls. */
+  MAX_EVENT_STREAMS: z.coerce.number().int().min(1).default(DEFAULT_EVENT_STREAMS),
+  /** Behind a reverse proxy: how many hops, or which proxy addresses, to take the client's address from (X-Forwarded-For). */
+  TRUST_PROXY: trustProxy,
   KNOWLEDGE_DIR: z.string().default(path.join(ROOT, 'knowledge')),
   INTENTS_DIR: z.string().default(path.join(ROOT, 'intents')),
   LOCALES_DIR: z.string().default(path.join(ROOT, 'locales')),

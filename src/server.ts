@@ -15,7 +15,7 @@ export async function serve(config: Config, nlu: Promise<NluService> | undefined
   let core: ChatCore | undefined;
   let telegram: { stop(): Promise<void> } | void;
   const app = buildApp({ bot: () => core, logger: log, adminToken: config.ADMIN_TOKEN, widgetOrigins: config.WIDGET_ORIGINS,
-    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_PORT ? undefined : config.METRICS_TOKEN, staffConfig: config });
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, maxEventStreams: config.MAX_EVENT_STREAMS, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_PORT ? undefined : config.METRICS_TOKEN, staffConfig: config });
   const metrics = config.METRICS_PORT ? await serveMetrics({ bot: () => core, port: config.METRICS_PORT, token: config.METRICS_TOKEN, logger: log }) : undefined;
   app.addHook('onClose', async () => metrics?.close());
   // Telegram's code is loaded only when it is configured.

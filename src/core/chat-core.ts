@@ -142,7 +142,7 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     const session: Session = (await this.stores.sessions.get(key)) ?? {};
     const address: Address = { channel: req.channel, id: req.sessionId };
     // Handed over to staff: the message is theirs, the bot does not answer it (nor count it).
-    const erases = async (text: string) => (await this.nlu.analyse(text, session.lang)).intent === ERASE;
+    const erases = async (text: string) => (await this.nlu.analyse(text, session.lang, session.organisation ?? req.org)).intent === ERASE;
     const held = req.intent ? undefined : await this.handoffs.intercept(address, req.text, session, erases);
     if (held) return held;
     let result: TurnResult;
@@ -167,7 +167,7 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     else await this.stores.sessions.set(key, result.session, this.config.SESSION_TTL_MINUTES * 60_000);
     if (!req.intent) {
       const { office, certificate, answer } = nlu.entities;
-      this.stats.record({ channel: req.channel, intent: nlu.intent, office, certificate, bareAnswer: nlu.bare && !!answer, lang: result.lang, confidence: nlu.confidence, text: req.text, org: result.session.organisation, guesses: nlu.guesses });
+      this.stats.record({ channel: req.channel, intent: nlu.intent, office, certificate, bareAnswer: nlu.bare && !!answer, lang: result.lang, confidence: nlu.confidence, text: req.text, org: result.session.organisation, guesses: nlu.guesses, from: key, client: req.client });
       this.metrics.intents.inc({ intent: nlu.intent, lang: result.lang, channel: req.channel });
       if (nlu.intent === 'out_of_scope') this.metrics.fallbacks.inc({ lang: result.lang, channel: req.channel });
     }
@@ -181,8 +181,10 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
   }
 
   /**
-   * Erases what the bot keeps about one conversation (GDPR art. 17): its subscriptions, its session
-   * and the notices waiting in its inbox. A status change after it notifies no one there.
+   * Erases what the bot keeps about one conversation (GDPR art. 17): its subscriptions, its session,
+   * its hand-overs and the notices waiting in its inbox, and no copy of them stays in the store's
+   * files. A status change after it notifies no one there. (The statistics keep no conversation:
+   * their texts were redacted before they were kept.)
    * @returns the conversation's language, to say so in it
    */
   async forget(address: Address): Promise<{ lang?: Lang }> {
@@ -192,6 +194,7 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     await this.subscriptions.remove(address);
     await this.stores.sessions.delete(key);
     if (address.channel === 'web') await this.stores.inbox.take(address.id); // taking empties the web inbox (keyed by id alone)
+    await this.stores.scrub(); // no copy of what was erased stays in SQLite's write-ahead logs
     return { lang: session?.lang };
   }
 

@@ -19,6 +19,8 @@ export interface ChatRequest {
   intent?: string;
   /** The entry point's organisation (the widget's data-org, a Telegram deep link). */
   org?: string;
+  /** Where it came from (the web chat: the client's address): what one address adds to the review list is capped. */
+  client?: string;
 }
 
 /** What every channel does with the core: one turn of a conversation. */

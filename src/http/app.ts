@@ -23,13 +23,22 @@ export interface AppOptions {
   widgetOrigins?: string[];
   /** Chat messages a client may send per minute; 0 turns the limit off. */
   rateLimitPerMinute?: number;
-  /** Behind a reverse proxy: take the client's address from X-Forwarded-For. */
-  trustProxy?: boolean;
+  /** MAX_EVENT_STREAMS: the web chat's event streams open at once (default 1,000). */
+  maxEventStreams?: number;
+  /**
+   * Behind a reverse proxy (TRUST_PROXY): how many hops of X-Forwarded-For to believe, counted from
+   * the right, or the proxies' addresses and ranges; the client's address is the one the last
+   * trusted proxy saw. Never `true` (fastify's "every hop": the first entry, which the client writes).
+   */
+  trustProxy?: false | number | string[];
   /** METRICS_TOKEN: /metrics with this Bearer token; without it /metrics is off here (see serveMetrics). */
   metricsToken?: string;
   /** Where staff sessions take their secret and lifetime from; by default the core's configuration. */
   staffConfig?: Pick<Config, 'SESSION_SECRET' | 'DATA_DIR' | 'STAFF_SESSION_HOURS'>;
 }
+
+/** Trusts the `n` proxies nearest to the server (fastify's own reading of a number, which its types leave out). */
+const hops = (n: number) => (_address: string, hop: number) => hop < n;
 
 /** How long a client has to send a whole request, headers and body: a body trickled byte by byte is cut then. */
 const REQUEST_MS = 10_000;
@@ -41,7 +50,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: 64 * 1024,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: typeof options.trustProxy === 'number' ? hops(options.trustProxy) : (options.trustProxy ?? false),
     // A slow or stuck client cannot hold a connection: requests must arrive within 10 s. Node checks
     // these deadlines every connectionsCheckingInterval (30 s by default, which let a trickled body
     // hold a connection 60-82 s), so the check runs every half second.
@@ -69,7 +78,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.register(healthRoutes, { getCore });
   app.register(probeRoutes, { getCore });
   app.register(metricsRoutes, { getCore, token: options.metricsToken });
-  app.register(webchat, { getPort: getCore, origins: options.widgetOrigins ?? [], rateLimitPerMinute: options.rateLimitPerMinute ?? 0 });
+  app.register(webchat, { getPort: getCore, origins: options.widgetOrigins ?? [], rateLimitPerMinute: options.rateLimitPerMinute ?? 0, maxEventStreams: options.maxEventStreams });
   app.register(staffApi, { getCore, token: options.adminToken, config: options.staffConfig ?? (typeof core === 'function' ? undefined : core.config) });
   app.register(staffConsole, { getCore });
   return app;

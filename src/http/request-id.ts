@@ -2,13 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 
-/** What a proxy's X-Request-Id may look like to be kept: no spaces or control characters to forge a log line with. */
-const SANE = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+/**
+ * The X-Request-Id a proxy makes, kept so that its access log and ours share it: a UUID (Caddy's
+ * {http.request.uuid}, Envoy, Heroku) or 16 to 64 hexadecimal digits (nginx's $request_id). Anything
+ * else a client wrote ("admin", "1", "../..", a line break, 128 characters of its choice) would be
+ * echoed and logged as the request's id: a new UUID is made instead.
+ */
+const WELL_FORMED = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,64})$/i;
 
-/** fastify's genReqId: the incoming X-Request-Id when it is sane, else a new UUID. */
+/** fastify's genReqId: the incoming X-Request-Id when it is well formed, else a new UUID. */
 export function requestId(request: IncomingMessage): string {
   const given = request.headers['x-request-id'];
-  return typeof given === 'string' && SANE.test(given) ? given : randomUUID();
+  return typeof given === 'string' && WELL_FORMED.test(given) ? given.toLowerCase() : randomUUID();
 }
 
 /**

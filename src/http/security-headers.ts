@@ -16,6 +16,15 @@ export const CSP: Record<string, string[]> = {
   'frame-ancestors': ["'none'"],
 };
 
+/**
+ * Permissions-Policy (helmet sets none): no page of ours, nor a frame in it, may ask for the camera,
+ * the microphone, the location, payments or the like: the widget and the console need none.
+ */
+export const PERMISSIONS_POLICY = [
+  'accelerometer', 'autoplay', 'camera', 'display-capture', 'encrypted-media', 'geolocation', 'gyroscope', 'hid', 'magnetometer',
+  'microphone', 'midi', 'payment', 'publickey-credentials-get', 'screen-wake-lock', 'serial', 'usb', 'xr-spatial-tracking',
+].map((feature) => `${feature}=()`).join(', ');
+
 const OPTIONS: HelmetOptions = {
   contentSecurityPolicy: { useDefaults: false, directives: CSP },
   xFrameOptions: { action: 'deny' },
@@ -32,7 +41,7 @@ declare module 'fastify' {
 }
 
 /**
- * Helmet's headers with our CSP on every response, errors and 404s included. Helmet's middleware
+ * Helmet's headers with our CSP, and the Permissions-Policy, on every response, errors and 404s included. Helmet's middleware
  * is built once (and once per route that changes an option), then applied to each response: the
  * @fastify/helmet plugin builds it again on every request (~12 µs of a chat request, measured
  * under `npm run bench -- load`).
@@ -45,6 +54,7 @@ export const securityHeaders = fp(async (app) => {
   });
   // Helmet only sets headers, synchronously; it throws rather than passing an error on.
   app.addHook('onRequest', (request, reply, done) => {
+    reply.raw.setHeader('permissions-policy', PERMISSIONS_POLICY);
     (request.routeOptions.config.applySecurityHeaders ?? everywhere)(request.raw, reply.raw, () => done());
   });
 }, { name: 'security-headers' });

@@ -28,8 +28,11 @@ export function cacheKey(intentsDir: string, extra: unknown): string {
   return hash.digest('hex').slice(0, 24);
 }
 
-/** How many models the cache keeps. */
-const KEEP = 4;
+/**
+ * How many models the cache keeps: the model of intents/ alone, the shared one and one per
+ * organisation with examples of its own (a restart loads them all), and a few earlier ones (an undo).
+ */
+const KEEP = 8;
 
 /**
  * Trained models kept on disk, so that a restart with unchanged intents/ skips training.

@@ -18,8 +18,8 @@ const starting = Nlu.start(workerData as NluSettings, firstKb, { warn: (msg) => 
 let nlu: Nlu | undefined;
 
 const replies = batching<Answer<NluResult>>((batch) => port.postMessage(batch satisfies FromThread));
-const read = (n: Nlu, [id, text, hint]: Reading) =>
-  n.analyse(text, hint).then(
+const read = (n: Nlu, [id, text, hint, org]: Reading) =>
+  n.analyse(text, hint, org).then(
     (result) => replies.add([id, result]),
     (err: Error) => replies.add([id, null, err.message]),
   );

@@ -11,7 +11,7 @@ import { loadActCues, loadActs, loadExamples, loadLexicons, type Example } from 
 import { ActReader, type Act } from './acts.js';
 import { fit } from './trainer.js';
 import { trainInBackground } from './retrain.js';
-import { OUT_OF_SCOPE, type CachedModel, type NluLog, type NluOptions, type NluResult, type NluService, type Trained, type TrainJob } from './types.js';
+import { OUT_OF_SCOPE, SHARED_MODEL, type CachedModel, type NluLog, type NluOptions, type NluResult, type NluService, type Trained, type TrainJob } from './types.js';
 import type { NluSettings } from './settings.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 
@@ -35,6 +35,8 @@ async function loadEmbeddings(settings: NluSettings, log: Pick<NluLog, 'warn'>):
 /** The NLU pipeline: normalise -> encode -> language -> intent -> entities. Trained once at start. */
 export class Nlu implements NluService {
   private dense?: Dense;
+  /** The intent heads of organisations with taught examples of their own (a retraining's); the others use `model`. */
+  private orgModels = new Map<string, IntentModel>();
 
   /** Resolves once a model just trained is in the cache (the start does not wait for the write). */
   saved: Promise<void> = Promise.resolve();
@@ -131,29 +133,39 @@ export class Nlu implements NluService {
     this.entities = new EntityExtractor(kb, this.lexicons, this.knownWords, this.options.langs);
   }
 
-  /** Retrains on a thread of its own (retrain.ts) and serves the model if it is accepted; the result goes without it. */
+  /** Retrains on a thread of its own (retrain.ts) and serves the models if they are accepted; the result goes without them. */
   async retrain(job: TrainJob): Promise<Trained> {
-    const { state, ...trained } = await trainInBackground(job);
-    if (state) await this.serve(state);
+    const { states, ...trained } = await trainInBackground(job);
+    if (states) await this.serve(states, job.drop);
     return trained;
   }
 
   /**
-   * Serves a model trained meanwhile. It takes over between two messages; a message being read
-   * keeps the parts it already holds. An embedding head, when there is one, stays the one trained
-   * on intents/ (the retraining trains the n-gram heads only).
+   * Serves the models trained meanwhile, all together between two messages; a message being read
+   * keeps the parts it already holds. An organisation's model is an intent head only (its
+   * conversations share the language head and the entities). An embedding head, when there is
+   * one, stays the one trained on intents/ (the retraining trains the n-gram heads only).
    */
-  private async serve(state: CachedModel): Promise<void> {
+  private async serve(states: { scope: string; state: CachedModel }[], drop: string[]): Promise<void> {
     // Built a part at a time, with the messages that arrive meanwhile read in between (each part takes ~10-30 ms).
     const between = () => new Promise((resolve) => setImmediate(resolve));
-    const model = IntentModel.fromState(state.intent);
-    const actHead = state.acts && ActHead.fromState(state.acts);
-    await between();
-    const language = LanguageIdentifier.fromState(state.language, model.encoder.dim, this.language.fastText);
-    await between();
-    const knownWords = new Set(state.knownWords);
-    const entities = new EntityExtractor(this.kb, this.lexicons, knownWords, this.options.langs);
-    Object.assign(this, { model, actHead, language, knownWords, entities });
+    const orgModels = new Map(this.orgModels);
+    for (const org of drop) orgModels.delete(org);
+    let shared: { model: IntentModel; actHead?: ActHead; language: LanguageIdentifier; knownWords: Set<string>; entities: EntityExtractor } | undefined;
+    for (const { scope, state } of states) {
+      const model = IntentModel.fromState(state.intent);
+      await between();
+      if (scope !== SHARED_MODEL) {
+        orgModels.set(scope, model);
+        continue;
+      }
+      const actHead = state.acts && ActHead.fromState(state.acts);
+      const language = LanguageIdentifier.fromState(state.language, model.encoder.dim, this.language.fastText);
+      await between();
+      const knownWords = new Set(state.knownWords);
+      shared = { model, actHead, language, knownWords, entities: new EntityExtractor(this.kb, this.lexicons, knownWords, this.options.langs) };
+    }
+    Object.assign(this, { ...shared, orgModels });
   }
 
   get intents(): string[] {
@@ -173,8 +185,8 @@ export class Nlu implements NluService {
    * parse(), with the embedding model's vote when one is loaded: the two heads' probabilities
    * are averaged. Without an embedding model this is parse() (synchronous work, ~40 µs).
    */
-  async analyse(text: string, hint?: Lang): Promise<NluResult> {
-    const { result, probs } = this.read(text, hint);
+  async analyse(text: string, hint?: Lang, org?: string): Promise<NluResult> {
+    const { result, probs } = this.read(text, hint, org);
     if (!this.dense || !probs || result.gibberish) return result;
     // The model is behind (a burst) or its thread failed: the n-gram head answers alone rather than queue the message.
     const embedding = await this.dense.encoder.queued(text)?.catch(() => undefined);
@@ -184,12 +196,12 @@ export class Nlu implements NluService {
     return { ...result, ...this.decide(votes) };
   }
 
-  parse(text: string, hint?: Lang): NluResult {
-    return this.read(text, hint).result;
+  parse(text: string, hint?: Lang, org?: string): NluResult {
+    return this.read(text, hint, org).result;
   }
 
   /** The reading of a message, and the n-gram head's probabilities (none for an empty message). */
-  private read(text: string, hint?: Lang): { result: NluResult; probs?: Float64Array } {
+  private read(text: string, hint?: Lang, org?: string): { result: NluResult; probs?: Float64Array } {
     const norm = normalize(text);
     if (!norm) {
       const lang = hint ?? this.options.defaultLang;
@@ -200,7 +212,9 @@ export class Nlu implements NluService {
     const { lang, confidence: langConfidence } = hint
       ? this.language.identify(text, norm, features, hint)
       : this.language.identify(text, norm, features, this.options.defaultLang, 0.3);
-    const probs = this.model.probabilities(features);
+    // Every model has the same intents, in the same (sorted) order: their probabilities line up with the embedding head's.
+    const own = org === undefined ? undefined : this.orgModels.get(org);
+    const probs = own ? own.probabilities(own.features(norm)) : this.model.probabilities(features);
     const found = this.entities.extract(norm, lang);
     // Words of three letters or more, none of which the bot knows ("asdfgh ñlkj", "ghghgh ???"; "hi" and "ok" are not).
     const long = tokens(norm).filter((w) => w.length >= 3);

@@ -14,8 +14,8 @@ export interface ThreadReady {
   warnings: string[];
 }
 
-/** A message to read: [id, text, hint]. */
-export type Reading = [number, string, Lang | undefined];
+/** A message to read: [id, text, hint, the conversation's organisation]. */
+export type Reading = [number, string, Lang | undefined, string | undefined];
 
 
 /** To the thread: messages to read (those of one turn of the event loop), the knowledge base, a retraining, or the end. */
@@ -133,11 +133,11 @@ export class NluThread implements NluService {
     void this.worker.terminate();
   }
 
-  analyse(text: string, hint?: Lang): Promise<NluResult> {
+  analyse(text: string, hint?: Lang, org?: string): Promise<NluResult> {
     if (!this.worker) return Promise.reject(new Error('the NLU thread is restarting'));
     if (this.waiting.size === 0) this.lastProgress = performance.now();
     const [id, result] = this.waiting.add();
-    this.readings.add([id, text, hint]);
+    this.readings.add([id, text, hint, org]);
     return result;
   }
 

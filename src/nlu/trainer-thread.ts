@@ -13,9 +13,9 @@ export type TrainRequest = [number, TrainJob];
 parentPort!.on('message', ([id, job]: TrainRequest) => {
   try {
     const { trained, save } = train(job);
-    // An accepted model's arrays go over as bytes, moved rather than copied (asBytes()); a refused one stays here.
-    const { state, transfer } = trained.accepted ? asBytes(trained.state) : { state: undefined, transfer: [] };
-    parentPort!.postMessage([id, { ...trained, state }] satisfies Answer<Trained>, transfer);
+    // Accepted models' arrays go over as bytes, moved rather than copied (asBytes()); refused ones stay here.
+    const { state: states, transfer } = trained.accepted ? asBytes(trained.states) : { state: undefined, transfer: [] };
+    parentPort!.postMessage([id, { ...trained, states }] satisfies Answer<Trained>, transfer);
     if (trained.accepted) save();
   } catch (err) {
     parentPort!.postMessage([id, null, (err as Error).message] satisfies Answer<Trained>);

@@ -4,7 +4,7 @@ import { ActHead, IntentModel } from './intent.js';
 import { LanguageIdentifier } from './language.js';
 import { ModelCache, cacheKey } from './cache.js';
 import { loadActs, loadExamples, loadValidation, type ActExample, type Example } from './training.js';
-import { OUT_OF_SCOPE, type CachedModel, type Score, type Trained, type TrainJob } from './types.js';
+import { OUT_OF_SCOPE, type CachedModel, type Score, type Trained, type TrainedModel, type TrainJob } from './types.js';
 import type { Lang } from '../knowledge/schema.js';
 
 /** The intent, act and language heads trained on `examples` and `acts` (the work of a start without a cache, and of a retraining). */
@@ -28,15 +28,26 @@ export function overlayKey(overlay: Example[]): Record<string, string> {
   return { overlay: hash.digest('hex').slice(0, 24) };
 }
 
-/** A model's intent accuracy on the validation set, and what it got wrong. */
+/**
+ * A validation message read right with this probability or more is read firmly. One read right
+ * with less, just above the confidence threshold, may fall under it (out_of_scope) and back with any
+ * retraining, whatever was taught: that alone is no flip (see flipped()).
+ */
+export const FIRM_READING = 0.5;
+
+const messageKey = (m: { lang: string; text: string }) => `${m.lang}|${m.text}`;
+
+/** A model's intent accuracy on the validation set, what it got wrong, and what it read right firmly. */
 export function score(model: IntentModel, validation: Example[], threshold: number): Score {
   const wrong: Score['wrong'] = [];
+  const firm: string[] = [];
   for (const v of validation) {
     const p = model.predict(v.text);
     const got = p.confidence < threshold ? OUT_OF_SCOPE : p.intent;
     if (got !== v.intent) wrong.push({ text: v.text, lang: v.lang, expected: v.intent, got });
+    else if (p.confidence >= FIRM_READING) firm.push(messageKey(v));
   }
-  return { accuracy: validation.length ? 1 - wrong.length / validation.length : 1, total: validation.length, wrong };
+  return { accuracy: validation.length ? 1 - wrong.length / validation.length : 1, total: validation.length, wrong, firm };
 }
 
 /** The model of intents/ plus `overlay`: from the cache when it holds it, else trained and cached. */
@@ -53,24 +64,39 @@ function modelOf(job: TrainJob, base: Example[], overlay: Example[]): { key: str
 }
 
 /**
- * Trains (or loads) the candidate and the baseline and scores both on the validation set.
- * `save` writes a model just trained to the cache: called once it serves (the write takes ~100 ms).
+ * The validation messages `after` reads wrong that `before` read right: as another intent, or as
+ * out_of_scope when `before` read them firmly (a message at the edge of the threshold toggles).
+ */
+export function flipped(before: Score, after: Score): Score['wrong'] {
+  const wasWrong = new Set(before.wrong.map(messageKey));
+  const firm = new Set(before.firm);
+  return after.wrong.filter((w) => !wasWrong.has(messageKey(w)) && (w.got !== OUT_OF_SCOPE || firm.has(messageKey(w))));
+}
+
+/**
+ * Trains (or loads) each model of the job and scores it on the validation set; with the guard rail,
+ * also the model it replaces, and the change is accepted only if no model flips a message.
+ * `save` writes the models just trained to the cache: called once they serve (a write takes ~100 ms).
  */
 export function train(job: TrainJob): { trained: Trained; save(): void } {
   const base = loadExamples(job.intentsDir);
   const validation = loadValidation(job.intentsDir);
-  const candidate = modelOf(job, base, job.overlay);
-  const baseline = job.baselineScore ?? score(modelOf(job, base, job.baseline).model, validation, job.threshold);
-  const scored = score(candidate.model, validation, job.threshold);
-  const trained = {
-    key: candidate.key,
-    accepted: baseline.accuracy - scored.accuracy <= job.maxDrop,
-    state: candidate.state,
-    trainingMs: candidate.trainingMs,
-    fromCache: candidate.fromCache,
-    examples: base.length + job.overlay.length,
-    candidate: scored,
-    baseline,
-  };
-  return { trained, save: candidate.save };
+  const built = job.models.map((m) => {
+    const candidate = modelOf(job, base, m.overlay);
+    const scored = score(candidate.model, validation, job.threshold);
+    const baseline = job.guard ? (m.baselineScore ?? score(modelOf(job, base, m.baseline).model, validation, job.threshold)) : undefined;
+    const model: TrainedModel = {
+      scope: m.scope,
+      key: candidate.key,
+      trainingMs: candidate.trainingMs,
+      fromCache: candidate.fromCache,
+      examples: base.length + m.overlay.length,
+      candidate: scored,
+      ...(baseline ? { baseline } : {}),
+    };
+    return { model, candidate };
+  });
+  const accepted = built.every(({ model }) => !model.baseline || flipped(model.baseline, model.candidate).length === 0);
+  const trained: Trained = { accepted, models: built.map((b) => b.model), states: built.map(({ model, candidate }) => ({ scope: model.scope, state: candidate.state })) };
+  return { trained, save: () => built.forEach((b) => b.candidate.save()) };
 }

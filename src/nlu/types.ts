@@ -41,7 +41,11 @@ export interface NluOptions {
 
 /** What the bot asks of the NLU, on this thread (Nlu) or on a thread of its own (NluThread). */
 export interface NluService {
-  analyse(text: string, hint?: Lang): Promise<NluResult>;
+  /**
+   * @param org the conversation's organisation: its model when staff taught it examples of its own
+   *   (examples taught for one organisation never move another's reading), else the shared one
+   */
+  analyse(text: string, hint?: Lang, org?: string): Promise<NluResult>;
   /** Rebuilds the entity gazetteer after the knowledge base changed (new offices or aliases). */
   useKnowledge(kb: KnowledgeBase): void;
   readonly intents: string[];
@@ -50,8 +54,9 @@ export interface NluService {
   /** What this start spent on the model: training it, or loading it from the cache. */
   readonly trainingMs: number;
   /**
-   * Retrains on intents/ plus the job's overlay (src/operations/teaching.ts) on a thread of its own,
-   * and serves the model from the next message on if the guard rail accepts it; resolves then.
+   * Retrains the job's models (intents/ plus each one's overlay: src/operations/teaching.ts) on a
+   * thread of its own, and serves them all from the next message on if the guard rail accepts every
+   * one; resolves then.
    */
   retrain(job: TrainJob): Promise<Trained>;
   /** On a thread of its own: `listener` runs when a new thread replaced one that died. */
@@ -77,11 +82,27 @@ export interface CachedModel {
   dense?: ClassifierState;
 }
 
-/** A model's score on intents/validation/: its intent accuracy, and what it got wrong. */
+/** A model's score on intents/validation/: its intent accuracy, what it got wrong, and what it read right firmly. */
 export interface Score {
   accuracy: number;
   total: number;
   wrong: { text: string; lang: string; expected: string; got: string }[];
+  /** `lang|text` of the messages read right with a probability of FIRM_READING or more. */
+  firm: string[];
+}
+
+/** The model conversations without an organisation use, and every organisation without examples of its own. */
+export const SHARED_MODEL = '';
+
+/** One model to train: the shared one (scope SHARED_MODEL) or an organisation's (scope: its id). */
+export interface ModelJob {
+  scope: string;
+  /** The overlay to train on (an organisation's: the shared examples and its own). */
+  overlay: Example[];
+  /** The overlay of the model that serves this scope now (an organisation without one of its own: the shared one's). */
+  baseline: Example[];
+  /** That model's score when known (from its own training): not loaded and scored again. */
+  baselineScore?: Score;
 }
 
 export interface TrainJob {
@@ -89,25 +110,34 @@ export interface TrainJob {
   cacheDir?: string;
   langs: Lang[];
   threshold: number;
-  /** The overlay to train on, and the one the serving model was trained on (scored for comparison). */
-  overlay: Example[];
-  baseline: Example[];
-  /** A larger drop of the validation accuracy refuses the model. */
-  maxDrop: number;
-  /** The serving model's score when known (from its own training): not loaded and scored again. */
-  baselineScore?: Score;
+  /** The models that change; every one must pass the guard rail, or none serves. */
+  models: ModelJob[];
+  /** Organisations whose own model goes (their last own example was undone): they use the shared model again. */
+  drop: string[];
+  /**
+   * The guard rail: refuse the change if any model reads wrong a validation message (any intent,
+   * any language) that the model it replaces read right. Off, the models serve whatever they score
+   * (what the store holds was checked where it was taught, or is an undo).
+   */
+  guard: boolean;
 }
 
-export interface Trained {
+export interface TrainedModel {
+  scope: string;
   key: string;
-  /** Whether it scores within maxDrop of the serving model: only then may it serve. */
-  accepted: boolean;
-  /** The model, when accepted (the serving NLU takes it: a retraining's result reaches the main thread without it). */
-  state?: CachedModel;
   /** Time spent training; 0 when the model came from the cache. */
   trainingMs: number;
   fromCache: boolean;
   examples: number;
   candidate: Score;
-  baseline: Score;
+  /** The replaced model's score (with the guard rail only). */
+  baseline?: Score;
+}
+
+export interface Trained {
+  /** Whether every model passed the guard rail: only then do they serve. */
+  accepted: boolean;
+  models: TrainedModel[];
+  /** The models, when accepted (the serving NLU takes them: a retraining's result reaches the main thread without them). */
+  states?: { scope: string; state: CachedModel }[];
 }

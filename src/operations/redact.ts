@@ -1,6 +1,7 @@
 import { cleanText } from './clean-text.js';
 import { asciiDigit, dniValid, ibanValid, luhnValid } from './checksums.js';
 import { ADDRESS_PATTERNS } from './addresses.js';
+import { SPELLED_OUT, STREET_AFTER_PHRASE } from './spelled-out.js';
 
 /**
  * Personal data removed from the questions the statistics keep. The text is first brought to
@@ -30,9 +31,10 @@ const CF = (() => {
   return [L, L, L, L, L, L, N, N, L, N, N, L, N, N, N, L].join(SEP);
 })();
 
-type Replace = string | ((match: string) => string);
+type Replace = string | ((match: string, ...groups: string[]) => string);
 
 const RULES: [RegExp, Replace][] = [
+  ...SPELLED_OUT,
   // E-mail addresses, also at a host without a dot (localhost): the local part starts where its run of characters starts.
   [rule(String.raw`(?<![\p{L}\p{M}\p{N}._%+\-])[\p{L}\p{M}\p{N}._%+\-]+@[\p{L}\p{M}\p{N}\-]+(?:\.[\p{L}\p{M}\p{N}\-]+)*`, 'giu'), '[email]'],
   // IBAN (two letters, two check digits, up to 30 more, grouped or not): the part of its country's length that passes mod 97.
@@ -49,6 +51,7 @@ const RULES: [RegExp, Replace][] = [
   // Passports and other documents: one to three letters, then six to nine digits; after the phones, so that a phone after "tel" stays one.
   [rule(String.raw`(?<![A-Z0-9])[A-Z]{1,3}${SEP}${more(String.raw`\d`, '{5,8}')}${END}`), '[id]'],
   ...ADDRESS_PATTERNS.map((re): [RegExp, Replace] => [re, '[address]']),
+  STREET_AFTER_PHRASE,
   // What no pattern knew: a code of letters and at least three digits, any five digits.
   [/[A-Z0-9]+/gi, (m) => (m.length >= 6 && /[A-Z]/i.test(m) && m.replace(/\D/g, '').length >= 3 ? '[id]' : m)],
   [rule(START + more(String.raw`\d`, '*')), (m) => (m.replace(/\D/g, '').length >= 5 ? '[number]' : m)],

@@ -1,4 +1,5 @@
 import { redact } from './redact.js';
+import { reviewId } from './review.js';
 import { COUNTED, MAX_UNANSWERED_PER_DAY, emptyDay as empty, type DayStats, type StatsRepository } from '../storage/index.js';
 
 export interface TurnRecord {
@@ -16,7 +17,20 @@ export interface TurnRecord {
   org?: string;
   /** The NLU's best guesses, kept with an unanswered question for the review list. */
   guesses?: { intent: string; confidence: number }[];
+  /** The conversation (`<channel>:<session>`) and the client's address: only for the caps below, never kept. */
+  from?: string;
+  client?: string;
 }
+
+/**
+ * Unanswered texts one conversation, and one address, add per day (per instance): the same text
+ * again from the same conversation adds nothing, so the review list's counts are conversations,
+ * and one junk sender cannot push every real question out of the day's 500.
+ */
+export const MAX_UNANSWERED_PER_CONVERSATION = 5;
+export const MAX_UNANSWERED_PER_CLIENT = 50;
+/** The day's tallies are dropped past this many conversations or addresses: memory stays bounded under a flood of new sessions. */
+const MAX_TALLIED = 100_000;
 
 const bump = (m: Record<string, number>, k: string | undefined, n = 1) => {
   if (k) m[k] = (m[k] ?? 0) + n;
@@ -69,6 +83,8 @@ export class Stats {
 
   /** The UTC day of the last question recorded and its bounds (toISOString costs ~1 µs a call). */
   private day = { name: '', from: 0, to: 0 };
+  /** Today's unanswered texts by conversation (their review ids) and counts by address. */
+  private tally = { day: '', conversations: new Map<string, Set<string>>(), clients: new Map<string, number>() };
 
   private dayOf(at: Date): string {
     const t = at.getTime();
@@ -81,14 +97,36 @@ export class Stats {
 
   record(turn: TurnRecord, at = new Date()): void {
     const day = this.dayOf(at);
-    this.count(day, turn, at);
+    // A question answered unsure (out of scope, low confidence, a near toss-up) is kept redacted for
+    // review, once for the day and once for the conversation's organisation, within the caps.
+    const unsure = turn.intent === 'out_of_scope' || turn.confidence < this.lowConfidence || margin(turn.guesses) < LOW_MARGIN;
+    const redacted = unsure && !turn.bareAnswer ? redact(turn.text, 200) : undefined;
+    const text = redacted !== undefined && this.mayKeep(day, turn, redacted) ? redacted : undefined;
+    this.count(day, turn, at, text);
     if (turn.org) {
       const zone = this.timeZoneOf(turn.org);
-      this.count(`${zone ? localDay(at, zone) : day}@${turn.org}`, turn, at);
+      this.count(`${zone ? localDay(at, zone) : day}@${turn.org}`, turn, at, text);
     }
   }
 
-  private count(day: string, turn: TurnRecord, at: Date): void {
+  /** Whether this conversation and address may add this text today (counting it when they may). */
+  private mayKeep(day: string, turn: TurnRecord, text: string): boolean {
+    if (this.tally.day !== day || this.tally.conversations.size > MAX_TALLIED || this.tally.clients.size > MAX_TALLIED) {
+      this.tally = { day, conversations: new Map(), clients: new Map() };
+    }
+    const { conversations, clients } = this.tally;
+    const said = turn.from ? (conversations.get(turn.from) ?? new Set<string>()) : undefined;
+    const id = reviewId(turn.lang, text);
+    if (said && (said.has(id) || said.size >= MAX_UNANSWERED_PER_CONVERSATION)) return false;
+    const fromClient = turn.client ? (clients.get(turn.client) ?? 0) : 0;
+    if (fromClient >= MAX_UNANSWERED_PER_CLIENT) return false;
+    if (said && turn.from) conversations.set(turn.from, said.add(id));
+    if (turn.client) clients.set(turn.client, fromClient + 1);
+    return true;
+  }
+
+  /** @param text the unanswered question's redacted text, when it is kept */
+  private count(day: string, turn: TurnRecord, at: Date, text: string | undefined): void {
     const s = this.buffer.get(day) ?? empty();
     s.total++;
     bump(s.intents, turn.intent);
@@ -96,14 +134,13 @@ export class Stats {
     bump(s.langs, turn.lang);
     bump(s.channels, turn.channel);
     if (turn.intent !== 'out_of_scope') bump(s.asked, `${turn.intent}|${turn.office ?? turn.certificate ?? ''}`);
-    const unsure = turn.intent === 'out_of_scope' || turn.confidence < this.lowConfidence || margin(turn.guesses) < LOW_MARGIN;
-    if (unsure && !turn.bareAnswer && s.unanswered.length < MAX_UNANSWERED_PER_DAY) {
+    if (text !== undefined && s.unanswered.length < MAX_UNANSWERED_PER_DAY) {
       s.unanswered.push({
         at: at.toISOString(),
         lang: turn.lang,
         intent: turn.intent,
         confidence: turn.confidence,
-        text: redact(turn.text, 200),
+        text,
         channel: turn.channel,
         ...(turn.org ? { org: turn.org } : {}),
         ...(turn.guesses ? { guesses: turn.guesses.map((g) => ({ intent: g.intent, confidence: Math.round(g.confidence * 1000) / 1000 })) } : {}),

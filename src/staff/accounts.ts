@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { langSchema } from '../knowledge/schema.js';
 import { ROLES, type AccountChange, type StaffAccount, type StaffStores } from '../storage/index.js';
 import { hashPassword, MAX_PASSWORD, MIN_PASSWORD } from './passwords.js';
+import { weakness } from './password-strength.js';
 
 export const usernameSchema = z
   .string()
@@ -13,7 +14,7 @@ export const passwordSchema = z
   .string()
   .refine((s) => codePoints(s) >= MIN_PASSWORD, `a password has at least ${MIN_PASSWORD} characters`)
   .refine((s) => codePoints(s) <= MAX_PASSWORD, `a password has at most ${MAX_PASSWORD} characters`)
-  .describe(`At least ${MIN_PASSWORD} characters; stored only as an argon2id hash`);
+  .describe(`At least ${MIN_PASSWORD} characters, and not too easy to guess (zxcvbn score 3 or more: not a common password, word or pattern, nor the username); stored only as an argon2id hash`);
 
 const orgId = z.string().regex(/^[a-z0-9-]{1,100}$/, 'an organisation id');
 export const roleSchema = z.enum(ROLES);
@@ -60,6 +61,11 @@ export class AccountError extends Error {
   }
 }
 
+async function refuseWeak(password: string, context: string[]): Promise<void> {
+  const why = await weakness(password, context);
+  if (why) throw new AccountError(400, `body/password: ${why}`);
+}
+
 /** Editors and viewers work for at least one organisation, and only for ones the knowledge base has. */
 function checkOrgs(role: StaffAccount['role'], orgs: string[], known: string[]): void {
   const unknown = orgs.filter((o) => !known.includes(o));
@@ -89,6 +95,7 @@ export class StaffAccounts {
     const orgs = [...new Set(input.orgs)];
     checkOrgs(input.role, orgs, this.knownOrgs());
     if (input.password === input.username) throw new AccountError(400, 'The password may not be the username.');
+    await refuseWeak(input.password, [input.username, ...orgs]);
     const now = new Date().toISOString();
     const account: StaffAccount = {
       username: input.username,
@@ -112,6 +119,7 @@ export class StaffAccounts {
     const orgs = edit.orgs ? [...new Set(edit.orgs)] : current.orgs;
     checkOrgs(role, orgs, this.knownOrgs());
     if (edit.password === username) throw new AccountError(400, 'The password may not be the username.');
+    if (edit.password) await refuseWeak(edit.password, [username, ...orgs]);
     if (role !== 'admin') await this.keepAnAdmin(current);
     const change: AccountChange = {
       ...(edit.role ? { role } : {}),

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { hasBearer } from '../http/bearer.js';
 import type { GetCore } from '../http/require-core.js';
-import type { StaffAccount, StaffStores } from '../storage/index.js';
-import { checkPassword } from './passwords.js';
+import type { FailureCount, StaffAccount, StaffStores } from '../storage/index.js';
+import { checkPassword, HashingBusy } from './passwords.js';
 import { TOKEN_PRINCIPAL, type Principal } from './roles.js';
 
 /** What a console session remembers: who logged in, with which password version, when. */
@@ -25,6 +25,8 @@ declare module 'fastify' {
 
 /** Five failed logins for one username from one address within 15 minutes, and the next ones wait. */
 export const MAX_FAILURES = 5;
+/** Ten failed logins from one address within 15 minutes, whatever the usernames, and the next ones wait. */
+export const MAX_ADDRESS_FAILURES = 10;
 export const FAILURE_WINDOW_MS = 15 * 60_000;
 
 export const principalOf = (account: StaffAccount): Principal => ({
@@ -37,19 +39,29 @@ export const principalOf = (account: StaffAccount): Principal => ({
 export type LoginResult = { ok: true; account: StaffAccount } | { ok: false; retryAfterS?: number };
 
 /**
- * A login: throttled per username and address; an unknown username is checked against a dummy
- * hash and counted as a failure too, so that it answers like a wrong password, in the same time.
+ * A login: throttled per username and address, and per address across usernames (spraying one
+ * password over many accounts); an unknown username is checked against a dummy hash and counted as
+ * a failure too, so that it answers like a wrong password, in the same time. Each try is counted as
+ * a failure before its password is checked, and taken back if it was right: tries made at once
+ * cannot all pass a count that none of them has raised yet.
  */
 export async function login(staff: StaffStores, username: string, password: string, ip: string): Promise<LoginResult> {
-  const key = `${username}|${ip}`;
-  const before = await staff.failures.count(key);
-  if (before.count >= MAX_FAILURES) return { ok: false, retryAfterS: Math.max(1, Math.ceil(before.resetInMs / 1000)) };
+  // A username key always holds a '|' and an address never does: the two cannot meet.
+  const mine = `${username}|${ip}`;
+  const address = ip;
+  const [byName, byAddress] = await Promise.all([staff.failures.fail(mine, FAILURE_WINDOW_MS), staff.failures.fail(address, FAILURE_WINDOW_MS)]);
+  const over = [byName.count > MAX_FAILURES && byName, byAddress.count > MAX_ADDRESS_FAILURES && byAddress].filter((c): c is FailureCount => !!c);
+  if (over.length > 0) return { ok: false, retryAfterS: Math.max(1, ...over.map((c) => Math.ceil(c.resetInMs / 1000))) };
   const account = await staff.accounts.get(username);
-  if (await checkPassword(account?.passwordHash, password)) {
-    await staff.failures.clear(key);
+  const right = await checkPassword(account?.passwordHash, password).catch(async (err: unknown) => {
+    // Not checked (too many waiting): no failure of this try's.
+    if (err instanceof HashingBusy) await Promise.all([staff.failures.forgive(mine), staff.failures.forgive(address)]);
+    throw err;
+  });
+  if (right) {
+    await Promise.all([staff.failures.clear(mine), staff.failures.forgive(address)]);
     return { ok: true, account: account! };
   }
-  await staff.failures.fail(key, FAILURE_WINDOW_MS);
   return { ok: false };
 }
 

@@ -70,6 +70,11 @@ export interface Stores {
   redisUrl?: string;
   /** True while some part of the store cannot be reached. */
   readonly degraded: boolean;
+  /**
+   * After an erasure: what the store still holds of deleted records goes too (SQLite: the
+   * write-ahead logs are checkpointed and truncated; the deleted rows were overwritten, secure_delete).
+   */
+  scrub(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -122,6 +127,7 @@ function redisStores(config: StoreConfig, health: StoreHealth, r: Retention): St
     get degraded() {
       return health.degraded;
     },
+    async scrub() {},
     async close() {
       records.stop();
       await Promise.all([closeClient(sessionClient), closeClient(client)]);
@@ -137,10 +143,16 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
   // A file of its own: keyv's driver (sqlite3) brings another copy of SQLite, and two copies in one
   // process do not see each other's locks on a shared file (rows written through one were lost).
   const store = new KeyvSqlite({ uri: `sqlite://${path.resolve(config.DATA_DIR, 'sessions.sqlite')}`, busyTimeout: 10_000 });
-  // Write-ahead logging: a session write is an append, not a synced rewrite of the page.
-  void store.query('PRAGMA journal_mode=WAL').then(() => store.query('PRAGMA synchronous=NORMAL')).catch(() => {});
   // Sessions are read and written on every message: served from memory, written behind.
   const sessions = new WriteBehindStore(store);
+  // Write-ahead logging: a session write is an append, not a synced rewrite of the page. The index
+  // on keyv's expiry lets the store delete the expired conversations without reading them all.
+  void store
+    .query('PRAGMA journal_mode=WAL')
+    .then(() => store.query('PRAGMA synchronous=NORMAL'))
+    .then(() => store.query('PRAGMA secure_delete=ON'))
+    .then(() => store.query(`CREATE INDEX IF NOT EXISTS ${sessions.table}_by_expiry ON ${sessions.table} (json_extract(value, '$.expires'))`))
+    .catch(() => {});
   const inbox = new sqlite.SqliteInbox(db, r);
   return {
     kind: 'sqlite',
@@ -158,6 +170,11 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
     outbox: new sqlite.SqliteOutbox(db, inbox, r.now),
     get degraded() {
       return health.degraded;
+    },
+    async scrub() {
+      // A checkpoint that readers hold up copies what it can; the next erasure's takes the rest.
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      await store.query('PRAGMA wal_checkpoint(TRUNCATE)');
     },
     async close() {
       await sessions.disconnect();
@@ -183,6 +200,7 @@ function memoryStores(r: Retention): Stores {
     noticeLog: new MemoryNoticeLog(r.now),
     outbox: new MemoryOutbox(subscriptions, inbox),
     degraded: false,
+    async scrub() {},
     async close() {},
   };
 }

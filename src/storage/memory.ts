@@ -2,6 +2,7 @@ import type { Address } from '../core/dialogue/types.js';
 import {
   COUNTED,
   MAX_UNANSWERED_PER_DAY,
+  MAX_UNREAD_NOTICES,
   addressKey,
   deliveryKey,
   emptyDay,
@@ -118,6 +119,14 @@ export class MemoryAudit implements AuditRepository {
   async list(): Promise<AuditEntry[]> {
     return [...this.entries];
   }
+
+  async size(): Promise<number> {
+    return this.entries.length;
+  }
+
+  async range(from: number, to: number): Promise<AuditEntry[]> {
+    return this.entries.slice(from, to);
+  }
 }
 
 export class MemoryStats implements StatsRepository {
@@ -146,7 +155,7 @@ export class MemoryStats implements StatsRepository {
   }
 }
 
-/** A session's notices; the inbox ends `webSubscriptionDays` after its latest notice. */
+/** A session's notices; the inbox ends `webSubscriptionDays` after its latest notice; the oldest go past MAX_UNREAD_NOTICES. */
 export class MemoryInbox implements InboxRepository {
   private inboxes = new Map<string, { notices: Map<string, string>; end: number }>();
   private purged = 0;
@@ -172,6 +181,8 @@ export class MemoryInbox implements InboxRepository {
     this.purge();
     const notices = this.inbox(sessionId)?.notices ?? new Map<string, string>();
     this.inboxes.set(sessionId, { notices: notices.set(changeId, text), end: webExpiry(this.retention) });
+    // The oldest go past the cap (change ids sort by time).
+    if (notices.size > MAX_UNREAD_NOTICES) for (const id of [...notices.keys()].sort().slice(0, notices.size - MAX_UNREAD_NOTICES)) notices.delete(id);
   }
 
   async count(sessionId: string): Promise<number> {

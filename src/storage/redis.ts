@@ -1,4 +1,5 @@
 import type { RedisClientType } from '@keyv/redis';
+import { ErrorReply } from '@redis/client';
 import type { Address } from '../core/dialogue/types.js';
 import type { Lang } from '../knowledge/schema.js';
 import { StoreUnavailableError, withinTime } from './errors.js';
@@ -6,12 +7,14 @@ import type { StoreHealth } from './health.js';
 import {
   COUNTED,
   MAX_UNANSWERED_PER_DAY,
+  MAX_UNREAD_NOTICES,
   addressKey,
   dayFromCounts,
   expires,
   firstTextDay,
   webExpiry,
   DAY_MS,
+  dateOfDay,
   type Retention,
   type Notice,
   type AuditEntry,
@@ -32,11 +35,21 @@ const PROBE_EVERY_MS = 500;
 export const RECORDS_PREFIX = 'chatbot:';
 const P = RECORDS_PREFIX;
 
+/** Replies that say Redis cannot serve now (loading its data, busy with a script, a replica cut off): the store, not the command. */
+const SERVER_UNAVAILABLE = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|READONLY)\b/;
+
+/**
+ * Redis answered and refused the command (a wrong argument, a key of another type): that command
+ * failed, the store did not. Any other failure (no connection, no answer in time) is the store's.
+ */
+export const refusedCommand = (err: unknown): err is ErrorReply => err instanceof ErrorReply && !SERVER_UNAVAILABLE.test(err.message);
+
 /**
  * Runs the repositories' commands: each must answer within a second, or it fails with
  * StoreUnavailableError (a timed-out command may still run when Redis answers again: every
  * operation here is safe to repeat). While Redis is away calls fail at once, and a PING every
- * half second finds out when it is back.
+ * half second finds out when it is back. A command Redis refuses fails alone, with Redis's
+ * error: the store is not taken for unreachable (every other call would then fail too).
  */
 export class RedisRecords {
   private probe?: NodeJS.Timeout;
@@ -56,6 +69,8 @@ export class RedisRecords {
         return op(this.client);
       });
     } catch (err) {
+      const cause = err instanceof StoreUnavailableError ? err.cause : err;
+      if (refusedCommand(cause)) throw cause;
       this.degrade(err);
       throw err;
     }
@@ -229,6 +244,15 @@ export class RedisAudit implements AuditRepository {
   list(): Promise<AuditEntry[]> {
     return this.redis.run(async (c) => (await c.lRange(`${P}audit`, 0, -1)).map((e) => JSON.parse(e) as AuditEntry));
   }
+
+  size(): Promise<number> {
+    return this.redis.run((c) => c.lLen(`${P}audit`));
+  }
+
+  range(from: number, to: number): Promise<AuditEntry[]> {
+    if (to <= from) return Promise.resolve([]);
+    return this.redis.run(async (c) => (await c.lRange(`${P}audit`, from, to - 1)).map((e) => JSON.parse(e) as AuditEntry));
+  }
 }
 
 /**
@@ -247,7 +271,7 @@ export class RedisStats implements StatsRepository {
     if (add.unanswered.length && day >= firstTextDay(this.retention)) {
       tx.rPush(`${P}stats:${day}:unanswered`, add.unanswered.map((u) => JSON.stringify(u)));
       tx.lTrim(`${P}stats:${day}:unanswered`, -MAX_UNANSWERED_PER_DAY, -1);
-      tx.pExpireAt(`${P}stats:${day}:unanswered`, Date.parse(`${day}T00:00:00Z`) + (this.retention.statsTextDays + 1) * DAY_MS);
+      tx.pExpireAt(`${P}stats:${day}:unanswered`, Date.parse(`${dateOfDay(day)}T00:00:00Z`) + (this.retention.statsTextDays + 1) * DAY_MS);
     }
     await this.redis.run(() => tx.exec());
   }
@@ -267,9 +291,21 @@ export class RedisStats implements StatsRepository {
   }
 }
 
+/** Adds a notice, drops the oldest past the cap (change ids sort by time), and moves the hash's end. */
+const PUSH = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local over = redis.call('HLEN', KEYS[1]) - tonumber(ARGV[4])
+if over > 0 then
+  local ids = redis.call('HKEYS', KEYS[1])
+  table.sort(ids)
+  for i = 1, over do redis.call('HDEL', KEYS[1], ids[i]) end
+end
+return redis.call('PEXPIREAT', KEYS[1], ARGV[3])`;
+
 /**
- * A session's notices in a hash (change id → text): pushing a change twice leaves one notice. The
- * hash expires `webSubscriptionDays` after its latest notice (PEXPIREAT, from the bot's clock).
+ * A session's notices in a hash (change id → text): pushing a change twice leaves one notice, and
+ * past MAX_UNREAD_NOTICES the oldest go. The hash expires `webSubscriptionDays` after its latest
+ * notice (PEXPIREAT, from the bot's clock): the notices already there are not rewritten.
  */
 export class RedisInbox implements InboxRepository {
   constructor(
@@ -278,7 +314,8 @@ export class RedisInbox implements InboxRepository {
   ) {}
 
   async push(sessionId: string, changeId: string, text: string): Promise<void> {
-    await this.redis.run((c) => c.multi().hSet(`${P}inbox:${sessionId}`, changeId, text).pExpireAt(`${P}inbox:${sessionId}`, webExpiry(this.retention)).exec());
+    const args = [changeId, text, String(webExpiry(this.retention)), String(MAX_UNREAD_NOTICES)];
+    await this.redis.run((c) => c.eval(PUSH, { keys: [`${P}inbox:${sessionId}`], arguments: args }));
   }
 
   count(sessionId: string): Promise<number> {

@@ -40,6 +40,9 @@ export const expires = (a: Address) => a.channel === 'web';
 /** When a web subscription or inbox written now expires. */
 export const webExpiry = (r: Retention) => r.now() + r.webSubscriptionDays * DAY_MS;
 
+/** The date (YYYY-MM-DD) of a statistics day: the day itself, or an organisation's day `<date>@<org>`. */
+export const dateOfDay = (day: string) => day.slice(0, 10);
+
 /** The oldest day (YYYY-MM-DD, UTC) whose unanswered texts are still kept. */
 export const firstTextDay = (r: Retention) => new Date(r.now() - r.statsTextDays * DAY_MS).toISOString().slice(0, 10);
 export const deliveryKey = (changeId: string, a: Address) => `${changeId}|${addressKey(a)}`;
@@ -81,7 +84,11 @@ export interface AuditEntry {
 
 export interface AuditRepository {
   append(entry: AuditEntry): Promise<void>;
+  /** Every entry, oldest first (backups, tests): the API reads it by range. */
   list(): Promise<AuditEntry[]>;
+  size(): Promise<number>;
+  /** The entries at positions from..to-1 (0 the oldest), oldest first. */
+  range(from: number, to: number): Promise<AuditEntry[]>;
 }
 
 export interface Unanswered {
@@ -131,9 +138,18 @@ export interface StatsRepository {
   day(day: string): Promise<DayStats | undefined>;
 }
 
+/**
+ * Unread notices a web session keeps at most: past it the oldest go. A browser gone for good no
+ * longer collects thousands (100 subscribers had 613), and a delivery never touches the others.
+ */
+export const MAX_UNREAD_NOTICES = 50;
+
 /** Web chat notices waiting for their session's next poll, one per status change. */
 export interface InboxRepository {
-  /** Idempotent: the same change pushed twice is one notice. */
+  /**
+   * Idempotent: the same change pushed twice is one notice. Appends: the notices already there are
+   * not rewritten; each lasts `webSubscriptionDays` from its own delivery; past MAX_UNREAD_NOTICES the oldest go.
+   */
   push(sessionId: string, changeId: string, text: string): Promise<void>;
   /** How many notices wait, without taking them. */
   count(sessionId: string): Promise<number>;

@@ -2,6 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { KeyvStoreAdapter } from 'keyv';
 import type { KeyvSqlite } from '@keyv/sqlite';
 
+/** When a session keyv wrote ({ value, expires }) expires; never for one without. */
+const expiresAt = (entry: unknown): number => (entry as { expires?: number } | undefined)?.expires ?? Infinity;
+
 /**
  * Sessions for a single instance on SQLite: read from process memory, written to the file
  * behind the answer, every 50 ms, each changed session once, in one transaction. Only this
@@ -17,6 +20,8 @@ export class WriteBehindStore extends EventEmitter implements KeyvStoreAdapter {
   private memory = new Map<string, unknown>();
   private dirty = new Map<string, number | undefined>();
   private timer?: NodeJS.Timeout;
+  /** When expired conversations were last deleted (a flush does it, at most every purgeEveryMs). */
+  private purgedAt = Date.now();
   /** Flushes run one after the other: a batch is committed before the next one starts. */
   private lastFlush: Promise<unknown> = Promise.resolve();
 
@@ -24,8 +29,25 @@ export class WriteBehindStore extends EventEmitter implements KeyvStoreAdapter {
     private readonly file: KeyvSqlite,
     private readonly maxEntries = 100_000,
     private readonly everyMs = 50,
+    /** A conversation nobody reads again stayed in the file for ever (keyv drops one only when it is read). */
+    private readonly purgeEveryMs = 60_000,
   ) {
     super();
+  }
+
+  /**
+   * Deletes the conversations whose expiry (keyv's `expires`, in the JSON) has passed, from the file
+   * (through an index on that expiry: sqliteStores creates it) and from memory.
+   */
+  private purgeExpired(now: number): Promise<unknown> {
+    this.purgedAt = now;
+    for (const [key, value] of this.memory) if (!this.dirty.has(key) && expiresAt(value) <= now) this.memory.delete(key);
+    return this.file.query(`DELETE FROM ${this.table} WHERE json_extract(value, '$.expires') <= ?`, now);
+  }
+
+  /** keyv's table in the file. */
+  get table(): string {
+    return (this.file.opts as { table: string }).table;
   }
 
   get namespace(): string | undefined {
@@ -90,6 +112,8 @@ export class WriteBehindStore extends EventEmitter implements KeyvStoreAdapter {
         // The store's own upsert, once per session (expiry travels inside the value); in one
         // transaction the file is synced once for the batch.
         await Promise.all(batch.map(([key]) => this.file.set(key, JSON.stringify(this.memory.get(key)))));
+        const now = Date.now();
+        if (now - this.purgedAt >= this.purgeEveryMs) await this.purgeExpired(now);
         if (tx) await this.file.query('COMMIT');
       } catch (err) {
         if (tx) await this.file.query('ROLLBACK').catch(() => {});

@@ -48,6 +48,21 @@ describe('backup of a running SQLite store', () => {
 });
 
 describe('restore refuses what it should not do', () => {
+  it('writes the archive readable by its owner only (0600, whatever the umask): it holds the conversations and the session secret (#33, 10)', async () => {
+    const dir = tmp('mode');
+    const file = path.join(dir, 'b.tar.gz');
+    const umask = process.umask(0o022);
+    try {
+      fs.writeFileSync(path.join(dataDir, 'session-secret'), 'a-session-secret-of-at-least-32-characters', { mode: 0o600 });
+      await backup({ STORE: 'sqlite', DATA_DIR: dataDir }, file);
+    } finally {
+      process.umask(umask);
+      fs.rmSync(path.join(dataDir, 'session-secret'), { force: true });
+    }
+    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
+    expect(fs.readdirSync(dir)).toEqual(['b.tar.gz']);
+  });
+
   it('a file that is not a backup, a backup of another store, a memory store', async () => {
     const into = tmp('refused');
     await expect(restore({ STORE: 'sqlite', DATA_DIR: into }, path.join(ROOT, 'package.json'))).rejects.toThrow(/is not a backup of this bot/);

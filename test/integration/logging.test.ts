@@ -44,13 +44,16 @@ describe('logs', () => {
 });
 
 describe('request ids', () => {
-  it('are in the response (x-request-id) and in the log line of the request; a sane one from a proxy is kept', async () => {
+  it("are in the response (x-request-id) and in the log line of the request; a proxy's UUID or hexadecimal id is kept, anything else replaced (#33, 11)", async () => {
     const lines: string[] = [];
     const bot = await ChatCore.create(testConfig());
     const app = buildApp({ bot, logger: pino({ level: 'info' }, sinkOf(lines)) });
     const text = 'mi DNI es 12345678Z, ¿está abierta la OMAC de Torrellano?';
     const generated = await app.inject({ method: 'POST', url: '/api/chat', payload: { sessionId: 'rid-1', text } });
-    const fromProxy = await app.inject({ method: 'GET', url: '/api/chat/rid-1/notifications', headers: { 'x-request-id': 'caddy-7f3a.19' } });
+    const PROXY = '3f2b8c1e-9d4a-4c6b-8e2f-7a1d5c9b0e44';
+    const fromProxy = await app.inject({ method: 'GET', url: '/api/chat/rid-1/notifications', headers: { 'x-request-id': PROXY } });
+    const fromNginx = await app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': '0f1e2d3c4b5a69788796a5b4c3d2e1f0' } });
+    const chosen = await Promise.all(['admin', '1', 'caddy-7f3a.19', '../../etc/passwd', 'a/b@c+d=e', 'f'.repeat(65)].map((id) => app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': id } })));
     const forged = await app.inject({ method: 'POST', url: '/api/chat', headers: { 'x-request-id': 'x\n{"level":60}' }, payload: { sessionId: 'rid-1', text: 7 } });
     const tooLong = await app.inject({ method: 'GET', url: '/nowhere', headers: { 'x-request-id': 'a'.repeat(129) } });
     await app.close();
@@ -58,7 +61,9 @@ describe('request ids', () => {
 
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
     expect(generated.headers['x-request-id']).toMatch(uuid);
-    expect(fromProxy.headers['x-request-id']).toBe('caddy-7f3a.19');
+    expect(fromProxy.headers['x-request-id']).toBe(PROXY);
+    expect(fromNginx.headers['x-request-id']).toBe('0f1e2d3c4b5a69788796a5b4c3d2e1f0');
+    for (const res of chosen) expect(res.headers['x-request-id']).toMatch(uuid);
     expect(forged.statusCode).toBe(400);
     expect(forged.headers['x-request-id']).toMatch(uuid);
     expect(tooLong.statusCode).toBe(404);
@@ -69,7 +74,7 @@ describe('request ids', () => {
     // One line per answered request, with its id, its route's pattern and its status; a refusal adds its own.
     expect(ofRequest(generated.headers['x-request-id'])).toEqual([expect.objectContaining({ msg: 'request done', route: '/api/chat', statusCode: 200 })]);
     // (its session id is not one the server issued: refused, and logged as such)
-    expect(ofRequest('caddy-7f3a.19')).toEqual([expect.objectContaining({ route: '/api/chat/:sessionId/notifications', statusCode: 403 })]);
+    expect(ofRequest(PROXY)).toEqual([expect.objectContaining({ route: '/api/chat/:sessionId/notifications', statusCode: 403 })]);
     expect(ofRequest(forged.headers['x-request-id']).map((e) => e.msg)).toEqual(['request refused', 'request done']);
     expect(ofRequest(tooLong.headers['x-request-id'])).toEqual([expect.objectContaining({ route: 'unmatched', statusCode: 404 })]);
     for (const entry of entries) expect(entry.reqId, entry.msg).toBeDefined();

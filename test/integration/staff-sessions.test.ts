@@ -8,7 +8,7 @@ import { addStaff, bearer, logIn, withSession } from '../support/staff.js';
 const TOKEN = 'staff-admin-token-0123456789';
 const open: { bot: ChatCore; app: FastifyInstance }[] = [];
 
-async function start(env: Record<string, string> = {}, trustProxy = false) {
+async function start(env: Record<string, string> = {}, trustProxy: false | number = false) {
   const bot = await ChatCore.create(testConfig({ ADMIN_TOKEN: TOKEN, ...env }));
   const app = buildApp({ bot, adminToken: TOKEN, trustProxy });
   await app.ready();
@@ -104,7 +104,7 @@ describe('staff sessions', () => {
     // Behind a proxy that says the request came over HTTPS, and only when the proxy is trusted.
     const viaProxy = await logIn(app, 'ana', undefined, { 'x-forwarded-proto': 'https' });
     expect(viaProxy.res.cookies.find((c) => c.name === 'staff_session')!.secure).toBeUndefined();
-    const trusted = await start({}, true);
+    const trusted = await start({}, 1);
     await addStaff(trusted.app, TOKEN, { username: 'ana', role: 'editor', orgs: ['paiporta'] });
     const secure = await logIn(trusted.app, 'ana', undefined, { 'x-forwarded-proto': 'https' });
     expect(secure.res.cookies.find((c) => c.name === 'staff_session')).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict', path: '/' });

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Worker } from 'node:worker_threads';
 import { ROOT } from '../../src/config.js';
 import type { ChatCore } from '../../src/core/chat-core.js';
-import { postChat, say, startApp } from '../support/helpers.js';
+import { postChat, startApp } from '../support/helpers.js';
 import { addStaff, bearer, logIn, withSession, type StaffLogin } from '../support/staff.js';
 
 const TOKEN = 'teaching-admin-token-0123456789';
@@ -39,7 +39,8 @@ afterAll(async () => {
 const get = (url: string, s: StaffLogin) => app.inject({ method: 'GET', url, headers: withSession(s) });
 const post = (url: string, s: StaffLogin, payload: object) => app.inject({ method: 'POST', url, headers: withSession(s), payload });
 const review = async (s: StaffLogin) => (await get('/api/admin/review', s)).json().items as { id: string; text: string; count: number; orgs: string[]; channels: string[]; guesses: unknown[]; lang: string }[];
-const intentOf = async (text: string, session: string) => (await say(app, session, text, 'es')).nlu.intent;
+/** How an Elche conversation reads a message (what Elche's editor taught is read in Elche's conversations only). */
+const intentOf = async (text: string, session: string) => (await postChat(app, { sessionId: session, text, lang: 'es', org: 'elche' })).json().nlu.intent;
 
 describe('the review list', () => {
   it('groups the same message after normalisation, redacts it as the statistics do, and shows editors their organisations only', async () => {
@@ -202,7 +203,7 @@ describe('guard rail', () => {
   });
 
   it('refuses an example whose model does worse on the validation set, naming the confused intents; the serving model stays', async () => {
-    const before = own.bot.teaching.status;
+    const before = own.bot.teaching.status();
     const res = await own.app.inject({ method: 'POST', url: '/api/admin/examples', headers: bearer(TOKEN), payload: { text: 'will it snow over the mountains on sunday', lang: 'en', intent: 'office_hours' } });
     expect(res.statusCode, res.body).toBe(422);
     const { refusal, message } = res.json();
@@ -210,7 +211,7 @@ describe('guard rail', () => {
     expect(refusal.confused).toContainEqual({ expected: 'out_of_scope', got: 'office_hours', count: 1, examples: ['will it snow over the mountains on sunday?'] });
     expect(message).toContain('out_of_scope read as office_hours');
     expect(await own.bot.stores.examples.list()).toEqual([]);
-    expect(own.bot.teaching.status).toMatchObject({ version: before.version, taught: 0, lastRefusal: { accuracyAfter: refusal.accuracyAfter } });
+    expect(own.bot.teaching.status()).toMatchObject({ version: before.version, taught: 0, lastRefusal: { accuracyAfter: refusal.accuracyAfter } });
   }, 30_000);
 });
 
@@ -222,7 +223,7 @@ describe('after a restart', () => {
     const text = 'quiero el volante del padrón para el colegio de mi hijo';
     const taught = await first.app.inject({ method: 'POST', url: '/api/admin/examples', headers: bearer(TOKEN), payload: { text, lang: 'es', intent: 'certificate_request' } });
     expect(taught.statusCode, taught.body).toBe(201);
-    const trained = first.bot.teaching.status;
+    const trained = first.bot.teaching.status();
     await first.app.close();
     await first.bot.close();
 

@@ -30,6 +30,27 @@ const directives = (csp: string) =>
   Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...values]) => [name, values]));
 
 describe('security headers', () => {
+  it('deny every powerful feature (Permissions-Policy) on pages, API answers and errors alike (#33, 13)', async () => {
+    for (const url of ['/', '/api/openapi.json', '/health/live', '/nowhere']) {
+      const policy = String((await app.inject({ method: 'GET', url })).headers['permissions-policy']);
+      for (const feature of ['camera', 'microphone', 'geolocation', 'payment', 'usb']) expect(policy, url).toContain(`${feature}=()`);
+    }
+  });
+
+  it('keep chat replies, notices and erasures out of every cache (Cache-Control: no-store), refusals included (#33, 13)', async () => {
+    const chat = await app.inject({ method: 'POST', url: '/api/chat', payload: { text: '¿Está abierta la OMAC de Torrellano?' } });
+    const token = chat.json().sessionId;
+    const answers = [
+      chat,
+      await app.inject({ method: 'POST', url: '/api/chat', payload: { text: '' } }),
+      await app.inject({ method: 'GET', url: `/api/chat/${token}/notifications` }),
+      await app.inject({ method: 'GET', url: '/api/chat/forged/notifications' }),
+      await app.inject({ method: 'DELETE', url: `/api/chat/${token}` }),
+    ];
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 400, 200, 403, 200]);
+    for (const res of answers) expect(res.headers['cache-control']).toBe('no-store');
+  });
+
   it('give the demo page a CSP that allows our own files and nothing else', async () => {
     const res = await app.inject({ method: 'GET', url: '/' });
     expect(res.statusCode).toBe(200);

@@ -82,6 +82,15 @@ describe('retention on Redis', () => {
     expect(await stores.inbox.take('browser-1')).toEqual(['a notice']);
   });
 
+  it('keeps at most 50 unread notices per web session, the newest, and renews the inbox without rewriting them (#33, 5)', async () => {
+    offset = 0;
+    for (let i = 0; i < 60; i++) await stores.inbox.push('capped', `change-${String(i).padStart(3, '0')}`, `notice ${i}`);
+    expect(await raw.hlen('chatbot:inbox:capped')).toBe(50);
+    expect(await raw.pttl('chatbot:inbox:capped')).toBeGreaterThan(30 * DAY_MS - 60_000);
+    const texts = await stores.inbox.take('capped');
+    expect([texts.length, texts[0], texts.at(-1)]).toEqual([50, 'notice 10', 'notice 59']);
+  });
+
   it("keeps unanswered questions' texts 90 days (a Redis expiry), their counts always", async () => {
     offset = 0;
     const today = new Date().toISOString().slice(0, 10);

@@ -39,6 +39,19 @@ describe('staff accounts and sessions on a real redis-server, two instances', ()
     expect((await a.app.inject({ method: 'GET', url: '/api/staff/session', headers: withSession(s) })).statusCode).toBe(401);
   });
 
+  it('throttle an address across usernames and instances: 32 tries at once, half on each, see a 429 within the first 20 (#33, 2)', async () => {
+    const [a, b] = instances;
+    const tries = await Promise.all(
+      Array.from({ length: 32 }, (_, i) =>
+        (i % 2 ? a : b).app.inject({ method: 'POST', url: '/api/staff/session', remoteAddress: '203.0.113.77', payload: { username: `spray${i}`, password: 'Summer2026!!' } }),
+      ),
+    );
+    const codes = tries.map((r) => r.statusCode);
+    expect(codes.indexOf(429), codes.join()).toBeGreaterThanOrEqual(0);
+    expect(codes.indexOf(429), codes.join()).toBeLessThan(20);
+    expect(codes.filter((c) => c === 401).length, codes.join()).toBeLessThanOrEqual(10);
+  });
+
   it('deliver an announcement through the shared queue once per subscriber, counting how many it reached', async () => {
     const a = instances[0];
     const web = { channel: 'web' as const, id: 'redis-announce' };

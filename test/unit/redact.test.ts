@@ -27,6 +27,32 @@ describe('redact', () => {
     expect(out).toContain('[address]');
   });
 
+  // What a penetration test found kept (#33, 9): names after "my name is", a plate, a street
+  // without a street word, a phone number in words, e-mail addresses with "@" and "." spelled out.
+  it.each([
+    ['Hola, me llamo Ana García López y quiero saber si abre la OMAC', 'Hola, me llamo [name] y quiero saber si abre la OMAC'],
+    ['Bon dia, em dic Pau i vull un certificat', 'Bon dia, em dic [name] i vull un certificat'],
+    ['Buongiorno, mi chiamo Mario Rossi, la sede è aperta?', 'Buongiorno, mi chiamo [name], la sede è aperta?'],
+    ['Hej, jag heter Sven Andersson och undrar om kontoret är öppet', 'Hej, jag heter [name] och undrar om kontoret är öppet'],
+    ['my name is john smith and I need help', 'my name is [name] and I need help'],
+    ['mi coche con matrícula 1234 BCD está mal aparcado', 'mi coche con matrícula [plate] está mal aparcado'],
+    ['la targa è AB 123 CD', 'la targa è [plate]'],
+    ['bilen ABC 123 står utanför', 'bilen [plate] står utanför'],
+    ['vivo en Reina Victoria 12, 3º B y quiero el padrón', 'vivo en [address] y quiero el padrón'],
+    ['mi teléfono es seis cero cero uno dos tres cuatro cinco seis', 'mi teléfono es [phone]'],
+    ['call me on seven oh seven, one two three, four five six', 'call me on [phone]'],
+    ['escribid a ana [at] example [dot] com por favor', 'escribid a [email] por favor'],
+    ['mail mario arroba comune punto it', 'mail [email]'],
+  ])('removes %s', (text, redacted) => {
+    expect(redact(text)).toBe(redacted);
+  });
+
+  it('keeps what only looks like them', () => {
+    for (const text of ['soy de Elche y tengo dos o tres preguntas', 'de 2026 a 2027', 'the 368 certificates of the first day', 'uno dos tres cuatro', 'Tengo cita el 12 de mayo', 'vivo a la calle mayor', 'look at the office']) {
+      expect(redact(text)).toBe(text);
+    }
+  });
+
   it('keeps what is not personal data, and labels what is', () => {
     expect(redact('Is OMAC Torrellano open? covid19 from 9:00 to 14:00')).toBe('Is OMAC Torrellano open? covid19 from 9:00 to 14:00');
     expect(redact('IBAN ES91 2100 0418 4502 0005 1332 gracias')).toBe('IBAN [iban] gracias');

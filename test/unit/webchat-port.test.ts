@@ -94,7 +94,7 @@ describe('the web chat plugin against its port alone', () => {
     expect(body.nlu).toEqual({ intent: 'help', confidence: 0.9, lang: 'en', entities: {} });
     const sessionId = webSessions(port.config).verify(body.sessionId);
     expect(sessionId).toBeDefined();
-    expect(requests).toEqual([{ sessionId, text: 'hello', lang: 'en', org, channel: 'web' }]);
+    expect(requests).toEqual([{ sessionId, text: 'hello', lang: 'en', org, channel: 'web', client: '127.0.0.1' }]);
 
     // The token it returned continues the same session.
     const second = await server.inject({ method: 'POST', url: '/api/chat', payload: { sessionId: body.sessionId, text: 'and then?' } });

@@ -9,7 +9,7 @@ import { sendError } from '../../http/errors.js';
 import { errorResponses } from '../../http/openapi.js';
 import { widgetCors } from './cors.js';
 import { webSessions } from './sessions.js';
-import { streamEvents } from './events.js';
+import { MAX_STREAMS_PER_CLIENT, OpenStreams, streamEvents } from './events.js';
 import { webInbox } from './inbox.js';
 import type { GetWebChatPort } from './port.js';
 
@@ -52,6 +52,8 @@ export interface ChatRoutesOptions {
   origins: string[];
   /** Chat messages a client may send per minute; 0 turns the limit off. */
   perMinute: number;
+  /** MAX_EVENT_STREAMS: event streams open at once on this instance. */
+  maxStreams: number;
 }
 
 const signedParams = z.object({ sessionId });
@@ -63,7 +65,12 @@ const refused = 'Unknown session id: use the sessionId that POST /api/chat retur
  * Session ids are the server's (WebSessions): a conversation, its subscriptions and its notices
  * are reachable only with the signed id the server handed out for them.
  */
-export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, { getPort, origins, perMinute }) => {
+export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, { getPort, origins, perMinute, maxStreams }) => {
+  const streams = new OpenStreams(maxStreams);
+  // A reply, a notice, an erasure belong to one conversation: no browser or proxy keeps a copy, errors included.
+  app.addHook('onSend', async (_request, reply) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
   await app.register(widgetCors, { origins });
   await app.register(requireReady, { getPort, decorator: 'webChat' });
   await app.register(rateLimit, { global: false });
@@ -87,7 +94,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
       // An id the server did not sign ("demo", "1", someone else's guessed) starts a conversation of its own.
       const known = sessions.verify(request.body.sessionId);
       const session = known ? { id: known, token: request.body.sessionId! } : sessions.issue();
-      const result = await webChat.chat({ sessionId: session.id, text, lang, org, channel: 'web' });
+      const result = await webChat.chat({ sessionId: session.id, text, lang, org, channel: 'web', client: request.ip });
       // Message text reaches the logs only when the operator asked for it.
       if (webChat.config.LOG_MESSAGES) request.log.info({ sessionId: session.id, text, intent: result.nlu.intent, lang: result.lang }, 'chat message');
       return { sessionId: session.token, lang: result.lang, reply: result.reply, nlu: result.nlu };
@@ -129,7 +136,10 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
     async (request, reply) => {
       const id = webSessions(request.webChat.config).verify(request.params.sessionId);
       if (!id) return sendError(reply, 403, refused);
-      streamEvents(request, reply, id);
+      const stream = streams.open(request.ip);
+      if (stream === 'client') return sendError(reply.header('retry-after', '30'), 429, `At most ${MAX_STREAMS_PER_CLIENT} event streams at once from one address: the notices also come by GET /api/chat/:sessionId/notifications.`);
+      if (stream === 'instance') return sendError(reply.header('retry-after', '30'), 503, 'Too many event streams are open on this server: the notices come by GET /api/chat/:sessionId/notifications meanwhile.');
+      streamEvents(request, reply, id, stream.closed);
       return reply;
     },
   );

@@ -41,7 +41,8 @@ export class Dialogue {
     if (input.org && !session.organisation && k.organisation(input.org)) session.organisation = input.org;
     // The picked language, else the conversation's, else the channel's guess (Telegram, the page).
     const hint = input.lang ?? previous.lang ?? input.langHint;
-    const parsed = await this.deps.nlu.analyse(input.text, hint);
+    // Read with the model of the conversation's organisation (examples its staff taught; no other's).
+    const parsed = await this.deps.nlu.analyse(input.text, hint, previous.organisation ?? input.org);
     const nlu = this.withLanguage(parsed, previous, input, session);
     if (input.lang) {
       session.lang = input.lang;

@@ -30,6 +30,12 @@ const RECENT = 6;
 const MISSES = 2;
 /** How often the queue is checked for conversations nobody answered. */
 const CHECK_EVERY_MS = 15_000;
+/**
+ * A citizen's messages one hand-over takes, in all and per minute: past either the citizen is
+ * asked to wait for staff and the message is not kept (a flood grew one transcript to 1.15 MB).
+ */
+export const MAX_CITIZEN_MESSAGES = 100;
+export const MAX_CITIZEN_MESSAGES_PER_MINUTE = 10;
 
 /**
  * Hand-over to staff: opens a conversation when a citizen asks for a person while staff are there,
@@ -87,12 +93,20 @@ export class HandoffDesk {
     }
     // "Delete my data" is still the bot's to do (the erasure ends the hand-over too).
     if (await erases(text)) return undefined;
+    if (this.flooding(open)) return this.held(open.lang, t('handoff.wait'), session);
     const h = await this.repo.change(open.id, { kind: 'append', message: { at: now(), from: 'citizen', text } }, now());
     if (!h) return undefined; // closed meanwhile: the bot answers again
     this.events.emit('queue');
     await this.toGroup(h, groupMessage(this.texts, this.staffLang(h), text));
     const first = h.messages.slice(h.transcript).filter((m) => m.from === 'citizen').length === 1;
     return this.held(h.lang, first ? t('handoff.received') : '', session);
+  }
+
+  /** Whether the citizen has sent as many messages as a hand-over takes, in all or in the last minute. */
+  private flooding(h: Handoff): boolean {
+    const since = Date.now() - 60_000;
+    const theirs = h.messages.slice(h.transcript).filter((m) => m.from === 'citizen');
+    return theirs.length >= MAX_CITIZEN_MESSAGES || theirs.filter((m) => Date.parse(m.at) > since).length >= MAX_CITIZEN_MESSAGES_PER_MINUTE;
   }
 
   /**

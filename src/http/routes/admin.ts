@@ -8,11 +8,12 @@ import { UNDO_WINDOW_MS, type UndoRefusal } from '../../operations/live.js';
 import { audience, previewStatus } from '../../operations/preview.js';
 import type { Authenticator } from '../../staff/auth.js';
 import { hasBearer } from '../bearer.js';
-import { inScope, may, type Permission } from '../../staff/roles.js';
+import { inScope, may, TOKEN_PRINCIPAL, type Permission } from '../../staff/roles.js';
 import { refuseUnknownLangs, sendError } from '../errors.js';
 import { documented } from '../openapi.js';
 import { requireCore, type GetCore } from '../require-core.js';
 import { audienceReply, chars } from '../schemas.js';
+import { newestFirst, nextPage, pageQuery } from '../paging.js';
 import { announcementRoutes } from './announcements.js';
 import { handoffRoutes } from './handoffs.js';
 import { staffAccountRoutes } from './staff-accounts.js';
@@ -28,6 +29,11 @@ declare module 'fastify' {
 
 /** Requests without the token or a session one client (IP address) may make per minute; staff with either are not limited. */
 const REFUSALS_PER_MINUTE = 30;
+/**
+ * Changes one account (or the token) may make per minute, on each instance: far above what a person
+ * does (a status change, an announcement, a reply), far below a flood (300 announcements made a 3 MB list).
+ */
+export const STAFF_WRITES_PER_MINUTE = 60;
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** A date and time with its offset (2025-06-02T09:00+02:00): shown to each citizen in their language's format. */
@@ -119,10 +125,25 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
   admin.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store');
   });
-  // Guessing the token is slowed down: only requests without it (or a session) count.
-  // A hook of this scope rather than per route: it also counts paths that name no route.
+  // One limiter (the plugin runs one per request), before the authentication so that it counts refusals too:
+  // requests without the token or a session, per address (guessing the token is slowed down); changes
+  // made with either, per account (a script with a stolen session or the token cannot flood the lists
+  // and the audit log); staff reading is not limited. A hook of this scope rather than per route: it
+  // also counts paths that name no route.
+  const staffKey = (request: FastifyRequest) => (token && hasBearer(request, token) ? TOKEN_PRINCIPAL.actor : request.session?.staff?.username);
   await admin.register(rateLimit, { global: false });
-  admin.addHook('onRequest', admin.rateLimit({ max: REFUSALS_PER_MINUTE, timeWindow: '1 minute', allowList: (request) => !!token && (hasBearer(request, token) || !!request.session?.staff) }));
+  admin.addHook(
+    'onRequest',
+    admin.rateLimit({
+      timeWindow: '1 minute',
+      keyGenerator: (request) => {
+        const staff = staffKey(request);
+        return staff ? `staff:${staff}` : request.ip;
+      },
+      max: (_request, key) => (key.startsWith('staff:') ? STAFF_WRITES_PER_MINUTE : REFUSALS_PER_MINUTE),
+      allowList: (request) => !!staffKey(request) && SAFE.has(request.method),
+    }),
+  );
   admin.addHook('onRequest', async (request, reply) => {
     if (!token) return sendError(reply, 404, 'The admin API is off: set ADMIN_TOKEN to enable it.');
     request.principal = await authenticate(request);
@@ -212,11 +233,16 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
     return { office: undone };
   });
 
-  const audit = documented('The audit log of my organisations: when, which office, by whom, before and after', z.object({ entries: z.array(auditEntry) }).describe('Every change, oldest first'));
-  admin.get('/audit', { schema: audit, config: { permission: 'status' } }, async (request) => {
-    const { knowledge, live } = request.core;
-    const entries = await live.auditLog();
-    return { entries: entries.filter((e) => inScope(request.principal!, knowledge.office(e.office)?.organisation)) };
+  const audit = documented(
+    'The audit log of my organisations: when, which office, by whom, before and after; the latest `limit` changes (then `before`: older ones)',
+    z.object({ entries: z.array(auditEntry), next: nextPage }).describe('The page, oldest first'),
+    [400],
+  );
+  admin.get('/audit', { schema: { querystring: pageQuery, ...audit }, config: { permission: 'status' } }, async (request) => {
+    const { knowledge, stores } = request.core;
+    const { limit, before } = request.query;
+    const page = await newestFirst(stores.audit, (e) => inScope(request.principal!, knowledge.office(e.office)?.organisation), limit, before);
+    return { entries: page.items.reverse(), ...(page.next !== undefined ? { next: page.next } : {}) };
   });
 
   const reload = documented('Re-read knowledge/; an invalid knowledge base is refused and the previous one stays in service (admins)', reloaded, [422]);

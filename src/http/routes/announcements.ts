@@ -9,6 +9,7 @@ import { inScope, type Principal } from '../../staff/roles.js';
 import { refuseUnknownLangs, sendError } from '../errors.js';
 import { audienceReply, chars } from '../schemas.js';
 import { documented } from '../openapi.js';
+import { newestFirst, nextPage, pageQuery } from '../paging.js';
 
 const id = z.string().regex(/^[a-z0-9-]{1,100}$/, 'an id');
 const texts = z
@@ -90,8 +91,14 @@ export const announcementRoutes: FastifyPluginAsyncZod = async (app) => {
     return { notices, subscribers: audience(subscribers) };
   });
 
-  const list = documented('The announcements of my organisations, newest first, with how many each reached', z.object({ announcements: z.array(reply) }).describe('Newest first'));
-  app.get('', { schema: list, config: { permission: 'announce' } }, async (request) => ({
-    announcements: (await request.core.stores.staff.announcements.list()).filter((a) => inScope(request.principal!, a.org)),
-  }));
+  const list = documented(
+    'The announcements of my organisations, newest first, a page at a time (`limit`, then `before`), with how many each reached',
+    z.object({ announcements: z.array(reply), next: nextPage }).describe('Newest first'),
+    [400],
+  );
+  app.get('', { schema: { querystring: pageQuery, ...list }, config: { permission: 'announce' } }, async (request) => {
+    const { limit, before } = request.query;
+    const page = await newestFirst(request.core.stores.staff.announcements, (a) => inScope(request.principal!, a.org), limit, before);
+    return { announcements: page.items, ...(page.next !== undefined ? { next: page.next } : {}) };
+  });
 };

@@ -10,7 +10,10 @@ import { documented } from '../openapi.js';
 const params = z.object({ id: chars(1, 100) });
 const listQuery = z.strictObject({
   status: z.enum(HANDOFF_STATUSES).optional().describe('Only those in this status; default waiting and assigned'),
+  since: z.iso.datetime().optional().describe("The previous answer's `at`: only the hand-overs changed since are sent whole"),
 });
+/** Instances' clocks may differ a little: `since` reaches back this far, and a hand-over may come twice (the console replaces it by id). */
+const CLOCK_SKEW_MS = 5000;
 const replyBody = z.strictObject({ text: chars(1, 2000).regex(/\S/u, 'must not be blank') });
 
 const message = z.object({ at: z.string(), from: z.enum(['citizen', 'bot', 'staff']), text: z.string(), by: z.string().optional() });
@@ -80,11 +83,25 @@ const closedAlready = (reply: FastifyReply) => sendError(reply, 409, 'This hand-
  * else the next poll; Telegram: a message).
  */
 export const handoffRoutes: FastifyPluginAsyncZod = async (app) => {
-  const list = documented('The hand-overs of my organisations, newest activity first (default: waiting and assigned)', z.object({ handoffs: z.array(handoff) }).describe('The queue'), [400]);
+  const list = documented(
+    'The hand-overs of my organisations, newest activity first (default: waiting and assigned); with `since`, only those changed since are sent, and `ids` gives the whole queue in order',
+    z
+      .object({
+        handoffs: z.array(handoff).describe('Every hand-over of the queue, or with `since` those changed since'),
+        ids: z.array(z.string()).describe('The whole queue, newest activity first'),
+        at: z.string().describe('Send it as `since` with the next request'),
+      })
+      .describe('The queue'),
+    [400],
+  );
   app.get('', { schema: { querystring: listQuery, ...list }, config: { permission: 'handoff' } }, async (request) => {
+    const at = new Date().toISOString();
     const statuses = request.query.status ? [request.query.status] : (['waiting', 'assigned'] as const);
-    const all = await request.core.handoffs.list(statuses);
-    return { handoffs: all.filter((h) => inScope(request.principal!, h.org)).map(view) };
+    const queue = (await request.core.handoffs.list(statuses)).filter((h) => inScope(request.principal!, h.org));
+    const since = request.query.since ? Date.parse(request.query.since) - CLOCK_SKEW_MS : -Infinity;
+    // The console reads the queue every 3 s: a conversation that did not change is not sent again.
+    const changedAt = (h: Handoff) => Math.max(Date.parse(h.activityAt), h.waitNoticeAt ? Date.parse(h.waitNoticeAt) : 0);
+    return { handoffs: queue.filter((h) => changedAt(h) > since).map(view), ids: queue.map((h) => h.id), at };
   });
 
   const waiting = documented('How many citizens of my organisations wait for staff, and the longest wait: the console polls it on every page', summary);

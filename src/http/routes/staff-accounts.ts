@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ChatCore } from '../../core/chat-core.js';
+import { HashingBusy } from '../../staff/passwords.js';
 import { AccountError, accountChangeSchema, accountReply, newAccountSchema, publicAccount, StaffAccounts, usernameSchema } from '../../staff/accounts.js';
 import { sendError } from '../errors.js';
 import { documented } from '../openapi.js';
@@ -21,10 +22,11 @@ export const staffAccountRoutes: FastifyPluginAsyncZod = async (app) => {
   // The account errors say what was wrong (a 400, an unknown one 404, a username taken 409).
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof AccountError) return sendError(reply, error.statusCode, error.message);
+    if (error instanceof HashingBusy) return sendError(reply.header('retry-after', '2'), 503, error.message);
     throw error;
   });
 
-  const create = documented('Create a staff account: username, password (at least 12 characters), role, organisations', one, [400, 409], 201);
+  const create = documented('Create a staff account: username, password (at least 12 characters, not too easy to guess), role, organisations', one, [400, 409], 201);
   app.post('', { schema: { body: newAccountSchema, ...create }, config: { permission: 'manage' } }, async (request, reply) => {
     const account = await staffAccounts(request.core).create(request.body);
     request.log.info({ staff: account.username, role: account.role, by: request.principal!.actor }, 'staff account created');

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { accountReply, publicAccount } from '../../staff/accounts.js';
 import { login, type Authenticator } from '../../staff/auth.js';
+import { HashingBusy } from '../../staff/passwords.js';
 import { sendError } from '../errors.js';
 import { errorResponses } from '../openapi.js';
 import type { GetCore } from '../require-core.js';
@@ -43,7 +44,11 @@ export const staffSessionRoutes: FastifyPluginAsyncZod<StaffSessionOptions> = as
     },
     async (request, reply) => {
       const username = request.body.username.toLowerCase();
-      const result = await login(core().stores.staff, username, request.body.password, request.ip);
+      const result = await login(core().stores.staff, username, request.body.password, request.ip).catch((err: unknown) => {
+        if (err instanceof HashingBusy) return err;
+        throw err;
+      });
+      if (result instanceof HashingBusy) return sendError(reply.header('retry-after', '2'), 503, result.message);
       if (!result.ok) {
         // Who failed and from where, never the password.
         request.log.warn({ ip: request.ip, throttled: !!result.retryAfterS }, 'staff login refused');

@@ -7,7 +7,7 @@ import { OUT_OF_SCOPE } from '../../nlu/index.js';
 import { normalize } from '../../nlu/normalize.js';
 import { redact } from '../../operations/redact.js';
 import { reviewList } from '../../operations/review.js';
-import type { Lesson } from '../../operations/teaching.js';
+import { ADMIN_ONLY_INTENTS, type Lesson } from '../../operations/teaching.js';
 import type { ChatCore } from '../../core/chat-core.js';
 import { inScope, type Principal } from '../../staff/roles.js';
 import { DAY_MS, type TaughtExample } from '../../storage/index.js';
@@ -50,10 +50,13 @@ const nluStatus = z
     trainingMs: z.number(),
     validationAccuracy: z.number().optional(),
     training: z.boolean().describe('Whether a retraining is under way'),
-    intents: z.array(z.string()),
-    lastRefusal: z.looseObject({ at: z.string(), accuracyBefore: z.number(), accuracyAfter: z.number() }).optional(),
+    intents: z.array(z.string()).describe('The intents the caller may teach (forget_data and unsubscribe_updates: admins only)'),
+    lastRefusal: z.looseObject({ at: z.string(), accuracyBefore: z.number(), accuracyAfter: z.number(), org: z.string().optional() }).optional(),
+    organisations: z
+      .array(z.object({ org: z.string(), version: z.string(), taught: z.number(), trainedAt: z.string() }))
+      .describe("The caller's organisations with examples of their own: each has a model of its own, which reads its conversations only"),
   })
-  .describe('The serving model');
+  .describe('The serving model: with one organisation, the one its conversations use; else the shared one (conversations without an organisation, and organisations without examples of their own)');
 const taught = z.object({ example, model: nluStatus }).describe('Taught: the model that serves now knows it');
 const ids = z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/, 'an id') });
 const teachBody = z.strictObject({ intent: z.string().regex(/^[a-z_]{1,64}$/, 'an intent id, out_of_scope or dismiss') });
@@ -65,11 +68,13 @@ const addBody = z.strictObject({
 });
 
 const mayUndo = (p: Principal, e: TaughtExample) => p.orgs === 'all' || (!!e.org && inScope(p, e.org));
-const status = (core: ChatCore) => ({ ...core.teaching.status, intents: core.nlu.intents });
+const mayTeach = (p: Principal, intent: string) => p.role === 'admin' || !ADMIN_ONLY_INTENTS.has(intent);
+const status = (core: ChatCore, p: Principal) => ({ ...core.teaching.status(p.orgs), intents: core.nlu.intents.filter((i) => mayTeach(p, i)) });
 
-/** Teaches and answers: 201 with the model, 200 when it was known, 409 a contradiction, 422 a refusal. */
-async function teach(core: ChatCore, reply: FastifyReply, lesson: Lesson) {
+/** Teaches and answers: 201 with the model, 200 when it was known, 403 an intent only admins teach, 409 a contradiction, 422 a refusal. */
+async function teach(core: ChatCore, principal: Principal, reply: FastifyReply, lesson: Lesson) {
   if (!core.nlu.intents.includes(lesson.intent)) return sendError(reply, 400, `body/intent: no intent "${lesson.intent}"; the intents are ${core.nlu.intents.join(', ')}.`);
+  if (!mayTeach(principal, lesson.intent)) return sendError(reply, 403, `Only an admin may teach ${lesson.intent}: a message read as it ${lesson.intent === 'forget_data' ? 'erases the conversation' : 'ends its notices'}.`);
   const out = await core.teaching.teach(lesson);
   if ('contradicts' in out) {
     const { contradicts } = out;
@@ -80,11 +85,12 @@ async function teach(core: ChatCore, reply: FastifyReply, lesson: Lesson) {
   }
   if ('refused' in out) {
     const pairs = out.refused.confused.map((c) => `${c.expected} read as ${c.got} (${c.count})`).join(', ');
-    return sendError(reply, 422, `Refused: the model trained with it scores ${(out.refused.accuracyAfter * 100).toFixed(1)}% on the validation set instead of ${(out.refused.accuracyBefore * 100).toFixed(1)}%: ${pairs}. The model that served stays.`, {
+    const model = out.refused.org ? `the model of ${out.refused.org}` : 'the shared model';
+    return sendError(reply, 422, `Refused: trained with it, ${model} reads validation messages wrong that it read right (${pairs}; ${(out.refused.accuracyAfter * 100).toFixed(1)}% instead of ${(out.refused.accuracyBefore * 100).toFixed(1)}%). The models that served stay.`, {
       refusal: out.refused,
     });
   }
-  return reply.code(out.existing ? 200 : 201).send({ example: out.added, model: status(core) });
+  return reply.code(out.existing ? 200 : 201).send({ example: out.added, model: status(core, principal) });
 }
 
 /** The review list, teaching, the overlay and the NLU's status (under /api/admin). */
@@ -101,7 +107,7 @@ export const teachingRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   const decide = documented(
-    'Teach what a reviewed message meant (an intent id or out_of_scope; its redacted text becomes an example in its language), or dismiss it',
+    "Teach what a reviewed message meant (an intent id or out_of_scope; its redacted text becomes an example in its language, for the message's organisation: only that organisation's conversations read it), or dismiss it for the caller's organisations",
     taught,
     [400, 409, 422],
     201,
@@ -114,18 +120,24 @@ export const teachingRoutes: FastifyPluginAsyncZod = async (app) => {
     // Looked up again (within the days the texts are kept): the id names a group the caller may see.
     const today = new Date();
     const from = new Date(today.getTime() - (core.config.STATS_TEXT_DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
-    const items = await reviewList(core.stats, from, today.toISOString().slice(0, 10), principal!.orgs === 'all' ? undefined : principal!.orgs, new Set());
+    const items = await reviewList(core.stats, from, today.toISOString().slice(0, 10), principal!.orgs === 'all' ? undefined : principal!.orgs, () => false);
     const item = items.find((i) => i.id === request.params.id);
     if (!item) return sendError(reply, 404, `No message "${request.params.id}" in the review list of your organisations.`);
     if (request.body.intent === 'dismiss') {
-      await core.teaching.dismiss(item.id);
+      // For the caller's organisations only: another organisation's staff still see it.
+      await core.teaching.dismiss(item.id, item.orgs.filter((o) => inScope(principal!, o)));
       return reply.code(200).send({ dismissed: item.id });
     }
     const org = item.orgs.find((o) => inScope(principal!, o));
-    return teach(core, reply, { text: item.text, lang: item.lang, intent: request.body.intent, by: principal!.actor, review: item.id, ...(org ? { org } : {}) });
+    return teach(core, principal!, reply, { text: item.text, lang: item.lang, intent: request.body.intent, by: principal!.actor, review: item.id, ...(org ? { org } : {}) });
   });
 
-  const add = documented('Add a training example directly: it is redacted, checked against the others and the validation set, and served once the model is retrained', taught, [400, 409, 422], 201);
+  const add = documented(
+    "Add a training example directly: it is redacted, checked against the others and the validation set, and served once the model is retrained; taught for an organisation, only that organisation's conversations read it",
+    taught,
+    [400, 409, 422],
+    201,
+  );
   app.post('/examples', { schema: { body: addBody, ...add, response: { ...add.response, 200: taught } }, config: { permission: 'teach' } }, async (request, reply) => {
     const { core, principal } = request;
     const { lang, intent } = request.body;
@@ -137,7 +149,7 @@ export const teachingRoutes: FastifyPluginAsyncZod = async (app) => {
     if (org && !core.knowledge.organisation(org)) return sendError(reply, 400, `body/org: no organisation "${org}".`);
     if (own && !org) return sendError(reply, 400, `body/org: name one of your organisations (${own.join(', ')}).`);
     if (org && !inScope(principal!, org)) return sendError(reply, 403, `"${org}" is not one of your organisations.`);
-    return teach(core, reply, { text, lang, intent, by: principal!.actor, ...(org ? { org } : {}) });
+    return teach(core, principal!, reply, { text, lang, intent, by: principal!.actor, ...(org ? { org } : {}) });
   });
 
   const examples = documented('The taught examples of my organisations, oldest first', z.object({ examples: z.array(example) }).describe('The overlay'));
@@ -153,7 +165,7 @@ export const teachingRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!mayUndo(principal!, found)) return sendError(reply, 403, 'This example was taught for another organisation.');
     const removed = await core.teaching.forget(found.id);
     if (!removed) return sendError(reply, 404, `No taught example "${request.params.id}".`);
-    return { removed, model: status(core) };
+    return { removed, model: status(core, principal!) };
   });
 
   const exported = documented(
@@ -176,5 +188,5 @@ export const teachingRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   const nlu = documented('Which model serves (version, when trained, how many examples, how many taught) and whether a retraining is under way', nluStatus);
-  app.get('/nlu', { schema: nlu, config: { permission: 'insights' } }, async (request) => status(request.core));
+  app.get('/nlu', { schema: nlu, config: { permission: 'insights' } }, async (request) => status(request.core, request.principal!));
 };

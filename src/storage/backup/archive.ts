@@ -32,10 +32,18 @@ export async function inScratch<T>(near: string, work: (dir: string) => Promise<
   }
 }
 
-/** Packs the folder into `file`: written beside it, synced, then renamed, so `file` is whole or absent. */
+/**
+ * Packs the folder into `file`: written beside it, synced, then renamed, so `file` is whole or
+ * absent. Readable by its owner only (0600), from its first byte: it holds the conversations and
+ * the session secret.
+ */
 export async function pack(dir: string, manifest: Manifest, file: string): Promise<void> {
   fs.writeFileSync(path.join(dir, MANIFEST), JSON.stringify(manifest, null, 2));
   const partial = `${file}.partial`;
+  // Made empty with its mode before tar writes into it (tar keeps an existing file's mode); a partial left by a crash is replaced.
+  fs.rmSync(partial, { force: true });
+  fs.closeSync(fs.openSync(partial, 'wx', 0o600));
+  fs.chmodSync(partial, 0o600); // whatever the umask
   const entries = fs.readdirSync(dir);
   await tar.create({ gzip: true, file: partial, cwd: dir, portable: true }, entries);
   const fd = fs.openSync(partial, 'r+');

@@ -64,14 +64,13 @@ class MemoryFailures implements LoginFailureRepository {
     return { count: next.n, resetInMs: next.until - now };
   }
 
-  async count(key: string): Promise<FailureCount> {
-    const c = this.counts.get(key);
-    const now = Date.now();
-    return c && c.until > now ? { count: c.n, resetInMs: c.until - now } : { count: 0, resetInMs: 0 };
-  }
-
   async clear(key: string): Promise<void> {
     this.counts.delete(key);
+  }
+
+  async forgive(key: string): Promise<void> {
+    const c = this.counts.get(key);
+    if (c && c.n > 0) c.n--;
   }
 }
 
@@ -84,6 +83,14 @@ class MemoryAnnouncements implements AnnouncementRepository {
 
   async list(): Promise<Announcement[]> {
     return [...this.all.values()].map((a) => ({ ...a })).sort((a, b) => (a.id < b.id ? 1 : -1));
+  }
+
+  async size(): Promise<number> {
+    return this.all.size;
+  }
+
+  async range(from: number, to: number): Promise<Announcement[]> {
+    return [...this.all.values()].slice(from, to).map((a) => ({ ...a }));
   }
 
   async reached(id: string, n: number): Promise<void> {

@@ -27,6 +27,9 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}`;
 
+/** DECR keeps the key's expiry; a count already at 0 (or gone) stays so. */
+const FORGIVE = `if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then return redis.call('DECR', KEYS[1]) end return 0`;
+
 const REACHED = `if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HINCRBY', KEYS[1], 'reached', ARGV[1]) end return 0`;
 
 /** Lua's JSON writes an empty list as {}: orgs are read back as a list whatever came. */
@@ -91,15 +94,12 @@ class RedisFailures implements LoginFailureRepository {
     });
   }
 
-  count(key: string): Promise<FailureCount> {
-    return this.redis.run(async (c) => {
-      const [n, ttl] = (await c.multi().get(failures(key)).pTTL(failures(key)).exec()) as unknown as [string | null, number];
-      return n ? { count: Number(n), resetInMs: Math.max(0, Number(ttl)) } : { count: 0, resetInMs: 0 };
-    });
-  }
-
   async clear(key: string): Promise<void> {
     await this.redis.run((c) => c.del(failures(key)));
+  }
+
+  async forgive(key: string): Promise<void> {
+    await this.redis.run((c) => c.eval(FORGIVE, { keys: [failures(key)] }));
   }
 }
 
@@ -113,9 +113,18 @@ class RedisAnnouncements implements AnnouncementRepository {
     );
   }
 
-  list(): Promise<Announcement[]> {
+  async list(): Promise<Announcement[]> {
+    return (await this.range(0, await this.size())).reverse();
+  }
+
+  size(): Promise<number> {
+    return this.redis.run((c) => c.lLen(ANNOUNCEMENTS));
+  }
+
+  range(from: number, to: number): Promise<Announcement[]> {
+    if (to <= from) return Promise.resolve([]);
     return this.redis.run(async (c) => {
-      const ids = (await c.lRange(ANNOUNCEMENTS, 0, -1)).reverse();
+      const ids = await c.lRange(ANNOUNCEMENTS, from, to - 1);
       if (ids.length === 0) return [];
       const tx = c.multi();
       for (const id of ids) tx.hGetAll(announcement(id));

@@ -111,8 +111,8 @@ class SqliteSessions implements StaffSessionRepository {
 
 class SqliteFailures implements LoginFailureRepository {
   private readonly bump;
-  private readonly read;
   private readonly drop;
+  private readonly takeBack;
 
   constructor(db: Database.Database) {
     // A window that has closed starts again at 1 in the same statement.
@@ -121,8 +121,8 @@ class SqliteFailures implements LoginFailureRepository {
        ON CONFLICT (key) DO UPDATE SET n = CASE WHEN reset_at <= ? THEN 1 ELSE n + 1 END, reset_at = CASE WHEN reset_at <= ? THEN ? ELSE reset_at END
        RETURNING n, reset_at`,
     );
-    this.read = db.prepare<[string, number], { n: number; reset_at: number }>('SELECT n, reset_at FROM staff_login_failures WHERE key = ? AND reset_at > ?');
     this.drop = db.prepare('DELETE FROM staff_login_failures WHERE key = ?');
+    this.takeBack = db.prepare('UPDATE staff_login_failures SET n = n - 1 WHERE key = ? AND n > 0');
   }
 
   async fail(key: string, windowMs: number): Promise<FailureCount> {
@@ -131,14 +131,12 @@ class SqliteFailures implements LoginFailureRepository {
     return { count: r.n, resetInMs: r.reset_at - now };
   }
 
-  async count(key: string): Promise<FailureCount> {
-    const now = Date.now();
-    const r = this.read.get(key, now);
-    return r ? { count: r.n, resetInMs: r.reset_at - now } : { count: 0, resetInMs: 0 };
-  }
-
   async clear(key: string): Promise<void> {
     this.drop.run(key);
+  }
+
+  async forgive(key: string): Promise<void> {
+    this.takeBack.run(key);
   }
 }
 
@@ -146,11 +144,24 @@ class SqliteAnnouncements implements AnnouncementRepository {
   private readonly insert;
   private readonly all;
   private readonly count;
+  private readonly total;
+  private readonly slice;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare('INSERT INTO staff_announcements (id, record, reached) VALUES (?, ?, ?)');
     this.all = db.prepare<[], { record: string; reached: number }>('SELECT record, reached FROM staff_announcements ORDER BY id DESC');
     this.count = db.prepare('UPDATE staff_announcements SET reached = reached + ? WHERE id = ?');
+    this.total = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM staff_announcements');
+    // Ids sort by time (newChangeId): their order is the order they were sent.
+    this.slice = db.prepare<[number, number], { record: string; reached: number }>('SELECT record, reached FROM staff_announcements ORDER BY id LIMIT ? OFFSET ?');
+  }
+
+  async size(): Promise<number> {
+    return this.total.get()!.n;
+  }
+
+  async range(from: number, to: number): Promise<Announcement[]> {
+    return this.slice.all(Math.max(0, to - from), from).map((r) => ({ ...JSON.parse(r.record), reached: r.reached }));
   }
 
   async add(a: Announcement): Promise<void> {

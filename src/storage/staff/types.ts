@@ -49,11 +49,13 @@ export interface FailureCount {
   resetInMs: number;
 }
 
-/** Failed logins per key (username and address) in a fixed window that opens with the first failure. */
+/** Failed logins per key (username and address, or address alone) in a fixed window that opens with the first failure. */
 export interface LoginFailureRepository {
+  /** Counts one more failure, atomically: the count after it. */
   fail(key: string, windowMs: number): Promise<FailureCount>;
-  count(key: string): Promise<FailureCount>;
   clear(key: string): Promise<void>;
+  /** Takes one failure back (a try counted before its password was checked, which was right); never below 0. */
+  forgive(key: string): Promise<void>;
 }
 
 export interface Announcement {
@@ -75,6 +77,9 @@ export interface AnnouncementRepository {
   add(announcement: Announcement): Promise<void>;
   /** Newest first. */
   list(): Promise<Announcement[]>;
+  size(): Promise<number>;
+  /** The announcements at positions from..to-1 (0 the oldest), oldest first. */
+  range(from: number, to: number): Promise<Announcement[]>;
   /** Counts deliveries made; an id that is no announcement is ignored. */
   reached(id: string, n: number): Promise<void>;
 }

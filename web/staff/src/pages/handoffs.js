@@ -17,10 +17,15 @@ export function Handoffs({ onExpired }) {
   const [queue, setQueue] = useState(undefined);
   const [error, setError] = useState(undefined);
   const [openId, setOpenId] = useState(undefined);
+  // Only what changed since the last reading comes again; the rest is kept from before.
+  const last = useRef({ at: undefined, byId: new Map() });
   const load = async () => {
     try {
-      const { handoffs } = await api('GET', '/api/admin/handoffs');
-      setQueue(handoffs);
+      const { at, ids, handoffs } = await api('GET', `/api/admin/handoffs${last.current.at ? `?since=${encodeURIComponent(last.current.at)}` : ''}`);
+      const byId = new Map(last.current.byId);
+      for (const h of handoffs) byId.set(h.id, h);
+      last.current = { at, byId: new Map(ids.map((id) => [id, byId.get(id)])) };
+      setQueue(ids.map((id) => byId.get(id)).filter(Boolean));
       setError(undefined);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) onExpired?.();
