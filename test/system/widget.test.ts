@@ -147,7 +147,8 @@ describe('web chat widget', () => {
     await botMessages.first().waitFor();
     await page.unroute('**/api/chat');
     expect(await page.locator('.cw-typing').isHidden()).toBe(true);
-    expect(await botMessages.first().textContent()).toContain(fill(ca.status.reopening, officeNames(bot, 'elche-el-altet', 'ca')));
+    // "Is it open?": no, first.
+    expect(await botMessages.first().textContent()).toContain(fill(ca.status.no_closed, officeNames(bot, 'elche-el-altet', 'ca')));
     expect(await botMessages.first().getAttribute('lang')).toBe('ca');
     expect(chatBodies[0]).not.toHaveProperty('lang'); // no language picked yet: the server follows the message
     expect(chatBodies[0]).not.toHaveProperty('sessionId'); // the server issues it
@@ -302,7 +303,7 @@ describe('web chat widget', () => {
     await page.unroute('**/api/chat');
     await page.locator('.cw-retry').click();
     await botMessages.nth(2).waitFor();
-    expect(await botMessages.nth(2).textContent()).toContain(statusText(bot, 'paiporta-oficina-unica', 'en'));
+    expect(await botMessages.nth(2).textContent()).toContain(bot.texts.t('en')('status.yes_limited', { ...officeNames(bot, 'paiporta-oficina-unica', 'en'), service: bot.knowledge.office('paiporta-oficina-unica')!.service.en }));
     expect(await notice.count()).toBe(0);
 
     expect(problems).toEqual([]);
@@ -320,7 +321,7 @@ describe('web chat widget', () => {
     await panel.waitFor();
     expect(await panel.getAttribute('lang')).toBe('it');
     const answer = await ask(page, "L'OMAC di Torrellano è aperta?");
-    expect(answer).toContain(statusText(bot, 'elche-torrellano', 'it'));
+    expect(answer).toContain(bot.texts.t('it')('status.yes_reopened', { ...officeNames(bot, 'elche-torrellano', 'it'), modes: bot.texts.t('it')('mode.in_person') }));
     expect(problems).toEqual([]);
 
     // A site that is not listed gets no answer it can read.
