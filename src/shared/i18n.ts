@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import i18next, { type TFunction } from 'i18next';
 import type { Lang } from '../knowledge/schema.js';
-import { localeLangs } from './languages.js';
+import { localeLangs, setIntlLocale } from './languages.js';
 
 export type Translate = TFunction;
 
@@ -51,6 +51,7 @@ export async function loadTexts(dir: string, fallbackLng: Lang = 'en'): Promise<
     initAsync: false,
   });
   const fixed = new Map(langs.map((lang) => [lang, remembered(instance.getFixedT(lang))]));
+  for (const [lang, t] of fixed) if (t('intl') !== 'intl') setIntlLocale(lang, t('intl'));
   return {
     langs,
     t: (lang) => fixed.get(lang) ?? instance.getFixedT(lang),

@@ -16,3 +16,11 @@ export function localeLangs(dir: string): Lang[] {
     .map((d) => d.name)
     .sort();
 }
+
+/**
+ * The locale Intl formats a language's lists and dates in (its `intl` text: "en-GB", so that lists
+ * have no serial comma and dates read day-month): set when the texts load; else the code itself.
+ */
+const intlLocales = new Map<Lang, string>();
+export const setIntlLocale = (lang: Lang, locale: string) => void intlLocales.set(lang, locale);
+export const intlLocale = (lang: Lang): string => intlLocales.get(lang) ?? lang;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { intlLocale } from '../../src/shared/languages.js';
 import type { FastifyInstance } from 'fastify';
 import type { ChatCore } from '../../src/core/chat-core.js';
 import { localized } from '../../src/knowledge/knowledge.js';
@@ -609,7 +610,7 @@ describe('what the question is really about', () => {
     const certificateOf = t(lang, 'certificate.the.padron').toLowerCase();
     expect(elche.reply.text.toLowerCase()).not.toContain(certificateOf);
     const open = OPEN_OMAC.map((o) => shortName(o, lang));
-    expect(elche.reply.text).toContain(t(lang, 'contact.alt_offices', { any_open: kbText(org('elche').anyOpenOffice, lang), offices: new Intl.ListFormat(lang, { type: 'disjunction' }).format(open) }));
+    expect(elche.reply.text).toContain(t(lang, 'contact.alt_offices', { any_open: kbText(org('elche').anyOpenOffice, lang), offices: new Intl.ListFormat(intlLocale(lang), { type: 'disjunction' }).format(open) }));
     const paiporta = await ask(session('deregister-only'), deregister[lang], { org: 'paiporta' });
     expect(paiporta.reply.text.toLowerCase()).not.toContain(certificateOf);
     expect(paiporta.reply.text).not.toContain(t(lang, 'how.phone_help_no_number', officeNames(core, 'paiporta-oficina-unica', lang)));
@@ -628,7 +629,7 @@ describe('what the question is really about', () => {
     const names = (['notice_board', 'family_portal'] as const).map((kind) => kbText(core.knowledge.service('ats-insubria', kind)!.name, lang));
     return core.texts.t(lang)('service.still_working', { names: localizedList(names, lang), count: names.length });
   };
-  const localizedList = (items: string[], lang: Lang) => new Intl.ListFormat(lang, { type: 'conjunction' }).format(items);
+  const localizedList = (items: string[], lang: Lang) => new Intl.ListFormat(intlLocale(lang), { type: 'conjunction' }).format(items);
   const whereUpdates = (lang: Lang, id: string) =>
     `• ${t(lang, 'updates.where', { org: kbText(org(id).name, lang), where: kbText(org(id).officialSite, lang) || stillWorking(lang) })}`;
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { intlLocale } from '../../src/shared/languages.js';
 import type { FastifyInstance } from 'fastify';
 import type { ChatCore } from '../../src/core/chat-core.js';
 import { say, startApp } from '../support/helpers.js';
@@ -17,7 +18,7 @@ afterAll(async () => {
 
 const patch = (id: string, payload: object) => app.inject({ method: 'PATCH', url: `/api/admin/offices/${id}`, headers: bearer(TOKEN), payload });
 const AT = '2025-06-02T09:30+02:00';
-const format = (lang: string) => new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Madrid' }).format(new Date(AT));
+const format = (lang: string) => new Intl.DateTimeFormat(intlLocale(lang), { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Madrid' }).format(new Date(AT));
 
 describe('the expected reopening and the note staff set', () => {
   it("show a date in each language's own format, and a Spanish note in Valencian and Swedish as the Spanish note", async () => {

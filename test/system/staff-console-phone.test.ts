@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { intlLocale } from '../../src/shared/languages.js';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -213,7 +214,7 @@ describe('a communications officer on a phone (390×844, touch)', () => {
     for (const [lang, text] of Object.entries(shown)) {
       expect(text, lang).not.toContain('Reabierta');
       // The date in the language's own format.
-      expect(text, lang).toContain(new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Madrid' }).format(new Date('2026-12-15T09:00:00+01:00')));
+      expect(text, lang).toContain(new Intl.DateTimeFormat(intlLocale(lang), { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Madrid' }).format(new Date('2026-12-15T09:00:00+01:00')));
     }
     await screen('preview-reopening');
     await tap(page.getByRole('button', { name: fill(es.preview.confirmTell, { count: 3 }) }));

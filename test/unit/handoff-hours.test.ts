@@ -32,7 +32,7 @@ describe('hand-over hours', () => {
     const texts = await loadTexts(`${ROOT}/locales`);
     const o = org({ enabled: true, hours });
     expect(staffHours(o, 'es', texts.t('es'))).toBe('lunes, miércoles, jueves y viernes, de 09:00 a 14:00; martes, de 09:00 a 14:00 y de 16:00 a 18:00');
-    expect(staffHours(o, 'en', texts.t('en'))).toBe('Monday, Wednesday, Thursday, and Friday, 09:00 to 14:00; Tuesday, 09:00 to 14:00 and 16:00 to 18:00');
+    expect(staffHours(o, 'en', texts.t('en'))).toBe('Monday, Wednesday, Thursday and Friday, 09:00 to 14:00; Tuesday, 09:00 to 14:00 and 16:00 to 18:00');
     expect(staffHours(org({ enabled: true }), 'es', texts.t('es'))).toBeUndefined();
   });
 

@@ -3,6 +3,7 @@ import { localized, type Knowledge } from '../../knowledge/knowledge.js';
 import type { Lang, Office, Organisation, Text } from '../../knowledge/schema.js';
 import type { Entities } from '../../nlu/entities.js';
 import type { Translate } from '../../shared/i18n.js';
+import { intlLocale } from '../../shared/languages.js';
 import type { Act } from '../../nlu/acts.js';
 import type { Address, QuickReply, Session, Subscriptions } from './types.js';
 import type { Topic } from './policy.js';
@@ -65,7 +66,7 @@ const listFormats = new Map<string, Intl.ListFormat>();
 export function listOf(items: string[], lang: Lang, type: 'conjunction' | 'disjunction' = 'conjunction'): string {
   const key = `${lang}:${type}`;
   let format = listFormats.get(key);
-  if (!format) listFormats.set(key, (format = new Intl.ListFormat(lang, { type })));
+  if (!format) listFormats.set(key, (format = new Intl.ListFormat(intlLocale(lang), { type })));
   return format.format(items);
 }
 

@@ -140,6 +140,8 @@ function deregistration(ctx: AnswerContext): string {
 function procedureAnswer(ctx: AnswerContext, found: Procedure[], verb: 'how' | 'submit'): Answer {
   const org = ctx.org!;
   const first = unknownAsked(ctx) ?? channelAnswer(ctx, found);
+  // "¿Y en Torrellano?" after how it is done: whether that office does it is the whole answer.
+  if (first && ctx.frame.followUp && first === atOffice(ctx, found)) return { text: first, quickReplies: suggestions(ctx, ['phones', 'open_offices']) };
   const how = found.map((p) => howTo(ctx, p, verb)).join('\n');
   const notes = ctx.frame.followUp ? undefined : found.map((p) => localized(p.notes, ctx.lang)).find(Boolean);
   return {

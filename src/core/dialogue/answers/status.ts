@@ -2,6 +2,7 @@ import { localized } from '../../../knowledge/knowledge.js';
 import { type Lang, type Office, type Organisation, type Text } from '../../../knowledge/schema.js';
 import type { Knowledge } from '../../../knowledge/knowledge.js';
 import type { Translate } from '../../../shared/i18n.js';
+import { intlLocale } from '../../../shared/languages.js';
 import { nameValues, bullet, isOpen, lines, listOf, names, openOffices, quick, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer, QuickReply } from '../types.js';
 import { askChannel } from './contacts.js';
@@ -15,7 +16,7 @@ const dateFormats = new Map<string, Intl.DateTimeFormat>();
 function dateFormat(lang: Lang, dateStyle: 'medium' | 'full' = 'medium'): Intl.DateTimeFormat {
   const key = `${lang}:${dateStyle}`;
   let format = dateFormats.get(key);
-  if (!format) dateFormats.set(key, (format = new Intl.DateTimeFormat(lang, { dateStyle, timeStyle: 'short', timeZone: 'Europe/Madrid' })));
+  if (!format) dateFormats.set(key, (format = new Intl.DateTimeFormat(intlLocale(lang), { dateStyle, timeStyle: 'short', timeZone: 'Europe/Madrid' })));
   return format;
 }
 
@@ -88,7 +89,9 @@ function expected({ t, lang }: Pick<StatusContext, 't' | 'lang'>, office: Office
 function yesNo(ctx: StatusContext, office: Office, asked: string | undefined): string | undefined {
   const { t, lang } = ctx;
   const n = nameValues(lang, office);
-  if (office.status === 'limited') return asked === 'closed' ? undefined : t('status.yes_limited', { ...n, service: localized(office.service, lang) || modesOf(t, office, lang) });
+  if (office.status === 'limited') {
+    return asked === 'closed' ? sentences(t('answer.no'), statusLine(ctx, office)) : t('status.yes_limited', { ...n, service: localized(office.service, lang) || modesOf(t, office, lang) });
+  }
   const open = isOpen(office);
   if (asked === 'closed') return sentences(t(open ? 'status.no_open' : 'status.yes_closed', n), !open && expected(ctx, office));
   if (!open) return sentences(t('status.no_closed', n), expected(ctx, office));
