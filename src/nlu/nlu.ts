@@ -2,6 +2,7 @@ import { normalize } from './normalize.js';
 import { IntentModel, type IntentModelState } from './intent.js';
 import { SoftmaxClassifier, type ClassifierState } from './classifier.js';
 import { argmax } from './linear.js';
+import { trainDenseHead, vote } from './dense.js';
 import type { SvmState } from './svm.js';
 import { EncoderThread } from './encoders/threaded.js';
 import { ModelCache, cacheKey } from './cache.js';
@@ -99,9 +100,7 @@ export class Nlu implements NluService {
   /** Trains the intent head over sentence embeddings; both heads then vote (analyse()). */
   private async trainDense(encoder: EncoderThread, examples: Example[]): Promise<void> {
     const features = await encoder.encodeBatch(examples.map((e) => e.text));
-    const head = new SoftmaxClassifier(this.model.intents, encoder.dim);
-    head.train(features, examples.map((e) => this.model.intents.indexOf(e.intent)), { epochs: 30, l2: 0 });
-    this.dense = { encoder, head };
+    this.dense = { encoder, head: trainDenseHead(this.model.intents, features, examples.map((e) => e.intent)) };
   }
 
   private toCache(): CachedModel {
@@ -172,9 +171,7 @@ export class Nlu implements NluService {
     // The model is behind (a burst) or its thread failed: the n-gram head answers alone rather than queue the message.
     const embedding = await this.dense.encoder.queued(text)?.catch(() => undefined);
     if (!embedding) return { ...result, encoderSkipped: true };
-    const votes = this.dense.head.predict(embedding);
-    for (let i = 0; i < votes.length; i++) votes[i] = (votes[i] + probs[i]) / 2;
-    return { ...result, ...this.decide(votes) };
+    return { ...result, ...this.decide(vote(this.dense.head.predict(embedding), probs)) };
   }
 
   parse(text: string, hint?: Lang): NluResult {

@@ -18,6 +18,19 @@ export interface TransformersOptions {
   threads?: number;
 }
 
+/**
+ * The prompt the model wants before a text, as sentence-transformers declares it in
+ * config_sentence_transformers.json (e5 models: "query: "); none when the folder has no such file.
+ */
+function promptOf(dir: string): string {
+  try {
+    const { prompts, default_prompt_name: name } = JSON.parse(fs.readFileSync(path.join(dir, 'config_sentence_transformers.json'), 'utf8'));
+    return typeof prompts?.[name] === 'string' ? prompts[name] : '';
+  } catch {
+    return '';
+  }
+}
+
 /** Which weights a local model folder has: q8 first (what the Xenova exports ship), else fp32. */
 function pickDtype(dir: string): DataType {
   if (fs.existsSync(path.join(dir, 'onnx', 'model_quantized.onnx'))) return 'q8';
@@ -38,6 +51,8 @@ export class TransformersEncoder {
     readonly model: string,
     readonly dim: number,
     private readonly batchSize: number,
+    /** Put before every text (config_sentence_transformers.json's default prompt). */
+    readonly prompt: string,
   ) {
     this.name = `transformers:${model}`;
     this.indices = Array.from({ length: dim }, (_, i) => i);
@@ -74,7 +89,7 @@ export class TransformersEncoder {
       });
       const probe = await extractor('probe', { pooling: 'mean', normalize: true });
       const dim = probe.dims[probe.dims.length - 1];
-      return new TransformersEncoder(extractor, model, dim, opts.batchSize ?? 32);
+      return new TransformersEncoder(extractor, model, dim, opts.batchSize ?? 32, promptOf(dir));
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
       const why = e.cause?.code ?? e.cause?.message;
@@ -87,7 +102,7 @@ export class TransformersEncoder {
     const out: Float32Array[] = [];
     for (let i = 0; i < texts.length; i += this.batchSize) {
       const batch = texts.slice(i, i + this.batchSize);
-      const tensor = await this.extractor(batch, { pooling: 'mean', normalize: true });
+      const tensor = await this.extractor(this.prompt ? batch.map((t) => this.prompt + t) : batch, { pooling: 'mean', normalize: true });
       const data = tensor.data as Float32Array;
       for (let j = 0; j < batch.length; j++) {
         const v = data.slice(j * this.dim, (j + 1) * this.dim);
