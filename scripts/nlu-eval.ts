@@ -106,25 +106,31 @@ const nlpjs: Engine = {
   },
 };
 
-async function evaluate(engine: Engine, splits: Split[]): Promise<EngineResult> {
-  const outcomes: Outcome[] = [];
-  let trainingMs = 0;
-  let queryMs = 0;
-  const pipelines = new Set<string>();
-  for (const split of splits) {
-    const r = await engine.run(split);
-    outcomes.push(...r.outcomes);
-    trainingMs += r.trainingMs;
-    queryMs += r.queryMs;
-    if (r.pipeline) pipelines.add(`${split.name}: ${r.pipeline}`);
-  }
+interface SplitRun {
+  split: Split;
+  outcomes: Outcome[];
+  trainingMs: number;
+  queryMs: number;
+  pipeline?: string;
+}
+
+/** An engine's figures over some of its runs (all of them, or one language's). */
+function summarise(engine: Engine, runs: SplitRun[]): EngineResult {
+  const outcomes = runs.flatMap((r) => r.outcomes);
+  const pipelines = new Set(runs.filter((r) => r.pipeline).map((r) => `${r.split.name}: ${r.pipeline}`));
   return {
     engine: engine.name,
     ...(pipelines.size ? { pipelines: [...pipelines] } : {}),
     ...report(outcomes),
-    trainingMs: trainingMs / splits.length,
-    microsPerQuery: (queryMs * 1000) / outcomes.length,
+    trainingMs: runs.reduce((a, r) => a + r.trainingMs, 0) / runs.length,
+    microsPerQuery: (runs.reduce((a, r) => a + r.queryMs, 0) * 1000) / outcomes.length,
   };
+}
+
+async function runAll(engine: Engine, splits: Split[]): Promise<SplitRun[]> {
+  const runs: SplitRun[] = [];
+  for (const split of splits) runs.push({ split, ...(await engine.run(split)) });
+  return runs;
 }
 
 function parseArgs(argv: string[]) {
@@ -173,15 +179,13 @@ async function main(): Promise<void> {
   const isDir = targets.length === 1 && !targets[0].endsWith('.json');
   const splits = targets.flatMap((t) => loadSplits(t, k));
   const name = isDir ? `${path.basename(targets[0])} (${k}-fold per language)` : targets.map((t) => path.basename(t)).join(' + ');
-  const results: EngineResult[] = [];
-  for (const e of engines) results.push(await evaluate(e, splits));
+  const runs = new Map<Engine, SplitRun[]>();
+  for (const e of engines) runs.set(e, await runAll(e, splits));
+  const results = engines.map((e) => summarise(e, runs.get(e)!));
   const langs = [...new Set(splits.map((s) => s.lang))];
   const byLang: Record<string, EngineResult[]> = {};
   if (langs.length > 1) {
-    for (const lang of langs) {
-      byLang[lang] = [];
-      for (const e of engines) byLang[lang].push(await evaluate(e, splits.filter((s) => s.lang === lang)));
-    }
+    for (const lang of langs) byLang[lang] = engines.map((e) => summarise(e, runs.get(e)!.filter((r) => r.split.lang === lang)));
   }
   out[name] = { results, byLang };
   if (json) console.log(JSON.stringify(out, null, 2));

@@ -6,6 +6,7 @@ import { trainDenseHead, vote } from './dense.js';
 import type { SvmState } from './svm.js';
 import { EncoderThread } from './encoders/threaded.js';
 import { ModelCache, cacheKey } from './cache.js';
+import { EmbeddingCache } from './embedding-cache.js';
 import { LanguageIdentifier, loadFastText } from './language.js';
 import { EntityExtractor } from './entities.js';
 import { loadExamples, loadLexicons, type Example } from './training.js';
@@ -74,7 +75,7 @@ export class Nlu implements NluService {
     const fastText = loadFastText();
     const lexicons = loadLexicons(dir);
     const cache = cacheDir ? new ModelCache(cacheDir) : undefined;
-    const key = cache && cacheKey(dir, { langs: options.langs, dense: encoder?.name });
+    const key = cache && cacheKey(dir, { langs: options.langs, dense: encoder && `${encoder.name}@${encoder.fingerprint}` });
     const cached = key ? cache!.read<CachedModel>(key) : undefined;
     if (cached && (!encoder || cached.dense)) {
       const start = performance.now();
@@ -91,15 +92,25 @@ export class Nlu implements NluService {
     const language = LanguageIdentifier.fromState(local.toState(), model.encoder.dim, await fastText);
     const trainingMs = performance.now() - readAt;
     const nlu = new Nlu(model, language, await kb, options, knownWords, lexicons, trainingMs);
-    if (encoder) await nlu.trainDense(encoder, examples);
+    if (encoder) await nlu.trainDense(encoder, examples, cacheDir);
     // Kept for the next start once this one is serving (the write takes ~50 ms).
     if (key) nlu.saved = new Promise((resolve) => setImmediate(() => resolve(cache!.write(key, nlu.toCache()))));
     return nlu;
   }
 
-  /** Trains the intent head over sentence embeddings; both heads then vote (analyse()). */
-  private async trainDense(encoder: EncoderThread, examples: Example[]): Promise<void> {
-    const features = await encoder.encodeBatch(examples.map((e) => e.text));
+  /** Trains the intent head over sentence embeddings (those of earlier starts from the cache); both heads then vote (analyse()). */
+  private async trainDense(encoder: EncoderThread, examples: Example[], cacheDir?: string): Promise<void> {
+    const cache = cacheDir ? new EmbeddingCache(cacheDir, `${encoder.name}@${encoder.fingerprint}`) : undefined;
+    const known = cache?.read(encoder.dim) ?? new Map<string, Float32Array>();
+    const texts = [...new Set(examples.map((e) => e.text))];
+    const missing = texts.filter((t) => !known.has(t));
+    if (missing.length) {
+      (await encoder.encodeBatch(missing)).forEach((f, i) => known.set(missing[i], Float32Array.from(f.values)));
+      // This intents/' examples only: those of earlier versions are not kept.
+      cache?.write(new Map(texts.map((t) => [t, known.get(t)!])), encoder.dim);
+    }
+    const indices = Array.from({ length: encoder.dim }, (_, i) => i);
+    const features = examples.map((e) => ({ indices, values: Array.from(known.get(e.text)!) }));
     this.dense = { encoder, head: trainDenseHead(this.model.intents, features, examples.map((e) => e.intent)) };
   }
 

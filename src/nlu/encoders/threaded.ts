@@ -7,7 +7,15 @@ import type { Features } from './types.js';
 /** To the encoder thread: [id, texts] to embed, or the end. */
 export type ToEncoder = [number, string[]] | { close: true };
 /** From it: the batch's vectors (dim each, one after another), a failed batch, or its start. */
-export type FromEncoder = Answer<Float32Array> | { ready: { name: string; dim: number } } | { failed: string };
+export type FromEncoder = Answer<Float32Array> | { ready: EncoderReady } | { failed: string };
+
+/** What a thread posts once its model is loaded. */
+export interface EncoderReady {
+  name: string;
+  dim: number;
+  /** Changes when the model's weights do. */
+  fingerprint: string;
+}
 
 /** The model to load, and how single messages are gathered into its runs. */
 export type EncoderThreadOptions = TransformersOptions & { batch?: BatchLimits };
@@ -20,11 +28,11 @@ const RESTART_MS = 500;
 const RESTART_MAX_MS = 60_000;
 
 /** Starts a thread and loads the model there; rejects with TransformersEncoder.load()'s clear Error if it can't. */
-async function startThread(options: TransformersOptions): Promise<{ worker: Worker; ready: { name: string; dim: number } }> {
+async function startThread(options: TransformersOptions): Promise<{ worker: Worker; ready: EncoderReady }> {
   const worker = spawnWorker(new URL('./encoder-thread.ts', import.meta.url), { workerData: options });
   // Taken off once the thread is ready: the serving listeners are attach()'s.
   let listeners: [string, (...args: any[]) => void][] = [];
-  const ready = await new Promise<{ name: string; dim: number }>((resolve, reject) => {
+  const ready = await new Promise<EncoderReady>((resolve, reject) => {
     listeners = [
       ['message', (m: FromEncoder) => ('ready' in m ? resolve(m.ready) : reject(new Error('failed' in m ? m.failed : 'the embedding model did not start')))],
       ['error', reject],
@@ -52,6 +60,7 @@ async function startThread(options: TransformersOptions): Promise<{ worker: Work
 export class EncoderThread {
   readonly name: string;
   readonly dim: number;
+  readonly fingerprint: string;
   private readonly queue: EmbeddingBatcher;
   private readonly indices: number[];
   private readonly waiting = new Pending<Float32Array>('embedding failed');
@@ -66,11 +75,12 @@ export class EncoderThread {
   private constructor(
     private readonly options: TransformersOptions,
     worker: Worker,
-    ready: { name: string; dim: number },
+    ready: EncoderReady,
     batch: BatchLimits,
   ) {
     this.name = ready.name;
     this.dim = ready.dim;
+    this.fingerprint = ready.fingerprint;
     this.indices = Array.from({ length: this.dim }, (_, i) => i);
     this.queue = new EmbeddingBatcher((texts) => this.embedFlat(texts), batch);
     this.attach(worker);
