@@ -33,8 +33,12 @@ interface Engine {
 const train = (examples: Labelled[], lang: string, pipeline: Pipeline) =>
   trainPipeline(examples.map((e) => e.text), examples.map((e) => e.intent), lang, pipeline);
 
-/** The pipeline with the best accuracy in 5-fold cross-validation, repeated 3 times, on the training part alone. */
+const selected = new Map<Split, Pipeline>();
+
+/** The pipeline with the best accuracy in 5-fold cross-validation, repeated 3 times, on the training part alone (chosen once per split). */
 function selectPipeline(split: Split): Pipeline {
+  const known = selected.get(split);
+  if (known) return known;
   let best = PIPELINES[0];
   let bestCorrect = -1;
   for (const pipeline of PIPELINES) {
@@ -45,6 +49,7 @@ function selectPipeline(split: Split): Pipeline {
     }
     if (correct > bestCorrect) [best, bestCorrect] = [pipeline, correct];
   }
+  selected.set(split, best);
   return best;
 }
 
