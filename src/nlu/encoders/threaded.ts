@@ -127,6 +127,11 @@ export class EncoderThread {
     this.restartTimer.unref();
   }
 
+  /** A second thread on the same model, for a first start's embedding of the training examples on both cores. */
+  sibling(): Promise<EncoderThread> {
+    return EncoderThread.load(this.options);
+  }
+
   /** Whether a thread serves now (false between a thread's death and its successor's start). */
   get serving(): boolean {
     return this.worker !== undefined;
