@@ -18,7 +18,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const LIST = path.join(HERE, 'pieces.txt');
 const ROOT = path.resolve(HERE, '../..');
 
-export const WORD_LISTS = ['spanish', 'catalan', 'italian', 'swedish', 'american-english', 'british-english'];
+const WORD_LISTS = ['spanish', 'catalan', 'italian', 'swedish', 'american-english', 'british-english'];
 
 /**
  * The kept ids, ascending, as pieces.txt holds them: each line the gap to the previous id, in
