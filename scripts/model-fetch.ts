@@ -139,9 +139,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       console.log(`${f.written ? 'written and verified' : 'already present, verified'}: ${f.folder} (${(f.ms / 1000).toFixed(1)} s)`);
     }
   } catch (err) {
-    const message = (err as Error).message.split('\n').slice(0, args.includes('--if-possible') ? 3 : undefined).join('\n');
-    console.error(`model:fetch: ${message}`);
-    if (args.includes('--if-possible')) console.error('model:fetch: the bot will run on its built-in n-gram encoder (see README, "Embedding model")');
-    process.exit(args.includes('--if-possible') ? 0 : 1);
+    console.error(`model:fetch: ${(err as Error).message}`);
+    process.exit(1);
   }
 }
