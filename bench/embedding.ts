@@ -1,18 +1,18 @@
 /**
- * What turning the embedding model on costs: the full-size generated model (npm run model:shape,
- * cached), quantized and fp32, each through the real server (first start, restart, a minute of
- * load) and in-process (load time, NLU latency per message alone and in batches).
+ * What turning the embedding model on costs, on the real weights (npm run model:fetch): the
+ * n-gram encoder alone, then multilingual-e5-small pruned to the five languages' pieces and with
+ * its full vocabulary, each through the real server (first start, restart, load) and in-process
+ * (load time, NLU latency per message alone and in batches).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../src/config.js';
+import { ROOT, loadConfig } from '../src/config.js';
 import { loadKnowledge } from '../src/knowledge/loader.js';
 import { Nlu } from '../src/nlu/nlu.js';
 import { EncoderThread } from '../src/nlu/encoders/threaded.js';
 import { localeLangs } from '../src/shared/languages.js';
-import { SHAPE_MODEL_NAME } from '../scripts/make-shape-model.js';
-import { SHAPE_MODELS_DIR, shapeModel } from '../test/support/shape-model.js';
+import { FETCHED_MODELS, fetchModels, modelCacheDir } from '../scripts/model-fetch.js';
 import { benchLoad } from './load.js';
 import { percentile } from './nlu.js';
 
@@ -21,17 +21,6 @@ const MESSAGES = [
   'vull demanar cita prèvia', 'la sede di Varese è aperta?', 'come prenoto un tampone', 'hur får jag ett folkbokföringsintyg',
   'är kontoret i Altabix öppet?', 'is the El Altet office open yet?', 'phone number for ATS Como',
 ];
-
-/** A MODELS_DIR holding only the fp32 weights (hard links): the bot then picks them as it would for such a download. */
-function fp32ModelsDir(): string {
-  const dir = `${SHAPE_MODELS_DIR}-fp32`;
-  const from = path.join(SHAPE_MODELS_DIR, SHAPE_MODEL_NAME);
-  const to = path.join(dir, SHAPE_MODEL_NAME);
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(path.join(to, 'onnx'), { recursive: true });
-  for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']) fs.linkSync(path.join(from, f), path.join(to, f));
-  return dir;
-}
 
 /** Milliseconds from each message's analyse() to its reading. */
 async function timed(nlu: Nlu, texts: string[]): Promise<number[]> {
@@ -45,9 +34,9 @@ async function timed(nlu: Nlu, texts: string[]): Promise<number[]> {
 }
 
 /** In-process: the model's load on its thread, then the NLU's latency per message, alone and 8 or 32 at once. */
-async function latency(modelsDir: string, cacheDir: string): Promise<Record<string, number | string>> {
+async function latency(model: string, modelsDir: string, cacheDir: string): Promise<Record<string, number | string>> {
   const started = performance.now();
-  const encoder = await EncoderThread.load({ model: SHAPE_MODEL_NAME, modelsDir, allowDownload: false, threads: 1 });
+  const encoder = await EncoderThread.load({ model, modelsDir, allowDownload: false, threads: 1 });
   const loadMs = Math.round(performance.now() - started);
   const kb = loadKnowledge(path.join(ROOT, 'knowledge'));
   // The server's start left the trained heads in cacheDir: nothing is trained here.
@@ -73,19 +62,21 @@ async function latency(modelsDir: string, cacheDir: string): Promise<Record<stri
 }
 
 export async function benchEmbedding(seconds: number): Promise<Record<string, Record<string, number | string>>> {
-  const model = shapeModel();
+  const config = loadConfig();
+  const fetched = fetchModels(config.MODELS_DIR, modelCacheDir(config.MODEL_CACHE_DIR), FETCHED_MODELS);
   const out: Record<string, Record<string, number | string>> = {
-    'model files': {
-      [model.generated ? 'generated s' : 'cached (generation skipped) s']: +(model.ms / 1000).toFixed(1),
-      'onnx/model_quantized.onnx MB': Math.round(fs.statSync(path.join(model.folder, 'onnx/model_quantized.onnx')).size / 1e6),
-      'onnx/model.onnx MB': Math.round(fs.statSync(path.join(model.folder, 'onnx/model.onnx')).size / 1e6),
-    },
+    'model files MB': Object.fromEntries(fetched.map((f) => [f.id, Math.round(folderBytes(f.folder) / 1e6)])),
+    'n-gram encoder alone': await benchLoad(seconds, 20, { NLU_ENCODER: 'ngram' }),
   };
-  for (const [label, modelsDir] of [['q8 (onnx/model_quantized.onnx)', SHAPE_MODELS_DIR], ['fp32 (onnx/model.onnx)', fp32ModelsDir()]] as const) {
+  for (const { id } of fetched) {
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-embedding-cache-'));
-    const load = await benchLoad(seconds, 20, { NLU_ENCODER: 'auto', MODELS_DIR: modelsDir, NLU_CACHE_DIR: cacheDir });
-    out[label] = { ...(await latency(modelsDir, cacheDir)), ...load };
+    const load = await benchLoad(seconds, 20, { NLU_ENCODER: 'auto', NLU_MODEL: id, MODELS_DIR: config.MODELS_DIR, NLU_CACHE_DIR: cacheDir });
+    out[id] = { ...(await latency(id, config.MODELS_DIR, cacheDir)), ...load };
     fs.rmSync(cacheDir, { recursive: true, force: true });
   }
   return out;
+}
+
+function folderBytes(dir: string): number {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).reduce((sum, f) => sum + (fs.statSync(path.join(dir, f)).isFile() ? fs.statSync(path.join(dir, f)).size : 0), 0);
 }

@@ -16,10 +16,10 @@ async function main(): Promise<void> {
     console.log(`\n== POST /api/chat under load (autocannon, ${seconds} s, 20 connections, SQLite store)`);
     for (const [k, v] of Object.entries(await benchLoad(seconds))) console.log(`${k.padEnd(56)} ${v}`);
   }
-  // Not in the default run: it writes ~590 MB of model once and takes ~6 minutes.
+  // Not in the default run: it fetches the model (npm run model:fetch) and takes ~10 minutes.
   if (only === 'embedding') {
     const seconds = Number(process.env.BENCH_SECONDS ?? 60);
-    console.log(`\n== Embedding model of the real shape (XLM-RoBERTa, random weights), ${seconds} s of load each, 20 connections`);
+    console.log(`\n== The real embedding model (multilingual-e5-small, npm run model:fetch) against the n-gram encoder alone, ${seconds} s of load each, 20 connections`);
     for (const [section, figures] of Object.entries(await benchEmbedding(seconds))) {
       console.log(`-- ${section}`);
       for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(56)} ${v}`);

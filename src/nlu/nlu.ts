@@ -2,9 +2,12 @@ import { normalize, tokens } from './normalize.js';
 import { ActHead, IntentModel, type IntentModelState } from './intent.js';
 import { SoftmaxClassifier, type ClassifierState } from './classifier.js';
 import { argmax } from './linear.js';
+import { trainDenseHead, vote } from './dense.js';
 import type { SvmState } from './svm.js';
 import { EncoderThread } from './encoders/threaded.js';
+import type { Features } from './encoders/types.js';
 import { ModelCache, cacheKey } from './cache.js';
+import { EmbeddingCache } from './embedding-cache.js';
 import { LanguageIdentifier, loadFastText } from './language.js';
 import { EntityExtractor } from './entities.js';
 import { loadActCues, loadActs, loadExamples, loadLexicons, type Example } from './training.js';
@@ -29,6 +32,25 @@ async function loadEmbeddings(settings: NluSettings, log: Pick<NluLog, 'warn'>):
   } catch (err) {
     log.warn(`${(err as Error).message.split('\n')[0]} — starting on the built-in n-gram encoder.`);
     return undefined;
+  }
+}
+
+/**
+ * Many texts (a first start's ~5,200 examples: ~20 s on one core) are embedded by the model's
+ * thread and a second one on the same model, half each: nothing else needs the cores while the
+ * bot starts. The second thread ends with it; a few texts go to the model's thread alone.
+ */
+async function embedOnBothCores(encoder: EncoderThread, texts: string[]): Promise<Features[]> {
+  if (texts.length < 500) return encoder.encodeBatch(texts);
+  const helper = await encoder.sibling().catch(() => undefined);
+  if (!helper) return encoder.encodeBatch(texts);
+  try {
+    // Every other text: each half has the same mix of lengths.
+    const halves = [texts.filter((_, i) => i % 2 === 0), texts.filter((_, i) => i % 2 === 1)];
+    const [even, odd] = await Promise.all([encoder.encodeBatch(halves[0]), helper.encodeBatch(halves[1])]);
+    return texts.map((_, i) => (i % 2 === 0 ? even[i / 2] : odd[(i - 1) / 2]));
+  } finally {
+    await helper.dispose();
   }
 }
 
@@ -80,7 +102,7 @@ export class Nlu implements NluService {
     const lexicons = loadLexicons(dir);
     const acts = new ActReader(loadActCues(dir));
     const cache = cacheDir ? new ModelCache(cacheDir) : undefined;
-    const key = cache && cacheKey(dir, { langs: options.langs, dense: encoder?.name });
+    const key = cache && cacheKey(dir, { langs: options.langs, dense: encoder && `${encoder.name}@${encoder.fingerprint}` });
     const cached = key ? cache!.read<CachedModel>(key) : undefined;
     if (cached && (!encoder || cached.dense)) {
       const start = performance.now();
@@ -97,18 +119,26 @@ export class Nlu implements NluService {
     const language = LanguageIdentifier.fromState(local.toState(), model.encoder.dim, await fastText);
     const trainingMs = performance.now() - readAt;
     const nlu = new Nlu(model, actHead, language, await kb, options, knownWords, lexicons, acts, trainingMs);
-    if (encoder) await nlu.trainDense(encoder, examples);
+    if (encoder) await nlu.trainDense(encoder, examples, cacheDir);
     // Kept for the next start once this one is serving (the write takes ~50 ms).
     if (key) nlu.saved = new Promise((resolve) => setImmediate(() => resolve(cache!.write(key, nlu.toCache()))));
     return nlu;
   }
 
-  /** Trains the intent head over sentence embeddings; both heads then vote (analyse()). */
-  private async trainDense(encoder: EncoderThread, examples: Example[]): Promise<void> {
-    const features = await encoder.encodeBatch(examples.map((e) => e.text));
-    const head = new SoftmaxClassifier(this.model.intents, encoder.dim);
-    head.train(features, examples.map((e) => this.model.intents.indexOf(e.intent)), { epochs: 30, l2: 0 });
-    this.dense = { encoder, head };
+  /** Trains the intent head over sentence embeddings (those of earlier starts from the cache); both heads then vote (analyse()). */
+  private async trainDense(encoder: EncoderThread, examples: Example[], cacheDir?: string): Promise<void> {
+    const cache = cacheDir ? new EmbeddingCache(cacheDir, `${encoder.name}@${encoder.fingerprint}`) : undefined;
+    const known = cache?.read(encoder.dim) ?? new Map<string, Float32Array>();
+    const texts = [...new Set(examples.map((e) => e.text))];
+    const missing = texts.filter((t) => !known.has(t));
+    if (missing.length) {
+      (await embedOnBothCores(encoder, missing)).forEach((f, i) => known.set(missing[i], Float32Array.from(f.values)));
+      // This intents/' examples only: those of earlier versions are not kept.
+      cache?.write(new Map(texts.map((t) => [t, known.get(t)!])), encoder.dim);
+    }
+    const indices = Array.from({ length: encoder.dim }, (_, i) => i);
+    const features = examples.map((e) => ({ indices, values: Array.from(known.get(e.text)!) }));
+    this.dense = { encoder, head: trainDenseHead(this.model.intents, features, examples.map((e) => e.intent)) };
   }
 
   private toCache(): CachedModel {
@@ -191,9 +221,7 @@ export class Nlu implements NluService {
     // The model is behind (a burst) or its thread failed: the n-gram head answers alone rather than queue the message.
     const embedding = await this.dense.encoder.queued(text)?.catch(() => undefined);
     if (!embedding) return { ...result, encoderSkipped: true };
-    const votes = this.dense.head.predict(embedding);
-    for (let i = 0; i < votes.length; i++) votes[i] = (votes[i] + probs[i]) / 2;
-    return { ...result, ...this.decide(votes) };
+    return { ...result, ...this.decide(vote(this.dense.head.predict(embedding), probs)) };
   }
 
   parse(text: string, hint?: Lang, org?: string): NluResult {

@@ -13,7 +13,7 @@ import { BOT_USER, FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
 import { coreAnswer } from '../support/texts.js';
 
 function telegramConfig(apiRoot: string, env: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', STORE: 'memory', TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: apiRoot, ...env });
+  return loadConfig({ LOG_LEVEL: 'silent', STORE: 'memory', NLU_ENCODER: 'ngram', TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: apiRoot, ...env });
 }
 
 let logged = '';

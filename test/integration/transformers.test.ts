@@ -157,7 +157,7 @@ describe.each(['main thread', 'NLU thread'])('the bot with an embedding model, t
   it('uses both encoders when the model loads, and says so in /health', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiny-bot-'));
     makeTinyModel(dir, 'tiny-civic-embedder');
-    const bot = await botOn(where, testConfig({ MODELS_DIR: dir, NLU_MODEL: 'tiny-civic-embedder', NLU_CACHE_DIR: 'off' }));
+    const bot = await botOn(where, testConfig({ NLU_ENCODER: 'auto', MODELS_DIR: dir, NLU_MODEL: 'tiny-civic-embedder', NLU_CACHE_DIR: 'off' }));
     const app = buildApp({ bot });
     const health = (await app.inject({ method: 'GET', url: '/health' })).json();
     expect(health.encoders).toEqual(['ngram', 'transformers:tiny-civic-embedder', 'fasttext-lid.176']);
@@ -169,7 +169,7 @@ describe.each(['main thread', 'NLU thread'])('the bot with an embedding model, t
 
   it('starts on the built-in encoder with one clear line when the model is missing', async () => {
     const warnings: string[] = [];
-    const config = testConfig({ MODELS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'no-model-')) });
+    const config = testConfig({ NLU_ENCODER: 'auto', MODELS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'no-model-')) });
     const bot = await botOn(where, config, { warn: (m) => warnings.push(m), error: () => {} });
     expect(bot.nlu.encoders).toEqual(['ngram', 'fasttext-lid.176']);
     expect(warnings).toHaveLength(1);
@@ -183,7 +183,7 @@ describe('the embedding model falling behind (NLU thread)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiny-burst-'));
     makeTinyModel(dir, TINY_MODEL_NAME);
     // A long wait and a short queue: the burst arrives before the first run, so all but 3 overflow.
-    const env = { MODELS_DIR: dir, NLU_MODEL: TINY_MODEL_NAME, NLU_CACHE_DIR: 'off', NLU_QUEUE_LIMIT: '3', NLU_BATCH_WAIT_MS: '50', RATE_LIMIT_PER_MINUTE: '0' };
+    const env = { NLU_ENCODER: 'auto', MODELS_DIR: dir, NLU_MODEL: TINY_MODEL_NAME, NLU_CACHE_DIR: 'off', NLU_QUEUE_LIMIT: '3', NLU_BATCH_WAIT_MS: '50', RATE_LIMIT_PER_MINUTE: '0' };
     const bot = await botOn('NLU thread', testConfig(env));
     const token = 'tiny-burst-metrics-token-0123456789';
     const app = buildApp({ bot, metricsToken: token });

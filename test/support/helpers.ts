@@ -20,9 +20,13 @@ const tempDataDir = (): string => {
 /** The trained model, kept between test files and runs of this checkout (so that each does not retrain), outside it. */
 const NLU_CACHE = path.join(os.tmpdir(), `civic-test-nlu-cache-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}`);
 
-/** Tests keep their state in process unless they ask for a store, and run the NLU on their own thread unless they ask for its. */
+/**
+ * Tests keep their state in process unless they ask for a store, run the NLU on their own thread
+ * unless they ask for its, and on the n-gram encoder unless they ask for the embedding model
+ * (NLU_ENCODER=auto: the held-out and real-encoder tests): the dialogue's tests do not wait for it.
+ */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', STORE: 'memory', NLU_THREAD: 'false', DATA_DIR: tempDataDir(), NLU_CACHE_DIR: NLU_CACHE, ...env });
+  return loadConfig({ LOG_LEVEL: 'silent', STORE: 'memory', NLU_THREAD: 'false', NLU_ENCODER: 'ngram', DATA_DIR: tempDataDir(), NLU_CACHE_DIR: NLU_CACHE, ...env });
 }
 
 /**

@@ -10,7 +10,8 @@ export interface ServerProcess {
 
 /** The real server (`node --import tsx src/main.ts`) in its own process, with this environment on top of a clean one. */
 export function startServerProcess(port: number, env: Record<string, string>): ServerProcess {
-  const base: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0' };
+  // The n-gram encoder unless the test asks for the embedding model (NLU_ENCODER=auto).
+  const base: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', NLU_ENCODER: 'ngram' };
   for (const key of ['REDIS_URL', 'STORE', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_URL', 'KNOWLEDGE_DIR', 'INTENTS_DIR', 'LOCALES_DIR', 'NODE_OPTIONS']) delete base[key];
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

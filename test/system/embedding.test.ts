@@ -43,7 +43,7 @@ beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedding-system-'));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = startServerProcess(port, { MODELS_DIR: SHAPE_MODELS_DIR, DATA_DIR: dataDir, STORE: 'memory', METRICS_TOKEN, NLU_CACHE_DIR: path.join(dataDir, 'nlu-cache') });
+  server = startServerProcess(port, { NLU_ENCODER: 'auto', NLU_MODEL: SHAPE_MODEL_NAME, MODELS_DIR: SHAPE_MODELS_DIR, DATA_DIR: dataDir, STORE: 'memory', METRICS_TOKEN, NLU_CACHE_DIR: path.join(dataDir, 'nlu-cache') });
   // Its first start embeds the 5,000 training examples for the dense head.
   await untilLogged(server, 'citizen chatbot ready', 240_000);
 }, 300_000);

@@ -113,7 +113,7 @@ describe('fault: the Telegram Bot API fails, rate-limits or times out', () => {
   let channel: TelegramChannel;
 
   beforeAll(async () => {
-    const config = loadConfig({ LOG_LEVEL: 'silent', STORE: 'memory', TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: await api.start() });
+    const config = loadConfig({ LOG_LEVEL: 'silent', STORE: 'memory', NLU_ENCODER: 'ngram', TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: await api.start() });
     bot = await ChatCore.create(config);
     app = buildApp({ bot });
     channel = await startTelegram(bot, config, app, silentLogger);

@@ -59,7 +59,7 @@ const patch = (port: number, office: string, status: string) =>
   request(port, 'PATCH', `/api/admin/offices/${office}`, { status }, { authorization: `Bearer ${TOKEN}` });
 
 function startServer(port: number, dataDir: string): { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: string | null }> } {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', STORE: 'sqlite', DATA_DIR: dataDir, ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', STORE: 'sqlite', DATA_DIR: dataDir, ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', NLU_ENCODER: 'ngram' };
   for (const key of ['REDIS_URL', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_URL', 'KNOWLEDGE_DIR', 'INTENTS_DIR', 'LOCALES_DIR', 'NODE_OPTIONS']) delete env[key];
   const child = spawn(process.execPath, ['--import', PROBE, '--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -23,7 +23,7 @@ try {
       (err: Error) => post([id, null, err.message]),
     );
   });
-  post({ ready: { name: encoder.name, dim: encoder.dim } });
+  post({ ready: { name: encoder.name, dim: encoder.dim, fingerprint: encoder.fingerprint } });
 } catch (err) {
   post({ failed: (err as Error).message });
 }

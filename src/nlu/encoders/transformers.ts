@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DataType, FeatureExtractionPipeline } from '@huggingface/transformers';
@@ -16,6 +17,34 @@ export interface TransformersOptions {
   batchSize?: number;
   /** ONNX Runtime's intra-op threads (NLU_ONNX_THREADS); by default one per core. */
   threads?: number;
+}
+
+/**
+ * The prompt the model wants before a text, as sentence-transformers declares it in
+ * config_sentence_transformers.json (e5 models: "query: "); none when the folder has no such file.
+ */
+function promptOf(dir: string): string {
+  try {
+    const { prompts, default_prompt_name: name } = JSON.parse(fs.readFileSync(path.join(dir, 'config_sentence_transformers.json'), 'utf8'));
+    return typeof prompts?.[name] === 'string' ? prompts[name] : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * What tells one set of weights from another under the same name: the checksums that
+ * `npm run model:fetch` records, else the size and time of each file of the folder.
+ */
+function fingerprintOf(dir: string): string {
+  const hash = crypto.createHash('sha256');
+  const sums = path.join(dir, 'checksums.sha256');
+  if (fs.existsSync(sums)) return hash.update(fs.readFileSync(sums)).digest('hex').slice(0, 16);
+  for (const file of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
+    const stat = fs.statSync(path.join(dir, file));
+    if (stat.isFile()) hash.update(`${file} ${stat.size} ${stat.mtimeMs}\n`);
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 /** Which weights a local model folder has: q8 first (what the Xenova exports ship), else fp32. */
@@ -38,6 +67,10 @@ export class TransformersEncoder {
     readonly model: string,
     readonly dim: number,
     private readonly batchSize: number,
+    /** Put before every text (config_sentence_transformers.json's default prompt). */
+    readonly prompt: string,
+    /** Changes when the weights do (fingerprintOf). */
+    readonly fingerprint: string,
   ) {
     this.name = `transformers:${model}`;
     this.indices = Array.from({ length: dim }, (_, i) => i);
@@ -74,7 +107,7 @@ export class TransformersEncoder {
       });
       const probe = await extractor('probe', { pooling: 'mean', normalize: true });
       const dim = probe.dims[probe.dims.length - 1];
-      return new TransformersEncoder(extractor, model, dim, opts.batchSize ?? 32);
+      return new TransformersEncoder(extractor, model, dim, opts.batchSize ?? 32, promptOf(dir), fs.existsSync(dir) ? fingerprintOf(dir) : 'downloaded');
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
       const why = e.cause?.code ?? e.cause?.message;
@@ -82,19 +115,23 @@ export class TransformersEncoder {
     }
   }
 
-  /** Mean-pooled, L2-normalised sentence embeddings, one per text. */
+  /**
+   * Mean-pooled, L2-normalised sentence embeddings, one per text. Runs take texts of similar
+   * length together (a run pads every text to its longest): the training examples embed ~2x faster.
+   */
   async embed(texts: string[]): Promise<Float32Array[]> {
-    const out: Float32Array[] = [];
-    for (let i = 0; i < texts.length; i += this.batchSize) {
-      const batch = texts.slice(i, i + this.batchSize);
-      const tensor = await this.extractor(batch, { pooling: 'mean', normalize: true });
+    const out: Float32Array[] = new Array(texts.length);
+    const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
+    for (let i = 0; i < order.length; i += this.batchSize) {
+      const batch = order.slice(i, i + this.batchSize);
+      const tensor = await this.extractor(batch.map((j) => this.prompt + texts[j]), { pooling: 'mean', normalize: true });
       const data = tensor.data as Float32Array;
-      for (let j = 0; j < batch.length; j++) {
-        const v = data.slice(j * this.dim, (j + 1) * this.dim);
+      batch.forEach((j, k) => {
+        const v = data.slice(k * this.dim, (k + 1) * this.dim);
         // A text whose tokens all pool to zero normalises to NaN: keep it a zero vector instead.
         if (!Number.isFinite(v[0])) v.fill(0);
-        out.push(v);
-      }
+        out[j] = v;
+      });
     }
     return out;
   }
