@@ -3,8 +3,7 @@
  * Plays held-out sets (<dir>/<lang>.json: {messages, dialogues}, as test/support/heldout/) through
  * POST /api/chat twice in one run: with the n-gram encoder alone (NLU_ENCODER=ngram) and with the
  * embedding model (NLU_MODEL, or --model), and prints intent, office and language accuracy per
- * language side by side. With no folder it plays test/support/heldout/, and
- * test/fixtures/heldout-dialogues/ too once that folder exists.
+ * language side by side. With no folder it plays test/support/heldout/.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +13,7 @@ import { ChatCore } from '../src/core/chat-core.js';
 import { buildApp } from '../src/http/app.js';
 import { loadHeldOut, scoreHeldOut, type HeldOutScore } from './eval/heldout.js';
 
-const DEFAULT_SETS = ['test/support/heldout', 'test/fixtures/heldout-dialogues'].map((d) => path.join(ROOT, d));
+const DEFAULT_SETS = [path.join(ROOT, 'test/support/heldout')];
 
 async function score(env: Record<string, string>, dirs: string[]): Promise<{ encoders: string[]; scores: Map<string, HeldOutScore> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'heldout-eval-'));
