@@ -4,15 +4,21 @@ import type { Lang } from '../knowledge/schema.js';
 /**
  * The form of a question: what kind of answer it wants. `yes_no` wants yes, no or "I don't know"
  * first; the others want that thing (how it is done, where, when, …) and never a yes or a no.
- * `statement`: no question ("necesito el padrón", "borra mis datos"). `complaint` and `about_bot`
- * are learned by the classifier (intents/acts/), not read from cue words.
+ * `statement`: no question ("necesito el padrón", "borra mis datos"). `about_bot` is learned by
+ * the classifier (intents/acts/), not read from cue words; so is a complaint, which is the
+ * message's tone, not its act ("¿por qué no funciona la web??" asks why, angrily).
  */
-export const ACTS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'yes_no', 'statement', 'complaint', 'about_bot'] as const;
+export const ACTS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'yes_no', 'statement', 'about_bot'] as const;
 export type Act = (typeof ACTS)[number];
 
 /** Per language: the words that open each kind of question, that negate, and that ask about a day or time (intents/entities/acts.yaml). */
-type Cued = Exclude<Act, 'statement' | 'complaint' | 'about_bot'>;
-export type ActCues = Partial<Record<Lang, Partial<Record<Cued | 'negation' | 'time', string[]>>>>;
+type Cued = Exclude<Act, 'statement' | 'about_bot'>;
+export type ActCues = Partial<Record<Lang, Partial<Record<CueKind, string[]>>>>;
+/** The lists acts.yaml may give per language. */
+export const CUE_KINDS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'yes_no', 'can', 'must', 'or', 'ask', 'negation', 'time', 'today'] as const;
+type CueKind = (typeof CUE_KINDS)[number];
+/** What a yes/no question asks: whether something can be done, whether it must be, or which of two ("¿online o en persona?"). */
+export type Modality = 'can' | 'must' | 'or';
 
 /**
  * How far into a clause a question word may stand when the clause has its question mark ("¿quería
@@ -25,15 +31,18 @@ const WH_WITHIN = 4;
  * (Node's ICU): the weekdays and yesterday, today, tomorrow ("sábado", "i morgon"). acts.yaml
  * adds what CLDR does not say ("hui", "fin de semana").
  */
-function daysOf(lang: Lang): string[] {
+function daysOf(lang: Lang): { today: string; other: string[] } {
   const weekday = new Intl.DateTimeFormat(lang, { weekday: 'long', timeZone: 'UTC' });
   const relative = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
-  return [...Array.from({ length: 7 }, (_, i) => weekday.format(Date.UTC(2024, 0, 1 + i))), ...[-1, 0, 1].map((d) => relative.format(d, 'day'))];
+  return { today: relative.format(0, 'day'), other: [...Array.from({ length: 7 }, (_, i) => weekday.format(Date.UTC(2024, 0, 1 + i))), ...[-1, 1].map((d) => relative.format(d, 'day'))] };
 }
+
+/** A time of day as any of the languages writes it: "14:30", "14.30", "14h", "2pm", "kl 14", "alle 9". */
+const CLOCK = /\b\d{1,2}([:.]\d{2}\b|\s?(h|am|pm)\b)|\b(kl|klockan|alle|at)\s\d{1,2}\b/i;
 
 interface Cue {
   words: string[];
-  act: Cued | 'negation' | 'time';
+  act: CueKind;
 }
 
 /** The question form and negation of a message, from the cue words of its language. */
@@ -46,7 +55,9 @@ export class ActReader {
       for (const [act, phrases] of Object.entries(byAct ?? {}) as [Cue['act'], string[]][]) {
         for (const p of phrases) list.push({ act, words: tokens(normalize(p)) });
       }
-      for (const day of daysOf(lang)) list.push({ act: 'time', words: tokens(normalize(day)) });
+      const days = daysOf(lang);
+      for (const day of days.other) list.push({ act: 'time', words: tokens(normalize(day)) });
+      list.push({ act: 'today', words: tokens(normalize(days.today)) });
       // Longest first: "cuanto tiempo" is how long, "cuanto" alone how much.
       this.cues.set(lang, list.sort((a, b) => b.words.length - a.words.length));
     }
@@ -54,20 +65,25 @@ export class ActReader {
 
   /**
    * The act of the first clause that asks something (a question word wins over a bare "?"), and
-   * whether a negation or a day or time ("hoy", "el sábado") stands anywhere. "Necesito el padrón,
-   * ¿se puede hacer online?": yes_no.
+   * whether a negation stands in the first clause, and the day or time asked about anywhere: today
+   * ("hoy") or another ("el sábado", "kl 14"). "Necesito el padrón, ¿se puede hacer online?":
+   * yes_no, whether it can be done.
    */
-  read(text: string, lang: Lang): { act: Act; negated: boolean; timed: boolean } {
+  read(text: string, lang: Lang): { act: Act; negated: boolean; time?: 'today' | 'other'; modality?: Modality } {
     const cues = this.cues.get(lang) ?? [];
     let act: Act | undefined;
     let negated = false;
-    let timed = false;
+    let time: 'today' | 'other' | undefined = CLOCK.test(text) ? 'other' : undefined;
+    let modality: Modality | undefined;
     let first = true;
     // A sentence asks when it ends with "?"; its clauses ("Could you tell me how …, please?") are where question words stand.
     for (const sentence of text.split(/(?<=[.!?])\s+|\n/)) {
-      const asked = sentence.includes('?');
+      // "Volevo sapere se…", "I was wondering where…": a question without its mark.
+      let asked = sentence.includes('?');
       let wh: Act | undefined;
       let verbFirst = false;
+      let asks: Modality | undefined;
+      let or = false;
       for (const clause of sentence.split(/[.!?¡¿,;:]+/)) {
         const words = tokens(normalize(clause));
         if (words.length === 0) continue;
@@ -76,9 +92,16 @@ export class ActReader {
           if (!cue) continue;
           // "Ta bort mina uppgifter. Det är inte en fråga.": only the first clause's negation negates the request.
           if (cue.act === 'negation') negated ||= first;
-          else if (cue.act === 'time') timed = true;
+          else if (cue.act === 'time') time = 'other';
+          else if (cue.act === 'today') time ??= 'today';
+          // "¿online o en persona?" offers a choice; "¿ya está arreglado o no?", "har dom öppnat nu eller?" do not.
+          else if (cue.act === 'or') or ||= i > 0 && words.slice(i + 1).some((w) => !cues.some((c) => c.act === 'negation' && c.words.length === 1 && c.words[0] === w));
+          else if (cue.act === 'ask') asked = true;
           // A yes/no question typed without its mark opens with its verb ("can I…", "kan jag…").
-          else if (cue.act === 'yes_no') verbFirst ||= i === 0;
+          else if (cue.act === 'yes_no' || cue.act === 'can' || cue.act === 'must') {
+            verbFirst ||= i === 0;
+            if (cue.act !== 'yes_no' && (i === 0 || (asked && i <= WH_WITHIN))) asks ??= cue.act;
+          }
           else if (i === 0 || (asked && i <= WH_WITHIN)) wh ??= cue.act;
           i += cue.words.length - 1;
         }
@@ -86,8 +109,10 @@ export class ActReader {
       }
       // "Buenas, ¿qué tengo que hacer…?", "Can you tell me where it is?": a question word anywhere in
       // the sentence wins over its mark and over the verb that opens it.
-      act ??= wh ?? (verbFirst || asked ? 'yes_no' : undefined);
+      const yesNo = !act && !wh && (verbFirst || asked);
+      act ??= wh ?? (yesNo ? 'yes_no' : undefined);
+      if (yesNo) modality = or ? 'or' : asks;
     }
-    return { act: act ?? 'statement', negated, timed };
+    return { act: act ?? 'statement', negated, ...(time ? { time } : {}), ...(modality ? { modality } : {}) };
   }
 }

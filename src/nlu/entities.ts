@@ -190,14 +190,16 @@ export class EntityExtractor {
     return { entities: found, bare: bare && Object.keys(found).length > 0 };
   }
 
-  /** The lexicon word a compound is made with: its first part ("adressändringsintyg") or its last, with an ending ("hälsouppgifterna"). */
+  /** The lexicon word a compound is made with: its first part ("adressändringsintyg") or its last, with an ending ("hälsouppgifterna", "hälsouppgifter"). */
   private compoundPart(word: string): Entry | undefined {
     if (word.length < COMPOUND_PART + 2) return undefined;
     for (const { word: part, entry } of this.parts) {
       if (part.length >= word.length) continue;
       if (word.startsWith(part)) return entry;
-      const end = word.lastIndexOf(part);
-      if (end > 0 && word.length - end - part.length <= ENDING) return entry;
+      // Its last part with another ending than the lexicon's: "hälsouppgifter" by "uppgifterna".
+      const core = part.slice(0, Math.max(COMPOUND_PART, part.length - ENDING));
+      const end = word.lastIndexOf(core);
+      if (end > 0 && word.length - end - core.length <= ENDING) return entry;
     }
     return undefined;
   }

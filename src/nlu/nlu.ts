@@ -247,14 +247,14 @@ export class Nlu implements NluService {
     // Words of three letters or more, none of which the bot knows ("asdfgh ñlkj", "ghghgh ???"; "hi" and "ok" are not).
     const long = tokens(norm).filter((w) => w.length >= 3);
     const gibberish = Object.keys(found.entities).length === 0 && long.length > 0 && !long.some((w) => /\d/.test(w) || this.knownWords.has(w));
-    // A learned act (an insult is a complaint) is the message's act, whatever the form of its question.
+    // Learned: a question about the bot is the message's act, whatever its form; a complaint (an insult too) is its tone.
     const learned = this.actHead?.read(features);
     const form = this.acts.read(text, lang);
     // "Dov'è…?", "Varför är … stängt?" ask something of their own; "what about Altabix?" is a follow-up.
     const bare = found.bare && ['statement', 'yes_no', 'what'].includes(form.act);
     // No word it knows: it cannot place the message, whatever the head reads in its letters.
     const decided = gibberish ? { intent: OUT_OF_SCOPE, confidence: 1 } : this.decide(probs);
-    return { result: { lang, langConfidence, ...decided, ...found, bare, ...form, ...(learned ? { act: learned as Act } : {}), gibberish }, probs };
+    return { result: { lang, langConfidence, ...decided, ...found, bare, ...form, ...(learned === 'about_bot' ? { act: learned as Act } : {}), ...(learned === 'complaint' ? { complaint: true } : {}), gibberish }, probs };
   }
 
   /** The most probable intent, or out_of_scope below the confidence threshold; and the three best guesses. */

@@ -4,7 +4,7 @@ import { readYaml } from '../shared/yaml.js';
 import { z } from 'zod';
 import { langSchema, type Lang } from '../knowledge/schema.js';
 import { LEXICONS, type Lexicon, type LexiconType } from './entities.js';
-import type { ActCues } from './acts.js';
+import { CUE_KINDS, type ActCues } from './acts.js';
 
 export interface Example {
   text: string;
@@ -96,5 +96,5 @@ export function loadLexicons(dir: string): Record<LexiconType, Lexicon> {
 export function loadActCues(dir: string): ActCues {
   const file = path.join(dir, 'entities', 'acts.yaml');
   if (!fs.existsSync(file)) return {};
-  return z.record(langSchema, z.record(z.string(), z.array(z.string()))).parse(readYaml(fs.readFileSync(file, 'utf8')) ?? {}) as ActCues;
+  return z.record(langSchema, z.partialRecord(z.enum(CUE_KINDS), z.array(z.string()))).parse(readYaml(fs.readFileSync(file, 'utf8')) ?? {}) as ActCues;
 }

@@ -1,7 +1,7 @@
 // What the NLU gives and what the bot asks of it: imported by the NLU's own files, so that none
 // of them needs the entry (index.ts), which starts them.
 import type { Entities } from './entities.js';
-import type { Act } from './acts.js';
+import type { Act, Modality } from './acts.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 import type { IntentModelState } from './intent.js';
 import type { ClassifierState } from './classifier.js';
@@ -24,8 +24,12 @@ export interface NluResult {
   act?: Act;
   /** It says "no", "not", "inte"… ("no borres mis datos"). */
   negated?: boolean;
-  /** It asks about a day or a time ("¿hay cita para hoy?", "il sabato è aperta?"). */
-  timed?: boolean;
+  /** Its tone is a complaint or an insult ("¡llevo una hora esperando!", "this is useless"). */
+  complaint?: boolean;
+  /** What a yes/no question asks: whether something can be done, must be, or which of two. */
+  modality?: Modality;
+  /** It asks about a day or a time: today ("¿hay cita para hoy?") or another ("il sabato è aperta?", "kl 14"). */
+  time?: 'today' | 'other';
   /** No word of it is a word the bot knows, in any language ("asdfgh ñlkj"). */
   gibberish?: boolean;
   /** The embedding model's queue was full: the n-gram head classified this message alone. */

@@ -520,6 +520,23 @@ describe('yes or no first', () => {
   });
 });
 
+describe('the same question again', () => {
+  it.each([
+    ['es', '¿Está abierta la OMAC de El Altet?', '¿pero ya está arreglado o no?'],
+    ['ca', "L'OMAC de l'Altet ja obri?", 'i ja està tot solucionat?'],
+    ['it', 'Come si prenota il tampone?', 'ma quindi come lo prenoto il tampone?'],
+    ['sv', 'Har OMAC El Altet öppet?', 'har dom öppnat nu eller?'],
+    ['en', 'Is the El Altet office open?', 'is it all sorted now then'],
+  ] as [Lang, string, string][])('%s: the direct answer again, then only what was not said, or that this is all the bot knows', async (lang, first, again) => {
+    const s = session('again');
+    const before = (await ask(s, first)).reply.text;
+    const after = (await ask(s, again)).reply.text;
+    expect(firstSentence(after)).toBe(firstSentence(before));
+    expect(after).toContain(t(lang, 'answer.all_known'));
+    expect(after.length).toBeLessThan(before.length);
+  });
+});
+
 describe('an appointment asked about with a certificate', () => {
   it.each([
     ['es', '¿Necesito cita previa para el certificado de empadronamiento en Paiporta?'],

@@ -65,7 +65,7 @@ describe('the routing table (dialogue/policy.yaml)', () => {
   });
 
   it('a complaint read as a goodbye is answered as a complaint', () => {
-    expect(decideFor({ intent: 'goodbye', confidence: 0.9, act: 'complaint' }).intent).toBe('out_of_scope');
+    expect(decideFor({ intent: 'goodbye', confidence: 0.9, act: 'statement', complaint: true }).intent).toBe('out_of_scope');
   });
 
   it('refuses a policy that names an intent nobody answers, saying where', () => {

@@ -4,7 +4,7 @@ import type { Lang, Office, Organisation, Text } from '../../knowledge/schema.js
 import type { Entities } from '../../nlu/entities.js';
 import type { Translate } from '../../shared/i18n.js';
 import { intlLocale } from '../../shared/languages.js';
-import type { Act } from '../../nlu/acts.js';
+import type { Act, Modality } from '../../nlu/acts.js';
 import type { Address, QuickReply, Session, Subscriptions } from './types.js';
 import type { Topic } from './policy.js';
 
@@ -28,7 +28,11 @@ export interface Frame {
   /** A question about the conversation's topic that names nothing of its own ("¿me lo dan al momento?"): what the facts say of it, or "I don't know". */
   unplaced: boolean;
   /** It asks about a day or a time ("¿hay cita para hoy?", "¿abre el sábado?"). */
-  timed: boolean;
+  time?: 'today' | 'other';
+  /** A complaint or an insult, whatever it asks. */
+  complaint: boolean;
+  /** What a yes/no question asks: can it be done, must it be, or which of two. */
+  modality?: Modality;
 }
 
 /** Everything an answer may read: the knowledge base, the language, and what the turn is about. */

@@ -11,21 +11,28 @@ import type { Answer, Session } from './types.js';
 export function render(answer: Answer, previous: Session, asked: string, allKnown: string): { text: string; said: string[] } {
   const parts = [answer.text, answer.next, answer.context].filter((p): p is string => !!p);
   const said = parts.flatMap(split).map(fingerprint);
-  if (previous.asked !== asked || !previous.said?.length) return { text: lines(...parts), said };
-  // The same question again: only what the last reply did not say.
   const before = new Set(previous.said);
-  const fresh = parts
-    .flatMap((p) => p.split('\n'))
-    .map((line) => sentences(...split(line).filter((s) => !before.has(fingerprint(s)))))
-    .filter(Boolean);
-  const text = fresh.length > 0 ? lines(...fresh) : lines(allKnown, answer.next);
-  return { text, said: [...new Set([...previous.said, ...said])] };
+  // A bare "Sí." is no answer alone: with the sentence that says what it is yes to.
+  const [first = '', second = ''] = split(answer.text);
+  const lead = first.length <= SHORT ? sentences(first, second) : first;
+  // Another question, or the same one answered otherwise now (the facts changed): the whole answer.
+  if (previous.asked !== asked || !before.has(fingerprint(first))) return { text: lines(...parts), said };
+  // The same question again: the direct answer (its first sentence) once more, then only what the
+  // last reply did not say, or that this is all the bot knows.
+  const kept = new Set(split(lead).map(fingerprint));
+  const unsaid = (line: string) => sentences(...split(line).filter((s) => kept.has(fingerprint(s)) || !before.has(fingerprint(s))));
+  const fresh = parts.flatMap((p) => p.split('\n')).map(unsaid).filter(Boolean);
+  const text = fresh.join('\n') !== lead ? fresh.join('\n') : lines(sentences(lead, allKnown), answer.next);
+  return { text, said: [...new Set([...before, ...said])] };
 }
 
 /** What identifies a question: the same intent about the same thing, place and channel. */
 export function questionKey(parts: (string | undefined)[]): string {
   return parts.map((p) => p ?? '').join('|');
 }
+
+/** A first sentence this short ("Sí.", "No.") is said with the next one. */
+const SHORT = 4;
 
 /** Sentences of a reply part: the units the planner compares (list items count as sentences). */
 const split = (text: string) => text.split(/(?<=[.!?])\s+|\n/).filter((s) => s.trim());

@@ -6,7 +6,7 @@ import { OUT_OF_SCOPE, type NluResult } from '../../nlu/index.js';
 import type { IntentRegistry } from '../intents/registry.js';
 import type { Session } from './types.js';
 
-const ENTITY_PARTS = ['place', 'office', 'organisation', 'certificate', 'channel', 'topic'] as const;
+const ENTITY_PARTS = ['place', 'office', 'organisation', 'certificate', 'channel', 'topic', 'language', 'subject'] as const;
 type Part = (typeof ENTITY_PARTS)[number];
 
 const condition = z
@@ -28,6 +28,9 @@ const condition = z
     bare: z.boolean().optional(),
     aside: z.boolean().optional(),
     unsure: z.boolean().optional(),
+    time: z.enum(['today', 'other']).optional(),
+    channel: z.array(z.string()).optional(),
+    complaint: z.boolean().optional(),
   })
   .strict();
 
@@ -70,7 +73,7 @@ export function loadPolicy(dir: string, intents: readonly string[]): Policy {
   const parsed = policySchema.safeParse(readYaml(fs.readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const policy = parsed.data;
-  const known = new Set([...intents, 'pending', 'topic', 'last', 'followUp']);
+  const known = new Set([...intents, 'pending', 'topic', 'last', 'followUp', 'guess']);
   const unknown = [
     ...Object.entries(policy.topics).flatMap(([id, t]) => [t.intent, ...t.takesOver].filter((i) => !known.has(i)).map((i) => `topics.${id}: ${i}`)),
     ...policy.rules.filter((r) => !known.has(r.then)).map((r) => `rule "${r.name}": ${r.then}`),
@@ -104,6 +107,12 @@ export interface Decision {
 export function decide(policy: Policy, s: Situation): Decision {
   for (const rule of policy.rules) {
     if (!holds(policy, rule.when, s)) continue;
+    if (rule.then === 'guess') {
+      // The rules again, on the classifier's next reading.
+      const next = s.nlu.guesses?.find((g) => g.intent !== s.nlu.intent && g.intent !== OUT_OF_SCOPE);
+      if (next) return decide(policy, { ...s, nlu: { ...s.nlu, ...next } });
+      continue;
+    }
     const intent = target(policy, rule.then, s);
     if (intent) return { intent, rule: rule.name };
   }
@@ -114,6 +123,8 @@ function named(s: Situation, part: Part): boolean {
   const e = s.nlu.entities;
   if (part === 'place') return !!(e.office || e.organisation);
   if (part === 'topic') return !!(e.health || e.topic);
+  // Something the message asks about: a place, a certificate, a topic, which offices, open or closed.
+  if (part === 'subject') return !!(e.office || e.organisation || e.certificate || e.health || e.topic || e.scope || e.state);
   return !!e[part];
 }
 
@@ -163,6 +174,9 @@ function holds(policy: Policy, c: Condition, s: Situation): boolean {
     [c.bare, () => nlu.bare === c.bare],
     [c.aside, () => aside === c.aside],
     [c.unsure, () => (nlu.bare || nlu.confidence < policy.thresholds.sureOfAnother || aside) === c.unsure],
+    [c.time, () => nlu.time === c.time],
+    [c.channel, () => c.channel!.includes(nlu.entities.channel ?? '')],
+    [c.complaint, () => !!nlu.complaint === c.complaint],
   ];
   return checks.every(([given, check]) => given === undefined || check());
 }

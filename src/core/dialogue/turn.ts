@@ -23,6 +23,9 @@ export interface DialogueDeps {
   defaultLang?: Lang;
 }
 
+/** Questions about something already named ("when will it be back?", "is it working now?"), not about something new. */
+const ATTRIBUTE_ACTS = new Set(['when', 'how_long', 'how_much', 'yes_no']);
+
 /** The rules whose intent continues the conversation's topic. */
 const CONTINUES = new Set(['pending', 'last', 'followUp']);
 
@@ -42,7 +45,7 @@ export class Dialogue {
     // The picked language, else the conversation's, else the channel's guess (Telegram, the page).
     const hint = input.lang ?? previous.lang ?? input.langHint;
     // Read with the model of the conversation's organisation (examples its staff taught; no other's).
-    const parsed = await this.deps.nlu.analyse(input.text, hint, previous.organisation ?? input.org);
+    const parsed = await this.askingSentence(input.text, hint, previous.organisation ?? input.org);
     const nlu = this.withLanguage(parsed, previous, input, session);
     if (input.lang) {
       session.lang = input.lang;
@@ -58,7 +61,11 @@ export class Dialogue {
     const intent = this.registry[decision.intent] ? decision.intent : OUT_OF_SCOPE;
     const spec = this.registry[intent];
     let lang = session.lang ?? nlu.lang;
-    const chosen = intent === 'change_language' ? (nlu.entities.language as Lang | undefined) : undefined;
+    // "Explícale en inglés qué oficinas están abiertas": the language asked for, and the answer in it;
+    // "torniamo in italiano, la mail qual è?" names the language it is written in: that one.
+    const ownLanguage = !input.lang && nlu.entities.language === nlu.lang && nlu.langConfidence >= policy.thresholds.weakLanguage;
+    const asksLanguage = intent === 'change_language' || (nlu.intent === 'change_language' && !isWeak(policy, nlu)) || ownLanguage;
+    const chosen = asksLanguage ? (nlu.entities.language as Lang | undefined) : undefined;
     if (chosen) {
       lang = chosen;
       session.lang = lang;
@@ -66,7 +73,9 @@ export class Dialogue {
     }
     const continues = !!decision.rule && CONTINUES.has(this.ruleTarget(decision.rule));
     const own = topicOf(nlu);
-    const topic = own ?? previous.pending?.topic ?? (continues ? lastTopic : undefined);
+    // "When will it be back?" after the website: a question about the same thing asks of the last topic.
+    const same = intent === previous.lastIntent && ATTRIBUTE_ACTS.has(nlu.act ?? 'statement');
+    const topic = own ?? previous.pending?.topic ?? (continues || same ? lastTopic : undefined);
     const certificate = nlu.entities.certificate ?? previous.pending?.certificate ?? (continues || nlu.bare ? previous.certificate : undefined);
     const frame: Frame = {
       act: nlu.act ?? 'statement',
@@ -74,11 +83,13 @@ export class Dialogue {
       about: topic ? policy.topics[topic] : undefined,
       channel: nlu.entities.channel,
       negated: !!nlu.negated,
-      command: !input.intent && (nlu.act ?? 'statement') === 'statement' && !nlu.negated && nlu.confidence >= policy.thresholds.eraseWithoutAsking,
+      command: !input.intent && (nlu.act ?? 'statement') === 'statement' && !nlu.negated && nlu.entities.topic === 'data_safety' && nlu.confidence >= policy.thresholds.eraseWithoutAsking,
       followUp: continues && !own,
       gibberish: !!nlu.gibberish,
       unplaced: continues && (nlu.act ?? 'statement') !== 'statement' && !own && !nlu.entities.office && !nlu.entities.organisation && !nlu.entities.channel,
-      timed: !!nlu.timed,
+      time: nlu.time,
+      modality: nlu.modality,
+      complaint: !!nlu.complaint,
     };
     const subject = intent === OUT_OF_SCOPE ? {} : this.resolveSubject(session, nlu, intent, spec);
     const ctx: AnswerContext = {
@@ -99,13 +110,13 @@ export class Dialogue {
     if (input.intent === 'forget_data') ctx.frame.command = true; // /forget: the command itself
     const answer = this.fillSlots(ctx, spec) ?? (await spec.answer(ctx));
     // "¡Llevo una hora esperando! ¿Está abierta El Altet?": the apology, then the answer.
-    if (frame.act === 'complaint' && intent !== OUT_OF_SCOPE) answer.text = sentences(ctx.t('complaint.sorry'), answer.text);
+    if (frame.complaint && intent !== OUT_OF_SCOPE) answer.text = sentences(ctx.t('complaint.sorry'), answer.text);
     // A question inside the question ("… ¿y mis datos están seguros?") gets its own answer after the main one.
     const innerId = nlu.entities.topic;
     const inner = innerId && policy.topics[innerId]?.intent !== intent && intent !== 'forget_data' ? innerTopic(ctx, innerId) : undefined;
     if (inner) answer.context = inner;
 
-    const asked = questionKey([intent, topic, ctx.office?.id, ctx.org?.id, certificate, frame.channel, frame.act]);
+    const asked = questionKey([intent, topic, ctx.office?.id, ctx.org?.id, certificate, frame.channel, frame.act, frame.modality]);
     const { text, said } = render(answer, previous, asked, ctx.t('answer.all_known'));
     session.pending = answer.pending;
     session.asked = asked;
@@ -119,6 +130,21 @@ export class Dialogue {
     else if (session.topic) session.topicAge = (session.topicAge ?? 0) + 1;
     const reply = { text, quickReplies: answer.quickReplies ?? [] };
     return { lang, reply, session, erase: answer.erase, nlu: { ...nlu, intent, entities: this.reported(intent, ctx, nlu.entities) } };
+  }
+
+  /**
+   * The message's reading; where the classifier cannot place the whole ("Perdona, el xiquet m'ha
+   * agafat el mòbil. Deia si obriu els dissabtes?"), its sentence that asks something it places best,
+   * with the whole message's names.
+   */
+  private async askingSentence(text: string, hint: Lang | undefined, org: string | undefined): Promise<NluResult> {
+    const whole = await this.deps.nlu.analyse(text, hint, org);
+    const parts = text.split(/(?<=[.!?])\s+|\n/).filter((p) => p.trim());
+    if (whole.intent !== OUT_OF_SCOPE || whole.gibberish || parts.length < 2) return whole;
+    const readings = await Promise.all(parts.map((p) => this.deps.nlu.analyse(p, whole.lang, org)));
+    const asking = readings.filter((r) => r.intent !== OUT_OF_SCOPE && !this.registry[r.intent]?.aside);
+    const best = asking.sort((a, b) => b.confidence - a.confidence)[0];
+    return best ? { ...whole, ...best, lang: whole.lang, langConfidence: whole.langConfidence, entities: { ...best.entities, ...whole.entities } } : whole;
   }
 
   /** The declared rule's target ("last", "pending"…), by its name. */

@@ -107,7 +107,7 @@ export const BUILT_IN: Record<Intent, IntentSpec> = {
   // Asks first, unless it is an unmistakable command or the confirmation: then ChatCore erases the conversation (GDPR art. 17).
   forget_data: { answer: info.forget },
   change_language: { aside: true, answer: info.changeLanguage },
-  // A complaint (the learned act) counts as out of scope: it gets an apology and the contacts.
+  // A complaint (the learned tone) that asks nothing else counts as out of scope: it gets an apology and the contacts.
   out_of_scope: { aside: true, answer: info.fallback },
 };
 

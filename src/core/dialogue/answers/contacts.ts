@@ -90,7 +90,13 @@ export function contacts(ctx: AnswerContext, kind: Kind): Answer {
   const quickReplies = suggestions(ctx, ['open_offices', 'help']);
   const service = frame.topic === 'email_service' && kind === 'email' ? k.service(org.id, 'email') : undefined;
   const working = service && serviceState(ctx, service);
-  if (list.length > 0) return { text: sentences(working, listOrSentences(ctx, list, org, t(kind === 'phone' ? 'contact.phones' : 'contact.emails', n))), quickReplies };
+  if (list.length > 0) {
+    // "Nobody answers the phone!": the other way to reach them, after the ones asked for.
+    const other: Kind = kind === 'phone' ? 'email' : 'phone';
+    const also = pecFirst ? [] : found(org, undefined, other).filter((c) => c.type !== 'pec');
+    const next = also.length > 0 ? lines(t(`contact.also_${other}`), ...also.map((c) => contactLine(ctx, c, org))) : undefined;
+    return { text: sentences(working, listOrSentences(ctx, list, org, t(kind === 'phone' ? 'contact.phones' : 'contact.emails', n))), next, quickReplies };
+  }
   // The office when the message named it; else the organisation (its only office is not a new subject).
   const target = office && ctx.entities.office === office.id ? n.office_of : n.org_of;
   const none = (kind === 'phone' && phoneHelpNoNumber(ctx, org)) || t(`contact.no_${kind}`, { ...n, target });

@@ -108,9 +108,12 @@ export function incident(ctx: AnswerContext): Answer {
   const about = entities.topic;
   if (about === 'reopening_figures') return reopeningFigures(ctx, org);
   const text = localized(org.incident, lang) || t('incident.none', names(ctx));
-  // "Have my data been stolen?", "Is the website back?": that answer first; the incident in short after it.
+  const unknown = UNKNOWN_ACTS.has(ctx.frame.act) && t('answer.unknown');
+  // "Have my data been stolen?", "Is the website back?": that answer first ("when will it be back?":
+  // that the bot does not know, first); the incident after it, where it is the cause asked about.
   const first = about ? topic(ctx, about) : undefined;
-  if (first) return { text: first, context: about === 'data_safety' ? text : undefined, quickReplies: suggestions(ctx, ['open_offices', 'phones']) };
+  const cause = about === 'data_safety' || ctx.frame.act === 'why';
+  if (first) return { text: sentences(unknown, first), context: cause ? text : undefined, quickReplies: suggestions(ctx, ['open_offices', 'phones']) };
   const offices = k.officesOf(org.id);
   const open = offices.filter((o) => o.status === 'open');
   const closed = offices.filter((o) => !isOpen(o));
@@ -119,7 +122,7 @@ export function incident(ctx: AnswerContext): Answer {
       ? sentences(t('incident.open_now', { offices: shortList(open, lang) }), ...closed.map((o) => statusLine(ctx, o)))
       : sentences(ctx.office && ctx.entities.office === ctx.office.id && statusLine(ctx, ctx.office), working(ctx, org));
   return {
-    text: sentences(UNKNOWN_ACTS.has(ctx.frame.act) && t('answer.unknown'), text),
+    text: sentences(unknown, text),
     context: now || undefined,
     quickReplies: suggestions(ctx, ['open_offices', 'phones']),
   };
@@ -168,7 +171,7 @@ function aboutBot(ctx: AnswerContext): Answer {
  * not understand): what it can do. A complaint: an apology and the contacts.
  */
 export function fallback(ctx: AnswerContext): Answer {
-  if (ctx.frame.act === 'complaint') return complaint(ctx);
+  if (ctx.frame.complaint) return complaint(ctx);
   const unclear = ctx.frame.gibberish;
   return { text: ctx.t(unclear ? 'fallback_unclear' : 'fallback'), quickReplies: suggestions(ctx, ['open_offices', 'phones', 'certificate', 'help']) };
 }

@@ -61,7 +61,8 @@ function channelState(procedures: Procedure[], asked: string): 'yes' | 'no' | 'u
 function channelAnswer(ctx: AnswerContext, procedures: Procedure[]): string | undefined {
   const { t, frame } = ctx;
   const asked = frame.channel;
-  if (!asked) return atOffice(ctx, procedures) ?? (frame.act === 'yes_no' && procedures.length > 0 && !frame.followUp ? t('answer.yes') : undefined);
+  // "¿Puedo pedir el padrón?": yes, it is done (how follows). "¿Tengo que ir?", "¿online o en persona?": no bare yes.
+  if (!asked) return atOffice(ctx, procedures) ?? (frame.modality === 'can' && procedures.length > 0 && !frame.followUp ? t('answer.yes') : undefined);
   const state = channelState(procedures, asked);
   // Nothing said of the procedure in person, but its organisation's office sees people only by appointment: that is the answer.
   const byAppointment = state === 'unknown' && (asked === 'in_person' || asked === 'walk_in') ? appointmentOnly(ctx) : undefined;
@@ -92,12 +93,12 @@ function atOffice(ctx: AnswerContext, procedures: Procedure[]): string | undefin
 
 /** What the facts do not say: "¿cuánto tarda?", "¿quién…?", "¿hasta qué edad?", "¿hay cita hoy?": "I don't know" first. */
 export function unknownAsked(ctx: AnswerContext): string | undefined {
-  const { act, unplaced, timed } = ctx.frame;
+  const { act, unplaced, time } = ctx.frame;
   // "¿Cuántas solicitudes de Bus Lliure hubo?": the only counts the facts hold are the first day's.
   const figures = act === 'how_many' && ctx.org ? localized(ctx.org.reopeningFigures, ctx.lang) : '';
   if (figures) return figures;
   const attribute = ['how_long', 'how_much', 'how_many', 'who', 'when', 'why'].includes(act);
-  return attribute || unplaced || (timed && act === 'yes_no') ? ctx.t('answer.unknown') : undefined;
+  return attribute || unplaced || (time && act === 'yes_no') ? ctx.t('answer.unknown') : undefined;
 }
 
 /** What the organisation offers instead, when it does not do what was asked. */
@@ -139,14 +140,18 @@ function deregistration(ctx: AnswerContext): string {
 /** The answer about some procedures: the channel or the unknown asked about first, then how they are done, phone help, one line of notes. */
 function procedureAnswer(ctx: AnswerContext, found: Procedure[], verb: 'how' | 'submit'): Answer {
   const org = ctx.org!;
-  const first = unknownAsked(ctx) ?? channelAnswer(ctx, found);
+  const unknown = unknownAsked(ctx);
+  const first = unknown ?? channelAnswer(ctx, found);
   // "¿Y en Torrellano?" after how it is done: whether that office does it is the whole answer.
   if (first && ctx.frame.followUp && first === atOffice(ctx, found)) return { text: first, quickReplies: suggestions(ctx, ['phones', 'open_offices']) };
   const how = found.map((p) => howTo(ctx, p, verb)).join('\n');
   const notes = ctx.frame.followUp ? undefined : found.map((p) => localized(p.notes, ctx.lang)).find(Boolean);
+  // What the bot does not know ("¿se puede hacer en línea?" where the facts do not say): the channel that can answer.
+  const channel = ctx.frame.channel && ctx.t(`channel_words.${ctx.frame.channel}`);
+  const ask = (unknown || (channel && first === ctx.t('channel.unknown', { channel }))) && askChannel(ctx, 'more');
   return {
     text: sentences(first, how),
-    next: found.some((p) => p.channels.includes('online')) || ctx.frame.channel ? phoneHelp(ctx, org) : undefined,
+    next: sentences(found.some((p) => p.channels.includes('online')) || ctx.frame.channel ? phoneHelp(ctx, org) : undefined, ask && ctx.t('procedure.ask', { Ask: capitalize(ask) })) || undefined,
     context: notes,
     quickReplies: suggestions(ctx, ['phones', 'open_offices']),
   };
@@ -206,7 +211,7 @@ export function appointment(ctx: AnswerContext): Answer {
       ? t('appointment.required', nameValues(lang, office, org))
       : how
         ? booking || t('appointment.no_booking')
-        : frame.act === 'yes_no'
+        : frame.act === 'yes_no' && frame.modality !== 'or'
           ? t('answer.yes')
           : undefined;
   return {
@@ -288,7 +293,9 @@ export function health(ctx: AnswerContext): Answer {
   // "Who books the swab?" is answered by the service's text; how long, how much, when are not.
   const unknown = ['how_long', 'how_much', 'how_many', 'when'].includes(frame.act) ? t('answer.unknown') : undefined;
   if (care) return { text: sentences(unknown, serviceState(ctx, care)), next, context: scope, quickReplies };
-  if (asked) return { text: sentences(unknown ?? (frame.act === 'yes_no' ? t('answer.yes') : undefined), localized(asked.text, lang)), next, context: scope, quickReplies };
+  // "Is quarantine being activated again?": yes, from the service's text; "do I have to book it myself?": that text alone.
+  const yes = frame.act === 'yes_no' && frame.modality !== 'must' && frame.modality !== 'or' ? t('answer.yes') : undefined;
+  if (asked) return { text: sentences(unknown ?? yes, localized(asked.text, lang)), next, context: scope, quickReplies };
   if (services.length === 0) return { text: t('procedure.none', names(ctx)), next, context: scope, quickReplies };
   return {
     text: lines(t('health.restored', { what: localized(found[0].name, lang) }), ...services.map((s) => bullet(localized(s.text, lang)))),

@@ -3,7 +3,7 @@ import { type Lang, type Office, type Organisation, type Text } from '../../../k
 import type { Knowledge } from '../../../knowledge/knowledge.js';
 import type { Translate } from '../../../shared/i18n.js';
 import { intlLocale } from '../../../shared/languages.js';
-import { nameValues, bullet, isOpen, lines, listOf, names, openOffices, quick, sentences, shortList, type AnswerContext } from '../context.js';
+import { nameValues, bullet, capitalize, isOpen, lines, listOf, names, openOffices, quick, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer, QuickReply } from '../types.js';
 import { askChannel } from './contacts.js';
 import { suggestions } from './suggestions.js';
@@ -90,6 +90,8 @@ function yesNo(ctx: StatusContext, office: Office, asked: string | undefined): s
   const { t, lang } = ctx;
   const n = nameValues(lang, office);
   if (office.status === 'limited') {
+    // Working, but whether it sees people at its door the facts do not say (ATS Insubria: by phone): that first.
+    if (!seesPeople(office)) return sentences(t('status.in_person_unknown', n), statusLine(ctx, office));
     return asked === 'closed' ? sentences(t('answer.no'), statusLine(ctx, office)) : t('status.yes_limited', { ...n, service: localized(office.service, lang) || modesOf(t, office, lang) });
   }
   const open = isOpen(office);
@@ -97,6 +99,9 @@ function yesNo(ctx: StatusContext, office: Office, asked: string | undefined): s
   if (!open) return sentences(t('status.no_closed', n), expected(ctx, office));
   return t(office.reopened ? 'status.yes_reopened' : 'status.yes_open', { ...n, modes: modesOf(t, office, lang) });
 }
+
+/** Whether an office sees people in person (at all, or by appointment), by what the facts say of it. */
+const seesPeople = (office: Office) => office.modes.includes('in_person') || office.modes.includes('appointment');
 
 /** The other open offices of the same organisation, for a citizen facing a closed door. */
 function alternatives({ k, t, lang }: StatusContext, office: Office): string | undefined {
@@ -170,9 +175,14 @@ export function status(ctx: AnswerContext): Answer {
   const only = org && !ctx.office ? k.officesOf(org.id) : [];
   const office = ctx.office ?? (only.length === 1 ? only[0] : undefined);
   if (!office) {
-    const closed = (org ? k.officesOf(org.id) : k.offices).filter((o) => !isOpen(o));
+    const offices = org ? k.officesOf(org.id) : k.offices;
+    const closed = offices.filter((o) => !isOpen(o));
+    // "Can one go to the ATS desks?": that the bot does not know, first, then what works and whom to ask.
+    const unknown = org && frame.act === 'yes_no' && offices.every((o) => o.status === 'limited' && !seesPeople(o));
+    const ask = unknown && askChannel(ctx, 'more');
     return {
-      text: statusBoard({ k, t, lang, org }),
+      text: sentences(unknown && t('board.in_person_unknown', names(ctx)), statusBoard({ k, t, lang, org })),
+      next: ask ? t('procedure.ask', { Ask: capitalize(ask) }) : undefined,
       quickReplies: [...closed.map((o) => subscribeChoice(t, o, lang)), ...suggestions(ctx, ['phones', 'help'])],
     };
   }
@@ -186,7 +196,8 @@ export function status(ctx: AnswerContext): Answer {
           ? sentences(expected(ctx, office), t(`status.${office.status}`, n))
           : undefined;
   const quickReplies = isOpen(office) ? suggestions(ctx, ['phones', 'certificate']) : [subscribeChoice(t, office, lang), ...suggestions(ctx, ['open_offices'])];
-  return { text: officeStatus(ctx, office, lead), quickReplies };
+  const ask = frame.act === 'yes_no' && office.status === 'limited' && !seesPeople(office) && askChannel(ctx, 'more');
+  return { text: officeStatus(ctx, office, lead), next: ask ? t('procedure.ask', { Ask: capitalize(ask) }) : undefined, quickReplies };
 }
 
 /** Opening hours, or that the bot does not have them and where they are published; of every office when none is named. */

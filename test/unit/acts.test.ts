@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../src/config.js';
+import { ActReader } from '../../src/nlu/acts.js';
+import { loadActCues } from '../../src/nlu/training.js';
+import type { Lang } from '../../src/knowledge/schema.js';
+
+/** The form of a question, from intents/entities/acts.yaml and CLDR's days, in all five languages. */
+const reader = new ActReader(loadActCues(path.join(ROOT, 'intents')));
+const read = (lang: Lang, text: string) => reader.read(text, lang);
+
+describe('the form of a question', () => {
+  it.each([
+    ['es', '¿Puedo pedir el padrón por internet?', 'can'],
+    ['ca', 'Es pot fer en línia?', 'can'],
+    ['it', 'posso prenotare il tampone?', 'can'],
+    ['sv', 'kan jag boka tid?', 'can'],
+    ['en', 'can i do it online', 'can'],
+    ['es', '¿Tengo que ir en persona?', 'must'],
+    ['ca', 'He d\'anar a la OMAC?', 'must'],
+    ['it', 'devo andare in comune per forza?', 'must'],
+    ['sv', 'Måste jag gå till kontoret?', 'must'],
+    ['en', 'do I have to go in person?', 'must'],
+    ['es', '¿Lo pido por internet o en la OMAC?', 'or'],
+    ['it', 'il tampone lo prenoto io o il medico?', 'or'],
+    ['sv', 'blir det klart direkt eller får man vänta?', 'or'],
+    ['es', '¿Ya está arreglado o no?', undefined],
+    ['sv', 'har dom öppnat nu eller?', undefined],
+  ] as [Lang, string, string | undefined][])('%s: "%s" is a yes/no question asking %s', (lang, text, modality) => {
+    const form = read(lang, text);
+    expect(form.act).toBe('yes_no');
+    expect(form.modality).toBe(modality);
+  });
+
+  it.each([
+    ['it', "buongiorno, volevo sapere se gli uffici dell'ATS a Como sono aperti", 'yes_no'],
+    ['es', 'quería saber dónde está la OMAC de Altabix', 'where'],
+    ['ca', 'voldria saber quan obri l\'Altet', 'when'],
+    ['sv', 'jag undrar om kontoret i Torrellano har öppet', 'yes_no'],
+    ['en', 'I was wondering how I get the certificate', 'how'],
+    ['es', 'necesito el padrón', 'statement'],
+  ] as [Lang, string, string][])('%s: "%s" asks without a question mark: %s', (lang, text, act) => {
+    expect(read(lang, text).act).toBe(act);
+  });
+
+  it.each([
+    ['es', '¿Está abierta hoy la OMAC?', 'today'],
+    ['sv', 'har ni öppet idag?', 'today'],
+    ['ca', 'obriu els dissabtes?', 'other'],
+    ['it', 'il sabato è aperta?', 'other'],
+    ['en', 'is it open tomorrow?', 'other'],
+    ['sv', 'stänger ni kl 14?', 'other'],
+    ['es', '¿abre a las 9:30?', 'other'],
+    ['en', 'is it open?', undefined],
+  ] as [Lang, string, string | undefined][])('%s: "%s" asks about %s', (lang, text, time) => {
+    expect(read(lang, text).time).toBe(time);
+  });
+});
