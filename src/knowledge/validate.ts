@@ -2,7 +2,7 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 import { z } from 'zod';
 import { checkReferences } from './loader.js';
 import type { KnowledgeBase, Lang, Text } from './schema.js';
-import { sectionOf, type Section } from './sections.js';
+import { sectionOf, sectionSchema, type Section } from './sections.js';
 
 /** What kind of problem it is, for the console's words: a phone number, an email, a web address, a missing name, an id taken, an office that is not the organisation's, a channel both available and not, a language the bot lacks, anything else the schema refuses. */
 export type ProblemCode = 'phone' | 'email' | 'web' | 'required' | 'taken' | 'office' | 'both' | 'language' | 'schema';
@@ -61,6 +61,33 @@ export function schemaProblem(path: string, reason: string, contactType?: string
   const value = /contacts\.\d+\.value$/.test(path);
   const code: ProblemCode = value && (contactType === 'email' || contactType === 'pec') ? 'email' : value ? 'phone' : /(^|\.)(website|links\.\d+)$/.test(path) ? 'web' : 'schema';
   return { path, code, reason };
+}
+
+/**
+ * Facts as sent, before the schema took them: the schema's problems, and the other checks'
+ * problems of the rest (the facts without the fields the schema refused), so that staff learn of
+ * every problem at once rather than one round at a time.
+ * @param check the checks of facts that pass the schema
+ */
+export function checkSent(sent: unknown, check: (section: Section) => FieldProblem[]): FieldProblem[] {
+  const parsed = sectionSchema.safeParse(sent);
+  if (parsed.success) return check(tidy(parsed.data));
+  const contacts = (sent as { organisation?: { contacts?: { type?: string }[] } } | undefined)?.organisation?.contacts;
+  const problems = parsed.error.issues.map((issue) => {
+    const path = issue.path.join('.');
+    const contact = /^organisation\.contacts\.(\d+)\./.exec(path);
+    return schemaProblem(path, issue.message, contact ? contacts?.[Number(contact[1])]?.type : undefined);
+  });
+  // Without the refused fields (their defaults stand in), the rest may pass: its problems too.
+  const rest = structuredClone(sent) as Record<string, unknown>;
+  for (const { path } of parsed.error.issues) {
+    const parent = path.slice(0, -1).reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), rest);
+    if (parent && typeof parent === 'object' && !Array.isArray(parent)) delete (parent as Record<PropertyKey, unknown>)[path.at(-1) as PropertyKey];
+  }
+  const again = sectionSchema.safeParse(rest);
+  if (!again.success) return problems;
+  const reported = new Set(problems.map((p) => p.path));
+  return [...problems, ...check(tidy(again.data)).filter((p) => !reported.has(p.path))];
 }
 
 /** Texts given in a language the bot does not speak. */

@@ -3,7 +3,7 @@ import type { KnowledgeBase } from '../knowledge/schema.js';
 import { diffKnowledge, type EntryChange } from '../knowledge/diff.js';
 import { checkReferences } from '../knowledge/loader.js';
 import { asKnowledge, changedOrgs, sameFacts, sectionOf, withSection, type Section } from '../knowledge/sections.js';
-import { checkSection, tidy, type FactRules, type FieldProblem } from '../knowledge/validate.js';
+import { checkSection, checkSent, tidy, type FactRules, type FieldProblem } from '../knowledge/validate.js';
 import {
   summary,
   WHOLE,
@@ -111,6 +111,12 @@ export class KnowledgeVersions {
     const references: { file: string; path: string; reason: string }[] = [];
     checkReferences(withSection(kb, org, section), references);
     return references.map((p) => ({ path: '', code: 'schema' as const, reason: `${p.file}: ${p.path}: ${p.reason}` }));
+  }
+
+  /** Every problem of facts sent for an organisation that the schema refused (see checkSent). */
+  async problemsOf(org: string, sent: unknown): Promise<FieldProblem[]> {
+    const { kb } = await this.current();
+    return checkSent(sent, (section) => this.check(org, section, kb));
   }
 
   /**

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { langSchema } from '../../knowledge/schema.js';
 import { diffKnowledge } from '../../knowledge/diff.js';
 import { sectionOf, sectionReply, sectionSchema, withSection } from '../../knowledge/sections.js';
-import { schemaProblem } from '../../knowledge/validate.js';
 import type { Outcome, Refused } from '../../operations/knowledge-versions.js';
 import { previewAnswers, previewQuestions } from '../../operations/preview.js';
 import { inScope, type Principal } from '../../staff/roles.js';
@@ -161,14 +160,10 @@ export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
     if (org === WHOLE) return sendError(reply, 400, `params/scope: a draft of every organisation comes from \`npm run admin -- knowledge import DIR --draft\`; save an organisation's here.`);
     if (!scoped(request, reply, org)) return reply;
     if (request.validationError) {
-      // The schema's problems field by field, as the other checks give theirs.
-      const sent = request.body as { section?: { organisation?: { contacts?: { type?: string }[] } } } | undefined;
-      const problems = (request.validationError.validation ?? []).map((v: { instancePath: string; message?: string }) => {
-        const path = v.instancePath.replace(/^\/(section\/)?/, '').replaceAll('/', '.');
-        const contact = /^organisation\.contacts\.(\d+)\./.exec(path);
-        return schemaProblem(path, v.message ?? 'invalid', contact ? sent?.section?.organisation?.contacts?.[Number(contact[1])]?.type : undefined);
-      });
-      return answer(reply, { problems });
+      // Every problem at once, the schema's first, field by field as the other checks give theirs.
+      const sent = request.body as { revision?: unknown; section?: unknown } | undefined;
+      if (typeof sent?.revision !== 'number' || !sent.section || typeof sent.section !== 'object') return sendError(reply, 400, request.validationError.message);
+      return answer(reply, { problems: await request.core.versions.problemsOf(org, sent.section) });
     }
     const out = await request.core.versions.saveDraft(org, request.body.section, request.body.revision, request.principal!.actor);
     if (!('draft' in out)) return answer(reply, out);
