@@ -117,6 +117,9 @@ describe('an editor keeps the facts current from the console (360 px, touch)', (
     }
     expect(digits(await chat('ca'))).not.toContain(digits(NUMBER)); // not published yet
     await screen('preview');
+    // What README shows: the first answer that changes, as the phone shows it.
+    await page.locator('.said-preview[data-lang="ca"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'knowledge-preview-phone.png') });
   });
 
   it('publishes, and the chat gives the number in both languages', async () => {
