@@ -125,6 +125,17 @@ describe('the facts staff keep, through the API', () => {
     expect(await state()).toEqual(before);
   });
 
+  it('takes the facts of a council of many offices (over the 64 KiB of the API\'s other bodies); nothing serves from a draft', async () => {
+    const good = await published('paiporta');
+    const office = good.offices[0] as unknown as Record<string, unknown>;
+    const many = { ...good, offices: [office, ...Array.from({ length: 120 }, (_, i) => ({ ...office, id: `paiporta-office-${i}` }))] };
+    expect(JSON.stringify(many).length).toBeGreaterThan(128 * 1024);
+    const res = await call('PUT', '/drafts/paiporta', withSession(ana), { revision: 0, section: many });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    expect((await call('DELETE', '/drafts/paiporta', withSession(ana))).statusCode).toBe(200);
+    expect(bot.knowledge.officesOf('paiporta')).toHaveLength(1);
+  });
+
   let before: Record<'ca' | 'sv', string>;
   it('keeps a draft that serves nothing, previews it with the real dialogue, then publishes it: it serves at once', async () => {
     before = { ca: await chatPhone('ca'), sv: await chatPhone('sv') };
@@ -176,7 +187,7 @@ describe('the facts staff keep, through the API', () => {
 
   it('logs who did what: drafts, publications, rollbacks (each editor sees their organisations\')', async () => {
     const log = (await call('GET', '/log', withSession(ana))).json().entries as { actor: string; action: string; scope: string; version?: number }[];
-    expect(log.map((e) => `${e.actor} ${e.action} ${e.scope} ${e.version ?? ''}`.trim())).toEqual(['ana rollback paiporta 3', 'ana publish paiporta 2', 'ana draft paiporta']);
+    expect(log.map((e) => `${e.actor} ${e.action} ${e.scope} ${e.version ?? ''}`.trim())).toEqual(['ana rollback paiporta 3', 'ana publish paiporta 2', 'ana draft paiporta', 'ana discard paiporta', 'ana draft paiporta']);
     // Elche's editor sees Elche's only: the admin's draft of it and its discarding.
     expect((await call('GET', '/log', withSession(eli))).json().entries.map((e: { actor: string; action: string; scope: string }) => `${e.actor} ${e.action} ${e.scope}`)).toEqual(['api-token discard elche', 'api-token draft elche']);
     const all = (await call('GET', '/log?limit=2', bearer(TOKEN))).json();

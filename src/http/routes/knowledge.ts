@@ -46,6 +46,8 @@ const logEntry = z.object({
   scope: z.string(),
   version: z.number().optional(),
 });
+/** The largest draft a save takes (the API's other bodies: 64 KiB). */
+const DRAFT_BYTES = 1024 * 1024;
 const problemsNote = 'With `problems`: [{path, reason}] per field (`offices.0.phone`), nothing saved';
 
 const saveBody = z.strictObject({
@@ -155,7 +157,8 @@ export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
     z.object({ draft: draftReply }).describe('Kept as a draft: it does not serve yet'),
     [400, 409],
   );
-  app.put('/drafts/:scope', { schema: { params: scopeParams, body: saveBody, ...save }, attachValidation: true, config }, async (request, reply) => {
+  // An organisation's facts are larger than a chat message (the sample's largest, Elche's, ~11 KB): room for a council of many offices.
+  app.put('/drafts/:scope', { schema: { params: scopeParams, body: saveBody, ...save }, attachValidation: true, bodyLimit: DRAFT_BYTES, config }, async (request, reply) => {
     const org = request.params.scope;
     if (org === WHOLE) return sendError(reply, 400, `params/scope: a draft of every organisation comes from \`npm run admin -- knowledge import DIR --draft\`; save an organisation's here.`);
     if (!scoped(request, reply, org)) return reply;
