@@ -57,7 +57,7 @@ export function tidy<T>(value: T): T {
  * or an email is what is wrong); of a web address, 'web'.
  * @param contactType the type of the contact the path names, if it names one
  */
-export function schemaProblem(path: string, reason: string, contactType?: string): FieldProblem {
+function schemaProblem(path: string, reason: string, contactType?: string): FieldProblem {
   const value = /contacts\.\d+\.value$/.test(path);
   const code: ProblemCode = value && (contactType === 'email' || contactType === 'pec') ? 'email' : value ? 'phone' : /(^|\.)(website|links\.\d+)$/.test(path) ? 'web' : 'schema';
   return { path, code, reason };

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { ROOT } from '../../src/config.js';
+import { dumpKeys } from '../../src/storage/backup/redis.js';
 import { onOneRedis } from '../support/shared-redis.js';
 import { bearer } from '../support/staff.js';
 
@@ -89,4 +90,11 @@ describe('the knowledge staff publish, on two instances sharing a redis-server',
     const log = (await knowledge(instances[1].app, 'GET', '/log?limit=1')).json().entries[0];
     expect(log).toMatchObject({ action: 'import', version: 5, actor: `cli:${os.userInfo().username}` });
   }, 60_000);
+
+  it('a backup of the Redis holds every version, the drafts and the log', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'knowledge-redis-backup-')), 'redis.jsonl');
+    await dumpKeys(shared.redis.url, file);
+    const keys = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { key: string }).key);
+    expect(keys).toEqual(expect.arrayContaining(['chatbot:knowledge:head', 'chatbot:knowledge:versions', 'chatbot:knowledge:summaries', 'chatbot:knowledge:log']));
+  });
 });

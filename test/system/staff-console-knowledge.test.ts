@@ -139,9 +139,9 @@ describe('an editor keeps the facts current from the console (360 px, touch)', (
     await tap(start.getByRole('button', { name: k.history.restore }));
     await screen('history');
     await tap(start.locator('.confirm').getByRole('button', { name: k.history.restore }));
-    await page.locator('.notice-slot.ok').waitFor();
+    await page.locator('.notice-slot.ok', { hasText: k.history.restored.split('{{')[0] }).waitFor();
     for (const lang of ['ca', 'sv'] as const) expect(await chat(lang), lang).toBe(before[lang]);
-    expect(await page.locator('.history li.entry').count()).toBe(3);
+    await expect.poll(() => page.locator('.history li.entry').count()).toBe(3); // the history is read again after the rollback
     await screen('rolled-back');
   });
 
