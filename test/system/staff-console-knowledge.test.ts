@@ -145,9 +145,17 @@ describe('an editor keeps the facts current from the console (360 px, touch)', (
     await screen('rolled-back');
   });
 
+  it('lists what was done in the change log too: the draft, the publication, the way back, by whom', async () => {
+    await page.goto(`${served.base}/staff/audit`);
+    await page.locator('ol.entries').waitFor();
+    const entries = await page.locator('ol.entries > li').allTextContents();
+    for (const action of ['draft', 'publish', 'rollback']) expect(entries.some((e) => e.includes(k.log[action]) && e.includes('ana')), action).toBe(true);
+    await screen('change-log');
+  });
+
   it('fits a laptop too (1280 px)', async () => {
+    await page.goto(`${served.base}/staff/knowledge`);
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.reload();
     await page.locator('form.k-form').waitFor();
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'knowledge-1280.png'), fullPage: true });
