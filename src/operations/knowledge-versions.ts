@@ -63,7 +63,8 @@ export class KnowledgeVersions {
   async follow(serve: (kb: KnowledgeBase) => void, pollMs: number, onError: (err: unknown) => void): Promise<void> {
     this.serve = serve;
     await this.sync().catch(onError);
-    if (pollMs > 0) this.timer = setInterval(() => void this.sync().catch(onError), pollMs).unref();
+    // A store away is reported by the store itself; the next check tries again.
+    if (pollMs > 0) this.timer = setInterval(() => void this.sync().catch(() => {}), pollMs).unref();
   }
 
   /** Serves the head if it is not what serves (nothing while the store holds no version). */
@@ -136,15 +137,16 @@ export class KnowledgeVersions {
     return { draft };
   }
 
-  /** Keeps a whole knowledge base (an import) as the WHOLE draft, replacing any there. */
+  /** Keeps a whole knowledge base (an import) as the WHOLE draft, replacing any there (made again if another save comes first). */
   async saveWholeDraft(kb: KnowledgeBase, actor: string): Promise<KnowledgeDraft> {
     const { n } = await this.current();
     const at = new Date().toISOString();
-    for (;;) {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const there = await this.repo.draft(WHOLE);
       const draft: KnowledgeDraft = { scope: WHOLE, revision: (there?.revision ?? 0) + 1, basedOn: n, by: actor, at, kb };
       if (await this.repo.saveDraft(draft, { at, actor, action: 'draft', scope: WHOLE })) return draft;
     }
+    throw new Error('the draft of every organisation kept changing meanwhile: try again');
   }
 
   async discard(scope: string, actor: string): Promise<boolean> {
