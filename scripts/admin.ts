@@ -10,19 +10,22 @@
  *   backup <file> | restore <file> [--force]  on the store itself (scripts/admin/backup.ts)
  *   staff …                                   staff accounts (scripts/admin/staff.ts)
  *   examples export [--out <dir>]             the taught examples as intents/<intent>.yaml additions (default dir: taught-examples)
+ *   knowledge export <dir> | import <dir> [--draft]   on the store itself (scripts/admin/knowledge.ts)
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { BACKUP_USAGE, backupCommand } from './admin/backup.js';
 import { STAFF_USAGE, staffCommand } from './admin/staff.js';
+import { KNOWLEDGE_USAGE, knowledgeCommand } from './admin/knowledge.js';
 
-const USAGE = `usage: npm run admin -- offices | status <office-id> <open|limited|closed|reopening> [--expected "…"] [--note-es "…"] | reload | stats [from] [to] | audit | examples export [--out <dir>] | ${BACKUP_USAGE} | ${STAFF_USAGE}`;
+const USAGE = `usage: npm run admin -- offices | status <office-id> <open|limited|closed|reopening> [--expected "…"] [--note-es "…"] | reload | stats [from] [to] | audit | examples export [--out <dir>] | ${BACKUP_USAGE} | ${KNOWLEDGE_USAGE} | ${STAFF_USAGE}`;
 
 async function main(): Promise<number> {
   const config = loadConfig();
   const [verb, ...params] = process.argv.slice(2);
   if (verb === 'backup' || verb === 'restore') return backupCommand(config, verb, params);
+  if (verb === 'knowledge') return knowledgeCommand(config, params);
   if (!config.ADMIN_TOKEN) {
     console.error('ADMIN_TOKEN is not set: the admin API is off.');
     return 2;

@@ -100,6 +100,8 @@ const schema = z.object({
   NLU_THREAD: flag('true'),
   /** How often each instance checks whether staff changed the training overlay (another instance, same store) and retrains; 0: never. */
   NLU_OVERLAY_POLL_MS: z.coerce.number().int().min(0).default(1000),
+  /** How often each instance checks whether staff published another version of the knowledge (another instance, or an import) and serves it; 0: never. */
+  KNOWLEDGE_POLL_MS: z.coerce.number().int().min(0).default(1000),
   /** Lets the bot fetch a missing model from the Hugging Face Hub (off: air-gapped servers). */
   NLU_ALLOW_DOWNLOAD: bool,
   /** Enables the admin API (Authorization: Bearer <ADMIN_TOKEN>); unset, the admin API is off. */

@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import { loadKnowledge } from '../knowledge/loader.js';
 import { Knowledge } from '../knowledge/knowledge.js';
-import type { Lang, Office } from '../knowledge/schema.js';
+import type { KnowledgeBase, Lang, Office } from '../knowledge/schema.js';
 import { loadTexts, type Texts } from '../shared/i18n.js';
 import { createNlu, type NluLog, type NluService } from '../nlu/index.js';
 import { nluSettings } from '../nlu/settings.js';
@@ -16,6 +16,7 @@ import { noticeText } from '../operations/notice-text.js';
 import { NoticeQueue } from '../operations/notice-queue.js';
 import { Stats } from '../operations/stats.js';
 import { Teaching } from '../operations/teaching.js';
+import { KnowledgeVersions } from '../operations/knowledge-versions.js';
 import { cleanText } from '../operations/clean-text.js';
 import { Metrics } from '../operations/metrics.js';
 import type { ChatRequest, CliPort, TelegramPort, WebChatPort } from './ports.js';
@@ -34,6 +35,9 @@ class SubscriptionNotSaved extends StoreUnavailableError {
     super(cause);
   }
 }
+
+/** A preview's subscriptions: it reads none and keeps none. */
+const keepsNothing: Subscriptions = { add: async () => false, remove: async () => 0, offices: async () => [] };
 
 /** The dialogue's view of the subscriptions: a refusal of the store carries the turn's language out. */
 function refusing(subscriptions: SubscriptionRepository, webDays: number): Subscriptions {
@@ -68,6 +72,10 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     /** Hand-over to staff: the queue, the conversations, the replies' delivery. */
     readonly handoffs: HandoffDesk,
     readonly teaching: Teaching,
+    /** The knowledge staff publish from the console: drafts, versions, history, rollback. */
+    readonly versions: KnowledgeVersions,
+    /** The dialogue on another knowledge (a preview), keeping nothing. */
+    private readonly dialogueOn: (knowledge: Knowledge) => Dialogue,
   ) {}
 
   /** The turn each conversation is at: the next one waits for it. */
@@ -84,8 +92,16 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     const settings = nluSettings(config, texts.langs);
     const nlu = await (started ?? createNlu(settings, knowledge.base, log));
     const subscriptions = stores.subscriptions;
-    const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, (kb) => nlu.useKnowledge(kb));
+    const versions = new KnowledgeVersions(stores.knowledge, () => knowledge.base, { langs: texts.langs, defaultLang: config.DEFAULT_LANG });
+    const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, (kb) => nlu.useKnowledge(kb), () => versions.serving);
     await live.restore();
+    // The version staff published serves from the first message on, and every newer one within KNOWLEDGE_POLL_MS.
+    const serve = (kb: KnowledgeBase) => {
+      knowledge.replace(kb);
+      nlu.useKnowledge(kb);
+      void live.restore().catch(() => {}); // the live states of offices it added
+    };
+    await versions.follow(serve, config.KNOWLEDGE_POLL_MS, (err) => log.warn(`knowledge versions not read: ${(err as Error).message}`));
     const render = (office: Office, lang: Lang) => noticeText(knowledge, texts.t(lang), lang, office);
     const metrics = new Metrics();
     const events: NotifierEvents = {
@@ -108,14 +124,15 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     const registry = createRegistry();
     checkRegistry(registry, nlu.intents);
     const policy = loadPolicy(config.DIALOGUE_DIR, nlu.intents);
-    const dialogue = new Dialogue({ nlu, knowledge, texts, policy, subscriptions: refusing(subscriptions, config.WEB_SUBSCRIPTION_DAYS), registry, defaultLang: config.DEFAULT_LANG });
+    const dialogueOn = (k: Knowledge, subs = keepsNothing) => new Dialogue({ nlu, knowledge: k, texts, policy, subscriptions: subs, registry, defaultLang: config.DEFAULT_LANG });
+    const dialogue = dialogueOn(knowledge, refusing(subscriptions, config.WEB_SUBSCRIPTION_DAYS));
     const handoffs = new HandoffDesk(knowledge, texts, stores.handoffs, stores.inbox, config.HANDOFF_WAIT_MINUTES, config.DEFAULT_LANG);
     handoffs.start();
     const { intentsDir, cacheDir, options } = settings;
     const teaching = new Teaching(stores.examples, nlu, { intentsDir, cacheDir, langs: options.langs, threshold: options.threshold }, config.NLU_OVERLAY_POLL_MS);
     // The taught examples serve from the first message on (their model comes from the cache after a restart).
     await teaching.start();
-    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue, metrics, handoffs, teaching);
+    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue, metrics, handoffs, teaching, versions, dialogueOn);
   }
 
   /**
@@ -174,6 +191,15 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     return result;
   }
 
+  /**
+   * What the bot would answer a first message on another knowledge (a draft's): the real dialogue,
+   * with nothing kept (no session, subscription, statistics or hand-over).
+   */
+  async answerOn(knowledge: Knowledge, text: string, lang: Lang, org?: string): Promise<string> {
+    const result = await this.dialogueOn(knowledge).turn({}, { text: cleanText(text), lang, org, address: { channel: 'web', id: 'preview' } });
+    return result.reply.text;
+  }
+
   /** The store did not take a (un)subscription: the citizen is told so, never "done". */
   private notSaved(lang: Lang, session: Session): TurnResult {
     const nlu = { intent: 'subscribe_updates', confidence: 1, lang, langConfidence: 1, entities: {}, bare: false };
@@ -205,6 +231,7 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
 
   async close(): Promise<void> {
     this.live.stop();
+    this.versions.stop();
     this.handoffs.stop();
     // The deliveries in flight finish, for up to 3 s (an unreachable Bot API holds them: they stay queued).
     await new Promise<void>((resolve) => {

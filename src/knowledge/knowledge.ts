@@ -87,6 +87,13 @@ export class Knowledge {
     return copy;
   }
 
+  /** A copy serving other facts with the same live changes on top: to try a new version of the knowledge without serving it. */
+  withBase(kb: KnowledgeBase): Knowledge {
+    const copy = new Knowledge(kb);
+    copy.overrides = new Map(this.overrides);
+    return copy;
+  }
+
   private withOverride(o: Office): Office {
     const change = this.overrides.get(o.id);
     if (!change) return o;

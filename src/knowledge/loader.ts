@@ -27,7 +27,8 @@ export class KnowledgeError extends Error {
   }
 }
 
-const FILES = {
+/** The files of knowledge/: each a list of entries of its schema. */
+export const FILES = {
   organisations: ['organisations.yaml', organisationSchema],
   offices: ['offices.yaml', officeSchema],
   procedures: ['procedures.yaml', procedureSchema],
@@ -55,7 +56,8 @@ function readList<T>(dir: string, file: string, schema: z.ZodType<T>, problems: 
   return parsed.data;
 }
 
-function checkReferences(kb: KnowledgeBase, problems: KnowledgeProblem[]): void {
+/** References across the files: organisations, offices, duplicate ids, a certificate procedure's type. */
+export function checkReferences(kb: KnowledgeBase, problems: KnowledgeProblem[]): void {
   const orgIds = new Set(kb.organisations.map((o) => o.id));
   const officeIds = new Set(kb.offices.map((o) => o.id));
   const unique = (file: string, ids: string[]) => {

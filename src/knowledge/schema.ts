@@ -16,6 +16,17 @@ export type Certificate = (typeof CERTIFICATES)[number];
 
 const id = z.string().regex(/^[a-z0-9-]+$/, 'ids are lowercase letters, digits and dashes');
 
+/** A web address citizens are sent to: http or https only (a javascript: or file: link is no place to send anyone). */
+function isWebAddress(v: string): boolean {
+  try {
+    const url = new URL(v);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.includes('.');
+  } catch {
+    return false;
+  }
+}
+const webAddress = z.string().refine(isWebAddress, 'a web address starting with https:// (or http://)');
+
 /** An alias is a plain string, or one that must not match in some languages ("como" is Spanish for "how"). */
 const alias = z.union([
   z.string().min(1),
@@ -27,6 +38,8 @@ export const contactSchema = z
     type: z.enum(['switchboard', 'phone', 'email', 'pec']),
     value: z.string().min(3),
     office: id.optional(),
+    /** What the contact is for, per language ("Atención telefónica"); a language without one says the kind ("Teléfono"). */
+    label: textSchema.default({}),
   })
   .strict();
 
@@ -84,7 +97,7 @@ export const organisationSchema = z
     country: z.string().regex(/^[A-Z]{2}$/).optional(),
     aliases: z.array(alias).default([]),
     contacts: z.array(contactSchema).default([]),
-    website: z.union([z.literal(''), z.url()]).default(''),
+    website: z.string().refine((v) => v === '' || isWebAddress(v), 'a web address starting with https:// (or http://), or nothing').default(''),
     /** Where to look up what the bot does not have ("la web municipal del Ayuntamiento de Elche"). */
     officialSite: textSchema.default({}),
     /** "any of its open offices" in each language ("cualquier OMAC abierta"). */
@@ -155,7 +168,7 @@ export const procedureSchema = z
     offices: z.array(id).default([]),
     steps: z.record(langSchema, z.array(z.string())).default({}),
     requirements: z.record(langSchema, z.array(z.string())).default({}),
-    links: z.array(z.url()).default([]),
+    links: z.array(webAddress).default([]),
     notes: textSchema.default({}),
   })
   .strict();

@@ -12,6 +12,14 @@ type Listener = (office: Office, entry: AuditEntry) => Promise<void> | void;
 
 const snapshot = (o: Office) => ({ status: o.status, expectedReopening: o.expectedReopening, notes: o.notes });
 
+/** The knowledge is kept in the store (published from the console or imported): the files no longer serve. */
+export class FilesNotServing extends Error {
+  constructor(readonly version: number) {
+    super(`the knowledge in service is version ${version}, kept in the store: load edited files with \`npm run admin -- knowledge import DIR\``);
+    this.name = 'FilesNotServing';
+  }
+}
+
 /** How long after it was made the last change of an office can be undone. */
 export const UNDO_WINDOW_MS = 10 * 60_000;
 
@@ -49,6 +57,8 @@ export class LiveStatus {
     private readonly audit: AuditRepository,
     private readonly knowledgeDir: string,
     private readonly onReload: (kb: KnowledgeBase) => void = () => {},
+    /** The version of the knowledge in service, kept in the store (0: the files serve, and reloading them is allowed). */
+    private readonly storedVersion: () => number = () => 0,
   ) {}
 
   /** Re-reads the store every few seconds, so that a change made on another instance shows here. */
@@ -138,8 +148,9 @@ export class LiveStatus {
     return this.audit.list();
   }
 
-  /** Re-reads knowledge/: an invalid knowledge base throws and the one in service stays. */
+  /** Re-reads knowledge/: an invalid knowledge base throws and the one in service stays, as does one kept in the store. */
   reload(): KnowledgeBase {
+    if (this.storedVersion() > 0) throw new FilesNotServing(this.storedVersion());
     const kb = loadKnowledge(this.knowledgeDir);
     this.knowledge.replace(kb);
     this.onReload(kb);

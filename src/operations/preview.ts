@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Knowledge, StatusChange } from '../knowledge/knowledge.js';
 import type { Lang, Office, Text } from '../knowledge/schema.js';
 import type { Texts } from '../shared/i18n.js';
@@ -56,4 +58,38 @@ export async function previewStatus(live: LiveStatus, texts: Texts, id: string, 
 /** An announcement as each subscriber would read it, per language (a language without its text gets the organisation's, marked). */
 export function previewAnnouncement(k: Knowledge, texts: Texts, announcement: { org: string; office?: string; texts: Text }, office: Office): Record<string, string> {
   return perLang(texts, (lang) => noticeText(k, texts.t(lang), lang, { ...office, announcement: { id: 'preview', ...announcement } } as Office));
+}
+
+/** A question put to the bot in a preview: its answer with the facts in service, and with the change. */
+export interface AnswerPreview {
+  lang: Lang;
+  question: string;
+  now: string;
+  after: string;
+}
+
+/**
+ * Questions answered on the knowledge in service and on a copy with the change: the real dialogue
+ * each time (a first message of a conversation about `org`), and nothing is kept.
+ */
+export async function previewAnswers(
+  ask: (k: Knowledge, text: string, lang: Lang, org?: string) => Promise<string>,
+  now: Knowledge,
+  after: Knowledge,
+  questions: { lang: Lang; text: string }[],
+  org?: string,
+): Promise<AnswerPreview[]> {
+  return Promise.all(questions.map(async ({ lang, text }) => ({ lang, question: text, now: await ask(now, text, lang, org), after: await ask(after, text, lang, org) })));
+}
+
+const asked = new Map<string, string[]>();
+
+/** The questions a preview asks in a language (`knowledge.ask` of locales/<lang>/console.json): what citizens ask most. */
+export function previewQuestions(localesDir: string, lang: Lang): string[] {
+  const file = path.join(localesDir, lang, 'console.json');
+  if (!asked.has(file)) {
+    const texts = JSON.parse(fs.readFileSync(file, 'utf8')) as { knowledge?: { ask?: Record<string, string> } };
+    asked.set(file, Object.values(texts.knowledge?.ask ?? {}));
+  }
+  return asked.get(file)!;
 }

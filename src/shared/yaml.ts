@@ -11,3 +11,8 @@ export const YamlSyntaxError = yaml.YAMLException;
 export function readYaml(text: string): unknown {
   return yaml.load(text, { schema: yaml.CORE_SCHEMA });
 }
+
+/** Writes data as YAML that readYaml() reads back the same (the core schema, no line folding, no anchors). */
+export function writeYaml(data: unknown): string {
+  return yaml.dump(data, { schema: yaml.CORE_SCHEMA, lineWidth: -1, noRefs: true });
+}

@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   handoff: ['admin', 'editor'],
   /** The review list and the taught examples of its organisations: teaching, dismissing, undoing. */
   teach: ['admin', 'editor'],
+  /** The facts the bot gives of its organisations (contacts, offices, services, procedures): drafts, preview, publication, history, rollback. */
+  knowledge: ['admin', 'editor'],
   /** Staff accounts and the knowledge reload (every organisation at once). */
   manage: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

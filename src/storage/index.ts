@@ -28,6 +28,10 @@ import { MemoryNoticeLog } from './notice-log/memory.js';
 import { RedisNoticeLog } from './notice-log/redis.js';
 import { SqliteNoticeLog } from './notice-log/sqlite.js';
 import type { NoticeLogRepository } from './notice-log/types.js';
+import { MemoryKnowledge } from './knowledge/memory.js';
+import { RedisKnowledge } from './knowledge/redis.js';
+import { SqliteKnowledge } from './knowledge/sqlite.js';
+import type { KnowledgeRepository } from './knowledge/types.js';
 import {
   retention,
   type AuditRepository,
@@ -47,6 +51,7 @@ export * from './staff/types.js';
 export * from './handoffs/types.js';
 export * from './examples/types.js';
 export * from './notice-log/types.js';
+export * from './knowledge/types.js';
 
 /** What the bot keeps: sessions in keyv (key-value with expiry), every other record in its repository. */
 export interface Stores {
@@ -65,6 +70,8 @@ export interface Stores {
   examples: ExampleRepository;
   /** Who was told of each status change, for a while: an undo corrects exactly them. */
   noticeLog: NoticeLogRepository;
+  /** The knowledge staff publish from the console: its versions, drafts and log. */
+  knowledge: KnowledgeRepository;
   /** SQLite and memory: the notification outbox. With Redis the queue is BullMQ's, on `redisUrl`. */
   outbox?: OutboxRepository;
   redisUrl?: string;
@@ -123,6 +130,7 @@ function redisStores(config: StoreConfig, health: StoreHealth, r: Retention): St
     handoffs: new RedisHandoffs(records, r),
     examples: new RedisExamples(records),
     noticeLog: new RedisNoticeLog(records),
+    knowledge: new RedisKnowledge(records),
     redisUrl: config.REDIS_URL,
     get degraded() {
       return health.degraded;
@@ -167,6 +175,7 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
     handoffs: new SqliteHandoffs(db, r),
     examples: new SqliteExamples(db),
     noticeLog: new SqliteNoticeLog(db, r.now),
+    knowledge: new SqliteKnowledge(db),
     outbox: new sqlite.SqliteOutbox(db, inbox, r.now),
     get degraded() {
       return health.degraded;
@@ -198,6 +207,7 @@ function memoryStores(r: Retention): Stores {
     handoffs: new MemoryHandoffs(r),
     examples: new MemoryExamples(),
     noticeLog: new MemoryNoticeLog(r.now),
+    knowledge: new MemoryKnowledge(),
     outbox: new MemoryOutbox(subscriptions, inbox),
     degraded: false,
     async scrub() {},

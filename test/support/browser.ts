@@ -17,6 +17,25 @@ export async function axeViolations(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * Every control a finger may use, with its height on screen: links, buttons, fields, menus,
+ * disclosures; a radio button or checkbox by the label that holds it (the label is what is tapped).
+ */
+export async function touchTargets(page: Page): Promise<{ what: string; height: number }[]> {
+  return page.evaluate(() => {
+    const out: { what: string; height: number }[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea, summary')) {
+      const target = el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio') ? (el.closest('label') ?? el) : el;
+      const r = target.getBoundingClientRect();
+      const style = getComputedStyle(target);
+      // Not on screen: hidden, folded away, or the skip link parked off the page until focused.
+      if (r.width === 0 || r.height === 0 || style.visibility === 'hidden' || r.right < 0 || target.closest('[hidden], details:not([open]) > :not(summary)')) continue;
+      out.push({ what: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(target.textContent || (el as HTMLInputElement).value || el.getAttribute('aria-label') || '').trim().slice(0, 40)}"`, height: Math.round(r.height * 10) / 10 });
+    }
+    return out;
+  });
+}
+
 /** What should never happen on a page, as it happens: script errors and Content Security Policy refusals. */
 export function watchProblems(page: Page): string[] {
   const problems: string[] = [];

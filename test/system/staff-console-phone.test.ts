@@ -10,7 +10,7 @@ import { ROOT } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import { startTelegram, type TelegramChannel } from '../../src/channels/telegram/index.js';
 import type { Lang } from '../../src/knowledge/schema.js';
-import { axeViolations, serveInChromium, watchProblems, type Served } from '../support/browser.js';
+import { axeViolations, serveInChromium, touchTargets, watchProblems, type Served } from '../support/browser.js';
 import { FakeBotApi } from '../support/fake-bot-api.js';
 import { testConfig } from '../support/helpers.js';
 
@@ -90,29 +90,10 @@ async function tap(target: Locator): Promise<void> {
   taps++;
 }
 
-/**
- * Every control a finger may use, with its height on screen: links, buttons, fields, menus,
- * disclosures; a radio button or checkbox by the label that holds it (the label is what is tapped).
- */
-async function touchTargets(): Promise<{ what: string; height: number }[]> {
-  return page.evaluate(() => {
-    const out: { what: string; height: number }[] = [];
-    for (const el of document.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea, summary')) {
-      const target = el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio') ? (el.closest('label') ?? el) : el;
-      const r = target.getBoundingClientRect();
-      const style = getComputedStyle(target);
-      // Not on screen: hidden, folded away, or the skip link parked off the page until focused.
-      if (r.width === 0 || r.height === 0 || style.visibility === 'hidden' || r.right < 0 || target.closest('[hidden], details:not([open]) > :not(summary)')) continue;
-      out.push({ what: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(target.textContent || (el as HTMLInputElement).value || el.getAttribute('aria-label') || '').trim().slice(0, 40)}"`, height: Math.round(r.height * 10) / 10 });
-    }
-    return out;
-  });
-}
-
 /** The checks of every screen: no horizontal scrolling, touch targets of 44 px or more, axe, a screenshot. */
 async function screen(name: string): Promise<void> {
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${name}: no horizontal scrolling`).toBe(true);
-  const targets = await touchTargets();
+  const targets = await touchTargets(page);
   expect(targets.length, name).toBeGreaterThan(0);
   expect(targets.filter((t) => t.height < 44), `${name}: touch targets under 44 px`).toEqual([]);
   expect(await axeViolations(page), name).toEqual([]);

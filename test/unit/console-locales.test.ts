@@ -37,7 +37,7 @@ describe('console texts', () => {
     const en = texts('en');
     const intents = fs.readdirSync(path.join(ROOT, 'intents')).filter((f) => f.endsWith('.yaml')).map((f) => `intents.${f.replace('.yaml', '')}`);
     const wanted = [...keysInCode(), ...intents, ...['open', 'limited', 'closed', 'reopening'].map((s) => `status.${s}`), ...['admin', 'editor', 'viewer'].map((r) => `roles.${r}`)];
-    wanted.push(...['board', 'announcements', 'insights', 'audit', 'review', 'accounts'].map((p) => `nav.${p}`), ...['web', 'telegram'].map((c) => `channels.${c}`));
+    wanted.push(...['board', 'announcements', 'insights', 'audit', 'review', 'knowledge', 'accounts'].map((p) => `nav.${p}`), ...['web', 'telegram'].map((c) => `channels.${c}`));
     wanted.push(...['padron', 'address_change', 'life', 'digital'].map((c) => `certificates.${c}`));
     expect(wanted.length).toBeGreaterThan(100);
     expect(wanted.filter((k) => !(k in en))).toEqual([]);

@@ -113,7 +113,8 @@ export const shortList = (offices: Office[], lang: Lang, type: 'conjunction' | '
  */
 export function phoneText(ctx: Pick<AnswerContext, 't' | 'lang'>, value: string, org: Organisation | undefined): string {
   const international = org?.country && org.language !== ctx.lang && internationalForm(value, org.country);
-  return international ? ctx.t('contact.international', { number: value, international }) : value;
+  // "from outside Italy" said of the number's own country (the key of its ISO code), else "from abroad".
+  return international ? ctx.t([`contact.international.${org.country}`, 'contact.international.other'], { number: value, international }) : value;
 }
 
 // Parsing a number costs ~6 µs and a contact answer shows several: each number of the knowledge

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { KnowledgeError } from '../../knowledge/loader.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { langSchema, officeSchema, STATUSES, type Office } from '../../knowledge/schema.js';
-import { UNDO_WINDOW_MS, type UndoRefusal } from '../../operations/live.js';
+import { FilesNotServing, UNDO_WINDOW_MS, type UndoRefusal } from '../../operations/live.js';
 import { audience, previewStatus } from '../../operations/preview.js';
 import type { Authenticator } from '../../staff/auth.js';
 import { hasBearer } from '../bearer.js';
@@ -19,6 +19,7 @@ import { handoffRoutes } from './handoffs.js';
 import { staffAccountRoutes } from './staff-accounts.js';
 import { statsQuery } from './stats-range.js';
 import { teachingRoutes } from './teaching.js';
+import { knowledgeRoutes } from './knowledge.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -245,7 +246,11 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
     return { entries: page.items.reverse(), ...(page.next !== undefined ? { next: page.next } : {}) };
   });
 
-  const reload = documented('Re-read knowledge/; an invalid knowledge base is refused and the previous one stays in service (admins)', reloaded, [422]);
+  const reload = documented(
+    'Re-read knowledge/; an invalid knowledge base is refused and the previous one stays in service (admins). 409 once a version published from the console or imported serves: load files with `npm run admin -- knowledge import`',
+    reloaded,
+    [409, 422],
+  );
   admin.post('/knowledge/reload', { schema: reload, config: { permission: 'manage' } }, async (request, reply) => {
     try {
       const kb = request.core.live.reload();
@@ -254,6 +259,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
       if (err instanceof KnowledgeError) {
         return sendError(reply, 422, 'The knowledge base is invalid; the previous one stays in service.', { problems: err.problems });
       }
+      if (err instanceof FilesNotServing) return sendError(reply, 409, `Not reloaded: ${err.message}.`);
       throw err;
     }
   });
@@ -275,4 +281,5 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
   await admin.register(announcementRoutes, { prefix: '/announcements' });
   await admin.register(handoffRoutes, { prefix: '/handoffs' });
   await admin.register(teachingRoutes);
+  await admin.register(knowledgeRoutes, { prefix: '/knowledge' });
 };

@@ -14,10 +14,12 @@ export const useCsrf = (token) => {
 };
 
 export class ApiError extends Error {
-  constructor(status, message, retryAfter) {
+  /** `body`: the whole answer, for the details a refusal carries (`problems` per field, a `reason`). */
+  constructor(status, message, retryAfter, body = {}) {
     super(message);
     this.status = status;
     this.retryAfter = retryAfter;
+    this.body = body;
   }
 }
 
@@ -35,7 +37,7 @@ export async function api(method, url, body) {
   const data = res.status === 204 ? {} : await res.json().catch(() => ({}));
   // A wrong password at the login is no ended session.
   if (res.status === 401 && url !== '/api/staff/session') unauthorized();
-  if (!res.ok) throw new ApiError(res.status, data.message ?? res.statusText, Number(res.headers.get('retry-after')) || undefined);
+  if (!res.ok) throw new ApiError(res.status, data.message ?? res.statusText, Number(res.headers.get('retry-after')) || undefined, data);
   return data;
 }
 

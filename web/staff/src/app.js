@@ -11,6 +11,7 @@ import { Insights } from './pages/insights.js';
 import { Audit } from './pages/audit.js';
 import { Accounts } from './pages/accounts.js';
 import { Review } from './pages/review.js';
+import { Knowledge } from './pages/knowledge.js';
 import { WaitingBadge } from './waiting.js';
 
 /** The pages each role may open, in the menu's order (the server enforces the same, per request). */
@@ -21,6 +22,7 @@ const PAGES = {
   insights: { roles: ['admin', 'editor', 'viewer'], view: Insights },
   audit: { roles: ['admin', 'editor'], view: Audit },
   review: { roles: ['admin', 'editor'], view: Review },
+  knowledge: { roles: ['admin', 'editor'], view: Knowledge },
   accounts: { roles: ['admin'], view: Accounts },
 };
 

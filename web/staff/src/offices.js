@@ -10,8 +10,8 @@ export function reopeningShown(value) {
   return inLang(value);
 }
 
-/** Who made a change, in words: a username, or the IT team for the token (scripts, `npm run admin`). */
-export const actorName = (actor) => (actor === 'api-token' ? t('actors.token') : actor);
+/** Who made a change, in words: a username, or the IT team for the token and the terminal (scripts, `npm run admin`). */
+export const actorName = (actor) => (actor === 'api-token' || actor.startsWith('cli:') ? t('actors.token') : actor);
 
 /** "Since 7 Dec 2026, 10:30, by ana". */
 export function sinceText(office) {

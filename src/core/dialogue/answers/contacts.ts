@@ -12,7 +12,7 @@ function found(org: Organisation, office: Office | undefined, kind: Kind, pecFir
   const all = org.contacts.filter((c) => TYPES[kind].includes(c.type));
   const own = office ? all.filter((c) => c.office === office.id) : [];
   const value = kind === 'phone' ? office?.phone : office?.email;
-  if (office && value && !own.some((c) => c.value === value)) own.unshift({ type: kind, value, office: office.id });
+  if (office && value && !own.some((c) => c.value === value)) own.unshift({ type: kind, value, office: office.id, label: {} });
   const list = own.length > 0 ? [...own, ...all.filter((c) => !c.office)] : all;
   return pecFirst ? [...list.filter((c) => c.type === 'pec'), ...list.filter((c) => c.type !== 'pec')] : list;
 }
@@ -27,7 +27,7 @@ function contactLine(ctx: Speaking, c: Contact, org: Organisation): string {
 function label(ctx: Speaking, c: Contact): string {
   const { k, t, lang } = ctx;
   const where = c.office ? k.office(c.office) : undefined;
-  const text = t(`contact.label.${c.type}`);
+  const text = c.label?.[lang] || t(`contact.label.${c.type}`);
   const at = where ? (where.short[lang] ?? localized(where.name, lang)) : undefined;
   return at ? t('contact.label_at', { label: text, at }) : text;
 }

@@ -1,6 +1,6 @@
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { inLang, t, when } from '../i18n.js';
+import { inLang, orgName, t, when } from '../i18n.js';
 import { actorName, reopeningShown } from '../offices.js';
 import { errorText, langName, Loading, PageTitle, useLoad } from '../ui.js';
 
@@ -19,8 +19,10 @@ function changes(entry) {
 
 export function Audit({ onExpired }) {
   const [data, error] = useLoad(async () => {
-    const [{ entries }, { offices }] = await Promise.all([api('GET', '/api/admin/audit'), api('GET', '/api/admin/offices')]);
-    return { entries: [...entries].reverse(), offices };
+    const [{ entries }, { offices }, facts] = await Promise.all([api('GET', '/api/admin/audit'), api('GET', '/api/admin/offices'), api('GET', '/api/admin/knowledge/log')]);
+    // Office changes and what staff did with the facts the bot gives, newest first, in one list.
+    const all = [...entries, ...facts.entries.map((e) => ({ ...e, facts: true }))].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+    return { entries: all, offices };
   }, onExpired);
   if (!data) return html`<${PageTitle}>${t('audit.title')}<//>${error ? html`<p role="alert">${errorText(error)}</p>` : html`<${Loading} />`}`;
   const officeName = (id) => inLang(data.offices.find((o) => o.id === id)?.name) || id;
@@ -32,8 +34,8 @@ export function Audit({ onExpired }) {
       : html`<ol class="entries">
           ${data.entries.map(
             (e) => html`<li class="card entry">
-              <p class="entry-head"><span>${when(e.at)}</span> · <strong>${actorName(e.actor)}</strong> · <span>${officeName(e.office)}</span></p>
-              <ul class="plain">${changes(e).map((c) => html`<li>${c}</li>`)}</ul>
+              <p class="entry-head"><span>${when(e.at)}</span> · <strong>${actorName(e.actor)}</strong> · <span>${e.facts ? (e.scope === '_all' ? t('knowledge.log.all') : orgName(e.scope)) : officeName(e.office)}</span></p>
+              <ul class="plain">${e.facts ? html`<li>${t(`knowledge.log.${e.action}`)}</li>` : changes(e).map((c) => html`<li>${c}</li>`)}</ul>
             </li>`,
           )}
         </ol>`}
