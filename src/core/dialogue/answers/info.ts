@@ -83,7 +83,7 @@ const SERVICE_OF: Record<string, ServiceKind> = { website: 'website', notice_boa
 export function topic(ctx: AnswerContext, id: string): string | undefined {
   const { k, t } = ctx;
   const org = ctx.org;
-  if (id === 'data_safety') {
+  if (id === 'data_safety' || id === 'records') {
     const known = org && localized(org.dataSafety, ctx.lang);
     if (known) return known;
     const ask = askChannel(ctx, 'data');
@@ -147,8 +147,11 @@ export function forget(ctx: AnswerContext): Answer {
   const asked = session.pending?.intent === 'forget_data' && session.pending.confirm;
   if (asked && entities.answer === 'no') return { text: t('forget.kept'), quickReplies: suggestions(ctx, ['open_offices', 'help']) };
   if ((asked && entities.answer === 'yes') || frame.command) return { text: t('forget.done'), erase: true };
+  // "Borrad mi historial médico": not this bot's to erase; whose it is and how to reach them, then the question.
+  const org = ctx.org ?? ctx.k.organisation(session.organisation);
+  const elsewhere = !asked && frame.records ? lines(sentences(t(org ? 'forget.records' : 'forget.records_anywhere', nameValues(ctx.lang, undefined, org)), org && staffContacts(ctx, org))) : '';
   return {
-    text: t('forget.confirm'),
+    text: elsewhere ? lines(elsewhere, t('forget.confirm')) : t('forget.confirm'),
     quickReplies: [quick(t('forget.yes')), quick(t('forget.no'))],
     pending: { intent: 'forget_data', confirm: true },
   };
