@@ -24,7 +24,7 @@ export interface DialogueDeps {
 }
 
 /** Questions about something already named ("when will it be back?", "is it working now?"), not about something new. */
-const ATTRIBUTE_ACTS = new Set(['when', 'how_long', 'how_much', 'yes_no']);
+const ATTRIBUTE_ACTS = new Set(['when', 'how_long', 'how_much', 'needs', 'yes_no']);
 
 /** The rules whose intent continues the conversation's topic. */
 const CONTINUES = new Set(['pending', 'last', 'followUp']);

@@ -1,4 +1,5 @@
 import { localized } from '../../../knowledge/knowledge.js';
+import { NEVER_KNOWN } from '../../../nlu/acts.js';
 import type { Organisation, Procedure, ServiceKind } from '../../../knowledge/schema.js';
 import { bullet, isOpen, lines, listOf, nameValues, names, quick, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer } from '../types.js';
@@ -99,7 +100,7 @@ export function topic(ctx: AnswerContext, id: string): string | undefined {
 }
 
 /** What the facts do not say of an incident ("who is behind it?", "when will it all be back?"): "I don't know" first. */
-const UNKNOWN_ACTS = new Set(['who', 'when', 'how_long', 'how_many', 'how_much']);
+const UNKNOWN_ACTS = new Set([...NEVER_KNOWN, 'who', 'when']);
 
 /** What happened, where things stand now (from the live status), and any question inside: the question's answer first. */
 export function incident(ctx: AnswerContext): Answer {
