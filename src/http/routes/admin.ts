@@ -21,6 +21,7 @@ import { staffAccountRoutes } from './staff-accounts.js';
 import { statsQuery } from './stats-range.js';
 import { teachingRoutes } from './teaching.js';
 import { knowledgeRoutes } from './knowledge.js';
+import { crisisNoticeRoutes } from './crisis-notices.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -284,4 +285,5 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
   await admin.register(handoffRoutes, { prefix: '/handoffs' });
   await admin.register(teachingRoutes);
   await admin.register(knowledgeRoutes, { prefix: '/knowledge' });
+  await admin.register(crisisNoticeRoutes);
 };
