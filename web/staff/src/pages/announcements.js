@@ -5,6 +5,7 @@ import { inLang, meta, number, orgName, orgOf, t, when } from '../i18n.js';
 import { actorName } from '../offices.js';
 import { AudienceLine, TextsPreview } from '../preview.js';
 import { errorText, filled, langName, Loading, Notice, PageTitle, TextsByLanguage, useLoad } from '../ui.js';
+import { CrisisNoticeForm } from './crisis-notice.js';
 
 /** "org:paiporta" or "office:paiporta-oficina-unica" -> the request's target. */
 const target = (value) => {
@@ -33,6 +34,7 @@ export function Announcements({ onExpired }) {
     <${PageTitle}>${t('announcements.title')}<//>
     <p class="intro">${t('announcements.intro')}</p>
     ${error && html`<p class="notice-slot error" role="alert">${errorText(error)}</p>`}
+    <${CrisisNoticeForm} orgs=${[...new Set(data.offices.map((o) => o.organisation))]} onExpired=${onExpired} />
     <${Compose} offices=${data.offices} onSent=${reload} />
     <section aria-labelledby="sent-title">
       <h2 id="sent-title">${t('announcements.sent')}</h2>
