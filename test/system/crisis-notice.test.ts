@@ -133,4 +133,36 @@ describe('the crisis notice', () => {
     }
     await fetch(`${base}/api/admin/organisations/ats-insubria/notice`, { method: 'DELETE', headers: { authorization: asAdmin.authorization } });
   });
+  it("flags an announcement's language left as it was after another was changed since the preview, and sends it as the changed one", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-ES' });
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(`${base}/staff/announcements`);
+    await page.locator('#login-username').fill(EDITOR.username);
+    await page.locator('#login-password').fill(EDITOR.password);
+    await page.locator('#login-password').press('Enter');
+    const compose = page.locator('form[aria-labelledby="compose-title"]');
+    await compose.locator('#announce-es').fill(ES);
+    await compose.locator('summary').click();
+    await compose.locator('#announce-ca').fill(CA);
+    expect(await compose.locator('[data-stale]').count()).toBe(0);
+    await compose.getByRole('button', { name: es.announcements.review }).click();
+    const preview = page.locator('[data-preview="announcement"]');
+    expect(await preview.locator('.said-preview[data-lang="ca"] .said').textContent()).toBe(`Avís de l'Ajuntament d'Elx:\n${CA}`);
+    await preview.getByRole('button', { name: es.preview.back }).click();
+    // The Spanish text changed after the preview: the Valencian one, as it was, is flagged…
+    await compose.locator('#announce-es').fill(ES_CHANGED);
+    await compose.locator('[data-stale="ca"]').waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'crisis-announcement-stale-1280.png'), fullPage: true });
+    await noSeriousViolations(page, 'an announcement with a stale language');
+    // …and the preview shows the Valencian subscribers the Spanish text, marked.
+    await compose.getByRole('button', { name: es.announcements.review }).click();
+    expect(await preview.locator('.said-preview[data-lang="ca"] .said').textContent()).toBe(`Avís de l'Ajuntament d'Elx:\nMissatge en castellà: ${ES_CHANGED}`);
+    await preview.getByRole('button', { name: es.preview.sendAnyway }).click();
+    const entry = page.locator('[data-announcement]').first();
+    await entry.waitFor();
+    expect(await entry.textContent()).toContain(fill(es.announcements.staleSent, { language: es.languages.es }));
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
