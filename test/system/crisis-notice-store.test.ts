@@ -4,6 +4,10 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStores, type CrisisNotice, type Stores } from '../../src/storage/index.js';
+import { Knowledge } from '../../src/knowledge/knowledge.js';
+import { loadKnowledge } from '../../src/knowledge/loader.js';
+import { CrisisNotices } from '../../src/operations/crisis-notices.js';
+import { ROOT } from '../../src/config.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
 /**
@@ -79,5 +83,21 @@ describe.each(kinds)('crisis notices on %s', (kind) => {
     expect(merged.note).toEqual({ es: 'Abierta.', ca: 'Tancada.' });
     expect(merged.noteWritten).toEqual({ es: 'T2', ca: 'T1' });
     expect((await s.status.all([office])).get(office)?.noteWritten).toEqual({ es: 'T2', ca: 'T1' });
+  });
+});
+
+describe('crisis notices on two instances sharing a redis-server', () => {
+  it('a notice set or ended on one is served or gone on the other once it re-reads the store', async () => {
+    const knowledge = new Knowledge(loadKnowledge(path.join(ROOT, 'knowledge')));
+    const [a, b] = [stores('redis', dataDir), stores('redis', dataDir)].map((s) => new CrisisNotices(s.crisisNotices, knowledge));
+    b.follow(100, () => {});
+    try {
+      const set = await a.set('paiporta', { es: 'Solo atención telefónica hoy.' }, new Date(Date.now() + 3_600_000).toISOString(), 'ana');
+      await expect.poll(() => b.active('paiporta')?.id, { timeout: 2000 }).toBe(set.id);
+      await a.end('paiporta', 'ana');
+      await expect.poll(() => b.active('paiporta'), { timeout: 2000 }).toBeUndefined();
+    } finally {
+      b.stop();
+    }
   });
 });
