@@ -104,6 +104,13 @@ describe('the crisis notice', () => {
     expect(await noticeOf('elche')).toBeNull();
     const log = await (await fetch(`${base}/api/admin/notice-log`, { headers: asAdmin })).json();
     expect(log.entries.map((e: { action: string; actor: string }) => `${e.actor} ${e.action}`)).toEqual(['eli end', 'eli set', 'eli set']);
+    // The change log page lists them beside the office changes.
+    await page.goto(`${base}/staff/audit`);
+    const entries = page.locator('ol.entries > li');
+    await entries.first().waitFor();
+    expect(await entries.first().textContent()).toContain(es.audit.noticeEnded);
+    expect(await entries.nth(1).textContent()).toContain(es.audit.noticeSet.split('{{until}}')[0]);
+    expect(await entries.nth(1).textContent()).toContain(`${es.languages.es}, ${es.languages.ca}`);
     expect(problems).toEqual([]);
     await context.close();
   });
