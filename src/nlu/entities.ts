@@ -13,6 +13,8 @@ export const LEXICONS = ['certificate', 'language', 'scope', 'topic', 'health', 
 export type LexiconType = (typeof LEXICONS)[number];
 export type EntityType = 'office' | 'organisation' | LexiconType;
 export type Entities = Partial<Record<EntityType, string>>;
+/** The offices and health services a message names after its first of each kind. */
+export type Also = Partial<Record<'office' | 'health', string[]>>;
 
 interface Entry {
   type: EntityType;
@@ -147,11 +149,11 @@ export class EntityExtractor {
    * ("quants tràmits", "les meues dades") is a question of its own, never bare. Lexicon phrases
    * are found as written, inside a compound, or by their words' stems in any order.
    */
-  extract(normalized: string, lang?: Lang): { entities: Entities; bare: boolean; also?: string[] } {
+  extract(normalized: string, lang?: Lang): { entities: Entities; bare: boolean; also?: Also } {
     const words = tokens(normalized).map((w) => this.correct(w));
     const found: Entities = {};
-    // "¿Torrellano y El Altet están abiertas?": the offices named after the first.
-    const also: string[] = [];
+    // "¿Torrellano y El Altet están abiertas?", "la cuarentena… ¿y el hisopo?": the places and services named after the first.
+    const also: Also = {};
     const matched = new Array<boolean>(words.length).fill(false);
     let weak: Entry | undefined;
     let weakAt = -1;
@@ -159,7 +161,7 @@ export class EntityExtractor {
     const take = (e: Entry) => {
       // "Ha tornat a funcionar la web?": which services work is the weakest topic; another one named wins.
       if (e.type === 'topic' && found.topic && WEAK_TOPICS.has(found.topic) && !WEAK_TOPICS.has(e.id)) delete found.topic;
-      if (e.type === 'office' && found.office && found.office !== e.id && !also.includes(e.id)) also.push(e.id);
+      if ((e.type === 'office' || e.type === 'health') && found[e.type] && found[e.type] !== e.id && !also[e.type]?.includes(e.id)) (also[e.type] ??= []).push(e.id);
       found[e.type] ??= e.id;
     };
     for (let i = 0; i < words.length; ) {
@@ -193,7 +195,7 @@ export class EntityExtractor {
     if (weak && !found[weak.type] && weak.org && found.organisation === weak.org && weakAt > orgAt) found[weak.type] = weak.id;
     // A topic or an open/closed word asks something of its own: "¿y la web?", "is plaza de crevillente open again".
     const bare = !found.topic && !found.state && words.every((w, i) => matched[i] || w.length <= 2 || this.functionWords.has(w));
-    return { entities: found, bare: bare && Object.keys(found).length > 0, ...(also.length ? { also } : {}) };
+    return { entities: found, bare: bare && Object.keys(found).length > 0, ...(Object.keys(also).length ? { also } : {}) };
   }
 
   /** The lexicon word a compound is made with: its first part ("adressändringsintyg") or its last, with an ending ("hälsouppgifterna", "hälsouppgifter"). */

@@ -110,7 +110,8 @@ export class Dialogue {
     };
     if (input.intent === 'forget_data') ctx.frame.command = true; // /forget: the command itself
     const answer = this.fillSlots(ctx, spec) ?? (await spec.answer(ctx));
-    if (spec.eachOffice && ctx.office && nlu.also) answer.text = lines(answer.text, ...(await this.otherOffices(ctx, spec, nlu.also)));
+    const others = spec.each && nlu.also?.[spec.each];
+    if (others && ctx[spec.each === 'office' ? 'office' : 'org']) answer.text = lines(answer.text, ...(await this.others(ctx, spec, spec.each!, others)));
     // "¡Llevo una hora esperando! Y nadie contesta.": the apology, then the answer; a question is answered first.
     if (frame.complaint && frame.act === 'statement' && intent !== OUT_OF_SCOPE) answer.text = sentences(ctx.t('complaint.sorry'), answer.text);
     // A question inside the question ("… ¿y mis datos están seguros?") gets its own answer after the main one.
@@ -151,11 +152,15 @@ export class Dialogue {
     return best ? { ...whole, ...best, lang: whole.lang, langConfidence: whole.langConfidence, entities: { ...best.entities, ...whole.entities } } : whole;
   }
 
-  /** The answers about the other offices a message names, each as it would be asked alone. */
-  private async otherOffices(ctx: AnswerContext, spec: IntentSpec, ids: string[]): Promise<string[]> {
+  /** The answers about the other offices or services a message names, each as it would be asked alone. */
+  private async others(ctx: AnswerContext, spec: IntentSpec, kind: 'office' | 'health', ids: string[]): Promise<string[]> {
+    const { knowledge: k } = this.deps;
     const texts: string[] = [];
-    for (const office of ids.map((id) => this.deps.knowledge.office(id))) {
-      if (office) texts.push((await spec.answer({ ...ctx, office, org: this.deps.knowledge.organisation(office.organisation) })).text);
+    for (const id of ids) {
+      const office = kind === 'office' ? k.office(id) : undefined;
+      if (kind === 'office' && !office) continue;
+      const asked = office ? { office, org: k.organisation(office.organisation) } : { entities: { ...ctx.entities, health: id } };
+      texts.push((await spec.answer({ ...ctx, ...asked })).text);
     }
     return texts;
   }
