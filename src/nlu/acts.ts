@@ -87,10 +87,10 @@ export class ActReader {
       let verbFirst = false;
       let asks: Modality | undefined;
       let or = false;
-      let needs = false;
       for (const clause of sentence.split(/[.!?¡¿,;:]+/)) {
         const words = tokens(normalize(clause));
         if (words.length === 0) continue;
+        let needs = false;
         for (let i = 0; i < words.length; i++) {
           const cue = cues.find((c) => c.words.every((w, j) => words[i + j] === w));
           if (!cue) continue;
@@ -110,12 +110,12 @@ export class ActReader {
           else if (i === 0 || (asked && i <= WH_WITHIN)) wh ??= cue.act;
           i += cue.words.length - 1;
         }
+        // "¿Qué papeles llevo?", "how do I know what to bring?": what is needed, beside "what" or "how" in its clause.
+        if (needs && (wh === 'what' || wh === 'how')) wh = 'needs';
         first = false;
       }
       // "Buenas, ¿qué tengo que hacer…?", "Can you tell me where it is?": a question word anywhere in
       // the sentence wins over its mark and over the verb that opens it.
-      // "¿Qué papeles llevo?", "how do I know what to bring?": what is needed, beside "what" or "how".
-      if (needs && (wh === 'what' || wh === 'how')) wh = 'needs';
       const yesNo = !act && !wh && (verbFirst || asked);
       act ??= wh ?? (yesNo ? 'yes_no' : undefined);
       if (yesNo) modality = or ? 'or' : asks;

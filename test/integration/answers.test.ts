@@ -365,8 +365,11 @@ describe('the point first', () => {
     const [first, ...items] = body.reply.text.split('\n');
     if (online) {
       expect(first).toBe(t(lang, 'help.online', { online }));
-      expect(items).toHaveLength(2); // the padrón and filing documents: the others need an appointment
-      expect(items.every((i) => i.length > 3)).toBe(true);
+      // The padrón and filing documents (the others need an appointment), then who helps by phone.
+      const [one, two, phone] = items;
+      expect(items).toHaveLength(3);
+      expect([one, two].every((i) => i.length > 3)).toBe(true);
+      expect(phone).toBe(t(lang, 'how.phone_help_no_number', officeNames(core, 'paiporta-oficina-unica', lang)));
     } else {
       expect(firstSentence(body.reply.text)).toBe(t(lang, 'help.online_none', officeNames(core, 'elche-centro', lang)));
     }
