@@ -19,6 +19,7 @@ import { Teaching } from '../operations/teaching.js';
 import { KnowledgeVersions } from '../operations/knowledge-versions.js';
 import { cleanText } from '../operations/clean-text.js';
 import { Metrics } from '../operations/metrics.js';
+import { StatusPage } from '../status-page/status-page.js';
 import type { ChatRequest, CliPort, TelegramPort, WebChatPort } from './ports.js';
 import { createStores, expires, StoreUnavailableError, type Stores, type SubscriptionRepository } from '../storage/index.js';
 
@@ -76,6 +77,8 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     readonly versions: KnowledgeVersions,
     /** The dialogue on another knowledge (a preview), keeping nothing. */
     private readonly dialogueOn: (knowledge: Knowledge) => Dialogue,
+    /** The public status page, and its static export: `refresh()` after anything it shows changed. */
+    readonly statusPage: StatusPage,
   ) {}
 
   /** The turn each conversation is at: the next one waits for it. */
@@ -93,13 +96,24 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     const nlu = await (started ?? createNlu(settings, knowledge.base, log));
     const subscriptions = stores.subscriptions;
     const versions = new KnowledgeVersions(stores.knowledge, () => knowledge.base, { langs: texts.langs, defaultLang: config.DEFAULT_LANG });
-    const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, (kb) => nlu.useKnowledge(kb), () => versions.serving);
+    const statusPage = await StatusPage.create(knowledge, texts, stores.audit, {
+      localesDir: config.LOCALES_DIR,
+      defaultLang: config.DEFAULT_LANG,
+      exportDir: config.STATUS_EXPORT_DIR,
+      onError: (err) => log.warn(`status page export not written to STATUS_EXPORT_DIR: ${(err as Error).message}`),
+    });
+    const reloaded = (kb: KnowledgeBase) => {
+      nlu.useKnowledge(kb);
+      void statusPage.refresh();
+    };
+    const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, reloaded, () => versions.serving);
     await live.restore();
     // The version staff published serves from the first message on, and every newer one within KNOWLEDGE_POLL_MS.
     const serve = (kb: KnowledgeBase) => {
       knowledge.replace(kb);
       nlu.useKnowledge(kb);
-      void live.restore().catch(() => {}); // the live states of offices it added
+      // The live states of offices it added, then the status page with its names and offices.
+      void live.restore().catch(() => {}).then(() => statusPage.refresh());
     };
     await versions.follow(serve, config.KNOWLEDGE_POLL_MS, (err) => log.warn(`knowledge versions not read: ${(err as Error).message}`));
     const render = (office: Office, lang: Lang) => noticeText(knowledge, texts.t(lang), lang, office);
@@ -120,6 +134,9 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
       if (entry.undoes) await notifier.correct(entry.undoes, office, entry.change!);
       else await notifier.enqueue(office, entry.change);
     });
+    // The static export follows every change (its failure is logged: the change stands).
+    live.onChange(() => statusPage.refresh());
+    await statusPage.refresh();
     const stats = new Stats(stores.stats, undefined, undefined, (org) => knowledge.organisation(org)?.timeZone);
     const registry = createRegistry();
     checkRegistry(registry, nlu.intents);
@@ -132,7 +149,7 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     const teaching = new Teaching(stores.examples, nlu, { intentsDir, cacheDir, langs: options.langs, threshold: options.threshold }, config.NLU_OVERLAY_POLL_MS);
     // The taught examples serve from the first message on (their model comes from the cache after a restart).
     await teaching.start();
-    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue, metrics, handoffs, teaching, versions, dialogueOn);
+    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue, metrics, handoffs, teaching, versions, dialogueOn, statusPage);
   }
 
   /**
