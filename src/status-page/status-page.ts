@@ -26,6 +26,12 @@ export const EXPORT_LINKS: PageLinks = {
   json: 'status.json',
 };
 
+/**
+ * How long one read of the facts serves the page's requests. A change made on this instance is read
+ * at once (refresh() forgets the last read); one made on another instance sharing the store, within this.
+ */
+export const READ_AGAIN_MS = 2000;
+
 export interface StatusPageOptions {
   /** Where the texts are: LOCALES_DIR (status-page.json beside each language's translation.json). */
   localesDir: string;
@@ -45,6 +51,8 @@ export interface StatusPageOptions {
 export class StatusPage {
   /** The stylesheet (web/status.css): served at /status/status.css and copied into the export. */
   readonly css: string;
+  /** The last read of the facts, shared by the requests of the next READ_AGAIN_MS (a crowd reading the page reads the log once). */
+  private recent?: { at: number; read: Promise<{ facts: StatusSnapshot; changes: AuditEntry[] }> };
   private writing: Promise<void> = Promise.resolve();
   private queued?: Promise<void>;
 
@@ -72,11 +80,17 @@ export class StatusPage {
    * a page (the live routes); the export is not rewritten without it (its feeds would lose entries).
    */
   async read(tolerant = false): Promise<{ facts: StatusSnapshot; changes: AuditEntry[] }> {
-    const changes = await recentChanges(this.audit).catch((err: unknown) => {
-      if (tolerant) return [];
-      throw err;
+    if (this.recent && Date.now() - this.recent.at < READ_AGAIN_MS) return this.recent.read;
+    const read = recentChanges(this.audit).then((changes) => ({ facts: snapshot(this.knowledge, changes, this.langs), changes }));
+    this.recent = { at: Date.now(), read };
+    // A failed read is not kept: the next request tries again.
+    read.catch(() => {
+      if (this.recent?.read === read) this.recent = undefined;
     });
-    return { facts: snapshot(this.knowledge, changes, this.langs), changes };
+    return read.catch((err: unknown) => {
+      if (!tolerant) throw err;
+      return { facts: snapshot(this.knowledge, [], this.langs), changes: [] };
+    });
   }
 
   private texts(lang: Lang): PageTexts {
@@ -108,6 +122,7 @@ export class StatusPage {
    * to onError and the next change writes everything again.
    */
   refresh(): Promise<void> {
+    this.recent = undefined;
     if (!this.options.exportDir) return Promise.resolve();
     if (this.queued) return this.queued;
     const next = this.writing.then(() => {
@@ -121,6 +136,7 @@ export class StatusPage {
 
   /** Every file of the export: index.html (the default language) and index.<lang>.html, status.css, status.json, <org>.atom and <org>.<lang>.atom. */
   private async write(dir: string): Promise<void> {
+    this.recent = undefined;
     const { facts, changes } = await this.read();
     const files = new Map<string, string>([
       ['status.css', this.css],

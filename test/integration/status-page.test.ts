@@ -7,7 +7,7 @@ import { HtmlValidate } from 'html-validate';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { ROOT } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
@@ -135,6 +135,28 @@ describe('GET /status', () => {
     expect(again).toContain(`<dt>Last updated</dt><dd><time datetime="${later}">`);
   });
 
+  it('reads the audit log once for a crowd of readers, and again at once after a change', async () => {
+    const { app, bot } = await start();
+    const range = vi.spyOn(bot.stores.audit, 'range');
+    const pages = await Promise.all(Array.from({ length: 20 }, (_, i) => app.inject({ url: `/status?lang=${LANGS[i % 5]}` })));
+    expect(pages.every((p) => p.statusCode === 200)).toBe(true);
+    expect(range).toHaveBeenCalledTimes(1);
+    await change(app, 'elche-centro', { status: 'closed' });
+    expect(cardOf((await app.inject({ url: '/status?lang=en' })).body, 'elche-centro')).toContain('<span class="badge">Closed</span>');
+  });
+
+  it('still shows the offices and services while the audit log cannot be read, without since-when times', async () => {
+    const { app, bot } = await start();
+    await change(app, 'elche-centro', { status: 'closed' });
+    vi.spyOn(bot.stores.audit, 'size').mockRejectedValue(new Error('store unreachable'));
+    await bot.statusPage.refresh(); // forgets the last read
+    const res = await app.inject({ url: '/status?lang=en' });
+    expect(res.statusCode).toBe(200);
+    expect(cardOf(res.body, 'elche-centro')).toContain('<span class="badge">Closed</span>');
+    expect(cardOf(res.body, 'elche-centro')).not.toContain('<dt>Since</dt>');
+    expect((await app.inject({ url: '/api/status' })).statusCode).toBe(200);
+  });
+
   it('keeps no staff names on the page, in the JSON or in the feed', async () => {
     const { app } = await start();
     await change(app, 'elche-torrellano', { status: 'closed' });
@@ -245,6 +267,37 @@ describe('STATUS_EXPORT_DIR', () => {
     expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);
     const page = fs.readFileSync(path.join(dir, 'index.en.html'), 'utf8');
     for (const o of offices) expect(cardOf(page, o), o).toContain('<span class="badge">Closed</span>');
+  });
+
+  it('follows an undo: the page, the JSON and the feed say the change was taken back', async () => {
+    const dir = tmp();
+    const { app } = await start({ STATUS_EXPORT_DIR: dir });
+    await change(app, 'elche-el-altet', { status: 'open' });
+    expect(cardOf(fs.readFileSync(path.join(dir, 'index.es.html'), 'utf8'), 'elche-el-altet')).toContain('Abierta');
+    const undo = await app.inject({ method: 'POST', url: '/api/admin/offices/elche-el-altet/undo', headers: auth });
+    expect(undo.statusCode).toBe(200);
+    expect(cardOf(fs.readFileSync(path.join(dir, 'index.es.html'), 'utf8'), 'elche-el-altet')).toContain('Reapertura próxima');
+    expect(cardOf((await app.inject({ url: '/status?lang=es' })).body, 'elche-el-altet')).toContain('Reapertura próxima');
+    const feed = parseFeed(fs.readFileSync(path.join(dir, 'elche.atom'), 'utf8'));
+    expect(feed.items.map((i) => i.title)).toEqual(['OMAC El Altet: Reapertura próxima', 'OMAC El Altet: Abierta']);
+    expect(feed.items[0].content).toContain('Se ha deshecho el cambio anterior.');
+  });
+
+  it('is written again at start from the store: after a restart on SQLite the copy holds the changes made before', async () => {
+    const dir = tmp();
+    const data = tmp();
+    const first = await start({ STORE: 'sqlite', DATA_DIR: data, STATUS_EXPORT_DIR: dir });
+    const at = (await change(first.app, 'elche-torrellano', { status: 'closed', note: { es: 'Cerrada por una avería eléctrica.' } })).json().office.updatedAt;
+    await first.app.close();
+    await first.bot.close();
+    open.splice(0);
+    fs.rmSync(dir, { recursive: true });
+    await start({ STORE: 'sqlite', DATA_DIR: data, STATUS_EXPORT_DIR: dir });
+    const card = cardOf(fs.readFileSync(path.join(dir, 'index.es.html'), 'utf8'), 'elche-torrellano');
+    expect(card).toContain('<span class="badge">Cerrada</span>');
+    expect(card).toContain(`<dt>Desde</dt><dd><time datetime="${at}">`);
+    expect(card).toContain('Cerrada por una avería eléctrica.');
+    expect(parseFeed(fs.readFileSync(path.join(dir, 'elche.atom'), 'utf8')).items.map((i) => i.title)).toEqual(['OMAC Torrellano: Cerrada']);
   });
 
   it('a folder it cannot write is logged; the change itself stands and is answered', async () => {
