@@ -57,7 +57,7 @@ export function atomFeed(org: OrganisationState, changes: AuditEntry[], lang: La
     const content = [
       before.status !== after.status && t('entry.before', { status: statusName(before.status) }),
       entry.undoes && t('entry.undo'),
-      when && t('entry.expected', { when: when.text }),
+      when && t(`entry.expected_${subject.kind}`, { when: when.text }),
       note && (note.lang === lang ? t('entry.note', { note: note.text }) : t('entry.note_in', { note: note.text, language: texts.bot(`note_language.${note.lang}`) })),
     ].filter(Boolean);
     const item = feed.ele('entry');

@@ -53,7 +53,7 @@ function card(item: Item, org: OrganisationState, lang: Lang, texts: PageTexts):
     <dl>
       <div class="row state"><dt>${t('status')}</dt><dd><span class="badge">${t(`${isOffice ? 'office' : 'service'}.${item.status}`)}</span></dd></div>
       ${item.since && html`<div class="row"><dt>${t('since')}</dt><dd><time datetime=${item.since}>${moment(item.since, lang, tz)}</time></dd></div>`}
-      ${when && html`<div class="row"><dt>${t('expected')}</dt><dd>${when.datetime ? html`<time datetime=${when.datetime}>${when.text}</time>` : writtenText(when, lang, texts)}</dd></div>`}
+      ${when && html`<div class="row"><dt>${t(isOffice ? 'expected_office' : 'expected_service')}</dt><dd>${when.datetime ? html`<time datetime=${when.datetime}>${when.text}</time>` : writtenText(when, lang, texts)}</dd></div>`}
       ${note && html`<div class="row"><dt>${t('note')}</dt><dd>${writtenText(note, lang, texts)}</dd></div>`}
       ${showChanged && html`<div class="row"><dt>${t('changed')}</dt><dd><time datetime=${item.updatedAt}>${moment(item.updatedAt!, lang, tz)}</time></dd></div>`}
     </dl>

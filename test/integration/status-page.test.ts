@@ -99,7 +99,7 @@ describe('GET /status', () => {
     const { app } = await start();
     const before = await app.inject({ url: '/status?lang=en' });
     expect(cardOf(before.body, 'elche-el-altet')).toContain('Reopening soon');
-    expect(cardOf(before.body, 'elche-el-altet')).toContain('Expected back');
+    expect(cardOf(before.body, 'elche-el-altet')).toContain('Expected to reopen');
     const res = await change(app, 'elche-el-altet', { status: 'open', note: { es: 'Reabierta a las 9:00 tras las actualizaciones de seguridad.' } });
     expect(res.statusCode).toBe(200);
     const at = res.json().office.updatedAt as string;
@@ -108,7 +108,7 @@ describe('GET /status', () => {
     expect(card).toContain('<span class="badge">Open</span>');
     expect(card).toContain(`<dt>Since</dt><dd><time datetime="${at}">`);
     // Open again: the expected reopening no longer shows.
-    expect(card).not.toContain('Expected back');
+    expect(card).not.toContain('Expected to reopen');
     expect(card).toContain('<span class="other-lang">Written in Spanish:</span> <span lang="es">Reabierta a las 9:00');
     expect(plain(en.body)).toContain('Last change:');
     const es = await app.inject({ url: '/status?lang=es' });

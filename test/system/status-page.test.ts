@@ -135,7 +135,7 @@ describe('the static export', () => {
     const elche = parseFeed(fs.readFileSync(path.join(exportDir, 'elche.atom'), 'utf8'));
     expect(elche.items.map((i) => i.title)).toEqual(['OMAC El Altet: Abierta']);
     const ats = parseFeed(fs.readFileSync(path.join(exportDir, 'ats-insubria.en.atom'), 'utf8'));
-    expect(ats.items[0].content).toContain('Expected back: Wednesday, 9 December 2026 at 09:00 CET.');
+    expect(ats.items[0].content).toContain('Expected to reopen: Wednesday, 9 December 2026 at 09:00 CET.');
     await context.close();
   });
 });
