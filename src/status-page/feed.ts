@@ -3,7 +3,7 @@ import { v5 as nameUuid } from 'uuid';
 import type { Lang } from '../knowledge/schema.js';
 import type { AuditEntry } from '../storage/index.js';
 import type { PageTexts } from './page.js';
-import { officeRuns, serviceRuns, subjectOf, type OrganisationState } from './snapshot.js';
+import { isStatusChange, officeRuns, serviceRuns, subjectOf, type OrganisationState } from './snapshot.js';
 import { capitalize, expectedWhen, pick } from './words.js';
 
 /** Atom ids are IRIs that never change wherever the feed is served from: name-based UUIDs (RFC 9562, version 5) under this namespace. */
@@ -36,7 +36,7 @@ export function atomFeed(org: OrganisationState, changes: AuditEntry[], lang: La
     ...org.offices.map((o) => [o.id, { name: o.name, kind: 'office' }] as const),
     ...org.services.map((s) => [s.id, { name: s.name, kind: 'service' }] as const),
   ]);
-  const own = changes.filter((e) => subjects.has(subjectOf(e))).slice(0, FEED_ENTRIES);
+  const own = changes.filter((e) => isStatusChange(e) && subjects.has(subjectOf(e))).slice(0, FEED_ENTRIES);
   const feed = create({ version: '1.0', encoding: 'utf-8' }).ele(ATOM, 'feed', { 'xml:lang': lang });
   feed.ele('id').txt(`urn:uuid:${nameUuid(`status/${org.id}`, NAMESPACE)}`);
   feed.ele('title').txt(t('entry.feed_title', { org_name: orgName }));

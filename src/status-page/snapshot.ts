@@ -68,6 +68,9 @@ export const CHANGES_READ = 1000;
 /** The office or service an audit entry is about (service changes may name theirs as `service`). */
 export const subjectOf = (entry: AuditEntry): string => (entry as AuditEntry & { service?: string }).service ?? entry.office;
 
+/** An entry that records a change of state (other kinds of entry, should the log hold any, are no status change). */
+export const isStatusChange = (entry: AuditEntry): boolean => !!entry.after && !!entry.before && typeof entry.after.status === 'string';
+
 /** The latest changes of the log, newest first: one bounded read, never the whole log. */
 export async function recentChanges(audit: AuditRepository, count = CHANGES_READ): Promise<AuditEntry[]> {
   const size = await audit.size();
@@ -77,7 +80,7 @@ export async function recentChanges(audit: AuditRepository, count = CHANGES_READ
 /** Since when each office or service has its status: its latest change of status (an undo included). */
 function statusSince(changes: AuditEntry[]): Map<string, string> {
   const since = new Map<string, string>();
-  for (const entry of changes) {
+  for (const entry of changes.filter(isStatusChange)) {
     const id = subjectOf(entry);
     if (!since.has(id) && entry.before.status !== entry.after.status) since.set(id, entry.at);
   }
