@@ -20,6 +20,7 @@ import { KnowledgeVersions } from '../operations/knowledge-versions.js';
 import { cleanText } from '../operations/clean-text.js';
 import { CrisisNotices, crisisNoticeText, withCrisisNotice } from '../operations/crisis-notices.js';
 import { Metrics } from '../operations/metrics.js';
+import { StatusPage } from '../status-page/status-page.js';
 import type { ChatRequest, CliPort, TelegramPort, WebChatPort } from './ports.js';
 import { createStores, expires, StoreUnavailableError, type Stores, type SubscriptionRepository } from '../storage/index.js';
 
@@ -79,6 +80,8 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     private readonly dialogueOn: (knowledge: Knowledge) => Dialogue,
     /** The organisations' crisis notices: the first reply of a conversation about one starts with its notice. */
     readonly notices: CrisisNotices,
+    /** The public status page, and its static export: `refresh()` after anything it shows changed. */
+    readonly statusPage: StatusPage,
   ) {}
 
   /** The turn each conversation is at: the next one waits for it. */
@@ -96,13 +99,24 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     const nlu = await (started ?? createNlu(settings, knowledge.base, log));
     const subscriptions = stores.subscriptions;
     const versions = new KnowledgeVersions(stores.knowledge, () => knowledge.base, { langs: texts.langs, defaultLang: config.DEFAULT_LANG });
-    const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, (kb) => nlu.useKnowledge(kb), () => versions.serving);
+    const statusPage = await StatusPage.create(knowledge, texts, stores.audit, {
+      localesDir: config.LOCALES_DIR,
+      defaultLang: config.DEFAULT_LANG,
+      exportDir: config.STATUS_EXPORT_DIR,
+      onError: (err) => log.warn(`status page export not written to STATUS_EXPORT_DIR: ${(err as Error).message}`),
+    });
+    const reloaded = (kb: KnowledgeBase) => {
+      nlu.useKnowledge(kb);
+      void statusPage.refresh();
+    };
+    const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, reloaded, () => versions.serving);
     await live.restore();
     // The version staff published serves from the first message on, and every newer one within KNOWLEDGE_POLL_MS.
     const serve = (kb: KnowledgeBase) => {
       knowledge.replace(kb);
       nlu.useKnowledge(kb);
-      void live.restore().catch(() => {}); // the live states of offices it added
+      // The live states of offices it added, then the status page with its names and offices.
+      void live.restore().catch(() => {}).then(() => statusPage.refresh());
     };
     await versions.follow(serve, config.KNOWLEDGE_POLL_MS, (err) => log.warn(`knowledge versions not read: ${(err as Error).message}`));
     const render = (office: Office, lang: Lang) => noticeText(knowledge, texts.t(lang), lang, office);
@@ -123,6 +137,9 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
       if (entry.undoes) await notifier.correct(entry.undoes, office, entry.change!);
       else await notifier.enqueue(office, entry.change);
     });
+    // The static export follows every change (its failure is logged: the change stands).
+    live.onChange(() => statusPage.refresh());
+    await statusPage.refresh();
     const stats = new Stats(stores.stats, undefined, undefined, (org) => knowledge.organisation(org)?.timeZone);
     const registry = createRegistry();
     checkRegistry(registry, nlu.intents);
@@ -137,7 +154,7 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     await teaching.start();
     const notices = new CrisisNotices(stores.crisisNotices, knowledge);
     await notices.restore();
-    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue, metrics, handoffs, teaching, versions, dialogueOn, notices);
+    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue, metrics, handoffs, teaching, versions, dialogueOn, notices, statusPage);
   }
 
   /**
