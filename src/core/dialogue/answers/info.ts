@@ -109,7 +109,8 @@ export function incident(ctx: AnswerContext): Answer {
   const about = entities.topic;
   if (about === 'reopening_figures') return reopeningFigures(ctx, org);
   const text = localized(org.incident, lang) || t('incident.none', names(ctx));
-  const unknown = UNKNOWN_ACTS.has(ctx.frame.act) && t('answer.unknown');
+  // Whether personal data was affected says itself whether it is known ("I don't know whether…"): no second "I don't know".
+  const unknown = UNKNOWN_ACTS.has(ctx.frame.act) && about !== 'data_safety' && about !== 'records' && t('answer.unknown');
   // "Have my data been stolen?", "Is the website back?": that answer first ("when will it be back?":
   // that the bot does not know, first); the incident after it, where it is the cause asked about.
   const first = about ? topic(ctx, about) : undefined;
