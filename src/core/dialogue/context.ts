@@ -19,7 +19,7 @@ export interface Frame {
   about?: Topic;
   channel?: string;
   negated: boolean;
-  /** An unmistakable command: not a question, not negated, the classifier sure (erasure runs without asking). */
+  /** An unmistakable command: not a question, not negated, with a verb of erasing, the classifier sure (erasure runs without asking). */
   command: boolean;
   /** It names what an organisation keeps in its own systems (health records, the register): not the bot's to erase. */
   records: boolean;

@@ -83,7 +83,7 @@ export class Dialogue {
       about: topic ? policy.topics[topic] : undefined,
       channel: nlu.entities.channel,
       negated: !!nlu.negated,
-      command: !input.intent && (nlu.act ?? 'statement') === 'statement' && !nlu.negated && policy.erasure.holds.includes(nlu.entities.topic ?? '') && nlu.confidence >= policy.thresholds.eraseWithoutAsking,
+      command: !input.intent && (nlu.act ?? 'statement') === 'statement' && !nlu.negated && !!nlu.erasing && policy.erasure.holds.includes(nlu.entities.topic ?? '') && nlu.confidence >= policy.thresholds.eraseWithoutAsking,
       records: policy.erasure.records.includes(nlu.entities.topic ?? ''),
       followUp: continues && !own,
       gibberish: !!nlu.gibberish,
