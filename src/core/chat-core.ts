@@ -11,6 +11,7 @@ import { checkRegistry, createRegistry } from './intents/registry.js';
 import { loadPolicy } from './dialogue/policy.js';
 import type { Address, Session, Subscriptions, TurnResult } from './dialogue/types.js';
 import { LiveStatus } from '../operations/live.js';
+import { LiveServices } from '../operations/live-services.js';
 import { Notifier, type NotifierEvents } from '../operations/notifier.js';
 import { noticeText } from '../operations/notice-text.js';
 import { NoticeQueue } from '../operations/notice-queue.js';
@@ -65,6 +66,8 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     readonly stores: Stores,
     readonly subscriptions: SubscriptionRepository,
     readonly live: LiveStatus,
+    /** Staff's live state of services and channels (website, e-office, phone help…). */
+    readonly services: LiveServices,
     readonly notifier: Notifier,
     readonly stats: Stats,
     private readonly dialogue: Dialogue,
@@ -95,11 +98,14 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     const versions = new KnowledgeVersions(stores.knowledge, () => knowledge.base, { langs: texts.langs, defaultLang: config.DEFAULT_LANG });
     const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, (kb) => nlu.useKnowledge(kb), () => versions.serving);
     await live.restore();
+    const services = new LiveServices(knowledge, stores.serviceStatus, stores.audit);
+    await services.restore();
     // The version staff published serves from the first message on, and every newer one within KNOWLEDGE_POLL_MS.
     const serve = (kb: KnowledgeBase) => {
       knowledge.replace(kb);
       nlu.useKnowledge(kb);
       void live.restore().catch(() => {}); // the live states of offices it added
+      void services.restore().catch(() => {}); // and of services
     };
     await versions.follow(serve, config.KNOWLEDGE_POLL_MS, (err) => log.warn(`knowledge versions not read: ${(err as Error).message}`));
     const render = (office: Office, lang: Lang) => noticeText(knowledge, texts.t(lang), lang, office);
@@ -120,6 +126,12 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
       if (entry.undoes) await notifier.correct(entry.undoes, office, entry.change!);
       else await notifier.enqueue(office, entry.change);
     });
+    services.onChange((service, entry) => notifier.enqueueService(service, entry.change));
+    // An organisation's Telegram channel is told of its changes, in its language.
+    notifier.postTo((org) => {
+      const o = knowledge.organisation(org);
+      return o?.telegramChannel ? [{ address: { channel: 'telegram', id: o.telegramChannel }, lang: o.language ?? config.DEFAULT_LANG }] : [];
+    });
     const stats = new Stats(stores.stats, undefined, undefined, (org) => knowledge.organisation(org)?.timeZone);
     const registry = createRegistry();
     checkRegistry(registry, nlu.intents);
@@ -132,7 +144,7 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     const teaching = new Teaching(stores.examples, nlu, { intentsDir, cacheDir, langs: options.langs, threshold: options.threshold }, config.NLU_OVERLAY_POLL_MS);
     // The taught examples serve from the first message on (their model comes from the cache after a restart).
     await teaching.start();
-    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue, metrics, handoffs, teaching, versions, dialogueOn);
+    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, services, notifier, stats, dialogue, metrics, handoffs, teaching, versions, dialogueOn);
   }
 
   /**
@@ -231,6 +243,7 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
 
   async close(): Promise<void> {
     this.live.stop();
+    this.services.stop();
     this.versions.stop();
     this.handoffs.stop();
     // The deliveries in flight finish, for up to 3 s (an unreachable Bot API holds them: they stay queued).

@@ -1,4 +1,4 @@
-import type { KnowledgeBase, Lang, Office, Organisation, Procedure, Service, ServiceKind, Status, Text } from './schema.js';
+import type { KnowledgeBase, Lang, LiveServiceStatus, Office, Organisation, Procedure, Service, ServiceKind, Status, Text } from './schema.js';
 
 /** A change of an office's live state made by staff. */
 export interface StatusChange {
@@ -7,13 +7,29 @@ export interface StatusChange {
   note?: Text;
 }
 
+/** A change of a service's live state made by staff: `expected` a date ('' clears it), a note in some languages. */
+export interface ServiceChange {
+  status?: LiveServiceStatus;
+  expected?: string;
+  note?: Text;
+}
+
+type Stamped<T> = T & { updatedAt: string };
+
+/** Two records of a live state merged as the stores merge them: the later's fields win, notes per language. */
+function merged<T extends { note?: Text }>(previous: T | undefined, change: T): T {
+  return { ...previous, ...change, ...(change.note || previous?.note ? { note: { ...previous?.note, ...change.note } } : {}) };
+}
+
 /**
  * The knowledge base in service: the files' content with staff's live status changes on top.
  * Reloading the files keeps the live changes; answers always read through here.
  */
 export class Knowledge {
   private kb: KnowledgeBase;
-  private overrides = new Map<string, StatusChange & { updatedAt: string }>();
+  private overrides = new Map<string, Stamped<StatusChange>>();
+  /** Staff's live state of services, by service id. */
+  private serviceOverrides = new Map<string, Stamped<ServiceChange>>();
 
   constructor(kb: KnowledgeBase) {
     this.kb = kb;
@@ -52,13 +68,21 @@ export class Knowledge {
     return this.kb.procedures.filter((p) => p.kind === kind && (!orgId || p.organisation === orgId));
   }
 
+  /** The organisation's services and channels, with staff's live state on top. */
   services(orgId: string): Service[] {
-    return this.kb.services.filter((s) => s.organisation === orgId);
+    return this.kb.services.filter((s) => s.organisation === orgId).map((s) => this.withServiceOverride(s));
   }
 
-  /** The organisation's service of that kind (its website, its e-office…), if the knowledge base lists one. */
+  /** The organisation's service of that kind (its website, its e-office…), if the knowledge base lists one; its live state on top. */
   service(orgId: string | undefined, kind: ServiceKind): Service | undefined {
-    return orgId ? this.kb.services.find((s) => s.organisation === orgId && s.kind === kind) : undefined;
+    const s = orgId ? this.kb.services.find((x) => x.organisation === orgId && x.kind === kind) : undefined;
+    return s && this.withServiceOverride(s);
+  }
+
+  /** A service by its id, its live state on top. */
+  serviceById(id: string | undefined): Service | undefined {
+    const s = id ? this.kb.services.find((x) => x.id === id) : undefined;
+    return s && this.withServiceOverride(s);
   }
 
   /** Where the organisation's procedures are done online, in words, while its e-office serves; '' when there is none. */
@@ -78,12 +102,22 @@ export class Knowledge {
     this.overrides.set(id, change);
   }
 
+  /** Staff's live state of a service: its whole stored record (fields it lacks are the files' values). */
+  setServiceOverride(id: string, change: Stamped<ServiceChange>): void {
+    this.serviceOverrides.set(id, change);
+  }
+
   /** A copy of the knowledge in service with one more change on top, merged as the stores merge it: to try a change without serving it. */
-  withChange(id: string, change: StatusChange & { updatedAt: string }): Knowledge {
-    const copy = new Knowledge(this.kb);
-    copy.overrides = new Map(this.overrides);
-    const previous = this.overrides.get(id);
-    copy.overrides.set(id, { ...previous, ...change, ...(change.note || previous?.note ? { note: { ...previous?.note, ...change.note } } : {}) });
+  withChange(id: string, change: Stamped<StatusChange>): Knowledge {
+    const copy = this.withBase(this.kb);
+    copy.overrides.set(id, merged(this.overrides.get(id), change));
+    return copy;
+  }
+
+  /** The same for a service's change. */
+  withServiceChange(id: string, change: Stamped<ServiceChange>): Knowledge {
+    const copy = this.withBase(this.kb);
+    copy.serviceOverrides.set(id, merged(this.serviceOverrides.get(id), change));
     return copy;
   }
 
@@ -91,6 +125,7 @@ export class Knowledge {
   withBase(kb: KnowledgeBase): Knowledge {
     const copy = new Knowledge(kb);
     copy.overrides = new Map(this.overrides);
+    copy.serviceOverrides = new Map(this.serviceOverrides);
     return copy;
   }
 
@@ -104,6 +139,19 @@ export class Knowledge {
       notes: change.note ? { ...o.notes, ...change.note } : o.notes,
       updatedAt: change.updatedAt,
     };
+  }
+
+  /**
+   * A service as staff left it: their status, expected return and note (which replaces the knowledge
+   * base's in every language: a language it leaves empty shows another, marked), since when.
+   */
+  private withServiceOverride(s: Service): Service {
+    const change = this.serviceOverrides.get(s.id);
+    if (!change) return s;
+    const expected = change.expected ?? s.expected;
+    const note = change.note ? Object.fromEntries(Object.entries(change.note).filter(([, text]) => text.trim() !== '')) : s.note;
+    const { expected: _, ...rest } = s;
+    return { ...rest, status: change.status ?? s.status, note, ...(expected ? { expected } : {}), updatedAt: change.updatedAt };
   }
 }
 
