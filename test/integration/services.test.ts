@@ -144,7 +144,7 @@ describe('services on the status board', () => {
 
   it('a citizen subscribes to a service like an office: one notice per change at the next poll, in their language', async () => {
     const subscribe: [string, Lang, string][] = [
-      ['sub-es', 'es', '¿Me avisa cuando la web de ATS Insubria vuelva a estar operativa?'],
+      ['sub-es', 'es', 'Avísame cuando vuelva la web de ATS Insubria'],
       ['sub-it', 'it', "Mi avvisi quando torna il sito dell'ATS Insubria"],
       ['sub-en', 'en', 'Let me know when the ATS Insubria website is back'],
     ];
