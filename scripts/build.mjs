@@ -33,6 +33,7 @@ await build({
     'pino', // starts worker threads from its own files for transports
     '@fastify/swagger-ui', // serves the docs page's files from next to its module (__dirname)
     'esbuild', // the staff console builds its code with it only when run from source (src/staff-console/bundle.ts)
+    'write-file-atomic', // names its temporary files after its own __filename, which a bundled ES module has not (the status page's export)
   ],
   // Bundled CommonJS packages call require(): an ES module has none of its own.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

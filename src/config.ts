@@ -120,6 +120,8 @@ const schema = z.object({
   NOTIFY_SOCKET: z.string().optional(),
   /** Set by systemd from WatchdogSec: the bot pings at half this interval (microseconds). */
   WATCHDOG_USEC: z.coerce.number().int().positive().optional(),
+  /** Where the public status page, its JSON and its Atom feeds are written as static files on every change (unset: not written). */
+  STATUS_EXPORT_DIR: z.string().min(1).optional(),
   /** Comma-separated origins allowed to embed the widget (CORS), e.g. https://www.elche.es. */
   WIDGET_ORIGINS: z
     .string()

@@ -19,7 +19,9 @@ import { Stats } from '../operations/stats.js';
 import { Teaching } from '../operations/teaching.js';
 import { KnowledgeVersions } from '../operations/knowledge-versions.js';
 import { cleanText } from '../operations/clean-text.js';
+import { CrisisNotices, crisisNoticeText, withCrisisNotice } from '../operations/crisis-notices.js';
 import { Metrics } from '../operations/metrics.js';
+import { StatusPage } from '../status-page/status-page.js';
 import type { ChatRequest, CliPort, TelegramPort, WebChatPort } from './ports.js';
 import { createStores, expires, StoreUnavailableError, type Stores, type SubscriptionRepository } from '../storage/index.js';
 
@@ -79,6 +81,10 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     readonly versions: KnowledgeVersions,
     /** The dialogue on another knowledge (a preview), keeping nothing. */
     private readonly dialogueOn: (knowledge: Knowledge) => Dialogue,
+    /** The organisations' crisis notices: the first reply of a conversation about one starts with its notice. */
+    readonly notices: CrisisNotices,
+    /** The public status page, and its static export: `refresh()` after anything it shows changed. */
+    readonly statusPage: StatusPage,
   ) {}
 
   /** The turn each conversation is at: the next one waits for it. */
@@ -96,7 +102,17 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     const nlu = await (started ?? createNlu(settings, knowledge.base, log));
     const subscriptions = stores.subscriptions;
     const versions = new KnowledgeVersions(stores.knowledge, () => knowledge.base, { langs: texts.langs, defaultLang: config.DEFAULT_LANG });
-    const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, (kb) => nlu.useKnowledge(kb), () => versions.serving);
+    const statusPage = await StatusPage.create(knowledge, texts, stores.audit, {
+      localesDir: config.LOCALES_DIR,
+      defaultLang: config.DEFAULT_LANG,
+      exportDir: config.STATUS_EXPORT_DIR,
+      onError: (err) => log.warn(`status page export not written to STATUS_EXPORT_DIR: ${(err as Error).message}`),
+    });
+    const reloaded = (kb: KnowledgeBase) => {
+      nlu.useKnowledge(kb);
+      void statusPage.refresh();
+    };
+    const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, reloaded, () => versions.serving);
     await live.restore();
     const services = new LiveServices(knowledge, stores.serviceStatus, stores.audit);
     await services.restore();
@@ -104,8 +120,8 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     const serve = (kb: KnowledgeBase) => {
       knowledge.replace(kb);
       nlu.useKnowledge(kb);
-      void live.restore().catch(() => {}); // the live states of offices it added
-      void services.restore().catch(() => {}); // and of services
+      // The live states of offices and services it added, then the status page with its names, offices and services.
+      void Promise.all([live.restore().catch(() => {}), services.restore().catch(() => {})]).then(() => statusPage.refresh());
     };
     await versions.follow(serve, config.KNOWLEDGE_POLL_MS, (err) => log.warn(`knowledge versions not read: ${(err as Error).message}`));
     const render = (office: Office, lang: Lang) => noticeText(knowledge, texts.t(lang), lang, office);
@@ -132,6 +148,9 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
       const o = knowledge.organisation(org);
       return o?.telegramChannel ? [{ address: { channel: 'telegram', id: o.telegramChannel }, lang: o.language ?? config.DEFAULT_LANG }] : [];
     });
+    // The static export follows every change (its failure is logged: the change stands).
+    live.onChange(() => statusPage.refresh());
+    await statusPage.refresh();
     const stats = new Stats(stores.stats, undefined, undefined, (org) => knowledge.organisation(org)?.timeZone);
     const registry = createRegistry();
     checkRegistry(registry, nlu.intents);
@@ -144,7 +163,9 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     const teaching = new Teaching(stores.examples, nlu, { intentsDir, cacheDir, langs: options.langs, threshold: options.threshold }, config.NLU_OVERLAY_POLL_MS);
     // The taught examples serve from the first message on (their model comes from the cache after a restart).
     await teaching.start();
-    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, services, notifier, stats, dialogue, metrics, handoffs, teaching, versions, dialogueOn);
+    const notices = new CrisisNotices(stores.crisisNotices, knowledge);
+    await notices.restore();
+    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, services, notifier, stats, dialogue, metrics, handoffs, teaching, versions, dialogueOn, notices, statusPage);
   }
 
   /**
@@ -189,6 +210,8 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
       if (!(err instanceof SubscriptionNotSaved)) throw err;
       return this.notSaved(err.lang ?? req.lang ?? session.lang ?? req.langHint ?? this.config.DEFAULT_LANG, session);
     }
+    // The first reply about an organisation with a crisis notice starts with it (/start without one: every notice in force).
+    if (!result.erase) result = withCrisisNotice(this.notices, this.knowledge, this.texts.t(result.lang), result, req.intent === 'greeting');
     const { nlu } = result;
     if (nlu.encoderSkipped) this.metrics.encoderSkipped.inc({ channel: req.channel });
     // "Delete my data", confirmed or commanded: nothing of this conversation is kept, this turn included; the reply goes out only once it is gone.
@@ -210,6 +233,13 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
   async answerOn(knowledge: Knowledge, text: string, lang: Lang, org?: string): Promise<string> {
     const result = await this.dialogueOn(knowledge).turn({}, { text: cleanText(text), lang, org, address: { channel: 'web', id: 'preview' } });
     return result.reply.text;
+  }
+
+  /** The crisis notices in force (the organisation's, or every one), each in the language or marked as another. */
+  crisisNotices(org: string | undefined, lang: Lang): { org: string; text: string; until: string }[] {
+    const t = this.texts.t(lang);
+    const notices = org ? [this.notices.active(org)].filter((n) => !!n) : this.notices.allActive();
+    return notices.map((n) => ({ org: n.org, text: crisisNoticeText(this.knowledge, t, lang, n), until: n.until }));
   }
 
   /** The store did not take a (un)subscription: the citizen is told so, never "done". */
@@ -244,6 +274,7 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
   async close(): Promise<void> {
     this.live.stop();
     this.services.stop();
+    this.notices.stop();
     this.versions.stop();
     this.handoffs.stop();
     // The deliveries in flight finish, for up to 3 s (an unreachable Bot API holds them: they stay queued).

@@ -12,6 +12,7 @@ import { openApi } from './openapi.js';
 import { requestId, requestIds } from './request-id.js';
 import { metricsRoutes, requestMetrics } from './routes/metrics.js';
 import { staffConsole } from '../staff-console/index.js';
+import { statusPageRoutes } from '../status-page/routes.js';
 
 export interface AppOptions {
   /** The core, or a getter while it is still starting (then the routes that need it answer 503). */
@@ -81,6 +82,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.register(webchat, { getPort: getCore, origins: options.widgetOrigins ?? [], rateLimitPerMinute: options.rateLimitPerMinute ?? 0, maxEventStreams: options.maxEventStreams });
   app.register(staffApi, { getCore, token: options.adminToken, config: options.staffConfig ?? (typeof core === 'function' ? undefined : core.config) });
   app.register(staffConsole, { getCore });
+  app.register(statusPageRoutes, { getCore });
   return app;
 }
 

@@ -75,6 +75,7 @@ export const openApi = fp(async (app) => {
         { name: 'chat', description: 'The web chat and its widget' },
         { name: 'admin', description: 'The staff API: `Authorization: Bearer <ADMIN_TOKEN>`, or a staff session (its cookie, and `x-csrf-token` on changes)' },
         { name: 'staff', description: 'Staff console sessions: log in, who am I, log out' },
+        { name: 'status', description: 'The public status page: offices and services, as HTML, JSON and Atom feeds (no login)' },
         { name: 'operations', description: 'Health, metrics and this description' },
         { name: 'telegram', description: 'The webhook Telegram posts updates to' },
       ],

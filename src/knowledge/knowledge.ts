@@ -1,3 +1,4 @@
+import type { Written } from './freshness.js';
 import type { KnowledgeBase, Lang, LiveServiceStatus, Office, Organisation, Procedure, Service, ServiceKind, Status, Text } from './schema.js';
 
 /** A change of an office's live state made by staff. */
@@ -5,6 +6,8 @@ export interface StatusChange {
   status?: Status;
   expectedReopening?: string;
   note?: Text;
+  /** When each language of the note was last written (set by LiveStatus, merged per language like the note). */
+  noteWritten?: Written;
 }
 
 /** A change of a service's live state made by staff: `expected` a date ('' clears it), a note in some languages. */
@@ -15,11 +18,6 @@ export interface ServiceChange {
 }
 
 type Stamped<T> = T & { updatedAt: string };
-
-/** Two records of a live state merged as the stores merge them: the later's fields win, notes per language. */
-function merged<T extends { note?: Text }>(previous: T | undefined, change: T): T {
-  return { ...previous, ...change, ...(change.note || previous?.note ? { note: { ...previous?.note, ...change.note } } : {}) };
-}
 
 /**
  * The knowledge base in service: the files' content with staff's live status changes on top.
@@ -110,14 +108,14 @@ export class Knowledge {
   /** A copy of the knowledge in service with one more change on top, merged as the stores merge it: to try a change without serving it. */
   withChange(id: string, change: Stamped<StatusChange>): Knowledge {
     const copy = this.withBase(this.kb);
-    copy.overrides.set(id, merged(this.overrides.get(id), change));
+    copy.overrides.set(id, mergeChange(this.overrides.get(id), change));
     return copy;
   }
 
   /** The same for a service's change. */
   withServiceChange(id: string, change: Stamped<ServiceChange>): Knowledge {
     const copy = this.withBase(this.kb);
-    copy.serviceOverrides.set(id, merged(this.serviceOverrides.get(id), change));
+    copy.serviceOverrides.set(id, mergeChange(this.serviceOverrides.get(id), change));
     return copy;
   }
 
@@ -137,6 +135,7 @@ export class Knowledge {
       status: change.status ?? o.status,
       expectedReopening: change.expectedReopening ?? o.expectedReopening,
       notes: change.note ? { ...o.notes, ...change.note } : o.notes,
+      ...(change.noteWritten ? { notesWritten: { ...o.notesWritten, ...change.noteWritten } } : {}),
       updatedAt: change.updatedAt,
     };
   }
@@ -153,6 +152,16 @@ export class Knowledge {
     const { expected: _, ...rest } = s;
     return { ...rest, status: change.status ?? s.status, note, ...(expected ? { expected } : {}), updatedAt: change.updatedAt };
   }
+}
+
+/** A change merged into a stored record, as every store merges it: the fields given replace, the note and its stamps per language. */
+export function mergeChange<T extends { note?: Text; noteWritten?: Written }>(previous: T | undefined, change: T): T {
+  return {
+    ...previous,
+    ...change,
+    ...(change.note || previous?.note ? { note: { ...previous?.note, ...change.note } } : {}),
+    ...(change.noteWritten || previous?.noteWritten ? { noteWritten: { ...previous?.noteWritten, ...change.noteWritten } } : {}),
+  };
 }
 
 /** A text in the wanted language, else Spanish, else English, else any. */

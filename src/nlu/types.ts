@@ -1,6 +1,6 @@
 // What the NLU gives and what the bot asks of it: imported by the NLU's own files, so that none
 // of them needs the entry (index.ts), which starts them.
-import type { Entities } from './entities.js';
+import type { Also, Entities } from './entities.js';
 import type { Act, Modality } from './acts.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 import type { IntentModelState } from './intent.js';
@@ -16,6 +16,8 @@ export interface NluResult {
   intent: string;
   confidence: number;
   entities: Entities;
+  /** Other offices or health services named after the first ("¿Torrellano y El Altet?"): each gets its answer. */
+  also?: Also;
   /** The most probable intents before the threshold, best first (the review list shows them). */
   guesses?: { intent: string; confidence: number }[];
   /** The message is only entity names and function words (an answer to "which office?"). */

@@ -34,13 +34,12 @@ function remembered(t: TFunction): TFunction {
   }) as TFunction;
 }
 
-/** Loads locales/<lang>/translation.json for every language folder present. */
-export async function loadTexts(dir: string, fallbackLng: Lang = 'en'): Promise<Texts> {
+/** Loads locales/<lang>/translation.json (or another file of each folder: the status page's) for every language folder present. */
+export async function loadTexts(dir: string, fallbackLng: Lang = 'en', file = 'translation.json'): Promise<Texts> {
   const langs = localeLangs(dir);
   const resources: Record<string, { translation: Record<string, unknown> }> = {};
   for (const lang of langs) {
-    const file = path.join(dir, lang, 'translation.json');
-    resources[lang] = { translation: JSON.parse(fs.readFileSync(file, 'utf8')) };
+    resources[lang] = { translation: JSON.parse(fs.readFileSync(path.join(dir, lang, file), 'utf8')) };
   }
   const instance = i18next.createInstance();
   await instance.init({

@@ -36,6 +36,10 @@ import { MemoryServiceStatus } from './service-status/memory.js';
 import { RedisServiceStatus } from './service-status/redis.js';
 import { SqliteServiceStatus } from './service-status/sqlite.js';
 import type { ServiceStatusRepository } from './service-status/types.js';
+import { MemoryCrisisNotices } from './crisis-notices/memory.js';
+import { RedisCrisisNotices } from './crisis-notices/redis.js';
+import { SqliteCrisisNotices } from './crisis-notices/sqlite.js';
+import type { CrisisNoticeRepository } from './crisis-notices/types.js';
 import {
   retention,
   type AuditRepository,
@@ -57,6 +61,7 @@ export * from './examples/types.js';
 export * from './notice-log/types.js';
 export * from './knowledge/types.js';
 export * from './service-status/types.js';
+export * from './crisis-notices/types.js';
 
 /** What the bot keeps: sessions in keyv (key-value with expiry), every other record in its repository. */
 export interface Stores {
@@ -79,6 +84,8 @@ export interface Stores {
   noticeLog: NoticeLogRepository;
   /** The knowledge staff publish from the console: its versions, drafts and log. */
   knowledge: KnowledgeRepository;
+  /** Each organisation's crisis notice in force, and who set or ended which. */
+  crisisNotices: CrisisNoticeRepository;
   /** SQLite and memory: the notification outbox. With Redis the queue is BullMQ's, on `redisUrl`. */
   outbox?: OutboxRepository;
   redisUrl?: string;
@@ -139,6 +146,7 @@ function redisStores(config: StoreConfig, health: StoreHealth, r: Retention): St
     examples: new RedisExamples(records),
     noticeLog: new RedisNoticeLog(records),
     knowledge: new RedisKnowledge(records),
+    crisisNotices: new RedisCrisisNotices(records),
     redisUrl: config.REDIS_URL,
     get degraded() {
       return health.degraded;
@@ -185,6 +193,7 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
     examples: new SqliteExamples(db),
     noticeLog: new SqliteNoticeLog(db, r.now),
     knowledge: new SqliteKnowledge(db),
+    crisisNotices: new SqliteCrisisNotices(db),
     outbox: new sqlite.SqliteOutbox(db, inbox, r.now),
     get degraded() {
       return health.degraded;
@@ -218,6 +227,7 @@ function memoryStores(r: Retention): Stores {
     examples: new MemoryExamples(),
     noticeLog: new MemoryNoticeLog(r.now),
     knowledge: new MemoryKnowledge(),
+    crisisNotices: new MemoryCrisisNotices(),
     outbox: new MemoryOutbox(subscriptions, inbox),
     degraded: false,
     async scrub() {},

@@ -77,4 +77,16 @@ describe('the bundle (npm start)', () => {
     expect(JSON.parse(result[0].body).openapi).toBe('3.1.0');
     expect(result[3].id).toMatch(/^[0-9a-f-]{36}$/);
   }, 60_000);
+
+  it('serves the status page and writes its static copy to STATUS_EXPORT_DIR (write-file-atomic stays outside the bundle)', async () => {
+    const exportDir = path.join(otherDir, 'status-export');
+    const { result, log } = await serve(async (port) => {
+      const page = await fetch(`http://127.0.0.1:${port}/status?lang=ca`);
+      return { status: page.status, body: await page.text() };
+    }, { STATUS_EXPORT_DIR: exportDir });
+    expect(result.status).toBe(200);
+    expect(result.body).toContain('<html lang="ca">');
+    expect(log).not.toMatch(/export not written/);
+    expect(fs.readdirSync(exportDir)).toEqual(expect.arrayContaining(['index.html', 'index.ca.html', 'status.json', 'status.css', 'elche.atom']));
+  }, 60_000);
 });

@@ -59,6 +59,8 @@ export interface IntentSpec {
    * quarantine after a question about Elche), it is about theirs, unless the message names one.
    */
   onlyItsOwners?: boolean;
+  /** Asked of several offices or services at once ("¿Torrellano y El Altet están abiertas?"), each gets its answer. */
+  each?: 'office' | 'health';
   answer(ctx: AnswerContext): Answer | Promise<Answer>;
 }
 
@@ -92,17 +94,17 @@ export const BUILT_IN: Record<Intent, IntentSpec> = {
   goodbye: { aside: true, answer: info.goodbye },
   // "Are you a robot?" (the learned act about_bot) counts as help: it answers that.
   help: { aside: true, answer: info.help },
-  office_status: { followsSubject: true, answer: status.status },
-  office_hours: { ...forOrganisation, answer: status.hours },
-  office_location: { ...forOrganisation, answer: status.location },
-  contact_phone: { ...forOrganisation, answer: (ctx) => contacts.contacts(ctx, 'phone') },
+  office_status: { followsSubject: true, each: 'office', answer: status.status },
+  office_hours: { ...forOrganisation, each: 'office', answer: status.hours },
+  office_location: { ...forOrganisation, each: 'office', answer: status.location },
+  contact_phone: { ...forOrganisation, each: 'office', answer: (ctx) => contacts.contacts(ctx, 'phone') },
   contact_email: { ...forOrganisation, answer: (ctx) => contacts.contacts(ctx, 'email') },
   human_agent: { ...forOrganisation, answer: contacts.human },
   certificate_request: { ...forOrganisation, byChannel: true, offeredBy: owners('certificate'), answer: procedures.certificate },
   appointment: { ...forOrganisation, offeredBy: owners('appointment'), answer: procedures.appointment },
   document_submission: { ...forOrganisation, byChannel: true, offeredBy: owners('document_submission'), answer: procedures.documents },
   transport_card: { ...forOrganisation, byChannel: true, offeredBy: owners('transport_card'), answer: procedures.transport },
-  health_services: { ...forOrganisation, offeredBy: owners('health'), onlyItsOwners: true, answer: procedures.health },
+  health_services: { ...forOrganisation, offeredBy: owners('health'), onlyItsOwners: true, each: 'health', answer: procedures.health },
   incident_info: { ...forOrganisation, offeredBy: incidentOwners, answer: info.incident },
   subscribe_updates: { ...forOffice, orService: true, followUp: 'office_status', askOffice: 'subscribe.which', answer: status.subscribe },
   unsubscribe_updates: { followsSubject: true, followUp: 'office_status', answer: status.unsubscribe },

@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KnowledgeError } from '../../knowledge/loader.js';
+import { staleLangs } from '../../knowledge/freshness.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { langSchema, officeSchema, serviceSchema, STATUSES, type Office } from '../../knowledge/schema.js';
 import { FilesNotServing, UNDO_WINDOW_MS, type UndoRefusal } from '../../operations/live.js';
@@ -22,6 +23,7 @@ import { teachingRoutes } from './teaching.js';
 import { knowledgeRoutes } from './knowledge.js';
 import { serviceRoutes } from './services.js';
 import { isServiceEntry, type AuditRecord } from '../../storage/index.js';
+import { crisisNoticeRoutes } from './crisis-notices.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -70,6 +72,7 @@ const officeReply = officeSchema.describe('An office as the knowledge base has i
 const boardEntry = officeSchema.extend({
   updatedBy: z.string().optional().describe('Who made the last change (a username, or api-token); with updatedAt, since when'),
   subscribers: z.number().describe('How many would be notified of a change now'),
+  notesStale: z.array(z.string()).describe("Languages of the note written before another language's last change: citizens get that one's note, marked, until they are updated"),
 });
 const stateSnapshot = officeSchema.pick({ status: true, expectedReopening: true, notes: true }).partial();
 const officeEntry = z.object({
@@ -184,7 +187,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
     const { knowledge, live, subscriptions } = request.core;
     const offices = knowledge.offices.filter((o) => inScope(request.principal!, o.organisation));
     const counts = await Promise.all(offices.map((o) => subscriptions.count(o.id)));
-    return { offices: offices.map((o, i) => ({ ...o, ...live.changedBy(o.id), subscribers: counts[i] })) };
+    return { offices: offices.map((o, i) => ({ ...o, ...live.changedBy(o.id), subscribers: counts[i], notesStale: staleLangs(o.notes, o.notesWritten) })) };
   });
 
   const count = documented('How many subscribers a change of this office notifies now', z.object({ office: z.string(), subscribers: z.number() }).describe('The count'));
@@ -291,4 +294,5 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
   await admin.register(teachingRoutes);
   await admin.register(knowledgeRoutes, { prefix: '/knowledge' });
   await admin.register(serviceRoutes, { prefix: '/services' });
+  await admin.register(crisisNoticeRoutes);
 };
