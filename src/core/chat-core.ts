@@ -148,8 +148,9 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
       const o = knowledge.organisation(org);
       return o?.telegramChannel ? [{ address: { channel: 'telegram', id: o.telegramChannel }, lang: o.language ?? config.DEFAULT_LANG }] : [];
     });
-    // The static export follows every change (its failure is logged: the change stands).
+    // The static export follows every change of an office or a service (its failure is logged: the change stands).
     live.onChange(() => statusPage.refresh());
+    services.onChange(() => statusPage.refresh());
     await statusPage.refresh();
     const stats = new Stats(stores.stats, undefined, undefined, (org) => knowledge.organisation(org)?.timeZone);
     const registry = createRegistry();
