@@ -166,6 +166,10 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     await teaching.start();
     const notices = new CrisisNotices(stores.crisisNotices, knowledge);
     await notices.restore();
+    // A notice set is posted once to its organisation's Telegram channel, if it names one (its id is the post's: queued once).
+    notices.onChange(async (org, notice) => {
+      if (notice) await notifier.post(org, notice.text, notice.id, { written: notice.written, crisis: true });
+    });
     return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, services, notifier, stats, dialogue, metrics, handoffs, teaching, versions, dialogueOn, notices, statusPage);
   }
 

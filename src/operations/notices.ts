@@ -40,6 +40,10 @@ export const isAnnouncement = (office: Office): boolean => !!(office as Notice).
 export interface Post {
   org: string;
   texts: Text;
+  /** When each language was last written (src/knowledge/freshness.ts): a stale one is posted as the changed one, marked. */
+  written?: Written;
+  /** A crisis notice: headed as a conversation's first reply heads it. */
+  crisis?: boolean;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Office, Service, Text } from '../knowledge/schema.js';
 import type { Address } from '../core/dialogue/types.js';
 import { addressKey, type Change, type Delivery, type InboxRepository, type NoticeLogRepository, type OutboxRepository, type Subscriber } from '../storage/index.js';
 import type { NoticeQueue } from './notice-queue.js';
-import { carrier, isAnnouncement, isPermanent, newChangeId, recipientTest, noEvents, type AnnouncementText, type Notice, type NotifierEvents, type Render, type Sender } from './notices.js';
+import { carrier, isAnnouncement, isPermanent, newChangeId, recipientTest, noEvents, type AnnouncementText, type Notice, type NotifierEvents, type Post, type Render, type Sender } from './notices.js';
 
 export * from './notices.js';
 
@@ -70,10 +70,10 @@ export class Notifier {
    * Posts a text of an organisation (in one or more languages) to its Telegram channel, once, through
    * the queue; false when it names none. Subscribers get nothing.
    */
-  async post(org: string, texts: Text, id = newChangeId()): Promise<boolean> {
+  async post(org: string, texts: Text, id = newChangeId(), more: Pick<Post, 'written' | 'crisis'> = {}): Promise<boolean> {
     const to = this.channelOf(org);
     if (to.length === 0) return false;
-    const office: Notice = { ...carrier(org, org, {}), post: { org, texts } };
+    const office: Notice = { ...carrier(org, org, {}), post: { org, texts, ...more } };
     await this.queued({ id, office, offices: [], to });
     return true;
   }

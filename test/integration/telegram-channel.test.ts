@@ -93,4 +93,29 @@ describe("an organisation's Telegram channel", () => {
     // And the chat still answers.
     expect((await say(app, 'after-posts', 'Is the ATS Insubria website back?', 'en')).reply.text).toContain("ATS Insubria's website");
   });
+
+  it('gets each crisis notice set for the organisation once, headed as a conversation shows it; a stale language is posted as the changed one; an end posts nothing', async () => {
+    const t = bot.texts.t('it');
+    const before = posts().length;
+    const notice = (payload: object) => app.inject({ method: 'PUT', url: '/api/admin/organisations/ats-insubria/notice', headers: bearer(TOKEN), payload });
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const IT = "Diffidate di chi telefona a nome dell'ATS: non chiediamo mai dati personali o bancari.";
+    const EN = 'Beware of calls in the name of the ATS: we never ask for personal or bank details.';
+    expect((await notice({ text: { it: IT, en: EN }, until })).statusCode).toBe(200);
+    const [first] = (await api.waitFor((c) => c.method === 'sendMessage' && c.payload.chat_id === CHANNEL, before + 1)).slice(-1);
+    expect(textOf(first)).toBe(t('crisis.notice', { org_of: "dell'ATS Insubria", text: IT }));
+    // Changed in English only: the Italian text, written before, is stale; the channel gets the English one, marked.
+    const EN2 = 'Beware of calls and emails in the name of the ATS: we never ask for personal or bank details.';
+    const changed = await notice({ text: { it: IT, en: EN2 }, until });
+    expect(changed.json().notice.stale).toEqual(['it']);
+    const [second] = (await api.waitFor((c) => c.method === 'sendMessage' && c.payload.chat_id === CHANNEL, before + 2)).slice(-1);
+    expect(textOf(second)).toBe(t('crisis.notice_in', { org_of: "dell'ATS Insubria", language: t('note_language.en'), text: EN2 }));
+    // Ended: nothing more; another organisation's notice (Paiporta names no channel): nothing here.
+    expect((await app.inject({ method: 'DELETE', url: '/api/admin/organisations/ats-insubria/notice', headers: bearer(TOKEN) })).statusCode).toBe(200);
+    const paiporta = await app.inject({ method: 'PUT', url: '/api/admin/organisations/paiporta/notice', headers: bearer(TOKEN), payload: { text: { es: 'Aviso de prueba.' }, until } });
+    expect(paiporta.statusCode).toBe(200);
+    await settle();
+    expect(posts()).toHaveLength(before + 2);
+    expect(api.callsOf('sendMessage').map(textOf).join('\n')).not.toContain('Aviso de prueba.');
+  });
 });
