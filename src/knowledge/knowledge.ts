@@ -15,6 +15,8 @@ export interface ServiceChange {
   status?: LiveServiceStatus;
   expected?: string;
   note?: Text;
+  /** When each language of the note was last written (set by LiveServices, merged per language like the note). */
+  noteWritten?: Written;
 }
 
 type Stamped<T> = T & { updatedAt: string };
@@ -150,7 +152,8 @@ export class Knowledge {
     const expected = change.expected ?? s.expected;
     const note = change.note ? Object.fromEntries(Object.entries(change.note).filter(([, text]) => text.trim() !== '')) : s.note;
     const { expected: _, ...rest } = s;
-    return { ...rest, status: change.status ?? s.status, note, ...(expected ? { expected } : {}), updatedAt: change.updatedAt };
+    const written = change.noteWritten ? { noteWritten: change.noteWritten } : {};
+    return { ...rest, status: change.status ?? s.status, note, ...written, ...(expected ? { expected } : {}), updatedAt: change.updatedAt };
   }
 }
 

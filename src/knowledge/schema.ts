@@ -213,6 +213,8 @@ export const serviceSchema = z
     note: textSchema.default({}),
     /** When it is expected back (a date), as staff last said. */
     expected: isoDate.optional(),
+    /** When each language of staff's note was last written (src/knowledge/freshness.ts). */
+    noteWritten: z.record(z.string(), z.string()).optional(),
     /** When staff last changed its state (an ISO time); absent while the knowledge base's state stands. */
     updatedAt: z.string().optional(),
   })

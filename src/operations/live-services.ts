@@ -3,6 +3,7 @@ import type { Service } from '../knowledge/schema.js';
 import type { AuditRepository, ServiceAuditEntry, ServiceSnapshot, ServiceStatusRepository } from '../storage/index.js';
 import { isServiceEntry } from '../storage/index.js';
 import { newChangeId } from './notices.js';
+import { restamp } from '../knowledge/freshness.js';
 
 /** Told of a service's change; the service as it is now. */
 type Listener = (service: Service, entry: ServiceAuditEntry) => Promise<void> | void;
@@ -20,6 +21,12 @@ export function completeServiceChange(before: Service, change: ServiceChange): S
   const given = change.note ?? (fresh ? {} : undefined);
   if (!given) return change;
   return { ...change, note: Object.fromEntries(Object.keys({ ...before.note, ...given }).map((lang) => [lang, given[lang] ?? ''])) };
+}
+
+/** A change with when each language of its note was written: a language edited now, the others as they were (src/knowledge/freshness.ts). */
+function stamped(before: Service, change: ServiceChange, at: string): ServiceChange {
+  if (!change.note) return change;
+  return { ...change, noteWritten: restamp(before.note, { ...before.note, ...change.note }, before.noteWritten, at) };
 }
 
 /**
@@ -67,7 +74,8 @@ export class LiveServices {
   async update(id: string, change: ServiceChange, actor: string): Promise<Service | undefined> {
     const before = await this.current(id);
     if (!before) return undefined;
-    const stored = await this.status.change(id, { ...completeServiceChange(before, change), updatedAt: new Date().toISOString(), updatedBy: actor });
+    const at = new Date().toISOString();
+    const stored = await this.status.change(id, { ...stamped(before, completeServiceChange(before, change), at), updatedAt: at, updatedBy: actor });
     this.knowledge.setServiceOverride(id, stored);
     this.changes.set(id, actor);
     const after = this.knowledge.serviceById(id)!;
@@ -81,7 +89,8 @@ export class LiveServices {
   async tryOn(id: string, change: ServiceChange): Promise<{ before: Service; knowledge: Knowledge; service: Service } | undefined> {
     const before = await this.current(id);
     if (!before) return undefined;
-    const knowledge = this.knowledge.withServiceChange(id, { ...completeServiceChange(before, change), updatedAt: new Date().toISOString() });
+    const at = new Date().toISOString();
+    const knowledge = this.knowledge.withServiceChange(id, { ...stamped(before, completeServiceChange(before, change), at), updatedAt: at });
     return { before, knowledge, service: knowledge.serviceById(id)! };
   }
 

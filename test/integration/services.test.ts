@@ -170,4 +170,30 @@ describe('services on the status board', () => {
     expect(stop).toContain(bot.texts.t('es')('unsubscribe.services', { services: nameOf('ats-insubria-website', 'es') }));
     expect(await bot.subscriptions.count('ats-insubria-website')).toBe(2);
   });
+
+  it("a note changed in one language leaves the others stale: answered with the changed one, marked, and flagged on the board until updated", async () => {
+    const board = async () => (await app.inject({ method: 'GET', url: '/api/admin/services', headers: withSession(atsViewer) })).json().services.find((s: { id: string }) => s.id === 'ats-insubria-website');
+    const t = bot.texts.t('it');
+    const ES = 'Solo funcionan las páginas informativas.';
+    const IT = 'Funzionano solo le pagine informative.';
+    expect((await patch('ats-insubria-website', bearer(TOKEN), { status: 'limited', note: { es: ES, it: IT } })).statusCode).toBe(200);
+    expect((await board()).noteStale).toEqual([]);
+    expect((await say(app, 'stale-it-1', WEBSITE_BACK.it, 'it')).reply.text).toContain(IT);
+    // Spanish changed, Italian left as it was: the Italian note may no longer be true.
+    const ES2 = 'Ya funciona también el área de trámites en línea.';
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await patch('ats-insubria-website', withSession(atsEditor), { note: { es: ES2, it: IT } })).statusCode).toBe(200);
+    const stale = await board();
+    expect(stale.noteStale).toEqual(['it']);
+    expect(Date.parse(stale.noteWritten.es)).toBeGreaterThan(Date.parse(stale.noteWritten.it));
+    const italian = (await say(app, 'stale-it-2', WEBSITE_BACK.it, 'it')).reply.text;
+    expect(italian).toContain(t('service.note_in', { language: t('note_language.es'), note: ES2 }));
+    expect(italian).not.toContain(IT);
+    expect((await say(app, 'stale-es-2', WEBSITE_BACK.es, 'es')).reply.text).toContain(ES2);
+    // The Italian brought up to date: current again.
+    const IT2 = "Ora funziona anche l'area dei servizi online.";
+    expect((await patch('ats-insubria-website', withSession(atsEditor), { note: { es: ES2, it: IT2 } })).statusCode).toBe(200);
+    expect((await board()).noteStale).toEqual([]);
+    expect((await say(app, 'stale-it-3', WEBSITE_BACK.it, 'it')).reply.text).toContain(IT2);
+  });
 });

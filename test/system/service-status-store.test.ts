@@ -46,6 +46,15 @@ describe.each(kinds)('service status on %s', (kind) => {
     expect((await s.serviceStatus.all([id, 'other'])).has('other')).toBe(false);
   });
 
+  it("keeps when each language of the note was written, merged per language like the note", async () => {
+    const s = stores(kind);
+    const id = `svc-${randomUUID()}`;
+    await s.serviceStatus.change(id, { note: { es: 'Caída', it: 'Fuori servizio' }, noteWritten: { es: '2022-05-05T08:00:00.000Z', it: '2022-05-05T08:00:00.000Z' }, updatedAt: '2022-05-05T08:00:00.000Z' });
+    const changed = await s.serviceStatus.change(id, { note: { es: 'Vuelve a funcionar' }, noteWritten: { es: '2022-05-06T09:00:00.000Z' }, updatedAt: '2022-05-06T09:00:00.000Z' });
+    expect(changed.noteWritten).toEqual({ es: '2022-05-06T09:00:00.000Z', it: '2022-05-05T08:00:00.000Z' });
+    expect((await s.serviceStatus.all([id])).get(id)).toEqual(changed);
+  });
+
   if (kind !== 'memory')
     it('is seen by a second instance on the same store, and 20 changes at once each keep their field', async () => {
       const dir = path.join(dataDir, randomUUID());

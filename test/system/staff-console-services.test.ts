@@ -110,6 +110,34 @@ describe("the board's services and channels", () => {
     });
   }
 
+  it('an Italian note left as it was after the Spanish one changed is flagged in the form until it is brought up to date', async () => {
+    const IT = 'Funzionano solo le pagine informative.';
+    await bot.services.update(WEBSITE, { status: 'limited', note: { es: 'Solo funcionan las páginas informativas.', it: IT } }, 'api-token');
+    await new Promise((r) => setTimeout(r, 5));
+    await bot.services.update(WEBSITE, { note: { es: 'Ya funciona también el área de trámites en línea.', it: IT } }, 'api-token');
+    const { context, page, problems } = await open({ width: 1280, height: 900 }, 'it-IT', 'giulia', 'ats-insubria-comunicazione');
+    try {
+      const name = localized(bot.knowledge.serviceById(WEBSITE)!.name, 'it');
+      await page.getByRole('button', { name: it_.services.changeOne.replace('{{service}}', name) }).click();
+      const form = page.locator(`form.service-form[data-service="${WEBSITE}"]`);
+      const flag = form.locator('[data-stale="it"]');
+      await flag.waitFor();
+      expect(await flag.textContent()).toContain(it_.texts.stale.split('{{')[0].trim());
+      expect(await form.locator('[data-stale]').count()).toBe(1);
+      await checked(page, 'stale-1280', false);
+      const IT2 = "Ora funziona anche l'area dei servizi online.";
+      await form.locator(`#service-note-${WEBSITE}-it`).fill(IT2);
+      expect(await flag.count()).toBe(0);
+      await form.getByRole('button', { name: it_.services.save }).click();
+      await expect.poll(() => bot.knowledge.serviceById(WEBSITE)!.note.it).toBe(IT2);
+      const answer = await bot.chat({ sessionId: 'asked-stale', channel: 'web', text: "Il sito dell'ATS Insubria funziona?", lang: 'it' });
+      expect(answer.reply.text).toContain(IT2);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a viewer sees the cards without a way to change them', async () => {
     const { context, page, problems } = await open({ width: 1280, height: 900 }, 'en-GB', 'marco', 'ats-insubria-lettura-2026');
     try {

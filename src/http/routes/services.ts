@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isoDate, langSchema, LIVE_SERVICE_STATUSES, serviceSchema } from '../../knowledge/schema.js';
+import { staleLangs } from '../../knowledge/freshness.js';
 import { inScope } from '../../staff/roles.js';
 import { refuseUnknownLangs, sendError } from '../errors.js';
 import { documented } from '../openapi.js';
@@ -26,6 +27,7 @@ const serviceReply = serviceSchema.describe('A service or channel as the knowled
 const boardEntry = serviceSchema.extend({
   updatedBy: z.string().optional().describe('Who made the last change (a username, or api-token)'),
   subscribers: z.number().describe('How many would be notified of a change now'),
+  noteStale: z.array(z.string()).describe("Languages of the note written before another language's last change: citizens get that one's note, marked, until they are updated"),
 });
 
 /** The services and channels on the status board (under /api/admin/services): their live state, changed like an office's. */
@@ -38,7 +40,7 @@ export const serviceRoutes: FastifyPluginAsyncZod = async (app) => {
     const { knowledge, services, subscriptions } = request.core;
     const shown = knowledge.organisations.filter((o) => inScope(request.principal!, o.id)).flatMap((o) => knowledge.services(o.id));
     const counts = await Promise.all(shown.map((s) => subscriptions.count(s.id)));
-    return { services: shown.map((s, i) => ({ ...s, ...(services.changedBy(s.id) ? { updatedBy: services.changedBy(s.id) } : {}), subscribers: counts[i] })) };
+    return { services: shown.map((s, i) => ({ ...s, ...(services.changedBy(s.id) ? { updatedBy: services.changedBy(s.id) } : {}), subscribers: counts[i], noteStale: staleLangs(s.note, s.noteWritten) })) };
   });
 
   const change = documented(

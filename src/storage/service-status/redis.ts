@@ -3,7 +3,7 @@ import type { ServiceStatusRepository, StoredServiceStatus } from './types.js';
 
 const key = (service: string) => `${P}service-status:${service}`;
 
-/** A service's live state as a hash (status, expected, updatedAt, updatedBy, note.<lang>): a change is one HSET of its fields, read back in the same MULTI. */
+/** A service's live state as a hash (status, expected, updatedAt, updatedBy, note.<lang>, written.<lang>): a change is one HSET of its fields, read back in the same MULTI. */
 export class RedisServiceStatus implements ServiceStatusRepository {
   constructor(private readonly redis: RedisRecords) {}
 
@@ -30,6 +30,7 @@ function toHash(change: StoredServiceStatus): Record<string, string> {
   if (change.status) fields.status = change.status;
   if (change.expected !== undefined) fields.expected = change.expected;
   for (const [lang, text] of Object.entries(change.note ?? {})) if (text !== undefined) fields[`note.${lang}`] = text;
+  for (const [lang, at] of Object.entries(change.noteWritten ?? {})) fields[`written.${lang}`] = at;
   return fields;
 }
 
@@ -39,5 +40,6 @@ function fromHash(hash: Record<string, string>): StoredServiceStatus {
   if (hash.status) out.status = hash.status as StoredServiceStatus['status'];
   if (hash.expected !== undefined) out.expected = hash.expected;
   for (const [field, text] of Object.entries(hash)) if (field.startsWith('note.')) out.note = { ...out.note, [field.slice(5)]: text };
+  for (const [field, at] of Object.entries(hash)) if (field.startsWith('written.')) out.noteWritten = { ...out.noteWritten, [field.slice(8)]: at };
   return out;
 }

@@ -1,4 +1,4 @@
-import type { ServiceChange } from '../../knowledge/knowledge.js';
+import { mergeChange, type ServiceChange } from '../../knowledge/knowledge.js';
 
 /** A service's live state as staff left it: the knowledge base's values are the fallback. */
 export type StoredServiceStatus = ServiceChange & { updatedAt: string; /** Who made the last change. */ updatedBy?: string };
@@ -10,7 +10,5 @@ export interface ServiceStatusRepository {
   all(services: string[]): Promise<Map<string, StoredServiceStatus>>;
 }
 
-/** The merge every store makes: the change's fields win, the note per language. */
-export function mergeRecord(previous: StoredServiceStatus | undefined, change: StoredServiceStatus): StoredServiceStatus {
-  return { ...previous, ...change, ...(change.note || previous?.note ? { note: { ...previous?.note, ...change.note } } : {}) };
-}
+/** The merge every store makes: the change's fields win, the note and its stamps per language (as offices' records). */
+export const mergeRecord = (previous: StoredServiceStatus | undefined, change: StoredServiceStatus): StoredServiceStatus => mergeChange(previous, change);

@@ -52,7 +52,7 @@ function live(ctx: Speaking, service: Service, asked: Asked): string {
   const key = `service.live_${service.status}`;
   const lead = asked === 'works' ? t(`${key}_yes_no`, values) : asked === 'closed' ? sentences(t(service.status === 'unavailable' ? 'answer.yes' : 'answer.no'), t(key, values)) : t(key, values);
   const expected = service.expected && service.status !== 'available' ? t('service.expected', { date: day(k, service, lang, service.expected, true) }) : '';
-  return sentences(lead, expected, inSomeLanguage(k, t, service.note, service.organisation, lang, 'service.note_in'));
+  return sentences(lead, expected, inSomeLanguage(k, t, service.note, service.organisation, lang, 'service.note_in', service.noteWritten));
 }
 
 /** A service's state as a sentence or three: the knowledge base's, or the one staff set. */

@@ -3,7 +3,7 @@ import { html } from '../html.js';
 import { api } from '../api.js';
 import { currentLang, inLang, meta, orgName, t } from '../i18n.js';
 import { sinceText } from '../offices.js';
-import { errorText, filled, Notice, TextsByLanguage, useLoad } from '../ui.js';
+import { errorText, filled, Notice, staleFrom, TextsByLanguage, useLoad } from '../ui.js';
 
 const STATUSES = ['available', 'limited', 'unavailable'];
 /** A service's name as a heading: "Il sito istituzionale…" (the knowledge base writes it as it stands inside a sentence). */
@@ -111,7 +111,7 @@ function ServiceForm({ service, onCancel, onSaved }) {
     <fieldset class="note">
       <legend>${t('board.note')}</legend>
       <p class="hint">${t('services.noteHint')}</p>
-      <${TextsByLanguage} idPrefix=${`service-note-${key}`} values=${notes} onInput=${setNotes} first=${first} />
+      <${TextsByLanguage} idPrefix=${`service-note-${key}`} values=${notes} onInput=${setNotes} first=${first} stale=${staleFrom(service.noteStale, service.noteWritten, service.note ?? {}, notes)} />
     </fieldset>
     <${Notice} notice=${notice} />
     <div class="actions-bar">
