@@ -11,6 +11,7 @@ import { checkRegistry, createRegistry } from './intents/registry.js';
 import { loadPolicy } from './dialogue/policy.js';
 import type { Address, Session, Subscriptions, TurnResult } from './dialogue/types.js';
 import { LiveStatus } from '../operations/live.js';
+import { LiveServices } from '../operations/live-services.js';
 import { Notifier, type NotifierEvents } from '../operations/notifier.js';
 import { noticeText } from '../operations/notice-text.js';
 import { NoticeQueue } from '../operations/notice-queue.js';
@@ -67,6 +68,8 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     readonly stores: Stores,
     readonly subscriptions: SubscriptionRepository,
     readonly live: LiveStatus,
+    /** Staff's live state of services and channels (website, e-office, phone help…). */
+    readonly services: LiveServices,
     readonly notifier: Notifier,
     readonly stats: Stats,
     private readonly dialogue: Dialogue,
@@ -111,12 +114,14 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     };
     const live = new LiveStatus(knowledge, stores.status, stores.audit, config.KNOWLEDGE_DIR, reloaded, () => versions.serving);
     await live.restore();
+    const services = new LiveServices(knowledge, stores.serviceStatus, stores.audit);
+    await services.restore();
     // The version staff published serves from the first message on, and every newer one within KNOWLEDGE_POLL_MS.
     const serve = (kb: KnowledgeBase) => {
       knowledge.replace(kb);
       nlu.useKnowledge(kb);
-      // The live states of offices it added, then the status page with its names and offices.
-      void live.restore().catch(() => {}).then(() => statusPage.refresh());
+      // The live states of offices and services it added, then the status page with its names, offices and services.
+      void Promise.all([live.restore().catch(() => {}), services.restore().catch(() => {})]).then(() => statusPage.refresh());
     };
     await versions.follow(serve, config.KNOWLEDGE_POLL_MS, (err) => log.warn(`knowledge versions not read: ${(err as Error).message}`));
     const render = (office: Office, lang: Lang) => noticeText(knowledge, texts.t(lang), lang, office);
@@ -137,8 +142,15 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
       if (entry.undoes) await notifier.correct(entry.undoes, office, entry.change!);
       else await notifier.enqueue(office, entry.change);
     });
-    // The static export follows every change (its failure is logged: the change stands).
+    services.onChange((service, entry) => notifier.enqueueService(service, entry.change));
+    // An organisation's Telegram channel is told of its changes, in its language.
+    notifier.postTo((org) => {
+      const o = knowledge.organisation(org);
+      return o?.telegramChannel ? [{ address: { channel: 'telegram', id: o.telegramChannel }, lang: o.language ?? config.DEFAULT_LANG }] : [];
+    });
+    // The static export follows every change of an office or a service (its failure is logged: the change stands).
     live.onChange(() => statusPage.refresh());
+    services.onChange(() => statusPage.refresh());
     await statusPage.refresh();
     const stats = new Stats(stores.stats, undefined, undefined, (org) => knowledge.organisation(org)?.timeZone);
     const registry = createRegistry();
@@ -154,7 +166,11 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     await teaching.start();
     const notices = new CrisisNotices(stores.crisisNotices, knowledge);
     await notices.restore();
-    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue, metrics, handoffs, teaching, versions, dialogueOn, notices, statusPage);
+    // A notice set is posted once to its organisation's Telegram channel, if it names one (its id is the post's: queued once).
+    notices.onChange(async (org, notice) => {
+      if (notice) await notifier.post(org, notice.text, notice.id, { written: notice.written, crisis: true });
+    });
+    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, services, notifier, stats, dialogue, metrics, handoffs, teaching, versions, dialogueOn, notices, statusPage);
   }
 
   /**
@@ -262,6 +278,7 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
 
   async close(): Promise<void> {
     this.live.stop();
+    this.services.stop();
     this.notices.stop();
     this.versions.stop();
     this.handoffs.stop();

@@ -1,5 +1,5 @@
 import type { Written } from './freshness.js';
-import type { KnowledgeBase, Lang, Office, Organisation, Procedure, Service, ServiceKind, Status, Text } from './schema.js';
+import type { KnowledgeBase, Lang, LiveServiceStatus, Office, Organisation, Procedure, Service, ServiceKind, Status, Text } from './schema.js';
 
 /** A change of an office's live state made by staff. */
 export interface StatusChange {
@@ -10,13 +10,26 @@ export interface StatusChange {
   noteWritten?: Written;
 }
 
+/** A change of a service's live state made by staff: `expected` a date ('' clears it), a note in some languages. */
+export interface ServiceChange {
+  status?: LiveServiceStatus;
+  expected?: string;
+  note?: Text;
+  /** When each language of the note was last written (set by LiveServices, merged per language like the note). */
+  noteWritten?: Written;
+}
+
+type Stamped<T> = T & { updatedAt: string };
+
 /**
  * The knowledge base in service: the files' content with staff's live status changes on top.
  * Reloading the files keeps the live changes; answers always read through here.
  */
 export class Knowledge {
   private kb: KnowledgeBase;
-  private overrides = new Map<string, StatusChange & { updatedAt: string }>();
+  private overrides = new Map<string, Stamped<StatusChange>>();
+  /** Staff's live state of services, by service id. */
+  private serviceOverrides = new Map<string, Stamped<ServiceChange>>();
 
   constructor(kb: KnowledgeBase) {
     this.kb = kb;
@@ -55,13 +68,21 @@ export class Knowledge {
     return this.kb.procedures.filter((p) => p.kind === kind && (!orgId || p.organisation === orgId));
   }
 
+  /** The organisation's services and channels, with staff's live state on top. */
   services(orgId: string): Service[] {
-    return this.kb.services.filter((s) => s.organisation === orgId);
+    return this.kb.services.filter((s) => s.organisation === orgId).map((s) => this.withServiceOverride(s));
   }
 
-  /** The organisation's service of that kind (its website, its e-office…), if the knowledge base lists one. */
+  /** The organisation's service of that kind (its website, its e-office…), if the knowledge base lists one; its live state on top. */
   service(orgId: string | undefined, kind: ServiceKind): Service | undefined {
-    return orgId ? this.kb.services.find((s) => s.organisation === orgId && s.kind === kind) : undefined;
+    const s = orgId ? this.kb.services.find((x) => x.organisation === orgId && x.kind === kind) : undefined;
+    return s && this.withServiceOverride(s);
+  }
+
+  /** A service by its id, its live state on top. */
+  serviceById(id: string | undefined): Service | undefined {
+    const s = id ? this.kb.services.find((x) => x.id === id) : undefined;
+    return s && this.withServiceOverride(s);
   }
 
   /** Where the organisation's procedures are done online, in words, while its e-office serves; '' when there is none. */
@@ -81,12 +102,22 @@ export class Knowledge {
     this.overrides.set(id, change);
   }
 
+  /** Staff's live state of a service: its whole stored record (fields it lacks are the files' values). */
+  setServiceOverride(id: string, change: Stamped<ServiceChange>): void {
+    this.serviceOverrides.set(id, change);
+  }
+
   /** A copy of the knowledge in service with one more change on top, merged as the stores merge it: to try a change without serving it. */
-  withChange(id: string, change: StatusChange & { updatedAt: string }): Knowledge {
-    const copy = new Knowledge(this.kb);
-    copy.overrides = new Map(this.overrides);
-    const previous = this.overrides.get(id);
-    copy.overrides.set(id, mergeChange(previous, change));
+  withChange(id: string, change: Stamped<StatusChange>): Knowledge {
+    const copy = this.withBase(this.kb);
+    copy.overrides.set(id, mergeChange(this.overrides.get(id), change));
+    return copy;
+  }
+
+  /** The same for a service's change. */
+  withServiceChange(id: string, change: Stamped<ServiceChange>): Knowledge {
+    const copy = this.withBase(this.kb);
+    copy.serviceOverrides.set(id, mergeChange(this.serviceOverrides.get(id), change));
     return copy;
   }
 
@@ -94,6 +125,7 @@ export class Knowledge {
   withBase(kb: KnowledgeBase): Knowledge {
     const copy = new Knowledge(kb);
     copy.overrides = new Map(this.overrides);
+    copy.serviceOverrides = new Map(this.serviceOverrides);
     return copy;
   }
 
@@ -109,10 +141,24 @@ export class Knowledge {
       updatedAt: change.updatedAt,
     };
   }
+
+  /**
+   * A service as staff left it: their status, expected return and note (which replaces the knowledge
+   * base's in every language: a language it leaves empty shows another, marked), since when.
+   */
+  private withServiceOverride(s: Service): Service {
+    const change = this.serviceOverrides.get(s.id);
+    if (!change) return s;
+    const expected = change.expected ?? s.expected;
+    const note = change.note ? Object.fromEntries(Object.entries(change.note).filter(([, text]) => text.trim() !== '')) : s.note;
+    const { expected: _, ...rest } = s;
+    const written = change.noteWritten ? { noteWritten: change.noteWritten } : {};
+    return { ...rest, status: change.status ?? s.status, note, ...written, ...(expected ? { expected } : {}), updatedAt: change.updatedAt };
+  }
 }
 
 /** A change merged into a stored record, as every store merges it: the fields given replace, the note and its stamps per language. */
-export function mergeChange<T extends StatusChange>(previous: T | undefined, change: T): T {
+export function mergeChange<T extends { note?: Text; noteWritten?: Written }>(previous: T | undefined, change: T): T {
   return {
     ...previous,
     ...change,

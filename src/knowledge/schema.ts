@@ -110,6 +110,14 @@ export const organisationSchema = z
     /** Its place's time zone, e.g. Europe/Madrid: its hand-over hours and its staff's days in the insights are counted in it. */
     timeZone: timeZone.optional(),
     handoff: handoffSchema.default({ enabled: false }),
+    /**
+     * Its public Telegram channel (@name, or its chat id "-100…"): the bot posts there every status change of
+     * its offices and services, in the organisation's language (the bot must be one of its admins).
+     */
+    telegramChannel: z
+      .string()
+      .regex(/^(@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{6,})$/, 'a channel @name or its chat id in quotes ("-100…")')
+      .optional(),
   })
   .strict()
   .refine((o) => !o.handoff.hours || !!o.timeZone, { message: 'handoff.hours need the organisation\'s timeZone', path: ['timeZone'] });
@@ -179,6 +187,15 @@ export const SERVICE_KINDS = ['website', 'e_office', 'phone_help', 'email', 'not
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
 export const SERVICE_STATUSES = ['available', 'limited', 'unavailable', 'unknown'] as const;
 export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+/** What staff set a service to ('unknown' is only the knowledge base's: what the sources do not say). */
+export const LIVE_SERVICE_STATUSES = ['available', 'limited', 'unavailable'] as const;
+export type LiveServiceStatus = (typeof LIVE_SERVICE_STATUSES)[number];
+
+/** A calendar date (YYYY-MM-DD): when a service is expected back. */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date, YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'a date that exists');
 
 /** A service or channel of an organisation (its e-office, its website, phone help…) and its state. */
 export const serviceSchema = z
@@ -189,8 +206,17 @@ export const serviceSchema = z
     status: z.enum(SERVICE_STATUSES),
     /** With its article, inside a sentence ("la sede electrónica del Ayuntamiento de Paiporta"). */
     name: textSchema,
-    /** Its state in a few words, after its name ("está temporalmente fuera de servicio"). */
+    /**
+     * Its state in a few words, after its name ("está temporalmente fuera de servicio"). Once staff
+     * change the service, their note (a sentence of its own, in one or more languages) replaces it.
+     */
     note: textSchema.default({}),
+    /** When it is expected back (a date), as staff last said. */
+    expected: isoDate.optional(),
+    /** When each language of staff's note was last written (src/knowledge/freshness.ts). */
+    noteWritten: z.record(z.string(), z.string()).optional(),
+    /** When staff last changed its state (an ISO time); absent while the knowledge base's state stands. */
+    updatedAt: z.string().optional(),
   })
   .strict();
 

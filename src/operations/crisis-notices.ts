@@ -8,7 +8,7 @@ import type { CrisisNotice, CrisisNoticeRepository } from '../storage/index.js';
 import { newChangeId } from './notices.js';
 import type { TurnResult } from '../core/dialogue/types.js';
 
-/** Told when a notice is set or ended by staff (a status page, a channel post, after the merge of #31). */
+/** Told when a notice is set or ended by staff (its organisation's Telegram channel is told of a notice set). */
 type Listener = (org: string, notice: CrisisNotice | undefined) => Promise<void> | void;
 
 /**
@@ -94,7 +94,7 @@ export class CrisisNotices {
 }
 
 /** A notice as a citizen reads it: whose it is, then its text in their language or marked as another (a stale one as the changed one). */
-export function crisisNoticeText(k: Knowledge, t: Translate, lang: Lang, notice: CrisisNotice): string {
+export function crisisNoticeText(k: Knowledge, t: Translate, lang: Lang, notice: Pick<CrisisNotice, 'org' | 'text'> & { written?: CrisisNotice['written'] }): string {
   const org = k.organisation(notice.org);
   const names = nameValues(lang, undefined, org);
   const own = notice.text[lang]?.trim();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { loadKnowledge } from '../knowledge/loader.js';
 import type { Knowledge, StatusChange } from '../knowledge/knowledge.js';
 import type { KnowledgeBase, Office } from '../knowledge/schema.js';
-import type { AuditEntry, AuditRepository, StatusRepository, StoredStatus } from '../storage/index.js';
+import { isServiceEntry, type AuditEntry, type AuditRepository, type StatusRepository, type StoredStatus } from '../storage/index.js';
 import { newChangeId } from './notices.js';
 import { restamp } from '../knowledge/freshness.js';
 
@@ -117,7 +117,7 @@ export class LiveStatus {
    */
   async undo(id: string, actor: string): Promise<Office | { refused: UndoRefusal }> {
     const current = await this.current(id);
-    const last = (await this.audit.list()).filter((e) => e.office === id).at(-1);
+    const last = (await this.audit.list()).filter((e): e is AuditEntry => !isServiceEntry(e) && e.office === id).at(-1);
     if (!current || !last?.change) return { refused: 'nothing' };
     if (last.undoes) return { refused: 'undone' };
     if (Date.now() - Date.parse(last.at) > UNDO_WINDOW_MS) return { refused: 'expired' };
@@ -153,8 +153,9 @@ export class LiveStatus {
     return after;
   }
 
-  auditLog(): Promise<AuditEntry[]> {
-    return this.audit.list();
+  /** The offices' changes in the log (services' are LiveServices'). */
+  async auditLog(): Promise<AuditEntry[]> {
+    return (await this.audit.list()).filter((e): e is AuditEntry => !isServiceEntry(e));
   }
 
   /** Re-reads knowledge/: an invalid knowledge base throws and the one in service stays, as does one kept in the store. */

@@ -114,7 +114,7 @@ export class NoticeQueue {
 
   private async fanOut(change: Change): Promise<void> {
     // An announcement to several offices reaches a subscriber of two once.
-    const all = (await Promise.all((change.offices ?? [change.office.id]).map((o) => this.subscriptions.subscribers(o)))).flat();
+    const all = [...(await Promise.all((change.offices ?? [change.office.id]).map((o) => this.subscriptions.subscribers(o)))).flat(), ...(change.to ?? [])];
     // A correction: only those told of the change it corrects.
     const meant = recipientTest(change.office);
     const subscribers = [...new Map(all.map((s) => [addressKey(s.address), s])).values()].filter((s) => meant(addressKey(s.address)));

@@ -1,7 +1,7 @@
 // What a notice is and how its delivery reports, shared by the notifier (notifier.ts) and the
 // Redis queue it hands deliveries to (notice-queue.ts).
 import { randomBytes } from 'node:crypto';
-import type { Lang, Office, Text } from '../knowledge/schema.js';
+import { officeSchema, type Lang, type Office, type Service, type Text } from '../knowledge/schema.js';
 import type { Written } from '../knowledge/freshness.js';
 import type { Address } from '../core/dialogue/types.js';
 
@@ -33,8 +33,26 @@ export interface AnnouncementText {
  * An announcement travels through the outbox and the queue as its change's office snapshot with
  * the announcement added: both keep and return that snapshot whole (JSON), so it survives a restart.
  */
-export type Notice = Office & { announcement?: AnnouncementText; correction?: Correction };
+export type Notice = Office & { announcement?: AnnouncementText; correction?: Correction; aboutService?: Service; post?: Post };
 export const isAnnouncement = (office: Office): boolean => !!(office as Notice).announcement;
+
+/** A text of an organisation for its Telegram channel only (a crisis notice): no subscriber gets it. */
+export interface Post {
+  org: string;
+  texts: Text;
+  /** When each language was last written (src/knowledge/freshness.ts): a stale one is posted as the changed one, marked. */
+  written?: Written;
+  /** A crisis notice: headed as a conversation's first reply heads it. */
+  crisis?: boolean;
+}
+
+/**
+ * The office-shaped record a notice about no office travels as (a service's change, a post to a
+ * channel): the outbox and the queue keep a notice as an office snapshot with what it is about added.
+ */
+export function carrier(id: string, organisation: string, name: Text): Office {
+  return officeSchema.parse({ id, organisation, name, status: 'open' });
+}
 
 /** An undone change's correction: the change it corrects, and who was told of it (address keys), the only ones it goes to. */
 export interface Correction {

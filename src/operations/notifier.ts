@@ -1,8 +1,8 @@
-import type { Office } from '../knowledge/schema.js';
+import type { Office, Service, Text } from '../knowledge/schema.js';
 import type { Address } from '../core/dialogue/types.js';
-import { addressKey, type Delivery, type InboxRepository, type NoticeLogRepository, type OutboxRepository } from '../storage/index.js';
+import { addressKey, type Change, type Delivery, type InboxRepository, type NoticeLogRepository, type OutboxRepository, type Subscriber } from '../storage/index.js';
 import type { NoticeQueue } from './notice-queue.js';
-import { isAnnouncement, isPermanent, newChangeId, recipientTest, noEvents, type AnnouncementText, type Notice, type NotifierEvents, type Render, type Sender } from './notices.js';
+import { carrier, isAnnouncement, isPermanent, newChangeId, recipientTest, noEvents, type AnnouncementText, type Notice, type NotifierEvents, type Post, type Render, type Sender } from './notices.js';
 
 export * from './notices.js';
 
@@ -24,6 +24,8 @@ export class Notifier {
   private stopped = false;
   private backoffMs = 0;
   private wake?: NodeJS.Timeout;
+  /** An organisation's Telegram channel, as a recipient of its status changes (none by default). */
+  private channelOf: (org: string) => Subscriber[] = () => [];
 
   constructor(
     private readonly outbox: OutboxRepository | undefined,
@@ -48,9 +50,35 @@ export class Notifier {
     else void this.drain();
   }
 
-  /** Records the deliveries of a change; refuses (StoreUnavailableError) if the store does not take them. */
+  /** Where an organisation's status changes are also posted (its Telegram channel, from the knowledge in service). */
+  postTo(channelOf: (org: string) => Subscriber[]): void {
+    this.channelOf = channelOf;
+  }
+
+  /** Records the deliveries of an office's change, its organisation's channel's too; refuses (StoreUnavailableError) if the store does not take them. */
   async enqueue(office: Office, id = newChangeId()): Promise<void> {
-    const change = { id, office };
+    await this.queued({ id, office, to: this.channelOf(office.organisation) });
+  }
+
+  /** Records the deliveries of a service's change: its subscribers and its organisation's channel, once each. */
+  async enqueueService(service: Service, id = newChangeId()): Promise<void> {
+    const office: Notice = { ...carrier(service.id, service.organisation, service.name), aboutService: service };
+    await this.queued({ id, office, offices: [service.id], to: this.channelOf(service.organisation) });
+  }
+
+  /**
+   * Posts a text of an organisation (in one or more languages) to its Telegram channel, once, through
+   * the queue; false when it names none. Subscribers get nothing.
+   */
+  async post(org: string, texts: Text, id = newChangeId(), more: Pick<Post, 'written' | 'crisis'> = {}): Promise<boolean> {
+    const to = this.channelOf(org);
+    if (to.length === 0) return false;
+    const office: Notice = { ...carrier(org, org, {}), post: { org, texts, ...more } };
+    await this.queued({ id, office, offices: [], to });
+    return true;
+  }
+
+  private async queued(change: Change): Promise<void> {
     if (this.queue) return this.queue.enqueue(change);
     await this.outbox!.enqueue(change);
     void this.drain();

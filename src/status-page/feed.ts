@@ -1,7 +1,7 @@
 import { create } from 'xmlbuilder2';
 import { v5 as nameUuid } from 'uuid';
 import type { Lang } from '../knowledge/schema.js';
-import type { AuditEntry } from '../storage/index.js';
+import { isServiceEntry, type AuditEntry, type AuditRecord, type ServiceSnapshot } from '../storage/index.js';
 import type { PageTexts } from './page.js';
 import { isStatusChange, officeRuns, serviceRuns, subjectOf, type OrganisationState } from './snapshot.js';
 import { capitalize, expectedWhen, pick } from './words.js';
@@ -21,7 +21,7 @@ export interface FeedLinks {
 }
 
 /** What an entry's snapshots hold, for offices (expectedReopening, notes) and services (expected, note) alike. */
-type Snapshot = AuditEntry['after'] & { expected?: string; note?: Record<string, string> };
+type Snapshot = Partial<Omit<AuditEntry['after'], 'status'>> & Partial<Omit<ServiceSnapshot, 'status'>> & { status?: string };
 
 /**
  * The organisation's changes as an Atom feed in one language, from the audit log: one entry per
@@ -29,7 +29,7 @@ type Snapshot = AuditEntry['after'] & { expected?: string; note?: Record<string,
  * return and its note in the content. Links may be relative: they resolve against the feed's own
  * address, on this server or wherever the export is published.
  */
-export function atomFeed(org: OrganisationState, changes: AuditEntry[], lang: Lang, texts: PageTexts, links: FeedLinks, generatedAt: string): string {
+export function atomFeed(org: OrganisationState, changes: AuditRecord[], lang: Lang, texts: PageTexts, links: FeedLinks, generatedAt: string): string {
   const { t } = texts;
   const orgName = pick(org.name, lang, org.language)?.text ?? org.id;
   const subjects = new Map<string, { name: Record<string, string>; kind: 'office' | 'service' }>([
@@ -56,7 +56,7 @@ export function atomFeed(org: OrganisationState, changes: AuditEntry[], lang: La
     const note = pick(after.notes, lang, org.language) ?? pick(after.note, lang, org.language);
     const content = [
       before.status !== after.status && t('entry.before', { status: statusName(before.status) }),
-      entry.undoes && t('entry.undo'),
+      !isServiceEntry(entry) && entry.undoes && t('entry.undo'),
       when && t(`entry.expected_${subject.kind}`, { when: when.text }),
       note && (note.lang === lang ? t('entry.note', { note: note.text }) : t('entry.note_in', { note: note.text, language: texts.bot(`note_language.${note.lang}`) })),
     ].filter(Boolean);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Knowledge } from '../knowledge/knowledge.js';
-import { SERVICE_STATUSES, STATUSES, type Service } from '../knowledge/schema.js';
-import type { AuditEntry, AuditRepository } from '../storage/index.js';
+import { SERVICE_STATUSES, STATUSES } from '../knowledge/schema.js';
+import { isServiceEntry, type AuditRecord, type AuditRepository } from '../storage/index.js';
 
 /**
  * What the public status page shows, in every language at once: each organisation's offices and
@@ -59,26 +59,23 @@ export type ServiceState = z.infer<typeof serviceState>;
 export type OrganisationState = z.infer<typeof organisationState>;
 export type StatusSnapshot = z.infer<typeof statusSnapshot>;
 
-/** A service with the live state staff give it (the services' live overlay adds these optional fields). */
-type LiveService = Service & { expected?: string; updatedAt?: string };
-
 /** How far back the page reads the audit log: status-since times and feed entries older than these changes are left out. */
 export const CHANGES_READ = 1000;
 
-/** The office or service an audit entry is about (service changes may name theirs as `service`). */
-export const subjectOf = (entry: AuditEntry): string => (entry as AuditEntry & { service?: string }).service ?? entry.office;
+/** The office or service an audit entry is about. */
+export const subjectOf = (entry: AuditRecord): string => (isServiceEntry(entry) ? entry.service : entry.office);
 
 /** An entry that records a change of state (other kinds of entry, should the log hold any, are no status change). */
-export const isStatusChange = (entry: AuditEntry): boolean => !!entry.after && !!entry.before && typeof entry.after.status === 'string';
+export const isStatusChange = (entry: AuditRecord): boolean => !!entry.after && !!entry.before && typeof entry.after.status === 'string';
 
 /** The latest changes of the log, newest first: one bounded read, never the whole log. */
-export async function recentChanges(audit: AuditRepository, count = CHANGES_READ): Promise<AuditEntry[]> {
+export async function recentChanges(audit: AuditRepository, count = CHANGES_READ): Promise<AuditRecord[]> {
   const size = await audit.size();
   return (await audit.range(Math.max(0, size - count), size)).reverse();
 }
 
 /** Since when each office or service has its status: its latest change of status (an undo included). */
-function statusSince(changes: AuditEntry[]): Map<string, string> {
+function statusSince(changes: AuditRecord[]): Map<string, string> {
   const since = new Map<string, string>();
   for (const entry of changes.filter(isStatusChange)) {
     const id = subjectOf(entry);
@@ -97,7 +94,7 @@ export const serviceRuns = (status: string | undefined) => status === 'available
 const nonEmpty = <T>(v: T | '' | undefined): T | undefined => (v === '' || v === undefined ? undefined : v);
 
 /** The page's facts now: the knowledge in service (live changes on top) and the log's recent changes. */
-export function snapshot(knowledge: Knowledge, changes: AuditEntry[], langs: string[], now = new Date()): StatusSnapshot {
+export function snapshot(knowledge: Knowledge, changes: AuditRecord[], langs: string[], now = new Date()): StatusSnapshot {
   const since = statusSince(changes);
   const organisations = knowledge.organisations.map((org): OrganisationState => {
     const offices = knowledge.officesOf(org.id).map((o): OfficeState => ({
@@ -109,7 +106,7 @@ export function snapshot(knowledge: Knowledge, changes: AuditEntry[], langs: str
       expectedReopening: officeRuns(o.status) ? undefined : nonEmpty(typeof o.expectedReopening === 'string' ? o.expectedReopening : Object.keys(o.expectedReopening).length ? o.expectedReopening : ''),
       note: o.notes,
     }));
-    const services = (knowledge.services(org.id) as LiveService[]).map((s): ServiceState => ({
+    const services = knowledge.services(org.id).map((s): ServiceState => ({
       id: s.id,
       kind: s.kind,
       name: s.name,

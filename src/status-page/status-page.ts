@@ -5,7 +5,7 @@ import { ROOT } from '../config.js';
 import type { Knowledge } from '../knowledge/knowledge.js';
 import type { Lang } from '../knowledge/schema.js';
 import { loadTexts, type Texts } from '../shared/i18n.js';
-import type { AuditEntry, AuditRepository } from '../storage/index.js';
+import type { AuditRecord, AuditRepository } from '../storage/index.js';
 import { atomFeed, type FeedLinks } from './feed.js';
 import { statusPage, type PageLinks, type PageTexts } from './page.js';
 import { recentChanges, snapshot, type StatusSnapshot } from './snapshot.js';
@@ -52,7 +52,7 @@ export class StatusPage {
   /** The stylesheet (web/status.css): served at /status/status.css and copied into the export. */
   readonly css: string;
   /** The last read of the facts, shared by the requests of the next READ_AGAIN_MS (a crowd reading the page reads the log once). */
-  private recent?: { at: number; read: Promise<{ facts: StatusSnapshot; changes: AuditEntry[] }> };
+  private recent?: { at: number; read: Promise<{ facts: StatusSnapshot; changes: AuditRecord[] }> };
   private writing: Promise<void> = Promise.resolve();
   private queued?: Promise<void>;
 
@@ -79,7 +79,7 @@ export class StatusPage {
    * unreachable log leaves the page without since-when times and feed entries rather than without
    * a page (the live routes); the export is not rewritten without it (its feeds would lose entries).
    */
-  async read(tolerant = false): Promise<{ facts: StatusSnapshot; changes: AuditEntry[] }> {
+  async read(tolerant = false): Promise<{ facts: StatusSnapshot; changes: AuditRecord[] }> {
     if (this.recent && Date.now() - this.recent.at < READ_AGAIN_MS) return this.recent.read;
     const read = recentChanges(this.audit).then((changes) => ({ facts: snapshot(this.knowledge, changes, this.langs), changes }));
     this.recent = { at: Date.now(), read };
@@ -103,7 +103,7 @@ export class StatusPage {
   }
 
   /** The organisation's feed in one language; undefined for an organisation the knowledge does not have. */
-  feed(facts: StatusSnapshot, changes: AuditEntry[], org: string, lang: Lang, links: FeedLinks): string | undefined {
+  feed(facts: StatusSnapshot, changes: AuditRecord[], org: string, lang: Lang, links: FeedLinks): string | undefined {
     const state = facts.organisations.find((o) => o.id === org);
     return state && atomFeed(state, changes, lang, this.texts(lang), links, facts.generatedAt);
   }

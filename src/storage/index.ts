@@ -32,6 +32,10 @@ import { MemoryKnowledge } from './knowledge/memory.js';
 import { RedisKnowledge } from './knowledge/redis.js';
 import { SqliteKnowledge } from './knowledge/sqlite.js';
 import type { KnowledgeRepository } from './knowledge/types.js';
+import { MemoryServiceStatus } from './service-status/memory.js';
+import { RedisServiceStatus } from './service-status/redis.js';
+import { SqliteServiceStatus } from './service-status/sqlite.js';
+import type { ServiceStatusRepository } from './service-status/types.js';
 import { MemoryCrisisNotices } from './crisis-notices/memory.js';
 import { RedisCrisisNotices } from './crisis-notices/redis.js';
 import { SqliteCrisisNotices } from './crisis-notices/sqlite.js';
@@ -56,6 +60,7 @@ export * from './handoffs/types.js';
 export * from './examples/types.js';
 export * from './notice-log/types.js';
 export * from './knowledge/types.js';
+export * from './service-status/types.js';
 export * from './crisis-notices/types.js';
 
 /** What the bot keeps: sessions in keyv (key-value with expiry), every other record in its repository. */
@@ -64,6 +69,8 @@ export interface Stores {
   sessions: Keyv;
   subscriptions: SubscriptionRepository;
   status: StatusRepository;
+  /** The live state of services and channels (website, e-office, phone help…). */
+  serviceStatus: ServiceStatusRepository;
   audit: AuditRepository;
   stats: StatsRepository;
   inbox: InboxRepository;
@@ -130,6 +137,7 @@ function redisStores(config: StoreConfig, health: StoreHealth, r: Retention): St
     sessions: new Keyv({ store: sessions as unknown as KeyvStoreAdapter, namespace: SESSIONS_NAMESPACE, ...json }),
     subscriptions: new RedisSubscriptions(records, r),
     status: new RedisStatus(records),
+    serviceStatus: new RedisServiceStatus(records),
     audit: new RedisAudit(records),
     stats: new RedisStats(records, r),
     inbox: new RedisInbox(records, r),
@@ -176,6 +184,7 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
     sessions: new Keyv({ store: sessions as unknown as KeyvStoreAdapter, namespace: SESSIONS_NAMESPACE, serialize: undefined, deserialize: undefined }),
     subscriptions: new sqlite.SqliteSubscriptions(db, r),
     status: new sqlite.SqliteStatus(db),
+    serviceStatus: new SqliteServiceStatus(db),
     audit: new sqlite.SqliteAudit(db),
     stats: new sqlite.SqliteStats(db, r),
     inbox,
@@ -209,6 +218,7 @@ function memoryStores(r: Retention): Stores {
     sessions: new Keyv({ store: new Map(), namespace: SESSIONS_NAMESPACE, ...json }),
     subscriptions,
     status: new MemoryStatus(),
+    serviceStatus: new MemoryServiceStatus(),
     audit: new MemoryAudit(),
     stats: new MemoryStats(r),
     inbox,

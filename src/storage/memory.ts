@@ -13,6 +13,7 @@ import {
   type Retention,
   type Notice,
   type AuditEntry,
+  type AuditRecord,
   type AuditRepository,
   type Change,
   type DayStats,
@@ -111,13 +112,13 @@ export class MemoryStatus implements StatusRepository {
 }
 
 export class MemoryAudit implements AuditRepository {
-  private entries: AuditEntry[] = [];
+  private entries: AuditRecord[] = [];
 
-  async append(entry: AuditEntry): Promise<void> {
+  async append(entry: AuditRecord): Promise<void> {
     this.entries.push(entry);
   }
 
-  async list(): Promise<AuditEntry[]> {
+  async list(): Promise<AuditRecord[]> {
     return [...this.entries];
   }
 
@@ -125,7 +126,7 @@ export class MemoryAudit implements AuditRepository {
     return this.entries.length;
   }
 
-  async range(from: number, to: number): Promise<AuditEntry[]> {
+  async range(from: number, to: number): Promise<AuditRecord[]> {
     return this.entries.slice(from, to);
   }
 }
@@ -215,7 +216,7 @@ export class MemoryOutbox implements OutboxRepository {
   ) {}
 
   async enqueue(change: Change): Promise<number> {
-    const subscribers = (await Promise.all((change.offices ?? [change.office.id]).map((o) => this.subscriptions.subscribers(o)))).flat();
+    const subscribers = [...(await Promise.all((change.offices ?? [change.office.id]).map((o) => this.subscriptions.subscribers(o)))).flat(), ...(change.to ?? [])];
     for (const subscriber of subscribers) {
       const key = deliveryKey(change.id, subscriber.address);
       if (!this.rows.has(key)) this.rows.set(key, { changeId: change.id, key, office: change.office, subscriber, claimed: false });

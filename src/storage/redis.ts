@@ -18,6 +18,7 @@ import {
   type Retention,
   type Notice,
   type AuditEntry,
+  type AuditRecord,
   type AuditRepository,
   type DayStats,
   type InboxRepository,
@@ -239,21 +240,21 @@ function fromHash(hash: Record<string, string>): StoredStatus {
 export class RedisAudit implements AuditRepository {
   constructor(private readonly redis: RedisRecords) {}
 
-  async append(entry: AuditEntry): Promise<void> {
+  async append(entry: AuditRecord): Promise<void> {
     await this.redis.run((c) => c.rPush(`${P}audit`, JSON.stringify(entry)));
   }
 
-  list(): Promise<AuditEntry[]> {
-    return this.redis.run(async (c) => (await c.lRange(`${P}audit`, 0, -1)).map((e) => JSON.parse(e) as AuditEntry));
+  list(): Promise<AuditRecord[]> {
+    return this.redis.run(async (c) => (await c.lRange(`${P}audit`, 0, -1)).map((e) => JSON.parse(e) as AuditRecord));
   }
 
   size(): Promise<number> {
     return this.redis.run((c) => c.lLen(`${P}audit`));
   }
 
-  range(from: number, to: number): Promise<AuditEntry[]> {
+  range(from: number, to: number): Promise<AuditRecord[]> {
     if (to <= from) return Promise.resolve([]);
-    return this.redis.run(async (c) => (await c.lRange(`${P}audit`, from, to - 1)).map((e) => JSON.parse(e) as AuditEntry));
+    return this.redis.run(async (c) => (await c.lRange(`${P}audit`, from, to - 1)).map((e) => JSON.parse(e) as AuditRecord));
   }
 }
 

@@ -16,6 +16,7 @@ import {
   type Retention,
   type Notice,
   type AuditEntry,
+  type AuditRecord,
   type AuditRepository,
   type Change,
   type DayStats,
@@ -199,15 +200,15 @@ export class SqliteAudit implements AuditRepository {
     return this.count.get()!.n;
   }
 
-  async range(from: number, to: number): Promise<AuditEntry[]> {
+  async range(from: number, to: number): Promise<AuditRecord[]> {
     return this.slice.all(Math.max(0, to - from), from).map((r) => JSON.parse(r.entry));
   }
 
-  async append(entry: AuditEntry): Promise<void> {
+  async append(entry: AuditRecord): Promise<void> {
     this.insert.run(JSON.stringify(entry));
   }
 
-  async list(): Promise<AuditEntry[]> {
+  async list(): Promise<AuditRecord[]> {
     return this.select.all().map((r) => JSON.parse(r.entry));
   }
 }
@@ -337,10 +338,12 @@ export class SqliteOutbox implements OutboxRepository {
     const fanOut = db.prepare(
       'INSERT OR IGNORE INTO deliveries (change_id, address, channel, address_id, lang) SELECT ?, address, channel, address_id, lang FROM subscriptions WHERE office = ? AND (expires_at IS NULL OR expires_at > ?)',
     );
+    const direct = db.prepare('INSERT OR IGNORE INTO deliveries (change_id, address, channel, address_id, lang) VALUES (?, ?, ?, ?, ?)');
     this.addChange = db.transaction((c: Change) => {
       change.run(c.id, JSON.stringify(c.office));
       // Several offices (an announcement): a subscriber of two is one delivery (UNIQUE change, address).
-      return (c.offices ?? [c.office.id]).reduce((n, office) => n + fanOut.run(c.id, office, now()).changes, 0);
+      const fanned = (c.offices ?? [c.office.id]).reduce((n, office) => n + fanOut.run(c.id, office, now()).changes, 0);
+      return (c.to ?? []).reduce((n, s) => n + direct.run(c.id, addressKey(s.address), s.address.channel, s.address.id, s.lang).changes, fanned);
     });
     this.claimSome = (channels: string[], limit: number) =>
       db

@@ -1,4 +1,4 @@
-import type { Lang, Office } from '../knowledge/schema.js';
+import type { Lang, Office, Service } from '../knowledge/schema.js';
 import type { StatusChange } from '../knowledge/knowledge.js';
 import type { Address } from '../core/dialogue/types.js';
 
@@ -82,13 +82,31 @@ export interface AuditEntry {
   undoes?: string;
 }
 
+/** A service's state as the audit log keeps it before and after a change. */
+export type ServiceSnapshot = Pick<Service, 'status' | 'note'> & { expected?: string };
+
+/** A change of a service's live state (its website, e-office…): in the same log as the offices'. */
+export interface ServiceAuditEntry {
+  at: string;
+  service: string;
+  actor: string;
+  before: ServiceSnapshot;
+  after: ServiceSnapshot;
+  /** The id of the notice sent for this change. */
+  change: string;
+}
+
+/** One entry of the audit log: an office's change, or a service's. */
+export type AuditRecord = AuditEntry | ServiceAuditEntry;
+export const isServiceEntry = (e: AuditRecord): e is ServiceAuditEntry => 'service' in e;
+
 export interface AuditRepository {
-  append(entry: AuditEntry): Promise<void>;
+  append(entry: AuditRecord): Promise<void>;
   /** Every entry, oldest first (backups, tests): the API reads it by range. */
-  list(): Promise<AuditEntry[]>;
+  list(): Promise<AuditRecord[]>;
   size(): Promise<number>;
   /** The entries at positions from..to-1 (0 the oldest), oldest first. */
-  range(from: number, to: number): Promise<AuditEntry[]>;
+  range(from: number, to: number): Promise<AuditRecord[]>;
 }
 
 export interface Unanswered {
@@ -173,6 +191,8 @@ export interface Change {
   office: Office;
   /** Whose subscribers it goes to, each once (an announcement to an organisation); default the office's. */
   offices?: string[];
+  /** Told besides the subscribers, once each: the organisation's Telegram channel. */
+  to?: Subscriber[];
 }
 
 export interface Delivery {

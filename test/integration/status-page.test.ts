@@ -14,7 +14,7 @@ import { buildApp } from '../../src/http/app.js';
 import { testConfig } from '../support/helpers.js';
 
 // The public status page through the real app: GET /status, /api/status, /status/:org.atom, and
-// the static export to STATUS_EXPORT_DIR rewritten on every office change.
+// the static export to STATUS_EXPORT_DIR rewritten on every office or service change.
 
 const TOKEN = 'status-page-admin-token-0123456789';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -257,6 +257,48 @@ describe('STATUS_EXPORT_DIR', () => {
     expect(fs.readFileSync(path.join(dir, 'elche.atom'), 'utf8')).toContain('href="index.es.html#elche-el-altet"');
     // Written to a temporary file and renamed: none is left behind.
     expect(fs.readdirSync(dir).length).toBe(files.length);
+  });
+
+  it("follows a service's change: the page, the JSON and the feed, since when read from the service's audit entry", async () => {
+    const dir = tmp();
+    const { app, bot } = await start({ STATUS_EXPORT_DIR: dir });
+    const website = () => JSON.parse(fs.readFileSync(path.join(dir, 'status.json'), 'utf8')).organisations.find((o: { id: string }) => o.id === 'ats-insubria').services.find((s: { id: string }) => s.id === 'ats-insubria-website');
+    expect(website()).toMatchObject({ status: 'unavailable' });
+    expect(website().since).toBeUndefined();
+    const res = await app.inject({ method: 'PATCH', url: '/api/admin/services/ats-insubria-website', headers: auth, payload: { status: 'limited', expected: '2026-12-20', note: { it: 'Funzionano solo le pagine informative.' } } });
+    expect(res.statusCode).toBe(200);
+    const at = res.json().service.updatedAt as string;
+    // Written before the change's answer, as for an office.
+    expect(website()).toEqual({
+      id: 'ats-insubria-website',
+      kind: 'website',
+      name: bot.knowledge.serviceById('ats-insubria-website')!.name,
+      status: 'limited',
+      since: at,
+      updatedAt: at,
+      expected: '2026-12-20',
+      note: { it: 'Funzionano solo le pagine informative.' },
+    });
+    const card = cardOf(fs.readFileSync(path.join(dir, 'index.it.html'), 'utf8'), 'ats-insubria-website');
+    expect(card).toContain(`<span class="badge">${pageTexts('it').service.limited}</span>`);
+    expect(card).toContain(`<dt>${pageTexts('it').since}</dt><dd><time datetime="${at}">`);
+    expect(card).toContain(`<dt>${pageTexts('it').expected_service}</dt>`);
+    expect(card).toContain('Funzionano solo le pagine informative.');
+    expect(await htmlProblems(fs.readFileSync(path.join(dir, 'index.it.html'), 'utf8'))).toEqual([]);
+    const feed = parseFeed(fs.readFileSync(path.join(dir, 'ats-insubria.atom'), 'utf8'));
+    const name = bot.knowledge.serviceById('ats-insubria-website')!.name.it!;
+    expect(feed.items.map((i) => i.title)).toEqual([`${name.charAt(0).toUpperCase()}${name.slice(1)}: ${pageTexts('it').service.limited}`]);
+    expect(feed.items[0].content).toContain(`${pageTexts('it').service.unavailable}`);
+    expect(feed.items[0].content).toContain('Funzionano solo le pagine informative.');
+    expect(feed.items[0].url).toMatch(/#ats-insubria-website$/);
+    // A note changed without a new status: since when stays, the last update moves; the live page says the same.
+    await new Promise((r) => setTimeout(r, 5));
+    const later = (await app.inject({ method: 'PATCH', url: '/api/admin/services/ats-insubria-website', headers: auth, payload: { note: { it: 'Di nuovo la pagina dei servizi.' } } })).json().service.updatedAt as string;
+    expect(website()).toMatchObject({ since: at, updatedAt: later, note: { it: 'Di nuovo la pagina dei servizi.' } });
+    const live = cardOf((await app.inject({ url: '/status?lang=it' })).body, 'ats-insubria-website');
+    expect(live).toContain(`<time datetime="${at}">`);
+    expect(live).toContain(`<time datetime="${later}">`);
+    expect(parseFeed((await app.inject({ url: '/status/ats-insubria.atom' })).body).items).toHaveLength(2);
   });
 
   it('rewrites once more after a write in progress, so the last of several changes at once is what stays', async () => {

@@ -5,6 +5,7 @@ import { OUT_OF_SCOPE, type NluResult, type NluService } from '../../nlu/index.j
 import type { Entities, EntityType } from '../../nlu/entities.js';
 import { createRegistry, type IntentRegistry, type IntentSpec } from '../intents/registry.js';
 import { topic as innerTopic } from './answers/info.js';
+import { topicService } from './answers/services.js';
 import { isOpen, lines, listOf, nameValues, quick, sentences, type AnswerContext, type Frame } from './context.js';
 import { decide, isWeak, topicOf, type Decision, type Policy } from './policy.js';
 import { questionKey, render } from './planner.js';
@@ -116,7 +117,9 @@ export class Dialogue {
     if (frame.complaint && frame.act === 'statement' && intent !== OUT_OF_SCOPE) answer.text = sentences(ctx.t('complaint.sorry'), answer.text);
     // A question inside the question ("… ¿y mis datos están seguros?") gets its own answer after the main one.
     const innerId = nlu.entities.topic;
-    const inner = innerId && policy.topics[innerId]?.intent !== intent && intent !== 'forget_data' ? innerTopic(ctx, innerId) : undefined;
+    // A subscription to a service says the service's state itself.
+    const covered = intent === 'forget_data' || (spec.orService && topicService(ctx));
+    const inner = innerId && policy.topics[innerId]?.intent !== intent && !covered ? innerTopic(ctx, innerId) : undefined;
     if (inner) answer.context = inner;
 
     const asked = questionKey([intent, topic, ctx.office?.id, ctx.org?.id, certificate, frame.channel, frame.act, frame.modality]);
@@ -189,7 +192,7 @@ export class Dialogue {
   private fillSlots(ctx: AnswerContext, spec: IntentSpec): Answer | undefined {
     const { k, t, lang } = ctx;
     const pending = { intent: ctx.intent, certificate: ctx.certificate, topic: ctx.frame.topic };
-    if (spec.slots?.office && !ctx.office) {
+    if (spec.slots?.office && !ctx.office && !(spec.orService && topicService(ctx))) {
       const among = ctx.org ? k.officesOf(ctx.org.id) : k.offices;
       // The closed ones first: those are the ones citizens ask to hear about.
       const choices = [...among.filter((o) => !isOpen(o)), ...among.filter(isOpen)];

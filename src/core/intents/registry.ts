@@ -41,6 +41,8 @@ export interface IntentSpec {
   followsSubject?: boolean;
   /** The intent of a bare follow-up after this one (default: this one, when it follows the subject). */
   followUp?: string;
+  /** A service the message is about (the website, the albo pretorio) stands for the office it needs. */
+  orService?: boolean;
   /** The question that asks for a missing office, if not "which office?" ("which office shall I tell you about?"). */
   askOffice?: string;
   /**
@@ -104,7 +106,7 @@ export const BUILT_IN: Record<Intent, IntentSpec> = {
   transport_card: { ...forOrganisation, byChannel: true, offeredBy: owners('transport_card'), answer: procedures.transport },
   health_services: { ...forOrganisation, offeredBy: owners('health'), onlyItsOwners: true, each: 'health', answer: procedures.health },
   incident_info: { ...forOrganisation, offeredBy: incidentOwners, answer: info.incident },
-  subscribe_updates: { ...forOffice, followUp: 'office_status', askOffice: 'subscribe.which', answer: status.subscribe },
+  subscribe_updates: { ...forOffice, orService: true, followUp: 'office_status', askOffice: 'subscribe.which', answer: status.subscribe },
   unsubscribe_updates: { followsSubject: true, followUp: 'office_status', answer: status.unsubscribe },
   // Asks first, unless it is an unmistakable command or the confirmation: then ChatCore erases the conversation (GDPR art. 17).
   forget_data: { answer: info.forget },

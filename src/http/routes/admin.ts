@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { KnowledgeError } from '../../knowledge/loader.js';
 import { staleLangs } from '../../knowledge/freshness.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { langSchema, officeSchema, STATUSES, type Office } from '../../knowledge/schema.js';
+import { langSchema, officeSchema, serviceSchema, STATUSES, type Office } from '../../knowledge/schema.js';
 import { FilesNotServing, UNDO_WINDOW_MS, type UndoRefusal } from '../../operations/live.js';
 import { audience, previewStatus } from '../../operations/preview.js';
 import type { Authenticator } from '../../staff/auth.js';
@@ -21,6 +21,8 @@ import { staffAccountRoutes } from './staff-accounts.js';
 import { statsQuery } from './stats-range.js';
 import { teachingRoutes } from './teaching.js';
 import { knowledgeRoutes } from './knowledge.js';
+import { serviceRoutes } from './services.js';
+import { isServiceEntry, type AuditRecord } from '../../storage/index.js';
 import { crisisNoticeRoutes } from './crisis-notices.js';
 
 declare module 'fastify' {
@@ -73,7 +75,7 @@ const boardEntry = officeSchema.extend({
   notesStale: z.array(z.string()).describe("Languages of the note written before another language's last change: citizens get that one's note, marked, until they are updated"),
 });
 const stateSnapshot = officeSchema.pick({ status: true, expectedReopening: true, notes: true }).partial();
-const auditEntry = z.object({
+const officeEntry = z.object({
   at: z.string(),
   office: z.string(),
   actor: z.string(),
@@ -82,6 +84,11 @@ const auditEntry = z.object({
   change: z.string().optional().describe('The id of the notice sent for it'),
   undoes: z.string().optional().describe('An undo: the change (its notice id) it took back'),
 });
+const serviceSnapshot = serviceSchema.pick({ status: true, note: true, expected: true }).partial();
+const serviceEntry = z
+  .object({ at: z.string(), service: z.string(), actor: z.string(), before: serviceSnapshot, after: serviceSnapshot, change: z.string().describe('The id of the notice sent for it') })
+  .describe("A service's change");
+const auditEntry = z.union([officeEntry, serviceEntry]);
 const byLang = z.record(z.string(), z.string());
 const statusPreview = z
   .object({
@@ -238,14 +245,15 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
   });
 
   const audit = documented(
-    'The audit log of my organisations: when, which office, by whom, before and after; the latest `limit` changes (then `before`: older ones)',
+    'The audit log of my organisations: when, which office or service, by whom, before and after; the latest `limit` changes (then `before`: older ones)',
     z.object({ entries: z.array(auditEntry), next: nextPage }).describe('The page, oldest first'),
     [400],
   );
   admin.get('/audit', { schema: { querystring: pageQuery, ...audit }, config: { permission: 'status' } }, async (request) => {
     const { knowledge, stores } = request.core;
     const { limit, before } = request.query;
-    const page = await newestFirst(stores.audit, (e) => inScope(request.principal!, knowledge.office(e.office)?.organisation), limit, before);
+    const orgOf = (e: AuditRecord) => (isServiceEntry(e) ? knowledge.serviceById(e.service) : knowledge.office(e.office))?.organisation;
+    const page = await newestFirst(stores.audit, (e) => inScope(request.principal!, orgOf(e)), limit, before);
     return { entries: page.items.reverse(), ...(page.next !== undefined ? { next: page.next } : {}) };
   });
 
@@ -285,5 +293,6 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
   await admin.register(handoffRoutes, { prefix: '/handoffs' });
   await admin.register(teachingRoutes);
   await admin.register(knowledgeRoutes, { prefix: '/knowledge' });
+  await admin.register(serviceRoutes, { prefix: '/services' });
   await admin.register(crisisNoticeRoutes);
 };

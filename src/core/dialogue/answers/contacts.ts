@@ -1,8 +1,11 @@
+import { serviceState } from './services.js';
 import { localized } from '../../../knowledge/knowledge.js';
 import type { Contact, Office, Organisation } from '../../../knowledge/schema.js';
 import { nameValues, bullet, capitalize, lines, names, openOffices, phoneText, sentences, shortList, type AnswerContext, type Speaking } from '../context.js';
 import type { Answer } from '../types.js';
 import { suggestions } from './suggestions.js';
+
+export { serviceState };
 
 type Kind = 'phone' | 'email';
 const TYPES: Record<Kind, Contact['type'][]> = { phone: ['switchboard', 'phone'], email: ['email', 'pec'] };
@@ -101,19 +104,6 @@ export function contacts(ctx: AnswerContext, kind: Kind): Answer {
   const target = office && ctx.entities.office === office.id ? n.office_of : n.org_of;
   const none = (kind === 'phone' && phoneHelpNoNumber(ctx, org)) || t(`contact.no_${kind}`, { ...n, target });
   return { text: none, next: instead(ctx, org, kind), quickReplies };
-}
-
-/** A service's state as a sentence: "Sí, el correo electrónico de ATS Insubria se ha restablecido." (yes or no first to a yes/no question). */
-export function serviceState(ctx: AnswerContext, service: { status: string; name: Record<string, string>; note: Record<string, string> }): string {
-  const { t, lang, frame } = ctx;
-  const name = localized(service.name, lang);
-  const values = { name, Name: capitalize(name), note: localized(service.note, lang) };
-  const state = service.status === 'available' || service.status === 'limited' ? 'works' : service.status === 'unavailable' ? 'down' : 'unknown';
-  const plain = (key: string) => t(values.note ? key : `${key}_plain`, values);
-  if (frame.act !== 'yes_no' || state === 'unknown') return plain(`service.${state}`);
-  // "Is the website down?" asks the other way round: yes, it is down; no, it works.
-  if (ctx.entities.state === 'closed') return sentences(t(state === 'down' ? 'answer.yes' : 'answer.no'), plain(`service.${state}`));
-  return plain(`service.${state}_yes_no`);
 }
 
 /** How to reach the organisation's staff: its phones and emails, else phone help and what serves instead. The first part leads. */

@@ -5,6 +5,7 @@ import { bullet, isOpen, lines, listOf, nameValues, names, quick, sentences, sho
 import type { Answer } from '../types.js';
 import { askChannel, complaint, serviceState, staffContacts } from './contacts.js';
 import { onlineServices } from './procedures.js';
+import { working as workingServices } from './services.js';
 import { statusLine } from './status.js';
 import { suggestions } from './suggestions.js';
 
@@ -70,12 +71,8 @@ function updates(ctx: AnswerContext, orgs: Organisation[]): string {
   return lines(where.length > 0 ? t('updates.intro') : t('updates.none'), ...where, t('help.notify'));
 }
 
-/** "The albo pretorio and the family portal are still available." ('' when none of its services is known to work). */
-function working(ctx: AnswerContext, org: Organisation): string {
-  const { k, t, lang } = ctx;
-  const up = k.services(org.id).filter((s) => s.status === 'available' && s.kind !== 'primary_care' && s.kind !== 'email');
-  return up.length > 0 ? t('service.still_working', { names: listOf(up.map((s) => localized(s.name, lang)), lang), count: up.length }) : '';
-}
+/** What of the organisation's services still works ('' when none is known to). */
+const working = (ctx: AnswerContext, org: Organisation) => workingServices(ctx, org.id);
 
 /** The service a topic is about (the website, the albo pretorio…). */
 const SERVICE_OF: Record<string, ServiceKind> = { website: 'website', notice_board: 'notice_board', family_portal: 'family_portal', email_service: 'email', primary_care: 'primary_care' };
@@ -96,7 +93,7 @@ export function topic(ctx: AnswerContext, id: string): string | undefined {
   if (!service) return kind === 'website' ? t('topic.website_unknown', names(ctx)) : undefined;
   const state = serviceState(ctx, service);
   // The website is down: what still works comes with it.
-  return service.status === 'unavailable' ? sentences(state, working(ctx, org)) : state;
+  return service.status === 'unavailable' ? sentences(state, workingServices(ctx, org.id, service.id)) : state;
 }
 
 /** What the facts do not say of an incident ("who is behind it?", "when will it all be back?"): "I don't know" first. */

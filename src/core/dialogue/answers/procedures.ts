@@ -32,7 +32,11 @@ export function howTo(ctx: AnswerContext, p: Procedure, verb: 'how' | 'submit' =
   const values = { ...nameValues(lang, undefined, org), what: thing, What: capitalize(thing) };
   const parts = p.channels.map((channel, i) => {
     const key = `${verb}.${channel}${i > 0 ? '_also' : ''}`;
-    if (channel === 'online') return t(key, { ...values, online: k.online(org, lang) });
+    if (channel === 'online') {
+      // Its e-office is down now: it says so; the ways that work now follow (the others, phone help).
+      const down = eOfficeDown(ctx, org);
+      return down ? t(`${verb}.online_down${i > 0 ? '_also' : ''}`, { ...values, online: localized(down.name, lang) }) : t(key, { ...values, online: k.online(org, lang) });
+    }
     const offices = p.offices.map((id) => k.office(id)).filter((o): o is Office => !!o);
     const open = offices.filter(isOpen);
     if (channel === 'appointment') return t(key, { ...values, ...nameValues(lang, offices[0], org) });
@@ -71,7 +75,16 @@ function channelAnswer(ctx: AnswerContext, procedures: Procedure[]): string | un
   const channel = t(`channel_words.${asked}`);
   if (state === 'unknown') return t('channel.unknown', { channel });
   if (frame.act !== 'yes_no') return undefined;
+  // Done online, but the e-office is down now: not now (the other ways follow).
+  const online = asked === 'online' || asked === 'remote';
+  if (state === 'yes' && online && ctx.org && eOfficeDown(ctx, ctx.org) && !procedures.some((p) => p.channels.some((c) => c !== 'online'))) return t('channel.not_now');
   return state === 'yes' ? t('answer.yes') : t('channel.no', { channel });
+}
+
+/** The organisation's e-office, when staff (or the sources) say it is down now. */
+function eOfficeDown(ctx: AnswerContext, org: Organisation) {
+  const service = ctx.k.service(org.id, 'e_office');
+  return service?.status === 'unavailable' ? service : undefined;
 }
 
 /** The organisation's office that serves in person only by appointment (Paiporta's Oficina Única), if that is how it serves. */

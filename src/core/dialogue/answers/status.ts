@@ -8,6 +8,7 @@ import { nameValues, bullet, capitalize, isOpen, lines, listOf, names, openOffic
 import type { Answer, QuickReply } from '../types.js';
 import { askChannel } from './contacts.js';
 import { suggestions } from './suggestions.js';
+import { subscribeService, topicService } from './services.js';
 
 type StatusContext = Pick<AnswerContext, 'k' | 't' | 'lang'>;
 
@@ -43,7 +44,16 @@ function reopeningDate(office: Office): Date | undefined {
  * last change (`written`, src/knowledge/freshness.ts) may no longer be true: the changed one is
  * given instead, marked.
  */
-export function inSomeLanguage(k: Knowledge, t: Translate, text: Text, orgId: string, lang: Lang, key: 'status.note_in' | 'notify.message_in' | 'crisis.notice_in', written?: Written, values: Record<string, string> = {}): string {
+export function inSomeLanguage(
+  k: Knowledge,
+  t: Translate,
+  text: Text,
+  orgId: string,
+  lang: Lang,
+  key: 'status.note_in' | 'notify.message_in' | 'service.note_in' | 'crisis.notice_in',
+  written?: Written,
+  values: Record<string, string> = {},
+): string {
   const own = text[lang]?.trim();
   const stale = own && staleLangs(text, written).includes(lang);
   if (own && !stale) return own;
@@ -266,6 +276,8 @@ function openNow(ctx: AnswerContext): string {
  */
 export async function subscribe(ctx: AnswerContext): Promise<Answer> {
   const { t, lang, address, session } = ctx;
+  const service = topicService(ctx);
+  if (service) return subscribeService(ctx, service);
   const office = ctx.office!;
   if (address.channel === 'cli') return { text: t('subscribe.unsupported') };
   const pending = session.pending;
@@ -296,6 +308,14 @@ export async function unsubscribe(ctx: AnswerContext): Promise<Answer> {
   if (had.length === 0) return { text: t('unsubscribe.none') };
   const named = ctx.entities.office && had.includes(ctx.entities.office) ? ctx.entities.office : undefined;
   await ctx.subscriptions.remove(ctx.address, named);
-  const removed = (named ? [named] : had).map((id) => k.office(id)).filter((o): o is Office => !!o);
-  return { text: t('unsubscribe.done', { offices: listOf(removed.map((o) => nameValues(lang, o).office_of), lang) }) };
+  const ids = named ? [named] : had;
+  const removed = ids.map((id) => k.office(id)).filter((o): o is Office => !!o);
+  // Services' notices too ("the website"): named by a sentence of their own.
+  const services = listOf(ids.flatMap((id) => k.serviceById(id) ?? []).map((s) => localized(s.name, lang)), lang);
+  return {
+    text: sentences(
+      removed.length > 0 && t('unsubscribe.done', { offices: listOf(removed.map((o) => nameValues(lang, o).office_of), lang) }),
+      services && t(removed.length > 0 ? 'unsubscribe.services_also' : 'unsubscribe.services', { services }),
+    ),
+  };
 }

@@ -5,6 +5,7 @@ import { currentLang, inLang, orgName, t } from '../i18n.js';
 import { sinceText, STATUSES } from '../offices.js';
 import { errorText, Loading, Notice, PageTitle, useLoad } from '../ui.js';
 import { ChangeEditor } from './board-editor.js';
+import { ServicesBoard } from './services-board.js';
 
 /** For the search: lower case, without accents ("altet" finds "El Altet", "placa" finds "Plaça de Crevillent"). */
 const plain = (s) => String(s ?? '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -76,6 +77,7 @@ export function Board({ session, onExpired }) {
         </ul>
       </section>`,
     )}
+    <${ServicesBoard} readOnly=${readOnly} onExpired=${onExpired} />
     ${picked.length > 0 &&
     html`<div class="actions-bar" role="region" aria-label=${t('board.pickedRegion')}>
       <p class="actions-note">${t('board.picked', { count: picked.length })}</p>
