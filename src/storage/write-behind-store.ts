@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { KeyvStoreAdapter } from 'keyv';
-import type { KeyvSqlite } from '@keyv/sqlite';
+import type { KeyvSqlite } from './keyv-sqlite.js';
 
 /** When a session keyv wrote ({ value, expires }) expires; never for one without. */
 const expiresAt = (entry: unknown): number => (entry as { expires?: number } | undefined)?.expires ?? Infinity;
@@ -22,8 +22,6 @@ export class WriteBehindStore extends EventEmitter implements KeyvStoreAdapter {
   private timer?: NodeJS.Timeout;
   /** When expired conversations were last deleted (a flush does it, at most every purgeEveryMs). */
   private purgedAt = Date.now();
-  /** Flushes run one after the other: a batch is committed before the next one starts. */
-  private lastFlush: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly file: KeyvSqlite,
@@ -35,19 +33,12 @@ export class WriteBehindStore extends EventEmitter implements KeyvStoreAdapter {
     super();
   }
 
-  /**
-   * Deletes the conversations whose expiry (keyv's `expires`, in the JSON) has passed, from the file
-   * (through an index on that expiry: sqliteStores creates it) and from memory.
-   */
-  private purgeExpired(now: number): Promise<unknown> {
+  /** The time to delete the expired conversations by, when purgeEveryMs has passed since the last time; they go from memory now. */
+  private purgeDue(now: number): number | undefined {
+    if (now - this.purgedAt < this.purgeEveryMs) return undefined;
     this.purgedAt = now;
     for (const [key, value] of this.memory) if (!this.dirty.has(key) && expiresAt(value) <= now) this.memory.delete(key);
-    return this.file.query(`DELETE FROM ${this.table} WHERE json_extract(value, '$.expires') <= ?`, now);
-  }
-
-  /** keyv's table in the file. */
-  get table(): string {
-    return (this.file.opts as { table: string }).table;
+    return now;
   }
 
   get namespace(): string | undefined {
@@ -70,8 +61,8 @@ export class WriteBehindStore extends EventEmitter implements KeyvStoreAdapter {
 
   async get(key: string) {
     if (this.memory.has(key)) return this.memory.get(key) as never;
-    const row = (await this.file.get(key)) as string | undefined | null;
-    if (row === undefined || row === null) return undefined;
+    const row = await this.file.get<string>(key);
+    if (row === undefined) return undefined;
     const value = JSON.parse(row);
     this.remember(key, value);
     return value;
@@ -96,35 +87,26 @@ export class WriteBehindStore extends EventEmitter implements KeyvStoreAdapter {
     await this.file.clear();
   }
 
-  /** Writes every changed session (one transaction); resolves when they are on disk. */
-  flush(): Promise<void> {
+  /**
+   * Writes every changed session in one transaction (expiry travels inside the value), and at most
+   * once a minute deletes the conversations whose expiry has passed, from the file (through the
+   * index on keyv's expiry) and from memory. Resolves when they are on disk.
+   */
+  async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.dirty.size === 0) return;
     const batch = [...this.dirty];
     this.dirty.clear();
-    const run = this.lastFlush.then(async () => {
-      if (batch.length === 0) return;
-      const tx = batch.length > 1;
-      try {
-        // IMMEDIATE: take the write lock first (waiting busyTimeout for it). A deferred transaction
-        // that a concurrent get() turned into a reader fails with SQLITE_BUSY when it comes to write.
-        if (tx) await this.file.query('BEGIN IMMEDIATE');
-        // The store's own upsert, once per session (expiry travels inside the value); in one
-        // transaction the file is synced once for the batch.
-        await Promise.all(batch.map(([key]) => this.file.set(key, JSON.stringify(this.memory.get(key)))));
-        const now = Date.now();
-        if (now - this.purgedAt >= this.purgeEveryMs) await this.purgeExpired(now);
-        if (tx) await this.file.query('COMMIT');
-      } catch (err) {
-        if (tx) await this.file.query('ROLLBACK').catch(() => {});
-        // Not written: keep them for the next flush (unless changed again since).
-        for (const [key, ttl] of batch) if (!this.dirty.has(key) && this.memory.has(key)) this.dirty.set(key, ttl);
-        this.timer ??= setTimeout(() => void this.flush(), this.everyMs);
-        this.emit('error', err);
-      }
-    });
-    this.lastFlush = run.catch(() => {});
-    return run;
+    try {
+      const entries = batch.map(([key]): [string, string] => [key, JSON.stringify(this.memory.get(key))]);
+      this.file.writeBatch(entries, this.purgeDue(Date.now()));
+    } catch (err) {
+      // Not written: keep them for the next flush (unless changed again since).
+      for (const [key, ttl] of batch) if (!this.dirty.has(key) && this.memory.has(key)) this.dirty.set(key, ttl);
+      this.timer ??= setTimeout(() => void this.flush(), this.everyMs);
+      this.emit('error', err);
+    }
   }
 
   async disconnect(): Promise<void> {
