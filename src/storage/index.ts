@@ -32,6 +32,10 @@ import { MemoryKnowledge } from './knowledge/memory.js';
 import { RedisKnowledge } from './knowledge/redis.js';
 import { SqliteKnowledge } from './knowledge/sqlite.js';
 import type { KnowledgeRepository } from './knowledge/types.js';
+import { MemoryScams } from './scams/memory.js';
+import { RedisScams } from './scams/redis.js';
+import { SqliteScams } from './scams/sqlite.js';
+import type { ScamRepository } from './scams/types.js';
 import {
   retention,
   type AuditRepository,
@@ -52,6 +56,7 @@ export * from './handoffs/types.js';
 export * from './examples/types.js';
 export * from './notice-log/types.js';
 export * from './knowledge/types.js';
+export * from './scams/types.js';
 
 /** What the bot keeps: sessions in keyv (key-value with expiry), every other record in its repository. */
 export interface Stores {
@@ -72,6 +77,8 @@ export interface Stores {
   noticeLog: NoticeLogRepository;
   /** The knowledge staff publish from the console: its versions, drafts and log. */
   knowledge: KnowledgeRepository;
+  /** Known scam numbers, addresses and domains per organisation, listed by staff, and their log. */
+  scams: ScamRepository;
   /** SQLite and memory: the notification outbox. With Redis the queue is BullMQ's, on `redisUrl`. */
   outbox?: OutboxRepository;
   redisUrl?: string;
@@ -131,6 +138,7 @@ function redisStores(config: StoreConfig, health: StoreHealth, r: Retention): St
     examples: new RedisExamples(records),
     noticeLog: new RedisNoticeLog(records),
     knowledge: new RedisKnowledge(records),
+    scams: new RedisScams(records),
     redisUrl: config.REDIS_URL,
     get degraded() {
       return health.degraded;
@@ -176,6 +184,7 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
     examples: new SqliteExamples(db),
     noticeLog: new SqliteNoticeLog(db, r.now),
     knowledge: new SqliteKnowledge(db),
+    scams: new SqliteScams(db),
     outbox: new sqlite.SqliteOutbox(db, inbox, r.now),
     get degraded() {
       return health.degraded;
@@ -208,6 +217,7 @@ function memoryStores(r: Retention): Stores {
     examples: new MemoryExamples(),
     noticeLog: new MemoryNoticeLog(r.now),
     knowledge: new MemoryKnowledge(),
+    scams: new MemoryScams(),
     outbox: new MemoryOutbox(subscriptions, inbox),
     degraded: false,
     async scrub() {},
