@@ -1,6 +1,7 @@
 // What the NLU gives and what the bot asks of it: imported by the NLU's own files, so that none
 // of them needs the entry (index.ts), which starts them.
 import type { Entities } from './entities.js';
+import type { FoundContact } from './contacts.js';
 import type { Act, Modality } from './acts.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
 import type { IntentModelState } from './intent.js';
@@ -32,6 +33,8 @@ export interface NluResult {
   time?: 'today' | 'other';
   /** No word of it is a word the bot knows, in any language ("asdfgh ñlkj"). */
   gibberish?: boolean;
+  /** The phone numbers, email addresses and links it holds, as written (the classifier never reads them). */
+  contacts?: FoundContact[];
   /** The embedding model's queue was full: the n-gram head classified this message alone. */
   encoderSkipped?: true;
 }

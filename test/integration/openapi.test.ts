@@ -110,8 +110,9 @@ describe('the OpenAPI description', () => {
     // hand-overs (the queue, one, assign, messages, close); teaching: review, review/:id, examples, examples/:id,
     // examples/export, nlu; the console's checks before sending: offices/:id/preview, offices/:id/undo,
     // announcements/preview, handoffs/waiting; the knowledge staff keep (#32): the overview, an organisation's facts,
-    // drafts, their preview and publication, versions, one version, its rollback, the log.
-    expect(admin.length).toBe(33);
+    // drafts, their preview and publication, versions, one version, its rollback, the log; the scam list (#31):
+    // an organisation's, one entry.
+    expect(admin.length).toBe(35);
     for (const [path, methods] of admin) {
       for (const [method, op] of Object.entries(methods)) {
         // The token, or a staff console session.

@@ -20,6 +20,7 @@ import { staffAccountRoutes } from './staff-accounts.js';
 import { statsQuery } from './stats-range.js';
 import { teachingRoutes } from './teaching.js';
 import { knowledgeRoutes } from './knowledge.js';
+import { scamRoutes } from './scams.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -282,4 +283,5 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
   await admin.register(handoffRoutes, { prefix: '/handoffs' });
   await admin.register(teachingRoutes);
   await admin.register(knowledgeRoutes, { prefix: '/knowledge' });
+  await admin.register(scamRoutes, { prefix: '/organisations' });
 };

@@ -1,0 +1,88 @@
+import { parse as parseHost } from 'tldts';
+import { normalize } from './normalize.js';
+
+/**
+ * Phone numbers, email addresses and links in a message ("me han llamado del <number>", "è
+ * davvero la PEC <address>?", "en länk till elche-pagos.com"): what a citizen
+ * asks the bot to check (verify_contact). They are found here as written; comparing them with
+ * the official contacts is src/knowledge/contact-check.ts's work.
+ */
+export type FoundContact =
+  | { kind: 'phone'; value: string }
+  | { kind: 'email'; value: string }
+  | { kind: 'link'; value: string; hostname: string };
+
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+const URL_LIKE = /(?:https?:\/\/|www\.)[^\s<>"'«»]+/giu;
+// Words joined by dots ("elche-pagos.com", "ats-insubria.it.example.com"): a link only when tldts knows its suffix.
+const DOTTED = /(?<![\p{L}\p{N}@.-])[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+/gu;
+// Digits with the separators people write numbers with (spaces, dots, slashes, dashes, brackets, a leading plus or double zero); a colon is a time's.
+const PHONE = /(?:\+|\b00)?\(?\d[\d\s./()-]{4,}\d/g;
+// Day, month and year joined by slashes, dots or dashes: a date, not a number.
+const DATE = /^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/;
+/** Fewer digits than this are a time, an amount, a year, a short service number (which the bot does not check either). */
+const MIN_PHONE_DIGITS = 6;
+const TRAILING = /[.,;:!?)\]}»"']+$/;
+
+const digits = (s: string) => s.replace(/\D/g, '').length;
+
+/** A host name tldts reads as a real domain (a known public suffix), lowercased; undefined otherwise ("p.ej", "etc.etc"). */
+export function hostOf(text: string): string | undefined {
+  const parsed = parseHost(text.replace(TRAILING, ''), { allowPrivateDomains: true });
+  if (!parsed.domain || !parsed.hostname || parsed.isIp || !(parsed.isIcann || parsed.isPrivate)) return undefined;
+  return parsed.hostname.toLowerCase().replace(/\.$/, '');
+}
+
+interface Span {
+  start: number;
+  end: number;
+  contact: FoundContact;
+}
+
+function spans(text: string): Span[] {
+  const found: Span[] = [];
+  const taken = (start: number, end: number) => found.some((s) => start < s.end && end > s.start);
+  const add = (start: number, end: number, contact: FoundContact) => {
+    if (!taken(start, end)) found.push({ start, end, contact });
+  };
+  for (const m of text.matchAll(EMAIL)) {
+    const value = m[0].replace(TRAILING, '').toLowerCase();
+    if (hostOf(value.slice(value.indexOf('@') + 1))) add(m.index, m.index + m[0].length, { kind: 'email', value });
+  }
+  for (const re of [URL_LIKE, DOTTED]) {
+    for (const m of text.matchAll(re)) {
+      // "abierto.Es urgente" is two sentences without their space: a bare domain is written in lowercase.
+      if (re === DOTTED && /\.\p{Lu}[^.]*$/u.test(m[0])) continue;
+      const hostname = hostOf(m[0]);
+      if (hostname) add(m.index, m.index + m[0].length, { kind: 'link', value: m[0].replace(TRAILING, ''), hostname });
+    }
+  }
+  for (const m of text.matchAll(PHONE)) {
+    const value = m[0].trim();
+    if (digits(value) >= MIN_PHONE_DIGITS && !DATE.test(value)) add(m.index, m.index + m[0].length, { kind: 'phone', value });
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
+
+/** The phone numbers, email addresses and links written in the message, in order. */
+export function findContacts(text: string): FoundContact[] {
+  return /[\d@.]/.test(text) ? spans(text).map((s) => s.contact) : [];
+}
+
+/**
+ * The message without them: the classifier reads its words, never a number or an address
+ * ("mi número es <number>, avísenme cuando abra Altabix" still asks for notices).
+ */
+export function maskContacts(text: string): string {
+  if (!/[\d@.]/.test(text)) return text;
+  let out = '';
+  let at = 0;
+  for (const s of spans(text)) {
+    out += `${text.slice(at, s.start)} `;
+    at = s.end;
+  }
+  return out + text.slice(at);
+}
+
+/** The text the intent classifier reads: normalised, without the contacts. */
+export const classifierText = (text: string): string => normalize(maskContacts(text));
