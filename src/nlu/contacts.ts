@@ -12,16 +12,20 @@ export type FoundContact =
   | { kind: 'email'; value: string }
   | { kind: 'link'; value: string; hostname: string };
 
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
-const URL_LIKE = /(?:https?:\/\/|www\.)[^\s<>"'«»]+/giu;
+// Every pattern starts only where a word starts and repeats a bounded number of times: a message
+// of 2,000 letters, digits or dots is read in linear time (test/integration/linear-time.test.ts).
+const EMAIL = /(?<![\p{L}\p{N}._%+@-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){1,8}/gu;
+const URL_LIKE = /(?<![\p{L}\p{N}.-])(?:https?:\/\/|www\.)[^\s<>"'«»]{1,2000}/giu;
 // Words joined by dots ("elche-pagos.com", "ats-insubria.it.example.com"): a link only when tldts knows its suffix.
-const DOTTED = /(?<![\p{L}\p{N}@.-])[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+/gu;
-// Digits with the separators people write numbers with (spaces, dots, slashes, dashes, brackets, a leading plus or double zero); a colon is a time's.
-const PHONE = /(?:\+|\b00)?\(?\d[\d\s./()-]{4,}\d/g;
+const DOTTED = /(?<![\p{L}\p{N}@.-])[\p{L}\p{N}][\p{L}\p{N}-]{0,62}(?:\.[\p{L}\p{N}][\p{L}\p{N}-]{0,62}){1,8}/gu;
+// Digits with the separators people write numbers with (spaces, dots, slashes, dashes, brackets, a leading plus or double zero),
+// not inside a word (an ID card's letters, an IBAN's country); a colon is a time's.
+const PHONE = /(?<![\p{L}\d+])(?:\+|00)?\(?\d[\d ./()-]{4,22}\d(?![\p{L}\d])/gu;
 // Day, month and year joined by slashes, dots or dashes: a date, not a number.
 const DATE = /^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/;
-/** Fewer digits than this are a time, an amount, a year, a short service number (which the bot does not check either). */
+/** Fewer digits than this are a time, an amount, a year, a short service number (which the bot does not check either); more than E.164's 15, an account or a card. */
 const MIN_PHONE_DIGITS = 6;
+const MAX_PHONE_DIGITS = 15;
 const TRAILING = /[.,;:!?)\]}»"']+$/;
 
 const digits = (s: string) => s.replace(/\D/g, '').length;
@@ -59,7 +63,8 @@ function spans(text: string): Span[] {
   }
   for (const m of text.matchAll(PHONE)) {
     const value = m[0].trim();
-    if (digits(value) >= MIN_PHONE_DIGITS && !DATE.test(value)) add(m.index, m.index + m[0].length, { kind: 'phone', value });
+    const n = digits(value);
+    if (n >= MIN_PHONE_DIGITS && n <= MAX_PHONE_DIGITS && !DATE.test(value)) add(m.index, m.index + m[0].length, { kind: 'phone', value });
   }
   return found.sort((a, b) => a.start - b.start);
 }

@@ -243,7 +243,7 @@ export class Nlu implements NluService {
       // Nothing but a number or an address: what the conversation asks of it decides (dialogue/policy.yaml).
       const lang = hint ?? this.options.defaultLang;
       const found = this.entities.extract(norm, lang);
-      return { result: { lang, langConfidence: 0, intent: OUT_OF_SCOPE, confidence: 0, entities: found.entities, bare: false, act: 'statement', negated: false, contacts } };
+      return { result: { lang, langConfidence: 0, intent: OUT_OF_SCOPE, confidence: 0, entities: found.entities, bare: true, act: 'statement', negated: false, contacts } };
     }
     const features = this.model.features(words);
     // Without a hint, "hola" or "ok" lean towards the default language rather than a coin toss.
