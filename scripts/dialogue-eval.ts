@@ -1,5 +1,5 @@
 /**
- * npm run eval:dialogues [-- heldout|dev] [--lang es] [--show]
+ * npm run eval:dialogues [-- heldout|dev|fresh|focus] [--lang es] [--show]
  * Plays the native speakers' conversations through POST /api/chat and prints the share of turns
  * whose reply passes every check, per language. `--show` prints each failed turn (use it on the
  * development set: the held-out set is for measuring, never for tuning).

@@ -62,6 +62,7 @@ export async function serve(config: Config, nlu: Promise<NluService> | undefined
   );
   // Several instances on one Redis: a status change made on another shows here within seconds.
   if (config.STORE === 'redis') core.live.follow(3000, (err) => log.warn({ error: (err as Error).message }, 'live status refresh failed'));
+  if (config.STORE === 'redis') core.notices.follow(3000, (err) => log.warn({ error: (err as Error).message }, 'crisis notices refresh failed'));
   log.info(
     { url: `http://${config.HOST}:${config.PORT}`, encoders: core.nlu.encoders, readyMs: Math.round(performance.now() - started) },
     'citizen chatbot ready',

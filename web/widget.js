@@ -232,6 +232,8 @@
       ui.typingText,
     ]);
     ui.body = el('div', { class: 'cw-body' }, [ui.log, ui.typing, ui.quick]);
+    // The crisis notices in force (the page's organisation's): above the conversation while they last.
+    ui.banner = el('div', { class: 'cw-banner', role: 'note', tabindex: '0', hidden: true });
 
     ui.inputLabel = el('label', { for: 'cw-input', class: 'cw-sr' });
     ui.input = el('input', { id: 'cw-input', class: 'cw-input', type: 'text', autocomplete: 'off', maxLength: MAX_TEXT });
@@ -243,6 +245,7 @@
 
     ui.panel = el('section', { id: 'cw-panel', class: 'cw-panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'cw-title', hidden: true }, [
       el('div', { class: 'cw-header' }, [ui.title, el('div', { class: 'cw-tools' }, [ui.langLabel, ui.langSelect, ui.close])]),
+      ui.banner,
       ui.body,
       ui.form,
       ui.footer,
@@ -564,8 +567,23 @@
 
   // ---- open, close, language ----
 
+  /** The crisis notices in force, in the widget's language (a notice not written in it says in which it is). */
+  async function showNotices() {
+    const query = new URLSearchParams({ lang: state.lang, ...(script.dataset.org ? { org: script.dataset.org } : {}) });
+    try {
+      const res = await request(`/api/chat/notices?${query}`);
+      if (!res.ok) return; // the banner stays as it was until the next try
+      const { notices } = await res.json();
+      ui.banner.replaceChildren(...notices.map((n) => el('p', { class: 'cw-banner-text' }, [linkify(n.text)])));
+      ui.banner.hidden = notices.length === 0;
+    } catch {
+      // offline: the banner stays as it was
+    }
+  }
+
   function open() {
     state.open = true;
+    showNotices();
     ui.panel.hidden = false;
     ui.root.classList.add('cw-open');
     ui.launcher.setAttribute('aria-expanded', 'true');
@@ -617,6 +635,7 @@
     state.names = body.names || {};
     state.labels = body.labels;
     applyLabels();
+    showNotices();
   }
 
   async function start() {

@@ -18,6 +18,7 @@ import { Stats } from '../operations/stats.js';
 import { Teaching } from '../operations/teaching.js';
 import { KnowledgeVersions } from '../operations/knowledge-versions.js';
 import { cleanText } from '../operations/clean-text.js';
+import { CrisisNotices, crisisNoticeText, withCrisisNotice } from '../operations/crisis-notices.js';
 import { Metrics } from '../operations/metrics.js';
 import type { ChatRequest, CliPort, TelegramPort, WebChatPort } from './ports.js';
 import { createStores, expires, StoreUnavailableError, type Stores, type SubscriptionRepository } from '../storage/index.js';
@@ -76,6 +77,8 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     readonly versions: KnowledgeVersions,
     /** The dialogue on another knowledge (a preview), keeping nothing. */
     private readonly dialogueOn: (knowledge: Knowledge) => Dialogue,
+    /** The organisations' crisis notices: the first reply of a conversation about one starts with its notice. */
+    readonly notices: CrisisNotices,
   ) {}
 
   /** The turn each conversation is at: the next one waits for it. */
@@ -132,7 +135,9 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
     const teaching = new Teaching(stores.examples, nlu, { intentsDir, cacheDir, langs: options.langs, threshold: options.threshold }, config.NLU_OVERLAY_POLL_MS);
     // The taught examples serve from the first message on (their model comes from the cache after a restart).
     await teaching.start();
-    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue, metrics, handoffs, teaching, versions, dialogueOn);
+    const notices = new CrisisNotices(stores.crisisNotices, knowledge);
+    await notices.restore();
+    return new ChatCore(config, knowledge, texts, nlu, stores, subscriptions, live, notifier, stats, dialogue, metrics, handoffs, teaching, versions, dialogueOn, notices);
   }
 
   /**
@@ -177,6 +182,8 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
       if (!(err instanceof SubscriptionNotSaved)) throw err;
       return this.notSaved(err.lang ?? req.lang ?? session.lang ?? req.langHint ?? this.config.DEFAULT_LANG, session);
     }
+    // The first reply about an organisation with a crisis notice starts with it (/start without one: every notice in force).
+    if (!result.erase) result = withCrisisNotice(this.notices, this.knowledge, this.texts.t(result.lang), result, req.intent === 'greeting');
     const { nlu } = result;
     if (nlu.encoderSkipped) this.metrics.encoderSkipped.inc({ channel: req.channel });
     // "Delete my data", confirmed or commanded: nothing of this conversation is kept, this turn included; the reply goes out only once it is gone.
@@ -198,6 +205,13 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
   async answerOn(knowledge: Knowledge, text: string, lang: Lang, org?: string): Promise<string> {
     const result = await this.dialogueOn(knowledge).turn({}, { text: cleanText(text), lang, org, address: { channel: 'web', id: 'preview' } });
     return result.reply.text;
+  }
+
+  /** The crisis notices in force (the organisation's, or every one), each in the language or marked as another. */
+  crisisNotices(org: string | undefined, lang: Lang): { org: string; text: string; until: string }[] {
+    const t = this.texts.t(lang);
+    const notices = org ? [this.notices.active(org)].filter((n) => !!n) : this.notices.allActive();
+    return notices.map((n) => ({ org: n.org, text: crisisNoticeText(this.knowledge, t, lang, n), until: n.until }));
   }
 
   /** The store did not take a (un)subscription: the citizen is told so, never "done". */
@@ -231,6 +245,7 @@ export class ChatCore implements WebChatPort, TelegramPort, CliPort {
 
   async close(): Promise<void> {
     this.live.stop();
+    this.notices.stop();
     this.versions.stop();
     this.handoffs.stop();
     // The deliveries in flight finish, for up to 3 s (an unreachable Bot API holds them: they stay queued).

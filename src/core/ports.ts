@@ -41,6 +41,8 @@ export interface WebChatPort extends CliPort {
   readonly stores: Pick<Stores, 'inbox'>;
   /** Its events say 'web' (a session id) when a notice was written for it. */
   readonly handoffs: Pick<HandoffDesk, 'events'>;
+  /** The crisis notices in force (an organisation's, or all), as a reader of that language reads them: the widget's banner. */
+  crisisNotices(org: string | undefined, lang: Lang): { org: string; text: string; until: string }[];
 }
 
 /** What the Telegram channel (src/channels/telegram/) uses of the core. */

@@ -1,3 +1,4 @@
+import type { Written } from './freshness.js';
 import type { KnowledgeBase, Lang, Office, Organisation, Procedure, Service, ServiceKind, Status, Text } from './schema.js';
 
 /** A change of an office's live state made by staff. */
@@ -5,6 +6,8 @@ export interface StatusChange {
   status?: Status;
   expectedReopening?: string;
   note?: Text;
+  /** When each language of the note was last written (set by LiveStatus, merged per language like the note). */
+  noteWritten?: Written;
 }
 
 /**
@@ -83,7 +86,7 @@ export class Knowledge {
     const copy = new Knowledge(this.kb);
     copy.overrides = new Map(this.overrides);
     const previous = this.overrides.get(id);
-    copy.overrides.set(id, { ...previous, ...change, ...(change.note || previous?.note ? { note: { ...previous?.note, ...change.note } } : {}) });
+    copy.overrides.set(id, mergeChange(previous, change));
     return copy;
   }
 
@@ -102,9 +105,20 @@ export class Knowledge {
       status: change.status ?? o.status,
       expectedReopening: change.expectedReopening ?? o.expectedReopening,
       notes: change.note ? { ...o.notes, ...change.note } : o.notes,
+      ...(change.noteWritten ? { notesWritten: { ...o.notesWritten, ...change.noteWritten } } : {}),
       updatedAt: change.updatedAt,
     };
   }
+}
+
+/** A change merged into a stored record, as every store merges it: the fields given replace, the note and its stamps per language. */
+export function mergeChange<T extends StatusChange>(previous: T | undefined, change: T): T {
+  return {
+    ...previous,
+    ...change,
+    ...(change.note || previous?.note ? { note: { ...previous?.note, ...change.note } } : {}),
+    ...(change.noteWritten || previous?.noteWritten ? { noteWritten: { ...previous?.noteWritten, ...change.noteWritten } } : {}),
+  };
 }
 
 /** A text in the wanted language, else Spanish, else English, else any. */

@@ -135,6 +135,8 @@ export const officeSchema = z
     phone: z.string().default(''),
     email: z.string().default(''),
     notes: textSchema.default({}),
+    /** When staff last wrote each language's note (src/knowledge/freshness.ts); the files' notes have none. */
+    notesWritten: z.record(z.string(), z.string()).optional(),
     updatedAt: z.string().default(''),
   })
   .strict();

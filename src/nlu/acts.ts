@@ -8,14 +8,17 @@ import type { Lang } from '../knowledge/schema.js';
  * the classifier (intents/acts/), not read from cue words; so is a complaint, which is the
  * message's tone, not its act ("¿por qué no funciona la web??" asks why, angrily).
  */
-export const ACTS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'yes_no', 'statement', 'about_bot'] as const;
+export const ACTS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'needs', 'yes_no', 'statement', 'about_bot'] as const;
 export type Act = (typeof ACTS)[number];
+
+/** What the knowledge base never holds: how long, how much, how many, what to bring. Asked, the answer says first that it does not know. */
+export const NEVER_KNOWN: ReadonlySet<Act> = new Set(['how_long', 'how_much', 'how_many', 'needs']);
 
 /** Per language: the words that open each kind of question, that negate, and that ask about a day or time (intents/entities/acts.yaml). */
 type Cued = Exclude<Act, 'statement' | 'about_bot'>;
 export type ActCues = Partial<Record<Lang, Partial<Record<CueKind, string[]>>>>;
 /** The lists acts.yaml may give per language. */
-export const CUE_KINDS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'yes_no', 'can', 'must', 'or', 'ask', 'negation', 'time', 'today'] as const;
+export const CUE_KINDS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'needs', 'yes_no', 'can', 'must', 'or', 'ask', 'negation', 'time', 'today'] as const;
 type CueKind = (typeof CUE_KINDS)[number];
 /** What a yes/no question asks: whether something can be done, whether it must be, or which of two ("¿online o en persona?"). */
 export type Modality = 'can' | 'must' | 'or';
@@ -84,6 +87,7 @@ export class ActReader {
       let verbFirst = false;
       let asks: Modality | undefined;
       let or = false;
+      let needs = false;
       for (const clause of sentence.split(/[.!?¡¿,;:]+/)) {
         const words = tokens(normalize(clause));
         if (words.length === 0) continue;
@@ -97,6 +101,7 @@ export class ActReader {
           // "¿online o en persona?" offers a choice; "¿ya está arreglado o no?", "har dom öppnat nu eller?" do not.
           else if (cue.act === 'or') or ||= i > 0 && words.slice(i + 1).some((w) => !cues.some((c) => c.act === 'negation' && c.words.length === 1 && c.words[0] === w));
           else if (cue.act === 'ask') asked = true;
+          else if (cue.act === 'needs') needs = true;
           // A yes/no question typed without its mark opens with its verb ("can I…", "kan jag…").
           else if (cue.act === 'yes_no' || cue.act === 'can' || cue.act === 'must') {
             verbFirst ||= i === 0;
@@ -109,6 +114,8 @@ export class ActReader {
       }
       // "Buenas, ¿qué tengo que hacer…?", "Can you tell me where it is?": a question word anywhere in
       // the sentence wins over its mark and over the verb that opens it.
+      // "¿Qué papeles llevo?", "how do I know what to bring?": what is needed, beside "what" or "how".
+      if (needs && (wh === 'what' || wh === 'how')) wh = 'needs';
       const yesNo = !act && !wh && (verbFirst || asked);
       act ??= wh ?? (yesNo ? 'yes_no' : undefined);
       if (yesNo) modality = or ? 'or' : asks;

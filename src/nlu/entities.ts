@@ -22,8 +22,11 @@ interface Entry {
   org?: string;
 }
 
-/** "funcionen", "what works": a topic any other one named in the same message takes precedence over. */
-const WEAKEST_TOPIC = 'working';
+/**
+ * Topics any other one named in the same message takes precedence over: "funcionen", "what works";
+ * "mis datos", "this chat" beside what they are ("les meues dades del padró", "mina hälsouppgifter").
+ */
+const WEAK_TOPICS = new Set(['working', 'data_safety', 'conversation']);
 
 /** A lexicon word this long or longer is also found inside a compound ("folkbokföringsintyget", "hälsouppgifterna"). */
 const COMPOUND_PART = 6;
@@ -144,16 +147,19 @@ export class EntityExtractor {
    * ("quants tràmits", "les meues dades") is a question of its own, never bare. Lexicon phrases
    * are found as written, inside a compound, or by their words' stems in any order.
    */
-  extract(normalized: string, lang?: Lang): { entities: Entities; bare: boolean } {
+  extract(normalized: string, lang?: Lang): { entities: Entities; bare: boolean; also?: string[] } {
     const words = tokens(normalized).map((w) => this.correct(w));
     const found: Entities = {};
+    // "¿Torrellano y El Altet están abiertas?": the offices named after the first.
+    const also: string[] = [];
     const matched = new Array<boolean>(words.length).fill(false);
     let weak: Entry | undefined;
     let weakAt = -1;
     let orgAt = -1;
     const take = (e: Entry) => {
       // "Ha tornat a funcionar la web?": which services work is the weakest topic; another one named wins.
-      if (e.type === 'topic' && found.topic === WEAKEST_TOPIC) delete found.topic;
+      if (e.type === 'topic' && found.topic && WEAK_TOPICS.has(found.topic) && !WEAK_TOPICS.has(e.id)) delete found.topic;
+      if (e.type === 'office' && found.office && found.office !== e.id && !also.includes(e.id)) also.push(e.id);
       found[e.type] ??= e.id;
     };
     for (let i = 0; i < words.length; ) {
@@ -187,7 +193,7 @@ export class EntityExtractor {
     if (weak && !found[weak.type] && weak.org && found.organisation === weak.org && weakAt > orgAt) found[weak.type] = weak.id;
     // A topic or an open/closed word asks something of its own: "¿y la web?", "is plaza de crevillente open again".
     const bare = !found.topic && !found.state && words.every((w, i) => matched[i] || w.length <= 2 || this.functionWords.has(w));
-    return { entities: found, bare: bare && Object.keys(found).length > 0 };
+    return { entities: found, bare: bare && Object.keys(found).length > 0, ...(also.length ? { also } : {}) };
   }
 
   /** The lexicon word a compound is made with: its first part ("adressändringsintyg") or its last, with an ending ("hälsouppgifterna", "hälsouppgifter"). */

@@ -17,6 +17,8 @@ export interface NluResult {
   intent: string;
   confidence: number;
   entities: Entities;
+  /** Other offices named after the first ("¿Torrellano y El Altet?"): each gets its answer. */
+  also?: string[];
   /** The most probable intents before the threshold, best first (the review list shows them). */
   guesses?: { intent: string; confidence: number }[];
   /** The message is only entity names and function words (an answer to "which office?"). */

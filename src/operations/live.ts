@@ -4,6 +4,7 @@ import type { Knowledge, StatusChange } from '../knowledge/knowledge.js';
 import type { KnowledgeBase, Office } from '../knowledge/schema.js';
 import type { AuditEntry, AuditRepository, StatusRepository, StoredStatus } from '../storage/index.js';
 import { newChangeId } from './notices.js';
+import { restamp } from '../knowledge/freshness.js';
 
 export type { AuditEntry } from '../storage/index.js';
 
@@ -37,6 +38,12 @@ export function completeChange(before: Office, change: StatusChange): StatusChan
   const given = change.note ?? (newStatus ? {} : undefined);
   if (!given) return change;
   return { ...change, note: Object.fromEntries(Object.keys({ ...before.notes, ...given }).map((lang) => [lang, given[lang] ?? ''])) };
+}
+
+/** A change with when each language of its note was written: a language edited now, the others as they were (src/knowledge/freshness.ts). */
+function stamped(before: Office, change: StatusChange, at: string): StatusChange {
+  if (!change.note) return change;
+  return { ...change, noteWritten: restamp(before.notes, { ...before.notes, ...change.note }, before.notesWritten, at) };
 }
 
 /**
@@ -89,7 +96,8 @@ export class LiveStatus {
     const before = await this.current(id);
     if (!before) return undefined;
     // The store merges the change into the office's record: two instances never undo each other's.
-    const stored = await this.status.change(id, { ...completeChange(before, change), updatedAt: new Date().toISOString(), updatedBy: actor });
+    const at = new Date().toISOString();
+    const stored = await this.status.change(id, { ...stamped(before, completeChange(before, change), at), updatedAt: at, updatedBy: actor });
     return this.applied(id, before, stored, actor, {});
   }
 
@@ -97,7 +105,8 @@ export class LiveStatus {
   async tryOn(id: string, change: StatusChange): Promise<{ before: Office; knowledge: Knowledge; office: Office } | undefined> {
     const before = await this.current(id);
     if (!before) return undefined;
-    const knowledge = this.knowledge.withChange(id, { ...completeChange(before, change), updatedAt: new Date().toISOString() });
+    const at = new Date().toISOString();
+    const knowledge = this.knowledge.withChange(id, { ...stamped(before, completeChange(before, change), at), updatedAt: at });
     return { before, knowledge, office: knowledge.office(id)! };
   }
 

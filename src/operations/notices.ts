@@ -2,6 +2,7 @@
 // Redis queue it hands deliveries to (notice-queue.ts).
 import { randomBytes } from 'node:crypto';
 import type { Lang, Office, Text } from '../knowledge/schema.js';
+import type { Written } from '../knowledge/freshness.js';
 import type { Address } from '../core/dialogue/types.js';
 
 export type Sender = (address: Address, text: string) => Promise<void>;
@@ -24,6 +25,8 @@ export interface AnnouncementText {
   org: string;
   office?: string;
   texts: Text;
+  /** When each language was last written (src/knowledge/freshness.ts): a stale one is sent as the changed one, marked. */
+  written?: Written;
 }
 
 /**

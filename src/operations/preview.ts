@@ -1,3 +1,4 @@
+import type { Written } from '../knowledge/freshness.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knowledge, StatusChange } from '../knowledge/knowledge.js';
@@ -56,7 +57,7 @@ export async function previewStatus(live: LiveStatus, texts: Texts, id: string, 
 }
 
 /** An announcement as each subscriber would read it, per language (a language without its text gets the organisation's, marked). */
-export function previewAnnouncement(k: Knowledge, texts: Texts, announcement: { org: string; office?: string; texts: Text }, office: Office): Record<string, string> {
+export function previewAnnouncement(k: Knowledge, texts: Texts, announcement: { org: string; office?: string; texts: Text; written?: Written }, office: Office): Record<string, string> {
   return perLang(texts, (lang) => noticeText(k, texts.t(lang), lang, { ...office, announcement: { id: 'preview', ...announcement } } as Office));
 }
 

@@ -32,6 +32,10 @@ import { MemoryKnowledge } from './knowledge/memory.js';
 import { RedisKnowledge } from './knowledge/redis.js';
 import { SqliteKnowledge } from './knowledge/sqlite.js';
 import type { KnowledgeRepository } from './knowledge/types.js';
+import { MemoryCrisisNotices } from './crisis-notices/memory.js';
+import { RedisCrisisNotices } from './crisis-notices/redis.js';
+import { SqliteCrisisNotices } from './crisis-notices/sqlite.js';
+import type { CrisisNoticeRepository } from './crisis-notices/types.js';
 import { MemoryScams } from './scams/memory.js';
 import { RedisScams } from './scams/redis.js';
 import { SqliteScams } from './scams/sqlite.js';
@@ -56,6 +60,7 @@ export * from './handoffs/types.js';
 export * from './examples/types.js';
 export * from './notice-log/types.js';
 export * from './knowledge/types.js';
+export * from './crisis-notices/types.js';
 export * from './scams/types.js';
 
 /** What the bot keeps: sessions in keyv (key-value with expiry), every other record in its repository. */
@@ -77,6 +82,8 @@ export interface Stores {
   noticeLog: NoticeLogRepository;
   /** The knowledge staff publish from the console: its versions, drafts and log. */
   knowledge: KnowledgeRepository;
+  /** Each organisation's crisis notice in force, and who set or ended which. */
+  crisisNotices: CrisisNoticeRepository;
   /** Known scam numbers, addresses and domains per organisation, listed by staff, and their log. */
   scams: ScamRepository;
   /** SQLite and memory: the notification outbox. With Redis the queue is BullMQ's, on `redisUrl`. */
@@ -138,6 +145,7 @@ function redisStores(config: StoreConfig, health: StoreHealth, r: Retention): St
     examples: new RedisExamples(records),
     noticeLog: new RedisNoticeLog(records),
     knowledge: new RedisKnowledge(records),
+    crisisNotices: new RedisCrisisNotices(records),
     scams: new RedisScams(records),
     redisUrl: config.REDIS_URL,
     get degraded() {
@@ -184,6 +192,7 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
     examples: new SqliteExamples(db),
     noticeLog: new SqliteNoticeLog(db, r.now),
     knowledge: new SqliteKnowledge(db),
+    crisisNotices: new SqliteCrisisNotices(db),
     scams: new SqliteScams(db),
     outbox: new sqlite.SqliteOutbox(db, inbox, r.now),
     get degraded() {
@@ -217,6 +226,7 @@ function memoryStores(r: Retention): Stores {
     examples: new MemoryExamples(),
     noticeLog: new MemoryNoticeLog(r.now),
     knowledge: new MemoryKnowledge(),
+    crisisNotices: new MemoryCrisisNotices(),
     scams: new MemoryScams(),
     outbox: new MemoryOutbox(subscriptions, inbox),
     degraded: false,

@@ -1,4 +1,5 @@
 import type { Address } from '../core/dialogue/types.js';
+import { mergeChange } from '../knowledge/knowledge.js';
 import {
   COUNTED,
   MAX_UNANSWERED_PER_DAY,
@@ -95,7 +96,7 @@ export class MemoryStatus implements StatusRepository {
 
   async change(office: string, change: StoredStatus): Promise<StoredStatus> {
     const previous = this.records.get(office);
-    const merged = { ...previous, ...change, ...(change.note || previous?.note ? { note: { ...previous?.note, ...change.note } } : {}) };
+    const merged = mergeChange(previous, change);
     this.records.set(office, merged);
     return merged;
   }

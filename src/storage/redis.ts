@@ -222,6 +222,7 @@ function toHash(change: StoredStatus): Record<string, string> {
   if (change.status) fields.status = change.status;
   if (change.expectedReopening !== undefined) fields.expectedReopening = change.expectedReopening;
   for (const [lang, text] of Object.entries(change.note ?? {})) if (text !== undefined) fields[`note.${lang}`] = text;
+  for (const [lang, at] of Object.entries(change.noteWritten ?? {})) fields[`written.${lang}`] = at;
   return fields;
 }
 
@@ -231,6 +232,7 @@ function fromHash(hash: Record<string, string>): StoredStatus {
   if (hash.status) out.status = hash.status as StoredStatus['status'];
   if (hash.expectedReopening !== undefined) out.expectedReopening = hash.expectedReopening;
   for (const [field, text] of Object.entries(hash)) if (field.startsWith('note.')) out.note = { ...out.note, [field.slice(5)]: text };
+  for (const [field, at] of Object.entries(hash)) if (field.startsWith('written.')) out.noteWritten = { ...out.noteWritten, [field.slice(8)]: at };
   return out;
 }
 

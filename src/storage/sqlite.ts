@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Address } from '../core/dialogue/types.js';
 import type { Lang, Office } from '../knowledge/schema.js';
+import { mergeChange } from '../knowledge/knowledge.js';
 import {
   COUNTED,
   MAX_UNANSWERED_PER_DAY,
@@ -157,7 +158,7 @@ export class SqliteStatus implements StatusRepository {
     this.merge = db.transaction((office: string, change: StoredStatus): StoredStatus => {
       const row = this.read.get(office);
       const previous: StoredStatus | undefined = row && JSON.parse(row.record);
-      const merged = { ...previous, ...change, ...(change.note || previous?.note ? { note: { ...previous?.note, ...change.note } } : {}) };
+      const merged = mergeChange(previous, change);
       write.run(office, JSON.stringify(merged));
       return merged;
     });

@@ -85,4 +85,29 @@ describe('announcements', () => {
     const mine = (await app.inject({ method: 'GET', url: '/api/admin/announcements', headers: withSession(ana) })).json().announcements;
     expect(mine.map((a: { by: string; office: string }) => `${a.by} ${a.office}`)).toEqual(['ana paiporta-oficina-unica']);
   });
+  it("sends a language written before another language's last change as that one's text, marked, and lists it as stale", async () => {
+    await bot.subscriptions.add('elche-altabix', telegram(2101), 'ca');
+    await bot.subscriptions.add('elche-altabix', telegram(2102), 'es');
+    const es = "L'OMAC d'Altabix atiende hoy también por la tarde.";
+    const ca = "L'OMAC d'Altabix atén hui només de matí.";
+    const written = { ca: '2026-12-07T09:00:00Z', es: '2026-12-07T09:05:00Z' };
+    const payload = { office: 'elche-altabix', texts: { es, ca }, written };
+    const preview = (await app.inject({ method: 'POST', url: '/api/admin/announcements/preview', headers: bearer(TOKEN), payload })).json();
+    expect(preview.notices.ca).toBe(`Avís sobre OMAC Altabix:\nMissatge en castellà: ${es}`);
+    const res = await announce(bearer(TOKEN), payload);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().announcement).toMatchObject({ written, stale: ['ca'] });
+    const sent = await api.waitFor((c) => c.method === 'sendMessage' && [2101, 2102].includes(Number(c.payload.chat_id)) && c.status === 200, 2);
+    const text = (chat: number) => String(sent.find((c) => Number(c.payload.chat_id) === chat)!.payload.text);
+    expect(text(2101)).toBe(`Avís sobre OMAC Altabix:\nMissatge en castellà: ${es}`);
+    expect(text(2102)).toBe(`Aviso sobre OMAC Altabix:\n${es}`);
+    const listed = (await app.inject({ method: 'GET', url: '/api/admin/announcements', headers: bearer(TOKEN) })).json().announcements[0];
+    expect(listed).toMatchObject({ id: res.json().announcement.id, stale: ['ca'] });
+    // A time for a language without a text, or not a time: refused, nothing sent.
+    for (const bad of [{ ...payload, written: { it: '2026-12-07T09:00:00Z' } }, { ...payload, written: { es: 'yesterday' } }]) {
+      const refused = await announce(bearer(TOKEN), bad);
+      expect(refused.statusCode, JSON.stringify(bad)).toBe(400);
+      expect(refused.json().message).toContain('written');
+    }
+  });
 });

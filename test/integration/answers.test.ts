@@ -789,3 +789,46 @@ describe('every reply of these conversations', () => {
 });
 
 
+
+describe('erasure in the citizen\'s words', () => {
+  const kept = async (name: string) => (await core.stores.sessions.get(`web:${webId(core, name)}`)) !== undefined;
+
+  it('a yes in more words erases; the conversation keeps its language', async () => {
+    const s = session('erase-yes');
+    await ask(s, '¿La OMAC de Altabix está abierta?', { org: 'elche' });
+    expect((await ask(s, 'me gustaría que no guardarais nada de esto')).reply.text).toContain(t('es', 'forget.confirm'));
+    const done = await ask(s, 'sí, venga, bórralo');
+    expect(done.lang).toBe('es');
+    expect(done.reply.text).toBe(t('es', 'forget.done'));
+  });
+
+  it('a no in more words keeps everything', async () => {
+    const s = session('erase-no');
+    await ask(s, 'Kan ni glömma allt jag har skrivit?', { org: 'elche' });
+    expect((await ask(s, 'nej, låt bli')).reply.text).toBe(t('sv', 'forget.kept'));
+    expect(await kept(s)).toBe(true);
+  });
+
+  it('an organisation\'s own records are not the bot\'s: it says so, gives the contacts and asks about the conversation', async () => {
+    const s = session('erase-records');
+    const reply = (await ask(s, 'Voglio che cancelliate la mia cartella clinica dai vostri archivi', { org: 'ats-insubria' })).reply.text;
+    expect(reply).toContain('urp@ats-insubria.it');
+    expect(reply).toContain(t('it', 'forget.confirm'));
+    expect(await kept(s)).toBe(true);
+  });
+
+  it('a command that names the conversation erases at once', async () => {
+    const s = session('erase-command');
+    await ask(s, 'Is Torrellano open?', { org: 'elche' });
+    expect((await ask(s, 'Thanks. Now delete this conversation.')).reply.text).toBe(t('en', 'forget.done'));
+  });
+});
+
+describe('several offices in one message', () => {
+  it('each office named gets its answer', async () => {
+    const reply = (await ask(session('two-offices'), 'Torrellano i l\'Altet estan oberts?', { org: 'elche' })).reply.text;
+    expect(reply).toContain(shortName('elche-torrellano', 'ca'));
+    expect(reply).toMatch(/Altet/);
+    expect(reply.split('\n').length).toBeGreaterThan(1);
+  });
+});

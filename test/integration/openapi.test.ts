@@ -110,9 +110,9 @@ describe('the OpenAPI description', () => {
     // hand-overs (the queue, one, assign, messages, close); teaching: review, review/:id, examples, examples/:id,
     // examples/export, nlu; the console's checks before sending: offices/:id/preview, offices/:id/undo,
     // announcements/preview, handoffs/waiting; the knowledge staff keep (#32): the overview, an organisation's facts,
-    // drafts, their preview and publication, versions, one version, its rollback, the log; the scam list (#31):
-    // an organisation's, one entry.
-    expect(admin.length).toBe(35);
+    // drafts, their preview and publication, versions, one version, its rollback, the log; an organisation's
+    // crisis notice and the notice log (#31); the scam list (#31): an organisation's, one entry.
+    expect(admin.length).toBe(37);
     for (const [path, methods] of admin) {
       for (const [method, op] of Object.entries(methods)) {
         // The token, or a staff console session.
@@ -138,6 +138,14 @@ describe('the OpenAPI description', () => {
       ['GET', '/api/admin/audit', { method: 'GET', url: '/api/admin/audit', headers: auth }],
       ['GET', '/api/admin/stats', { method: 'GET', url: '/api/admin/stats', headers: auth }],
       ['POST', '/api/admin/knowledge/reload', { method: 'POST', url: '/api/admin/knowledge/reload', headers: auth }],
+      ['PUT', '/api/admin/organisations/:org/notice', { method: 'PUT', url: '/api/admin/organisations/elche/notice', headers: auth, payload: { text: { es: 'Aviso de prueba.' }, until: new Date(Date.now() + 3_600_000).toISOString() } }],
+      ['PUT', '/api/admin/organisations/:org/notice', { method: 'PUT', url: '/api/admin/organisations/elche/notice', headers: auth, payload: { text: { es: 'Aviso.' }, until: 'mañana' } }],
+      ['GET', '/api/admin/organisations/:org/notice', { method: 'GET', url: '/api/admin/organisations/elche/notice', headers: auth }],
+      ['GET', '/api/chat/notices', { method: 'GET', url: '/api/chat/notices?org=elche&lang=sv' }],
+      ['GET', '/api/chat/notices', { method: 'GET', url: '/api/chat/notices?org=nowhere' }],
+      ['GET', '/api/admin/notice-log', { method: 'GET', url: '/api/admin/notice-log', headers: auth }],
+      ['DELETE', '/api/admin/organisations/:org/notice', { method: 'DELETE', url: '/api/admin/organisations/elche/notice', headers: auth }],
+      ['DELETE', '/api/admin/organisations/:org/notice', { method: 'DELETE', url: '/api/admin/organisations/elche/notice', headers: auth }],
       ['GET', '/health', { method: 'GET', url: '/health' }],
       ['GET', '/health/live', { method: 'GET', url: '/health/live' }],
       ['GET', '/health/ready', { method: 'GET', url: '/health/ready' }],

@@ -55,4 +55,21 @@ describe('the expected reopening and the note staff set', () => {
     expect(res.json().message).toMatch(/offset/);
     expect(bot.knowledge.office('elche-el-altet')).toEqual(before);
   });
+  it("serves a note written before another language's change as the changed one, marked, until it is updated; the board flags it", async () => {
+    const board = async () => (await app.inject({ method: 'GET', url: '/api/admin/offices', headers: bearer(TOKEN) })).json().offices.find((o: { id: string }) => o.id === 'elche-torrellano');
+    const question = "Està oberta l'OMAC de Torrellano?";
+    await patch('elche-torrellano', { status: 'limited', note: { es: 'Solo con cita previa.', ca: 'Només amb cita prèvia.' } });
+    expect((await board()).notesStale).toEqual([]);
+    expect((await say(app, 'fresh-1', question, 'ca')).reply.text).toContain('Només amb cita prèvia.');
+    // Staff change the Spanish note and leave the Valencian one as it was.
+    await patch('elche-torrellano', { note: { es: 'Con cita previa y también sin cita por la tarde.', ca: 'Només amb cita prèvia.' } });
+    expect((await board()).notesStale).toEqual(['ca']);
+    const stale = (await say(app, 'fresh-2', question, 'ca')).reply.text;
+    expect(stale).toContain("Nota de l'oficina (en castellà): Con cita previa y también sin cita por la tarde.");
+    expect(stale).not.toContain('Només amb cita prèvia.');
+    // The Valencian note updated: current again.
+    await patch('elche-torrellano', { note: { es: 'Con cita previa y también sin cita por la tarde.', ca: 'Amb cita prèvia i també sense cita per la vesprada.' } });
+    expect((await board()).notesStale).toEqual([]);
+    expect((await say(app, 'fresh-3', question, 'ca')).reply.text).toContain('Amb cita prèvia i també sense cita per la vesprada.');
+  });
 });

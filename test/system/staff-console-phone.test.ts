@@ -243,7 +243,7 @@ describe('a communications officer on a phone (390×844, touch)', () => {
     await page.locator('#announce-to').selectOption('org:elche');
     await tap(page.locator('#announce-es'));
     await page.keyboard.type(ES);
-    await tap(page.locator('.other-langs summary'));
+    await tap(page.getByRole('group', { name: es.announcements.message }).locator('.other-langs summary'));
     await tap(page.locator('#announce-en'));
     await page.keyboard.type(EN);
     await screen('announcement');

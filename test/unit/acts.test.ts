@@ -11,6 +11,19 @@ const read = (lang: Lang, text: string) => reader.read(text, lang);
 
 describe('the form of a question', () => {
   it.each([
+    ['es', '¿Qué papeles tengo que llevar para el certificado?', 'needs'],
+    ['ca', 'i quins documents he de portar?', 'needs'],
+    ['it', 'che documenti servono per il tampone?', 'needs'],
+    ['sv', 'Vad ska jag ta med mig till kontoret?', 'needs'],
+    ['en', 'how do I know what to bring?', 'needs'],
+    // Beside no "what" or "how", the same words ask nothing of the kind.
+    ['es', '¿Puedo llevar a mi hijo?', 'yes_no'],
+    ['en', 'where do I take the documents?', 'where'],
+  ] as [Lang, string, string][])('%s: "%s" asks %s', (lang, text, act) => {
+    expect(read(lang, text).act).toBe(act);
+  });
+
+  it.each([
     ['es', '¿Puedo pedir el padrón por internet?', 'can'],
     ['ca', 'Es pot fer en línia?', 'can'],
     ['it', 'posso prenotare il tampone?', 'can'],

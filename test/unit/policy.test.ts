@@ -27,6 +27,20 @@ describe('the routing table (dialogue/policy.yaml)', () => {
     expect(decideFor({ intent: 'goodbye', confidence: 0.5, entities: { answer: 'no' }, bare: true }, session).intent).toBe('forget_data');
   });
 
+  it('a yes in more words answers the erasure it was asked ("sí, bórrelo"); a no that names nothing else is a no, whatever the classifier reads', () => {
+    const session: Session = { pending: { intent: 'forget_data', confirm: true } };
+    expect(decideFor({ intent: 'forget_data', confidence: 0.95, entities: { answer: 'yes' } }, session).intent).toBe('forget_data');
+    expect(decideFor({ intent: 'unsubscribe_updates', confidence: 1, entities: { answer: 'no' } }, session).intent).toBe('forget_data');
+    // A no beside a question of its own is that question.
+    expect(decideFor({ intent: 'office_status', confidence: 0.95, entities: { answer: 'no', office: 'elche-altabix' }, act: 'yes_no' }, session).intent).toBe('office_status');
+  });
+
+  it('a wish to erase read only weakly is asked about (asking erases nothing); with a subject of its own it is not', () => {
+    const session: Session = { lastIntent: 'certificate_request', certificate: 'padron' };
+    expect(decideFor({ intent: 'forget_data', confidence: 0.36, act: 'how' }, session, 'padron').intent).toBe('forget_data');
+    expect(decideFor({ intent: 'forget_data', confidence: 0.36, act: 'how', entities: { certificate: 'padron' } }, session, 'padron').intent).not.toBe('forget_data');
+  });
+
   it('an office named answers "which office?", unless the classifier is sure of another question', () => {
     const session: Session = { pending: { intent: 'office_hours' } };
     expect(decideFor({ intent: 'office_status', confidence: 0.5, entities: { office: 'elche-altabix' }, bare: true }, session).intent).toBe('office_hours');

@@ -64,6 +64,7 @@ function fakePort() {
     knowledge,
     stores: { inbox },
     handoffs: { events: new EventEmitter() },
+    crisisNotices: () => [],
   };
   return { port, requests, forgotten, inbox };
 }

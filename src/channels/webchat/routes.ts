@@ -121,6 +121,27 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
     },
   );
 
+  // The widget's banner: the crisis notices in force, of the page's organisation (or of every one), in the reader's language.
+  app.get(
+    '/notices',
+    {
+      schema: {
+        tags: ['chat'],
+        summary: "The crisis notices in force: the page's organisation's (`org`), or every organisation's; each in `lang` or marked as written in another",
+        querystring: z.strictObject({ org: chars(1, 100).optional(), lang: langSchema.optional() }),
+        response: { 200: z.object({ notices: z.array(z.object({ org: z.string(), text: z.string(), until: z.string() })) }).describe('The notices, none when there is none'), ...errorResponses(400, 429, 503) },
+      },
+      config: pollLimit,
+    },
+    async (request, reply) => {
+      const { webChat } = request;
+      const { org, lang } = request.query;
+      if (org && !webChat.knowledge.organisation(org)) return sendError(reply, 400, `querystring/org: no organisation "${org}" in the knowledge base.`);
+      if (lang && !webChat.texts.langs.includes(lang)) return sendError(reply, 400, `querystring/lang: no language "${lang}": the bot speaks ${webChat.texts.langs.join(', ')}.`);
+      return { notices: webChat.crisisNotices(org, lang ?? webChat.config.DEFAULT_LANG) };
+    },
+  );
+
   // While the widget is open: staff replies (and any other notice) as they arrive, read from the same inbox as the poll, so each arrives once.
   app.get(
     '/:sessionId/events',

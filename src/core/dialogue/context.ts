@@ -26,6 +26,8 @@ export interface Frame {
   negated: boolean;
   /** An unmistakable command: not a question, not negated, the classifier sure (erasure runs without asking). */
   command: boolean;
+  /** It names what an organisation keeps in its own systems (health records, the register): not the bot's to erase. */
+  records: boolean;
   /** It continues the conversation's topic without naming one ("¿y por teléfono?", "¿hasta qué edad?"). */
   followUp: boolean;
   /** Not a word the bot knows ("asdfgh ñlkj"): it did not understand, and says so. */

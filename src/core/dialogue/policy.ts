@@ -51,6 +51,7 @@ const policySchema = z
     thresholds: z
       .object({
         weakLanguage: z.number().min(0).max(1),
+        switchLanguage: z.number().min(0).max(1),
         weakIntent: z.number().min(0).max(1),
         keepPendingBelow: z.number().min(0).max(1),
         sureOfAnother: z.number().min(0).max(1),
@@ -58,6 +59,7 @@ const policySchema = z
       })
       .strict(),
     inherit: z.object({ place: z.literal('conversation'), topicTurns: z.number().int().min(0) }).strict(),
+    erasure: z.object({ holds: z.array(z.string()), records: z.array(z.string()) }).strict(),
     topics: z.record(z.string(), topic),
     rules: z.array(z.object({ name: z.string(), when: condition, then: z.string() }).strict()),
   })
@@ -162,7 +164,8 @@ function holds(policy: Policy, c: Condition, s: Situation): boolean {
     [c.pending, () => (c.pending === 'confirm' ? !!session.pending?.confirm : !!session.pending)],
     [c.answer, () => (c.answer === 'any' ? !!nlu.entities.answer : nlu.entities.answer === c.answer)],
     [c.answersPending, () => answersPending(s) === c.answersPending],
-    [c.sure, () => (nlu.confidence >= policy.thresholds.keepPendingBelow && !nlu.bare) === c.sure],
+    // Sure of another question than the one pending ("sí, bórrelo" is read as the erasure it answers).
+    [c.sure, () => (nlu.confidence >= policy.thresholds.keepPendingBelow && !nlu.bare && nlu.intent !== session.pending?.intent) === c.sure],
     [c.sureOfAnother, () => (nlu.confidence >= policy.thresholds.sureOfAnother && !nlu.bare) === c.sureOfAnother],
     [c.topic, () => !!takingTopic(policy, s)],
     [c.named, () => c.named!.every((p) => named(s, p))],

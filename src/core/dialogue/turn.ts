@@ -5,7 +5,7 @@ import { OUT_OF_SCOPE, type NluResult, type NluService } from '../../nlu/index.j
 import type { Entities, EntityType } from '../../nlu/entities.js';
 import { createRegistry, type IntentRegistry, type IntentSpec } from '../intents/registry.js';
 import { topic as innerTopic } from './answers/info.js';
-import { isOpen, listOf, nameValues, quick, sentences, type AnswerContext, type Frame, type ScamList } from './context.js';
+import { isOpen, lines, listOf, nameValues, quick, sentences, type AnswerContext, type Frame, type ScamList } from './context.js';
 import { decide, isWeak, topicOf, type Decision, type Policy } from './policy.js';
 import { questionKey, render } from './planner.js';
 import type { Answer, QuickReply, Session, Subscriptions, TurnInput, TurnResult } from './types.js';
@@ -26,7 +26,7 @@ export interface DialogueDeps {
 }
 
 /** Questions about something already named ("when will it be back?", "is it working now?"), not about something new. */
-const ATTRIBUTE_ACTS = new Set(['when', 'how_long', 'how_much', 'yes_no']);
+const ATTRIBUTE_ACTS = new Set(['when', 'how_long', 'how_much', 'needs', 'yes_no']);
 
 /** The rules whose intent continues the conversation's topic. */
 const CONTINUES = new Set(['pending', 'last', 'followUp']);
@@ -85,7 +85,8 @@ export class Dialogue {
       about: topic ? policy.topics[topic] : undefined,
       channel: nlu.entities.channel,
       negated: !!nlu.negated,
-      command: !input.intent && (nlu.act ?? 'statement') === 'statement' && !nlu.negated && nlu.entities.topic === 'data_safety' && nlu.confidence >= policy.thresholds.eraseWithoutAsking,
+      command: !input.intent && (nlu.act ?? 'statement') === 'statement' && !nlu.negated && policy.erasure.holds.includes(nlu.entities.topic ?? '') && nlu.confidence >= policy.thresholds.eraseWithoutAsking,
+      records: policy.erasure.records.includes(nlu.entities.topic ?? ''),
       followUp: continues && !own,
       gibberish: !!nlu.gibberish,
       unplaced: continues && (nlu.act ?? 'statement') !== 'statement' && !own && !nlu.entities.office && !nlu.entities.organisation && !nlu.entities.channel,
@@ -113,8 +114,9 @@ export class Dialogue {
     };
     if (input.intent === 'forget_data') ctx.frame.command = true; // /forget: the command itself
     const answer = this.fillSlots(ctx, spec) ?? (await spec.answer(ctx));
-    // "¡Llevo una hora esperando! ¿Está abierta El Altet?": the apology, then the answer.
-    if (frame.complaint && intent !== OUT_OF_SCOPE) answer.text = sentences(ctx.t('complaint.sorry'), answer.text);
+    if (spec.eachOffice && ctx.office && nlu.also) answer.text = lines(answer.text, ...(await this.otherOffices(ctx, spec, nlu.also)));
+    // "¡Llevo una hora esperando! Y nadie contesta.": the apology, then the answer; a question is answered first.
+    if (frame.complaint && frame.act === 'statement' && intent !== OUT_OF_SCOPE) answer.text = sentences(ctx.t('complaint.sorry'), answer.text);
     // A question inside the question ("… ¿y mis datos están seguros?") gets its own answer after the main one.
     const innerId = nlu.entities.topic;
     const inner = innerId && policy.topics[innerId]?.intent !== intent && intent !== 'forget_data' ? innerTopic(ctx, innerId) : undefined;
@@ -144,11 +146,22 @@ export class Dialogue {
   private async askingSentence(text: string, hint: Lang | undefined, org: string | undefined): Promise<NluResult> {
     const whole = await this.deps.nlu.analyse(text, hint, org);
     const parts = text.split(/(?<=[.!?])\s+|\n/).filter((p) => p.trim());
-    if (whole.intent !== OUT_OF_SCOPE || whole.gibberish || parts.length < 2) return whole;
+    // "ok cheers. now delete everything": thanks or a greeting before the question asks nothing of its own.
+    const placed = whole.intent !== OUT_OF_SCOPE && !this.registry[whole.intent]?.aside;
+    if (placed || whole.gibberish || parts.length < 2) return whole;
     const readings = await Promise.all(parts.map((p) => this.deps.nlu.analyse(p, whole.lang, org)));
     const asking = readings.filter((r) => r.intent !== OUT_OF_SCOPE && !this.registry[r.intent]?.aside);
     const best = asking.sort((a, b) => b.confidence - a.confidence)[0];
     return best ? { ...whole, ...best, lang: whole.lang, langConfidence: whole.langConfidence, entities: { ...best.entities, ...whole.entities } } : whole;
+  }
+
+  /** The answers about the other offices a message names, each as it would be asked alone. */
+  private async otherOffices(ctx: AnswerContext, spec: IntentSpec, ids: string[]): Promise<string[]> {
+    const texts: string[] = [];
+    for (const office of ids.map((id) => this.deps.knowledge.office(id))) {
+      if (office) texts.push((await spec.answer({ ...ctx, office, org: this.deps.knowledge.organisation(office.organisation) })).text);
+    }
+    return texts;
   }
 
   /** The declared rule's target ("last", "pending"…), by its name. */
@@ -161,7 +174,10 @@ export class Dialogue {
    * else the channel's hint, else the entry point's organisation's language, else the default one.
    */
   private withLanguage(parsed: NluResult, previous: Session, input: TurnInput, session: Session): NluResult {
-    const weak = parsed.langConfidence < this.deps.policy.thresholds.weakLanguage || !!parsed.gibberish;
+    const { weakLanguage, switchLanguage } = this.deps.policy.thresholds;
+    // Another language than the conversation's, unsure and not the channel's either (Telegram's language_code, the page's).
+    const another = !!previous.lang && parsed.lang !== previous.lang && parsed.lang !== input.langHint && parsed.langConfidence < switchLanguage;
+    const weak = parsed.langConfidence < weakLanguage || !!parsed.gibberish || another;
     if (!parsed.bare && !weak) return parsed;
     const entry = this.deps.knowledge.organisation(session.organisation)?.language;
     const kept = previous.lang ?? (weak ? (input.langHint ?? entry ?? this.deps.defaultLang) : undefined);

@@ -60,6 +60,8 @@ export interface Session {
   said?: string[];
   /** The last turns, kept only where some organisation hands over to staff: the hand-over's transcript. */
   recent?: { at: string; from: 'citizen' | 'bot'; text: string }[];
+  /** The crisis notices (their ids) this conversation was shown: each once. */
+  noticesShown?: string[];
 }
 
 /** Where a conversation lives, so that notifications can find it again. */

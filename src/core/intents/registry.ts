@@ -59,6 +59,8 @@ export interface IntentSpec {
    * quarantine after a question about Elche), it is about theirs, unless the message names one.
    */
   onlyItsOwners?: boolean;
+  /** Asked of several offices at once ("¿Torrellano y El Altet están abiertas?"), each office gets its answer. */
+  eachOffice?: boolean;
   answer(ctx: AnswerContext): Answer | Promise<Answer>;
 }
 
@@ -92,10 +94,10 @@ export const BUILT_IN: Record<Intent, IntentSpec> = {
   goodbye: { aside: true, answer: info.goodbye },
   // "Are you a robot?" (the learned act about_bot) counts as help: it answers that.
   help: { aside: true, answer: info.help },
-  office_status: { followsSubject: true, answer: status.status },
-  office_hours: { ...forOrganisation, answer: status.hours },
-  office_location: { ...forOrganisation, answer: status.location },
-  contact_phone: { ...forOrganisation, answer: (ctx) => contacts.contacts(ctx, 'phone') },
+  office_status: { followsSubject: true, eachOffice: true, answer: status.status },
+  office_hours: { ...forOrganisation, eachOffice: true, answer: status.hours },
+  office_location: { ...forOrganisation, eachOffice: true, answer: status.location },
+  contact_phone: { ...forOrganisation, eachOffice: true, answer: (ctx) => contacts.contacts(ctx, 'phone') },
   contact_email: { ...forOrganisation, answer: (ctx) => contacts.contacts(ctx, 'email') },
   human_agent: { ...forOrganisation, answer: contacts.human },
   certificate_request: { ...forOrganisation, byChannel: true, offeredBy: owners('certificate'), answer: procedures.certificate },

@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KnowledgeError } from '../../knowledge/loader.js';
+import { staleLangs } from '../../knowledge/freshness.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { langSchema, officeSchema, STATUSES, type Office } from '../../knowledge/schema.js';
 import { FilesNotServing, UNDO_WINDOW_MS, type UndoRefusal } from '../../operations/live.js';
@@ -20,6 +21,7 @@ import { staffAccountRoutes } from './staff-accounts.js';
 import { statsQuery } from './stats-range.js';
 import { teachingRoutes } from './teaching.js';
 import { knowledgeRoutes } from './knowledge.js';
+import { crisisNoticeRoutes } from './crisis-notices.js';
 import { scamRoutes } from './scams.js';
 
 declare module 'fastify' {
@@ -69,6 +71,7 @@ const officeReply = officeSchema.describe('An office as the knowledge base has i
 const boardEntry = officeSchema.extend({
   updatedBy: z.string().optional().describe('Who made the last change (a username, or api-token); with updatedAt, since when'),
   subscribers: z.number().describe('How many would be notified of a change now'),
+  notesStale: z.array(z.string()).describe("Languages of the note written before another language's last change: citizens get that one's note, marked, until they are updated"),
 });
 const stateSnapshot = officeSchema.pick({ status: true, expectedReopening: true, notes: true }).partial();
 const auditEntry = z.object({
@@ -178,7 +181,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
     const { knowledge, live, subscriptions } = request.core;
     const offices = knowledge.offices.filter((o) => inScope(request.principal!, o.organisation));
     const counts = await Promise.all(offices.map((o) => subscriptions.count(o.id)));
-    return { offices: offices.map((o, i) => ({ ...o, ...live.changedBy(o.id), subscribers: counts[i] })) };
+    return { offices: offices.map((o, i) => ({ ...o, ...live.changedBy(o.id), subscribers: counts[i], notesStale: staleLangs(o.notes, o.notesWritten) })) };
   });
 
   const count = documented('How many subscribers a change of this office notifies now', z.object({ office: z.string(), subscribers: z.number() }).describe('The count'));
@@ -283,5 +286,6 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
   await admin.register(handoffRoutes, { prefix: '/handoffs' });
   await admin.register(teachingRoutes);
   await admin.register(knowledgeRoutes, { prefix: '/knowledge' });
+  await admin.register(crisisNoticeRoutes);
   await admin.register(scamRoutes, { prefix: '/organisations' });
 };

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { langSchema, type Office } from '../../knowledge/schema.js';
+import { staleLangs, type Written } from '../../knowledge/freshness.js';
 import { newChangeId } from '../../operations/notifier.js';
 import { audience, previewAnnouncement } from '../../operations/preview.js';
 import { addressKey, type Announcement } from '../../storage/index.js';
@@ -16,9 +17,14 @@ const texts = z
   .record(langSchema, chars(0, 2000))
   .refine((t) => Object.values(t).some((s) => s?.trim()), 'an announcement needs a text in at least one language')
   .describe('The text per language; a subscriber whose language is missing gets the organisation\'s language\'s, marked as such');
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+const written = z
+  .record(langSchema, z.string().refine((s) => DATE_TIME.test(s) && !Number.isNaN(Date.parse(s)), 'a date and time with its UTC offset'))
+  .describe("When each language was last written (the console's form): a language written before another language's last change is sent as that one's text, marked as such");
 const announce = z
-  .strictObject({ office: id.optional().describe('To the subscribers of this office…'), org: id.optional().describe('…or of every office of this organisation'), texts })
-  .refine((a) => !!a.office !== !!a.org, 'name either an office or an organisation (org)');
+  .strictObject({ office: id.optional().describe('To the subscribers of this office…'), org: id.optional().describe('…or of every office of this organisation'), texts, written: written.optional() })
+  .refine((a) => !!a.office !== !!a.org, 'name either an office or an organisation (org)')
+  .refine((a) => Object.keys(a.written ?? {}).every((l) => a.texts[l as keyof typeof a.texts]?.trim()), 'written: a time only for a language with a text');
 
 const reply = z.object({
   id: z.string(),
@@ -27,6 +33,8 @@ const reply = z.object({
   org: z.string(),
   office: z.string().optional(),
   texts: z.record(langSchema, z.string()),
+  written: z.record(z.string(), z.string()).optional(),
+  stale: z.array(z.string()).describe("Languages written before another language's last change: sent as that one's text, marked"),
   recipients: z.number().describe('Subscribers it was queued for'),
   reached: z.number().describe('Deliveries made so far'),
 });
@@ -44,7 +52,7 @@ function recipients(core: Core, principal: Principal, body: z.infer<typeof annou
   return { office, org, offices: office ? [office] : core.knowledge.officesOf(org) };
 }
 
-const written = (texts: Record<string, string | undefined>) => Object.fromEntries(Object.entries(texts).filter((e): e is [string, string] => !!e[1]?.trim()));
+const filled = (texts: Record<string, string | undefined>) => Object.fromEntries(Object.entries(texts).filter((e): e is [string, string] => !!e[1]?.trim()));
 
 /** Announcements (under /api/admin/announcements): a message to subscribers, delivered like a status notice. */
 export const announcementRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -55,7 +63,8 @@ export const announcementRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!to) return reply;
     const { office, org, offices } = to;
     const subscribers = (await Promise.all(offices.map((o) => subscriptions.subscribers(o.id)))).flat();
-    const texts = written(request.body.texts);
+    const texts = filled(request.body.texts);
+    const stamps = request.body.written as Written | undefined;
     const announcement: Announcement = {
       id: newChangeId(),
       at: new Date().toISOString(),
@@ -63,13 +72,14 @@ export const announcementRoutes: FastifyPluginAsyncZod = async (app) => {
       org,
       ...(office ? { office: office.id } : {}),
       texts,
+      ...(stamps ? { written: stamps } : {}),
       recipients: new Set(subscribers.map((s) => addressKey(s.address))).size,
       reached: 0,
     };
     await stores.staff.announcements.add(announcement);
-    await notifier.announce(offices[0], { id: announcement.id, org, ...(office ? { office: office.id } : {}), texts }, offices.map((o) => o.id));
+    await notifier.announce(offices[0], { id: announcement.id, org, ...(office ? { office: office.id } : {}), texts, ...(stamps ? { written: stamps } : {}) }, offices.map((o) => o.id));
     request.log.info({ announcement: announcement.id, org, office: office?.id, by: announcement.by, recipients: announcement.recipients }, 'announcement queued');
-    return reply.code(201).send({ announcement });
+    return reply.code(201).send({ announcement: { ...announcement, stale: staleLangs(texts, stamps) } });
   });
 
   const preview = documented(
@@ -87,7 +97,7 @@ export const announcementRoutes: FastifyPluginAsyncZod = async (app) => {
     const to = recipients(request.core, request.principal!, request.body, reply);
     if (!to) return reply;
     const subscribers = (await Promise.all(to.offices.map((o) => subscriptions.subscribers(o.id)))).flat();
-    const notices = previewAnnouncement(knowledge, texts, { org: to.org, ...(to.office ? { office: to.office.id } : {}), texts: written(request.body.texts) }, to.offices[0]);
+    const notices = previewAnnouncement(knowledge, texts, { org: to.org, ...(to.office ? { office: to.office.id } : {}), texts: filled(request.body.texts), written: request.body.written as Written | undefined }, to.offices[0]);
     return { notices, subscribers: audience(subscribers) };
   });
 
@@ -99,6 +109,6 @@ export const announcementRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('', { schema: { querystring: pageQuery, ...list }, config: { permission: 'announce' } }, async (request) => {
     const { limit, before } = request.query;
     const page = await newestFirst(request.core.stores.staff.announcements, (a) => inScope(request.principal!, a.org), limit, before);
-    return { announcements: page.items, ...(page.next !== undefined ? { next: page.next } : {}) };
+    return { announcements: page.items.map((a) => ({ ...a, stale: staleLangs(a.texts, a.written) })), ...(page.next !== undefined ? { next: page.next } : {}) };
   });
 };

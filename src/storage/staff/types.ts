@@ -67,6 +67,8 @@ export interface Announcement {
   /** Set when it went to one office's subscribers; unset, to the whole organisation's. */
   office?: string;
   texts: Text;
+  /** When each language was last written in the console's form (a language written before another's last change is sent as that one, marked). */
+  written?: Record<string, string>;
   /** Subscribers it was queued for. */
   recipients: number;
   /** Deliveries made (Telegram messages sent, web notices written). */

@@ -58,12 +58,15 @@ export const langName = (lang) => t(`languages.${lang}`, { defaultValue: meta.na
  * A textarea per language, for notes and announcements: the organisation's own language first (the
  * one everybody without their own gets), the others folded away until wanted (open when one holds text).
  */
-export function TextsByLanguage({ idPrefix, values, onInput, first, maxLength = 2000 }) {
+export function TextsByLanguage({ idPrefix, values, onInput, first, maxLength = 2000, stale = {} }) {
   const rank = (l) => (l === first ? 0 : l === currentLang() ? 1 : 2);
   const [main, ...others] = [...meta.langs].sort((a, b) => rank(a) - rank(b));
-  const field = (lang) => html`<div class="field">
+  // A language written before another one changed (`stale`: lang -> the changed one) is flagged until it is edited.
+  const flagged = (lang) => stale[lang] && values[lang]?.trim();
+  const field = (lang) => html`<div class=${`field${flagged(lang) ? ' stale' : ''}`}>
     <label for=${`${idPrefix}-${lang}`}>${t('texts.in', { language: langName(lang) })}</label>
-    <textarea id=${`${idPrefix}-${lang}`} lang=${lang} rows="2" maxlength=${maxLength} value=${values[lang] ?? ''} onInput=${(e) => onInput({ ...values, [lang]: e.currentTarget.value })}></textarea>
+    ${flagged(lang) && html`<p class="hint warning" id=${`${idPrefix}-${lang}-stale`} data-stale=${lang}>${t('texts.stale', { language: langName(stale[lang]) })}</p>`}
+    <textarea id=${`${idPrefix}-${lang}`} lang=${lang} rows="2" maxlength=${maxLength} aria-describedby=${flagged(lang) ? `${idPrefix}-${lang}-stale` : undefined} value=${values[lang] ?? ''} onInput=${(e) => onInput({ ...values, [lang]: e.currentTarget.value })}></textarea>
   </div>`;
   return html`<div class="langs">
     ${main && field(main)}
@@ -73,6 +76,16 @@ export function TextsByLanguage({ idPrefix, values, onInput, first, maxLength = 
       ${others.map(field)}
     </details>`}
   </div>`;
+}
+
+/**
+ * For each stale language still as it was, the language written last (what citizens get instead).
+ * `written` per language: when it was written; `values`: the form's texts (an edited one is no longer flagged).
+ */
+export function staleFrom(stale, written, saved, values) {
+  if (!stale?.length) return {};
+  const newest = Object.entries(written ?? {}).sort((a, b) => Date.parse(b[1]) - Date.parse(a[1]))[0]?.[0];
+  return Object.fromEntries(stale.filter((l) => (values[l] ?? '').trim() === (saved[l] ?? '').trim()).map((l) => [l, newest]));
 }
 
 /** The filled-in texts only ({es: "…"}), trimmed. */

@@ -1,4 +1,5 @@
 import { localized } from '../../../knowledge/knowledge.js';
+import { NEVER_KNOWN } from '../../../nlu/acts.js';
 import type { Organisation, Procedure, ServiceKind } from '../../../knowledge/schema.js';
 import { bullet, isOpen, lines, listOf, nameValues, names, quick, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer } from '../types.js';
@@ -83,7 +84,7 @@ const SERVICE_OF: Record<string, ServiceKind> = { website: 'website', notice_boa
 export function topic(ctx: AnswerContext, id: string): string | undefined {
   const { k, t } = ctx;
   const org = ctx.org;
-  if (id === 'data_safety') {
+  if (id === 'data_safety' || id === 'records') {
     const known = org && localized(org.dataSafety, ctx.lang);
     if (known) return known;
     const ask = askChannel(ctx, 'data');
@@ -99,7 +100,7 @@ export function topic(ctx: AnswerContext, id: string): string | undefined {
 }
 
 /** What the facts do not say of an incident ("who is behind it?", "when will it all be back?"): "I don't know" first. */
-const UNKNOWN_ACTS = new Set(['who', 'when', 'how_long', 'how_many', 'how_much']);
+const UNKNOWN_ACTS = new Set([...NEVER_KNOWN, 'who', 'when']);
 
 /** What happened, where things stand now (from the live status), and any question inside: the question's answer first. */
 export function incident(ctx: AnswerContext): Answer {
@@ -147,8 +148,11 @@ export function forget(ctx: AnswerContext): Answer {
   const asked = session.pending?.intent === 'forget_data' && session.pending.confirm;
   if (asked && entities.answer === 'no') return { text: t('forget.kept'), quickReplies: suggestions(ctx, ['open_offices', 'help']) };
   if ((asked && entities.answer === 'yes') || frame.command) return { text: t('forget.done'), erase: true };
+  // "Borrad mi historial médico": not this bot's to erase; whose it is and how to reach them, then the question.
+  const org = ctx.org ?? ctx.k.organisation(session.organisation);
+  const elsewhere = !asked && frame.records ? lines(sentences(t(org ? 'forget.records' : 'forget.records_anywhere', nameValues(ctx.lang, undefined, org)), org && staffContacts(ctx, org))) : '';
   return {
-    text: t('forget.confirm'),
+    text: elsewhere ? lines(elsewhere, t('forget.confirm')) : t('forget.confirm'),
     quickReplies: [quick(t('forget.yes')), quick(t('forget.no'))],
     pending: { intent: 'forget_data', confirm: true },
   };

@@ -1,4 +1,5 @@
 import { localized } from '../../../knowledge/knowledge.js';
+import { NEVER_KNOWN } from '../../../nlu/acts.js';
 import type { Channel, Office, Organisation, Procedure } from '../../../knowledge/schema.js';
 import { bullet, capitalize, isOpen, lines, listOf, nameValues, names, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer } from '../types.js';
@@ -97,7 +98,7 @@ export function unknownAsked(ctx: AnswerContext): string | undefined {
   // "¿Cuántas solicitudes de Bus Lliure hubo?": the only counts the facts hold are the first day's.
   const figures = act === 'how_many' && ctx.org ? localized(ctx.org.reopeningFigures, ctx.lang) : '';
   if (figures) return figures;
-  const attribute = ['how_long', 'how_much', 'how_many', 'who', 'when', 'why'].includes(act);
+  const attribute = NEVER_KNOWN.has(act) || ['who', 'when', 'why'].includes(act);
   return attribute || unplaced || (time && act === 'yes_no') ? ctx.t('answer.unknown') : undefined;
 }
 
@@ -249,7 +250,8 @@ export function onlineServices(ctx: AnswerContext, org: Organisation): string {
   // A procedure without a name of its own (filing documents) goes by what the help calls it.
   const label = (p: Procedure) => what(ctx, p) || (p.kind === 'document_submission' ? t('help.online_documents') : '');
   const labels = found.map(label).filter(Boolean);
-  if (online && labels.length > 0) return lines(t('help.online', { online }), ...labels.map((l) => bullet(capitalize(l))));
+  // Then who helps by phone, for those the e-office does not let in.
+  if (online && labels.length > 0) return lines(t('help.online', { online }), ...labels.map((l) => bullet(capitalize(l))), phoneHelp(ctx, org));
   return sentences(t('help.online_none', nameValues(lang, undefined, org)), inPerson(ctx, org, k.officesOf(org.id).filter(isOpen)), phoneHelp(ctx, org));
 }
 
@@ -291,7 +293,7 @@ export function health(ctx: AnswerContext): Answer {
   const scope = known ? undefined : t(place ? 'health.scope_place' : 'health.scope', { ...nameValues(lang, undefined, org), place });
   const next = nextStep(ctx, org, HEALTH_CONTACTS);
   // "Who books the swab?" is answered by the service's text; how long, how much, when are not.
-  const unknown = ['how_long', 'how_much', 'how_many', 'when'].includes(frame.act) ? t('answer.unknown') : undefined;
+  const unknown = NEVER_KNOWN.has(frame.act) || frame.act === 'when' ? t('answer.unknown') : undefined;
   if (care) return { text: sentences(unknown, serviceState(ctx, care)), next, context: scope, quickReplies };
   // "Is quarantine being activated again?": yes, from the service's text; "do I have to book it myself?": that text alone.
   const yes = frame.act === 'yes_no' && frame.modality !== 'must' && frame.modality !== 'or' ? t('answer.yes') : undefined;

@@ -1,6 +1,7 @@
 import { localized } from '../../../knowledge/knowledge.js';
 import { type Lang, type Office, type Organisation, type Text } from '../../../knowledge/schema.js';
 import type { Knowledge } from '../../../knowledge/knowledge.js';
+import { freshestLang, staleLangs, type Written } from '../../../knowledge/freshness.js';
 import type { Translate } from '../../../shared/i18n.js';
 import { intlLocale } from '../../../shared/languages.js';
 import { nameValues, bullet, capitalize, isOpen, lines, listOf, names, openOffices, quick, sentences, shortList, type AnswerContext } from '../context.js';
@@ -36,18 +37,22 @@ function reopeningDate(office: Office): Date | undefined {
 }
 
 /**
- * A text staff wrote in some languages (a note, an announcement): this language's, else the
- * organisation's language's, else the first there is, marked with its language so that the
- * reader knows why it is in another one.
+ * A text staff wrote in some languages (a note, an announcement, a crisis notice): this language's,
+ * else the organisation's language's, else the first there is, marked with its language so that the
+ * reader knows why it is in another one. This language's text written before another language's
+ * last change (`written`, src/knowledge/freshness.ts) may no longer be true: the changed one is
+ * given instead, marked.
  */
-export function inSomeLanguage(k: Knowledge, t: Translate, text: Text, orgId: string, lang: Lang, key: 'status.note_in' | 'notify.message_in'): string {
+export function inSomeLanguage(k: Knowledge, t: Translate, text: Text, orgId: string, lang: Lang, key: 'status.note_in' | 'notify.message_in' | 'crisis.notice_in', written?: Written, values: Record<string, string> = {}): string {
   const own = text[lang]?.trim();
-  if (own) return own;
+  const stale = own && staleLangs(text, written).includes(lang);
+  if (own && !stale) return own;
   const first = k.organisation(orgId)?.language;
-  const other = [...(first ? [first] : []), ...Object.keys(text)].find((l) => text[l]?.trim());
+  const fresh = stale ? freshestLang(text, written) : undefined;
+  const other = [...(fresh ? [fresh] : []), ...(first ? [first] : []), ...Object.keys(text)].find((l) => text[l]?.trim());
   if (!other) return '';
   const value = text[other]!.trim();
-  return t(key, { language: t(`note_language.${other}`), note: value, text: value });
+  return t(key, { ...values, language: t(`note_language.${other}`), note: value, text: value });
 }
 
 const modesOf = (t: Translate, office: Office, lang: Lang) => listOf(office.modes.map((m) => t(`mode.${m}`)), lang);
@@ -118,18 +123,18 @@ function alternatives({ k, t, lang }: StatusContext, office: Office): string | u
 export function officeStatus(ctx: StatusContext, office: Office, lead?: string): string {
   const { k, t, lang } = ctx;
   return lines(
-    sentences(lead ?? statusLine(ctx, office), inSomeLanguage(k, t, office.notes, office.organisation, lang, 'status.note_in')),
+    sentences(lead ?? statusLine(ctx, office), inSomeLanguage(k, t, office.notes, office.organisation, lang, 'status.note_in', office.notesWritten)),
     !isOpen(office) && alternatives(ctx, office),
     office.updatedAt && t('status.updated', { date: formatDate(office.updatedAt, lang) }),
   );
 }
 
 /** An announcement's notice: whom it is from (the office, or the organisation), then its text in the subscriber's language or marked as another. */
-export function announcementText(ctx: StatusContext, a: { org: string; office?: string; texts: Text }): string {
+export function announcementText(ctx: StatusContext, a: { org: string; office?: string; texts: Text; written?: Written }): string {
   const { k, t, lang } = ctx;
   const office = a.office ? k.office(a.office) : undefined;
   const heading = office ? t('notify.changed', { office: localized(office.name, lang) }) : t('notify.announcement', nameValues(lang, undefined, k.organisation(a.org)));
-  return `${heading}\n${inSomeLanguage(k, t, a.texts, a.org, lang, 'notify.message_in')}`;
+  return `${heading}\n${inSomeLanguage(k, t, a.texts, a.org, lang, 'notify.message_in', a.written)}`;
 }
 
 /** "Notify me when El Altet reopens": the quick reply under a closed office. */

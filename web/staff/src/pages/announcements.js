@@ -1,10 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { inLang, meta, number, orgName, orgOf, t, when } from '../i18n.js';
+import { currentLang, inLang, meta, number, orgName, orgOf, t, when } from '../i18n.js';
 import { actorName } from '../offices.js';
 import { AudienceLine, TextsPreview } from '../preview.js';
 import { errorText, filled, langName, Loading, Notice, PageTitle, TextsByLanguage, useLoad } from '../ui.js';
+import { CrisisNoticeForm } from './crisis-notice.js';
+// The server's own rule of which languages are stale (bundled from its source).
+import { freshestLang, restamp, staleLangs } from '../../../../src/knowledge/freshness.ts';
 
 /** "org:paiporta" or "office:paiporta-oficina-unica" -> the request's target. */
 const target = (value) => {
@@ -33,6 +36,7 @@ export function Announcements({ onExpired }) {
     <${PageTitle}>${t('announcements.title')}<//>
     <p class="intro">${t('announcements.intro')}</p>
     ${error && html`<p class="notice-slot error" role="alert">${errorText(error)}</p>`}
+    <${CrisisNoticeForm} orgs=${[...new Set(data.offices.map((o) => o.organisation))]} onExpired=${onExpired} />
     <${Compose} offices=${data.offices} onSent=${reload} />
     <section aria-labelledby="sent-title">
       <h2 id="sent-title">${t('announcements.sent')}</h2>
@@ -43,7 +47,9 @@ export function Announcements({ onExpired }) {
               (a) => html`<li key=${a.id} class="card entry" data-announcement=${a.id}>
                 <p class="entry-head"><span>${when(a.at)}</span> · <strong>${actorName(a.by)}</strong> · <span>${a.office ? officeName(a.office) : t('announcements.wholeOrg', { org_of: orgOf(a.org) })}</span></p>
                 <dl class="texts">
-                  ${Object.entries(a.texts).map(([lang, text]) => html`<dt>${langName(lang)}</dt><dd lang=${lang}>${text}</dd>`)}
+                  ${Object.entries(a.texts).map(
+                    ([lang, text]) => html`<dt>${langName(lang)}</dt><dd lang=${lang}>${text}${a.stale?.includes(lang) ? html` <span class="hint warning" lang=${currentLang()}>${t('announcements.staleSent', { language: langName(freshestLang(a.texts, a.written)) })}</span>` : ''}</dd>`,
+                  )}
                 </dl>
                 <p class="muted">${t('announcements.delivered', { reached: number(a.reached ?? 0), recipients: number(a.recipients ?? 0), count: a.recipients ?? 0 })}</p>
               </li>`,
@@ -58,6 +64,8 @@ function Compose({ offices, onSent }) {
   const orgs = [...new Set(offices.map((o) => o.organisation))];
   const [to, setTo] = useState(orgs.length ? `org:${orgs[0]}` : '');
   const [texts, setTexts] = useState({});
+  // The texts as last reviewed, and when each language was written: a language edited after a review makes those not edited stale.
+  const [reviewed, setReviewed] = useState({ texts: {}, written: {} });
   const [preview, setPreview] = useState(null);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState(null);
@@ -68,14 +76,21 @@ function Compose({ offices, onSent }) {
     if (preview) heading.current?.focus();
   }, [preview]);
 
+  const current = filled(texts);
+  const stamps = restamp(reviewed.texts, current, reviewed.written, new Date().toISOString());
+  const newest = freshestLang(current, stamps);
+  const flags = Object.fromEntries(staleLangs(current, stamps).map((l) => [l, newest]));
+
   const review = async (e) => {
     e.preventDefault();
     const written = filled(texts);
     if (!Object.keys(written).length) return setNotice({ error: true, text: t('announcements.empty') });
     setBusy(true);
     setNotice(null);
+    setReviewed({ texts: written, written: stamps });
+    const body = { ...target(to), texts: written, ...(Object.keys(stamps).length ? { written: stamps } : {}) };
     try {
-      setPreview({ body: { ...target(to), texts: written }, ...(await api('POST', '/api/admin/announcements/preview', { ...target(to), texts: written })) });
+      setPreview({ body, ...(await api('POST', '/api/admin/announcements/preview', body)) });
     } catch (err) {
       setNotice({ error: true, text: errorText(err) });
     } finally {
@@ -88,6 +103,7 @@ function Compose({ offices, onSent }) {
       const res = await api('POST', '/api/admin/announcements', preview.body);
       setNotice({ text: t('announcements.queued', { count: res.announcement?.recipients ?? preview.subscribers.total }) });
       setTexts({});
+      setReviewed({ texts: {}, written: {} });
       setPreview(null);
       onSent();
     } catch (err) {
@@ -125,7 +141,7 @@ function Compose({ offices, onSent }) {
     <fieldset>
       <legend>${t('announcements.message')}</legend>
       <p class="hint">${t('announcements.hint')}</p>
-      <${TextsByLanguage} idPrefix="announce" values=${texts} onInput=${setTexts} first=${first} />
+      <${TextsByLanguage} idPrefix="announce" values=${texts} onInput=${setTexts} first=${first} stale=${flags} />
     </fieldset>
     <${Notice} notice=${notice} />
     <div class="actions-bar">

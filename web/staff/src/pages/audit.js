@@ -17,11 +17,20 @@ function changes(entry) {
   return out.length ? out : [t('audit.same')];
 }
 
+/** A crisis notice set (until when, in which languages) or ended. */
+const noticeChange = (e) =>
+  e.action === 'end' ? t('audit.noticeEnded') : t('audit.noticeSet', { until: when(e.after?.until), languages: Object.keys(e.after?.text ?? {}).map(langName).join(', ') });
+
 export function Audit({ onExpired }) {
   const [data, error] = useLoad(async () => {
-    const [{ entries }, { offices }, facts] = await Promise.all([api('GET', '/api/admin/audit'), api('GET', '/api/admin/offices'), api('GET', '/api/admin/knowledge/log')]);
-    // Office changes and what staff did with the facts the bot gives, newest first, in one list.
-    const all = [...entries, ...facts.entries.map((e) => ({ ...e, facts: true }))].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+    const [{ entries }, { offices }, facts, notices] = await Promise.all([
+      api('GET', '/api/admin/audit'),
+      api('GET', '/api/admin/offices'),
+      api('GET', '/api/admin/knowledge/log'),
+      api('GET', '/api/admin/notice-log'),
+    ]);
+    // Office changes, what staff did with the facts the bot gives and the crisis notices, newest first, in one list.
+    const all = [...entries, ...facts.entries.map((e) => ({ ...e, facts: true })), ...notices.entries.map((e) => ({ ...e, notice: true }))].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
     return { entries: all, offices };
   }, onExpired);
   if (!data) return html`<${PageTitle}>${t('audit.title')}<//>${error ? html`<p role="alert">${errorText(error)}</p>` : html`<${Loading} />`}`;
@@ -34,8 +43,8 @@ export function Audit({ onExpired }) {
       : html`<ol class="entries">
           ${data.entries.map(
             (e) => html`<li class="card entry">
-              <p class="entry-head"><span>${when(e.at)}</span> · <strong>${actorName(e.actor)}</strong> · <span>${e.facts ? (e.scope === '_all' ? t('knowledge.log.all') : orgName(e.scope)) : officeName(e.office)}</span></p>
-              <ul class="plain">${e.facts ? html`<li>${t(`knowledge.log.${e.action}`)}</li>` : changes(e).map((c) => html`<li>${c}</li>`)}</ul>
+              <p class="entry-head"><span>${when(e.at)}</span> · <strong>${actorName(e.actor)}</strong> · <span>${e.notice ? orgName(e.org) : e.facts ? (e.scope === '_all' ? t('knowledge.log.all') : orgName(e.scope)) : officeName(e.office)}</span></p>
+              <ul class="plain">${e.notice ? html`<li>${noticeChange(e)}</li>` : e.facts ? html`<li>${t(`knowledge.log.${e.action}`)}</li>` : changes(e).map((c) => html`<li>${c}</li>`)}</ul>
             </li>`,
           )}
         </ol>`}

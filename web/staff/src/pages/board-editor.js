@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { inLang, meta, t } from '../i18n.js';
-import { errorText, filled, Notice, TextsByLanguage } from '../ui.js';
+import { errorText, filled, Notice, staleFrom, TextsByLanguage } from '../ui.js';
 import { AudienceLine, TextsPreview } from '../preview.js';
 import { reopeningShown, sinceText, STATUSES } from '../offices.js';
 
@@ -198,7 +198,7 @@ export function ChangeEditor({ offices, readOnly, onCancel, onSaved }) {
         <button type="button" class="secondary" onClick=${keepNote}>${t('board.keepNote')}</button>
       </div>`}
       <p class="hint">${single ? t('board.noteHint') : t('board.noteHintSeveral')}</p>
-      <${TextsByLanguage} idPrefix=${`note-${key}`} values=${notes} onInput=${setNotes} first=${first} />
+      <${TextsByLanguage} idPrefix=${`note-${key}`} values=${notes} onInput=${setNotes} first=${first} stale=${single ? staleFrom(single.notesStale, single.notesWritten, single.notes ?? {}, notes) : {}} />
     </fieldset>
     <${Notice} notice=${notice} />
     <div class="actions-bar">
