@@ -1,5 +1,6 @@
 import { parse as parseHost } from 'tldts';
 import { normalize } from './normalize.js';
+import { PLACEHOLDER } from './encoders/ngram.js';
 
 /**
  * Phone numbers, email addresses and links in a message ("me han llamado del <number>", "è
@@ -75,19 +76,34 @@ export function findContacts(text: string): FoundContact[] {
 }
 
 /**
- * The message without them: the classifier reads its words, never a number or an address
- * ("mi número es <number>, avísenme cuando abra Altabix" still asks for notices).
+ * The message with each of them replaced by `placeholder`: the classifier reads its words, never a
+ * number or an address ("mi número es <number>, avísenme cuando abra Altabix" still asks for notices).
  */
-export function maskContacts(text: string): string {
+export function maskContacts(text: string, placeholder = ` ${PLACEHOLDER} `): string {
   if (!/[\d@.]/.test(text)) return text;
   let out = '';
   let at = 0;
   for (const s of spans(text)) {
-    out += `${text.slice(at, s.start)} `;
+    out += `${text.slice(at, s.start)}${placeholder}`;
     at = s.end;
   }
   return out + text.slice(at);
 }
 
-/** The text the intent classifier reads: normalised, without the contacts. */
+/**
+ * The text the classifiers read of a citizen's message: normalised, each contact a placeholder word
+ * (src/nlu/encoders/ngram.ts) that weighs as a word and says nothing, so that what is left around it
+ * reads no surer than it would with the contact there ("write to <address>" is not the plain "write
+ * to" of a question for an email address).
+ */
 export const classifierText = (text: string): string => normalize(maskContacts(text));
+
+/**
+ * The text the classifiers learn of a training example: normalised, its contacts left out. An
+ * example teaches its own words ("¿es oficial el <number>?"), each at its full weight; a contact in
+ * it teaches nothing.
+ */
+export const trainingText = (text: string): string => normalize(maskContacts(text, ' '));
+
+/** Whether a classifier text holds nothing but placeholders: the message was a number, an address or a link alone. */
+export const onlyContacts = (words: string): boolean => words.split(' ').every((w) => w === PLACEHOLDER || w === '');

@@ -1,4 +1,4 @@
-import { classifierText } from './contacts.js';
+import { classifierText, trainingText } from './contacts.js';
 import { NgramEncoder, type NgramState } from './encoders/ngram.js';
 import type { Features } from './encoders/types.js';
 import { argmax } from './linear.js';
@@ -23,7 +23,7 @@ export class IntentModel {
 
   /** @param encoder the encoder to fit: the built-in defaults, or one of the evaluation's pipelines (scripts/eval/) */
   static train(texts: string[], labels: string[], encoder?: NgramEncoder): IntentModel {
-    return IntentModel.fit(texts.map(classifierText), labels, encoder).model;
+    return IntentModel.fit(texts.map(trainingText), labels, encoder).model;
   }
 
   /** train() on normalised texts, which also returns their features (the language head trains on them too). */
@@ -78,7 +78,7 @@ export class ActHead {
     const svm = new LinearSvm(classes, encoder.dim);
     // A few hundred act examples beside thousands of others: each counts ACT_WEIGHT times, so that
     // "ets un robot?" outweighs the help example "ets un robot? i què fas?".
-    const actFeatures = acts.map((a) => encoder.encode(classifierText(a.text)));
+    const actFeatures = acts.map((a) => encoder.encode(trainingText(a.text)));
     const weighted = Array.from({ length: weight }, () => actFeatures).flat();
     const targets = Array.from({ length: weight }, () => acts.map((a) => classes.indexOf(a.act))).flat();
     svm.train([...intentFeatures, ...weighted], [...intentFeatures.map(() => 0), ...targets]);

@@ -10,7 +10,7 @@ import { ModelCache, cacheKey } from './cache.js';
 import { EmbeddingCache } from './embedding-cache.js';
 import { LanguageIdentifier, loadFastText } from './language.js';
 import { EntityExtractor } from './entities.js';
-import { classifierText, findContacts } from './contacts.js';
+import { classifierText, findContacts, onlyContacts } from './contacts.js';
 import { loadActCues, loadActs, loadExamples, loadLexicons, type Example } from './training.js';
 import { ActReader, type Act } from './acts.js';
 import { fit } from './trainer.js';
@@ -239,7 +239,7 @@ export class Nlu implements NluService {
     // Numbers, addresses and links are no words of any intent: the classifier reads the rest.
     const contacts = findContacts(text);
     const words = contacts.length > 0 ? classifierText(text) : norm;
-    if (!words) {
+    if (onlyContacts(words)) {
       // Nothing but a number or an address: what the conversation asks of it decides (dialogue/policy.yaml).
       const lang = hint ?? this.options.defaultLang;
       const found = this.entities.extract(norm, lang);
@@ -252,7 +252,7 @@ export class Nlu implements NluService {
       : this.language.identify(text, norm, features, this.options.defaultLang, 0.3);
     // Every model has the same intents, in the same (sorted) order: their probabilities line up with the embedding head's.
     const own = org === undefined ? undefined : this.orgModels.get(org);
-    const probs = own ? own.probabilities(own.features(norm)) : this.model.probabilities(features);
+    const probs = own ? own.probabilities(own.features(words)) : this.model.probabilities(features);
     const found = this.entities.extract(norm, lang);
     // Words of three letters or more, none of which the bot knows ("asdfgh ñlkj", "ghghgh ???"; "hi" and "ok" are not).
     const long = tokens(norm).filter((w) => w.length >= 3);

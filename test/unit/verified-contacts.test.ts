@@ -4,7 +4,8 @@ import { ROOT } from '../../src/config.js';
 import { Knowledge } from '../../src/knowledge/knowledge.js';
 import { loadKnowledge } from '../../src/knowledge/loader.js';
 import { checkContact } from '../../src/knowledge/contact-check.js';
-import { findContacts, maskContacts } from '../../src/nlu/contacts.js';
+import { classifierText, findContacts, maskContacts, trainingText } from '../../src/nlu/contacts.js';
+import { NgramEncoder, PLACEHOLDER } from '../../src/nlu/encoders/ngram.js';
 import type { ScamEntry } from '../../src/storage/index.js';
 
 // Numbers, addresses and links read from a message, and what the sample knowledge base says of them.
@@ -83,9 +84,25 @@ describe('finding contacts in a message', () => {
     }
   });
 
-  it('the classifier reads the message without them', () => {
-    expect(maskContacts('mi número es 612 345 678, avísenme cuando abra Altabix')).toBe('mi número es  , avísenme cuando abra Altabix');
-    expect(maskContacts('¿es real urp@ats-insubria.com?')).toBe('¿es real  ?');
+  it('the classifier reads the message with a placeholder word where each of them was', () => {
+    expect(maskContacts('mi número es 612 345 678, avísenme cuando abra Altabix')).toBe(`mi número es  ${PLACEHOLDER} , avísenme cuando abra Altabix`);
+    expect(maskContacts('¿es real urp@ats-insubria.com?')).toBe(`¿es real  ${PLACEHOLDER} ?`);
     expect(maskContacts('¿abre el sábado?')).toBe('¿abre el sábado?');
+    expect(classifierText('write to ana.garcia@example.com')).toBe(`write to ${PLACEHOLDER}`);
+    // A training example teaches its own words: its contacts are left out.
+    expect(trainingText('¿Es oficial el 031/370.111?')).toBe('es oficial el');
+  });
+
+  it('the placeholder has no feature of its own and weighs in the norm as a word does', () => {
+    const encoder = new NgramEncoder();
+    encoder.fit(['write to us', 'escriban a', PLACEHOLDER]);
+    const plain = encoder.encode('write to');
+    const held = encoder.encode(classifierText('write to ana.garcia@example.com'));
+    // The same features, none of the placeholder's, each weighing less: the norm counts the placeholder.
+    expect(held.indices).toEqual(plain.indices);
+    expect(held.values.every((v, i) => v > 0 && v < plain.values[i])).toBe(true);
+    // No bigram across it: "el <number> no contesta" is not "el no".
+    encoder.fit(['el no']);
+    expect(encoder.encode(classifierText('el 966 658 000 no')).indices.length).toBeLessThan(encoder.encode('el no').indices.length);
   });
 });
