@@ -258,13 +258,15 @@ export class Nlu implements NluService {
     const long = tokens(norm).filter((w) => w.length >= 3);
     const gibberish = contacts.length === 0 && Object.keys(found.entities).length === 0 && long.length > 0 && !long.some((w) => /\d/.test(w) || this.knownWords.has(w));
     // Learned: a question about the bot is the message's act, whatever its form; a complaint (an insult too) is its tone.
-    const learned = this.actHead?.read(features);
+    const learned = this.actHead?.read(words);
     const form = this.acts.read(text, lang);
     // "Dov'è…?", "Varför är … stängt?" ask something of their own; "what about Altabix?" is a follow-up.
     const bare = found.bare && ['statement', 'yes_no', 'what'].includes(form.act);
     // No word it knows: it cannot place the message, whatever the head reads in its letters.
     const decided = gibberish ? { intent: OUT_OF_SCOPE, confidence: 1 } : this.decide(probs);
-    const extra = { ...(learned === 'about_bot' ? { act: learned as Act } : {}), ...(learned === 'complaint' ? { complaint: true } : {}), ...(contacts.length > 0 ? { contacts } : {}) };
+    // Names and function words alone ("No", "¿y Torrellano?") carry no tone, whatever the head reads in them.
+    const complaint = learned === 'complaint' && !found.bare;
+    const extra = { ...(learned === 'about_bot' ? { act: learned as Act } : {}), ...(complaint ? { complaint: true } : {}), ...(contacts.length > 0 ? { contacts } : {}) };
     return { result: { lang, langConfidence, ...decided, ...found, bare, ...form, ...extra, gibberish }, probs };
   }
 

@@ -13,7 +13,7 @@ export function fit(examples: Example[], langs: Lang[], acts: ActExample[] = [])
   const { model, features } = IntentModel.fit(texts, examples.map((e) => e.intent));
   const targets = examples.map((e) => langs.indexOf(e.lang));
   const language = LanguageIdentifier.train(langs, model.encoder.dim, examples.map((e) => e.text), features, targets, null);
-  const head = acts.length > 0 ? ActHead.fit(model.encoder, features, acts) : undefined;
+  const head = acts.length > 0 ? ActHead.fit(texts, acts) : undefined;
   return { model, acts: head, language, knownWords: new Set(texts.flatMap((t) => t.split(' '))) };
 }
 

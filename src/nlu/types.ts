@@ -4,7 +4,7 @@ import type { Entities } from './entities.js';
 import type { FoundContact } from './contacts.js';
 import type { Act, Modality } from './acts.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
-import type { IntentModelState } from './intent.js';
+import type { ActHeadState, IntentModelState } from './intent.js';
 import type { ClassifierState } from './classifier.js';
 import type { SvmState } from './svm.js';
 import type { Example } from './training.js';
@@ -84,7 +84,7 @@ export interface NluLog {
 export interface CachedModel {
   intent: IntentModelState;
   /** The head of the learned acts (intents/acts/), when there are any. */
-  acts?: SvmState;
+  acts?: ActHeadState;
   language: SvmState;
   knownWords: string[];
   /** The head over sentence embeddings, when an embedding model was in use. */
