@@ -191,6 +191,7 @@ export class Nlu implements NluService {
         continue;
       }
       const actHead = state.acts && ActHead.fromState(state.acts);
+      await between(); // the act head's vocabulary is its own (~5-10 ms to rebuild)
       const language = LanguageIdentifier.fromState(state.language, model.encoder.dim, this.language.fastText);
       await between();
       const knownWords = new Set(state.knownWords);
