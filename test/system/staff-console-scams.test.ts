@@ -50,6 +50,8 @@ describe.each([
     await page.locator('#login-password').fill(EDITOR.password);
     await page.locator('#login-password').press('Enter');
     await page.getByRole('heading', { level: 1, name: es.scams.title }).waitFor();
+    // The title is drawn before the list arrives: wait for the list, then check it is empty.
+    await page.getByText(es.scams.none).waitFor();
     expect(await page.getByText(es.scams.none).count()).toBe(1);
 
     await page.getByLabel(es.scams.kind).selectOption('phone');
