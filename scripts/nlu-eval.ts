@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { ROOT, loadConfig } from '../src/config.js';
 import { trainDenseHead, vote } from '../src/nlu/dense.js';
 import { argmax } from '../src/nlu/linear.js';
-import { normalize } from '../src/nlu/normalize.js';
+import { classifierText } from '../src/nlu/contacts.js';
 import { EvalEmbedder } from './eval/dense.js';
 import { loadSplits, innerFolds, type Labelled, type Split } from './eval/datasets.js';
 import { PIPELINES, trainPipeline, type Pipeline } from './eval/pipelines.js';
@@ -84,7 +84,7 @@ function withModel(embedder: EvalEmbedder, alone: boolean): Engine {
       const test = await embedder.features(split.test.map((e) => e.text));
       const outcomes = split.test.map((e, i) => {
         const dense = head.predict(test[i]);
-        const probs = alone ? dense : vote(dense, model.probabilities(model.features(normalize(e.text))));
+        const probs = alone ? dense : vote(dense, model.probabilities(model.features(classifierText(e.text))));
         return { expected: e.intent, predicted: model.intents[argmax(probs)] };
       });
       return { outcomes, trainingMs, queryMs: performance.now() - t1, ...(split.own ? {} : { pipeline: pipeline.name }) };

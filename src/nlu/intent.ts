@@ -1,4 +1,4 @@
-import { normalize } from './normalize.js';
+import { classifierText, trainingText } from './contacts.js';
 import { NgramEncoder, type NgramState } from './encoders/ngram.js';
 import type { Features } from './encoders/types.js';
 import { argmax } from './linear.js';
@@ -23,7 +23,7 @@ export class IntentModel {
 
   /** @param encoder the encoder to fit: the built-in defaults, or one of the evaluation's pipelines (scripts/eval/) */
   static train(texts: string[], labels: string[], encoder?: NgramEncoder): IntentModel {
-    return IntentModel.fit(texts.map(normalize), labels, encoder).model;
+    return IntentModel.fit(texts.map(trainingText), labels, encoder).model;
   }
 
   /** train() on normalised texts, which also returns their features (the language head trains on them too). */
@@ -59,43 +59,60 @@ export class IntentModel {
 
   /** The most probable intent of a text (the evaluation's view of the model). */
   predict(text: string): IntentPrediction {
-    const probs = this.probabilities(this.features(normalize(text)));
+    const probs = this.probabilities(this.features(classifierText(text)));
     const best = argmax(probs);
     return { intent: this.classifier.labels[best], confidence: probs[best] };
   }
 }
 
+/** The act head's vocabulary (its own) and its classifier. */
+export interface ActHeadState {
+  encoder: NgramState;
+  svm: SvmState;
+}
+
 /**
  * The learned acts (a complaint, a question about the bot: intents/acts/) as a head of their own
- * over the intents' n-gram features, every intent example counting as no act: the intent head is
- * trained exactly as without them.
+ * beside the intents, every intent example counting as no act: the intent head is trained exactly
+ * as without them. Its vocabulary is its own, fitted on the intent and the act examples: over the
+ * intents' alone it saw no word of a complaint that no intent example holds ("vergüenza", "harto"),
+ * and read complaints from the fragments of them that intent examples share, so that a plain
+ * "ma quindi come lo prenoto il tampone?" or "delete everything you hold on me, immediately" read
+ * as complaints by their "ma" or "-ly", and flipped with any example added to an intent.
  */
 export class ActHead {
-  private constructor(private readonly svm: LinearSvm) {}
+  private constructor(
+    private readonly encoder: NgramEncoder,
+    private readonly svm: LinearSvm,
+  ) {}
 
-  static fit(encoder: NgramEncoder, intentFeatures: Features[], acts: { text: string; act: string }[], weight = ACT_WEIGHT): ActHead {
+  /** @param intentTexts the intent examples, as the classifiers learn them (trainingText) */
+  static fit(intentTexts: string[], acts: { text: string; act: string }[], weight = ACT_WEIGHT): ActHead {
     const classes = [NO_ACT, ...[...new Set(acts.map((a) => a.act))].sort()];
+    const encoder = new NgramEncoder();
+    const features = encoder.fitEncode([...intentTexts, ...acts.map((a) => trainingText(a.text))]);
+    const intentFeatures = features.slice(0, intentTexts.length);
+    const actFeatures = features.slice(intentTexts.length);
     const svm = new LinearSvm(classes, encoder.dim);
     // A few hundred act examples beside thousands of others: each counts ACT_WEIGHT times, so that
     // "ets un robot?" outweighs the help example "ets un robot? i què fas?".
-    const actFeatures = acts.map((a) => encoder.encode(normalize(a.text)));
     const weighted = Array.from({ length: weight }, () => actFeatures).flat();
     const targets = Array.from({ length: weight }, () => acts.map((a) => classes.indexOf(a.act))).flat();
     svm.train([...intentFeatures, ...weighted], [...intentFeatures.map(() => 0), ...targets]);
-    return new ActHead(svm);
+    return new ActHead(encoder, svm);
   }
 
-  static fromState(state: SvmState): ActHead {
-    return new ActHead(LinearSvm.fromState(state));
+  static fromState(state: ActHeadState): ActHead {
+    return new ActHead(NgramEncoder.fromState(state.encoder), LinearSvm.fromState(state.svm));
   }
 
-  toState(): SvmState {
-    return this.svm.toState();
+  toState(): ActHeadState {
+    return { encoder: this.encoder.toState(), svm: this.svm.toState() };
   }
 
-  /** The act the features read as, if one is more probable than no act at all. */
-  read(features: Features): string | undefined {
-    const probs = this.svm.predict(features);
+  /** The act a text (normalised as the classifier reads it) reads as, if one is more probable than no act at all. */
+  read(normalized: string): string | undefined {
+    const probs = this.svm.predict(this.encoder.encode(normalized));
     const best = argmax(probs);
     return this.svm.labels[best] === NO_ACT ? undefined : this.svm.labels[best];
   }

@@ -10,6 +10,7 @@ import { ModelCache, cacheKey } from './cache.js';
 import { EmbeddingCache } from './embedding-cache.js';
 import { LanguageIdentifier, loadFastText } from './language.js';
 import { EntityExtractor } from './entities.js';
+import { classifierText, findContacts, onlyContacts } from './contacts.js';
 import { loadActCues, loadActs, loadExamples, loadLexicons, type Example } from './training.js';
 import { ActReader, type Act } from './acts.js';
 import { fit } from './trainer.js';
@@ -190,6 +191,7 @@ export class Nlu implements NluService {
         continue;
       }
       const actHead = state.acts && ActHead.fromState(state.acts);
+      await between(); // the act head's vocabulary is its own (~5-10 ms to rebuild)
       const language = LanguageIdentifier.fromState(state.language, model.encoder.dim, this.language.fastText);
       await between();
       const knownWords = new Set(state.knownWords);
@@ -235,26 +237,38 @@ export class Nlu implements NluService {
       const lang = hint ?? this.options.defaultLang;
       return { result: { lang, langConfidence: 0, intent: OUT_OF_SCOPE, confidence: 1, entities: {}, bare: false, act: 'statement', negated: false, gibberish: true } };
     }
-    const features = this.model.features(norm);
+    // Numbers, addresses and links are no words of any intent: the classifier reads the rest.
+    const contacts = findContacts(text);
+    const words = contacts.length > 0 ? classifierText(text) : norm;
+    if (onlyContacts(words)) {
+      // Nothing but a number or an address: what the conversation asks of it decides (dialogue/policy.yaml).
+      const lang = hint ?? this.options.defaultLang;
+      const found = this.entities.extract(norm, lang);
+      return { result: { lang, langConfidence: 0, intent: OUT_OF_SCOPE, confidence: 0, entities: found.entities, bare: true, act: 'statement', negated: false, contacts } };
+    }
+    const features = this.model.features(words);
     // Without a hint, "hola" or "ok" lean towards the default language rather than a coin toss.
     const { lang, confidence: langConfidence } = hint
       ? this.language.identify(text, norm, features, hint)
       : this.language.identify(text, norm, features, this.options.defaultLang, 0.3);
     // Every model has the same intents, in the same (sorted) order: their probabilities line up with the embedding head's.
     const own = org === undefined ? undefined : this.orgModels.get(org);
-    const probs = own ? own.probabilities(own.features(norm)) : this.model.probabilities(features);
+    const probs = own ? own.probabilities(own.features(words)) : this.model.probabilities(features);
     const found = this.entities.extract(norm, lang);
     // Words of three letters or more, none of which the bot knows ("asdfgh ñlkj", "ghghgh ???"; "hi" and "ok" are not).
     const long = tokens(norm).filter((w) => w.length >= 3);
-    const gibberish = Object.keys(found.entities).length === 0 && long.length > 0 && !long.some((w) => /\d/.test(w) || this.knownWords.has(w));
+    const gibberish = contacts.length === 0 && Object.keys(found.entities).length === 0 && long.length > 0 && !long.some((w) => /\d/.test(w) || this.knownWords.has(w));
     // Learned: a question about the bot is the message's act, whatever its form; a complaint (an insult too) is its tone.
-    const learned = this.actHead?.read(features);
+    const learned = this.actHead?.read(words);
     const form = this.acts.read(text, lang);
     // "Dov'è…?", "Varför är … stängt?" ask something of their own; "what about Altabix?" is a follow-up.
     const bare = found.bare && ['statement', 'yes_no', 'what'].includes(form.act);
     // No word it knows: it cannot place the message, whatever the head reads in its letters.
     const decided = gibberish ? { intent: OUT_OF_SCOPE, confidence: 1 } : this.decide(probs);
-    return { result: { lang, langConfidence, ...decided, ...found, bare, ...form, ...(learned === 'about_bot' ? { act: learned as Act } : {}), ...(learned === 'complaint' ? { complaint: true } : {}), gibberish }, probs };
+    // Names and function words alone ("No", "¿y Torrellano?") carry no tone, whatever the head reads in them.
+    const complaint = learned === 'complaint' && !found.bare;
+    const extra = { ...(learned === 'about_bot' ? { act: learned as Act } : {}), ...(complaint ? { complaint: true } : {}), ...(contacts.length > 0 ? { contacts } : {}) };
+    return { result: { lang, langConfidence, ...decided, ...found, bare, ...form, ...extra, gibberish }, probs };
   }
 
   /** The most probable intent, or out_of_scope below the confidence threshold; and the three best guesses. */

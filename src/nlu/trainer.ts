@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { normalize } from './normalize.js';
+import { trainingText } from './contacts.js';
 import { ActHead, IntentModel } from './intent.js';
 import { LanguageIdentifier } from './language.js';
 import { ModelCache, cacheKey } from './cache.js';
@@ -9,11 +9,11 @@ import type { Lang } from '../knowledge/schema.js';
 
 /** The intent, act and language heads trained on `examples` and `acts` (the work of a start without a cache, and of a retraining). */
 export function fit(examples: Example[], langs: Lang[], acts: ActExample[] = []): { model: IntentModel; acts?: ActHead; language: LanguageIdentifier; knownWords: Set<string> } {
-  const texts = examples.map((e) => normalize(e.text));
+  const texts = examples.map((e) => trainingText(e.text));
   const { model, features } = IntentModel.fit(texts, examples.map((e) => e.intent));
   const targets = examples.map((e) => langs.indexOf(e.lang));
   const language = LanguageIdentifier.train(langs, model.encoder.dim, examples.map((e) => e.text), features, targets, null);
-  const head = acts.length > 0 ? ActHead.fit(model.encoder, features, acts) : undefined;
+  const head = acts.length > 0 ? ActHead.fit(texts, acts) : undefined;
   return { model, acts: head, language, knownWords: new Set(texts.flatMap((t) => t.split(' '))) };
 }
 

@@ -1,9 +1,10 @@
 // What the NLU gives and what the bot asks of it: imported by the NLU's own files, so that none
 // of them needs the entry (index.ts), which starts them.
 import type { Also, Entities } from './entities.js';
+import type { FoundContact } from './contacts.js';
 import type { Act, Modality } from './acts.js';
 import type { KnowledgeBase, Lang } from '../knowledge/schema.js';
-import type { IntentModelState } from './intent.js';
+import type { ActHeadState, IntentModelState } from './intent.js';
 import type { ClassifierState } from './classifier.js';
 import type { SvmState } from './svm.js';
 import type { Example } from './training.js';
@@ -36,6 +37,8 @@ export interface NluResult {
   time?: 'today' | 'other';
   /** No word of it is a word the bot knows, in any language ("asdfgh ñlkj"). */
   gibberish?: boolean;
+  /** The phone numbers, email addresses and links it holds, as written (the classifier never reads them). */
+  contacts?: FoundContact[];
   /** The embedding model's queue was full: the n-gram head classified this message alone. */
   encoderSkipped?: true;
 }
@@ -83,7 +86,7 @@ export interface NluLog {
 export interface CachedModel {
   intent: IntentModelState;
   /** The head of the learned acts (intents/acts/), when there are any. */
-  acts?: SvmState;
+  acts?: ActHeadState;
   language: SvmState;
   knownWords: string[];
   /** The head over sentence embeddings, when an embedding model was in use. */

@@ -13,7 +13,7 @@ import { chars } from '../http/schemas.js';
 import { bundleInMemory, fromSource } from './bundle.js';
 
 /** The console's pages: each is the same document, the browser code draws the page its path names. */
-export const PAGES = ['login', 'board', 'handoffs', 'announcements', 'insights', 'audit', 'review', 'knowledge', 'accounts'] as const;
+export const PAGES = ['login', 'board', 'handoffs', 'announcements', 'insights', 'audit', 'review', 'knowledge', 'scams', 'accounts'] as const;
 
 export interface StaffConsoleOptions {
   getCore: GetCore;

@@ -40,6 +40,10 @@ import { MemoryCrisisNotices } from './crisis-notices/memory.js';
 import { RedisCrisisNotices } from './crisis-notices/redis.js';
 import { SqliteCrisisNotices } from './crisis-notices/sqlite.js';
 import type { CrisisNoticeRepository } from './crisis-notices/types.js';
+import { MemoryScams } from './scams/memory.js';
+import { RedisScams } from './scams/redis.js';
+import { SqliteScams } from './scams/sqlite.js';
+import type { ScamRepository } from './scams/types.js';
 import {
   retention,
   type AuditRepository,
@@ -62,6 +66,7 @@ export * from './notice-log/types.js';
 export * from './knowledge/types.js';
 export * from './service-status/types.js';
 export * from './crisis-notices/types.js';
+export * from './scams/types.js';
 
 /** What the bot keeps: sessions in keyv (key-value with expiry), every other record in its repository. */
 export interface Stores {
@@ -86,6 +91,8 @@ export interface Stores {
   knowledge: KnowledgeRepository;
   /** Each organisation's crisis notice in force, and who set or ended which. */
   crisisNotices: CrisisNoticeRepository;
+  /** Known scam numbers, addresses and domains per organisation, listed by staff, and their log. */
+  scams: ScamRepository;
   /** SQLite and memory: the notification outbox. With Redis the queue is BullMQ's, on `redisUrl`. */
   outbox?: OutboxRepository;
   redisUrl?: string;
@@ -147,6 +154,7 @@ function redisStores(config: StoreConfig, health: StoreHealth, r: Retention): St
     noticeLog: new RedisNoticeLog(records),
     knowledge: new RedisKnowledge(records),
     crisisNotices: new RedisCrisisNotices(records),
+    scams: new RedisScams(records),
     redisUrl: config.REDIS_URL,
     get degraded() {
       return health.degraded;
@@ -184,6 +192,7 @@ function sqliteStores(config: StoreConfig, health: StoreHealth, r: Retention): S
     noticeLog: new SqliteNoticeLog(db, r.now),
     knowledge: new SqliteKnowledge(db),
     crisisNotices: new SqliteCrisisNotices(db),
+    scams: new SqliteScams(db),
     outbox: new sqlite.SqliteOutbox(db, inbox, r.now),
     get degraded() {
       return health.degraded;
@@ -218,6 +227,7 @@ function memoryStores(r: Retention): Stores {
     noticeLog: new MemoryNoticeLog(r.now),
     knowledge: new MemoryKnowledge(),
     crisisNotices: new MemoryCrisisNotices(),
+    scams: new MemoryScams(),
     outbox: new MemoryOutbox(subscriptions, inbox),
     degraded: false,
     async scrub() {},

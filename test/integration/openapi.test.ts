@@ -111,8 +111,8 @@ describe('the OpenAPI description', () => {
     // examples/export, nlu; the console's checks before sending: offices/:id/preview, offices/:id/undo,
     // announcements/preview, handoffs/waiting; the knowledge staff keep (#32): the overview, an organisation's facts,
     // drafts, their preview and publication, versions, one version, its rollback, the log; services on the board (#31): the list, a change;
-    // an organisation's crisis notice and the notice log (#31).
-    expect(admin.length).toBe(37);
+    // an organisation's crisis notice and the notice log (#31); the scam list (#31): an organisation's, one entry.
+    expect(admin.length).toBe(39);
     for (const [path, methods] of admin) {
       for (const [method, op] of Object.entries(methods)) {
         // The token, or a staff console session.

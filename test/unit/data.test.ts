@@ -13,6 +13,8 @@ const INTENTS = [
   'change_language', 'out_of_scope',
   // Added by #18 (erasure, GDPR art. 17); the domain contract allows adding intents.
   'forget_data',
+  // Added by #31 (verified contacts: is this number, address or link really the council's?).
+  'verify_contact',
 ];
 
 type Tree = { [key: string]: string | Tree };

@@ -7,6 +7,11 @@ import { intlLocale } from '../../shared/languages.js';
 import type { Act, Modality } from '../../nlu/acts.js';
 import type { Address, QuickReply, Session, Subscriptions } from './types.js';
 import type { Topic } from './policy.js';
+import type { FoundContact } from '../../nlu/contacts.js';
+import type { ScamRepository } from '../../storage/scams/types.js';
+
+/** Where the answers read the scam contacts staff list. */
+export type ScamList = Pick<ScamRepository, 'list'>;
 
 /**
  * What the message asks, as the policy read it: its act, the topic (its own or the one a
@@ -53,6 +58,10 @@ export interface AnswerContext {
   session: Session;
   address: Address;
   subscriptions: Subscriptions;
+  /** The phone numbers, addresses and links the message holds (a citizen asks whether one is real). */
+  contacts?: FoundContact[];
+  /** The scam contacts staff list, per organisation. */
+  scams?: ScamList;
   /** Each language by its own name, as buttons. */
   languageChoices(): QuickReply[];
 }

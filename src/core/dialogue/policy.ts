@@ -6,7 +6,7 @@ import { OUT_OF_SCOPE, type NluResult } from '../../nlu/index.js';
 import type { IntentRegistry } from '../intents/registry.js';
 import type { Session } from './types.js';
 
-const ENTITY_PARTS = ['place', 'office', 'organisation', 'certificate', 'channel', 'topic', 'language', 'subject'] as const;
+const ENTITY_PARTS = ['place', 'office', 'organisation', 'certificate', 'channel', 'topic', 'language', 'subject', 'contact'] as const;
 type Part = (typeof ENTITY_PARTS)[number];
 
 const condition = z
@@ -125,6 +125,8 @@ function named(s: Situation, part: Part): boolean {
   const e = s.nlu.entities;
   if (part === 'place') return !!(e.office || e.organisation);
   if (part === 'topic') return !!(e.health || e.topic);
+  // A phone number, an email address or a link written in the message.
+  if (part === 'contact') return (s.nlu.contacts?.length ?? 0) > 0;
   // Something the message asks about: a place, a certificate, a topic, which offices, open or closed.
   if (part === 'subject') return !!(e.office || e.organisation || e.certificate || e.health || e.topic || e.scope || e.state);
   return !!e[part];

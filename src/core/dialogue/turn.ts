@@ -6,7 +6,7 @@ import type { Entities, EntityType } from '../../nlu/entities.js';
 import { createRegistry, type IntentRegistry, type IntentSpec } from '../intents/registry.js';
 import { topic as innerTopic } from './answers/info.js';
 import { topicService } from './answers/services.js';
-import { isOpen, lines, listOf, nameValues, quick, sentences, type AnswerContext, type Frame } from './context.js';
+import { isOpen, lines, listOf, nameValues, quick, sentences, type AnswerContext, type Frame, type ScamList } from './context.js';
 import { decide, isWeak, topicOf, type Decision, type Policy } from './policy.js';
 import { questionKey, render } from './planner.js';
 import type { Answer, QuickReply, Session, Subscriptions, TurnInput, TurnResult } from './types.js';
@@ -16,6 +16,8 @@ export interface DialogueDeps {
   knowledge: Knowledge;
   texts: Texts;
   subscriptions: Subscriptions;
+  /** The scam contacts staff list (none: only the official contacts are known). */
+  scams?: ScamList;
   /** The declared routing (dialogue/policy.yaml). */
   policy: Policy;
   /** The intents answered (default: the built-in ones). */
@@ -107,6 +109,8 @@ export class Dialogue {
       session,
       address: input.address,
       subscriptions: this.deps.subscriptions,
+      contacts: nlu.contacts,
+      scams: this.deps.scams,
       languageChoices: () => this.languageChoices(),
     };
     if (input.intent === 'forget_data') ctx.frame.command = true; // /forget: the command itself

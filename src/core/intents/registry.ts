@@ -6,6 +6,7 @@ import * as info from '../dialogue/answers/info.js';
 import * as status from '../dialogue/answers/status.js';
 import * as contacts from '../dialogue/answers/contacts.js';
 import * as procedures from '../dialogue/answers/procedures.js';
+import * as verify from '../dialogue/answers/verify.js';
 
 export const INTENTS = [
   'greeting',
@@ -27,6 +28,7 @@ export const INTENTS = [
   'forget_data',
   'human_agent',
   'change_language',
+  'verify_contact',
   'out_of_scope',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
@@ -111,6 +113,8 @@ export const BUILT_IN: Record<Intent, IntentSpec> = {
   // Asks first, unless it is an unmistakable command or the confirmation: then ChatCore erases the conversation (GDPR art. 17).
   forget_data: { answer: info.forget },
   change_language: { aside: true, answer: info.changeLanguage },
+  // "Is this number really the council's?": checked against the official contacts and the scam list; about the conversation's organisation when it has one.
+  verify_contact: { followsSubject: true, answer: verify.verify },
   // A complaint (the learned tone) that asks nothing else counts as out of scope: it gets an apology and the contacts.
   out_of_scope: { aside: true, answer: info.fallback },
 };

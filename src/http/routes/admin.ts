@@ -24,6 +24,7 @@ import { knowledgeRoutes } from './knowledge.js';
 import { serviceRoutes } from './services.js';
 import { isServiceEntry, type AuditRecord } from '../../storage/index.js';
 import { crisisNoticeRoutes } from './crisis-notices.js';
+import { scamRoutes } from './scams.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -295,4 +296,5 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
   await admin.register(knowledgeRoutes, { prefix: '/knowledge' });
   await admin.register(serviceRoutes, { prefix: '/services' });
   await admin.register(crisisNoticeRoutes);
+  await admin.register(scamRoutes, { prefix: '/organisations' });
 };

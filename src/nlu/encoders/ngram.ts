@@ -24,6 +24,25 @@ const WORD_TAG = 0x9e3779b9;
 const BIGRAM_TAG = 0x85ebca6b;
 
 /**
+ * The word a phone number, an email address or a link stands as in a message the classifiers read
+ * (src/nlu/contacts.ts; training examples leave their contacts out). It has no feature of its own,
+ * and no bigram joins the words on either side of it ("el <number> no contesta" is not "el no"); but
+ * it weighs in the norm as a word does, so the words around it read no surer than they would with
+ * the contact written there: "write to <address>" is not the plain "write to" of a question for an
+ * email address, as it was not when the address was read as letters.
+ */
+export const PLACEHOLDER = 'zqcontactqz';
+const PLACEHOLDER_HASH = hashOf(PLACEHOLDER);
+/** Its weight in the norm: that of a word of six letters (22 character n-grams, the word, two bigrams). */
+const PLACEHOLDER_MASS = 25;
+
+function hashOf(word: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+/**
  * The built-in encoder: word unigrams and bigrams plus char_wb n-grams, sublinear tf, L2-normalised.
  * Needs no download; robust to typos and unseen word forms because of the character n-grams.
  * N-grams are FNV-1a hashes of the characters (no substrings are built), mapped to the
@@ -54,19 +73,26 @@ export class NgramEncoder {
     return e;
   }
 
-  /** Calls emit(hash) for every feature of a normalised text (words separated by one space). */
-  private grams(text: string, emit: (h: number) => void): void {
+  /** Calls emit(hash) for every feature of a normalised text (words separated by one space); returns how many placeholders it holds. */
+  private grams(text: string, emit: (h: number) => void): number {
     const { words } = this.opts;
     const len = text.length;
     let prevWord = 0;
     let start = 0;
+    let placeholders = 0;
     while (start < len) {
       let end = text.indexOf(' ', start);
       if (end < 0) end = len;
+      let raw = FNV_OFFSET;
+      for (let i = start; i < end; i++) raw = Math.imul(raw ^ text.charCodeAt(i), FNV_PRIME);
+      if (raw === PLACEHOLDER_HASH && end - start === PLACEHOLDER.length && text.startsWith(PLACEHOLDER, start)) {
+        placeholders++;
+        prevWord = 0;
+        start = end + 1;
+        continue;
+      }
       if (words) {
-        let word = FNV_OFFSET;
-        for (let i = start; i < end; i++) word = Math.imul(word ^ text.charCodeAt(i), FNV_PRIME);
-        word = Math.imul(word ^ WORD_TAG, FNV_PRIME) | 0;
+        const word = Math.imul(raw ^ WORD_TAG, FNV_PRIME) | 0;
         emit(word);
         if (prevWord !== 0) emit(Math.imul(prevWord ^ BIGRAM_TAG, FNV_PRIME) ^ word);
         prevWord = word;
@@ -74,6 +100,7 @@ export class NgramEncoder {
       this.chars(text, start, end, emit);
       start = end + 1;
     }
+    return placeholders;
   }
 
   /**
@@ -111,7 +138,7 @@ export class NgramEncoder {
   /** The features of a text; `grow`: n-grams not in the vocabulary join it (else they are left out). */
   private collect(text: string, grow: boolean): Features {
     let count = 0;
-    this.grams(text, (h) => {
+    const placeholders = this.grams(text, (h) => {
       let i = this.vocab.get(h);
       if (i === undefined) {
         if (!grow) return;
@@ -128,7 +155,7 @@ export class NgramEncoder {
     const found = this.buffer.subarray(0, count).sort();
     const indices: number[] = [];
     const values: number[] = [];
-    let norm = 0;
+    let norm = placeholders * PLACEHOLDER_MASS;
     for (let j = 0; j < found.length; ) {
       let c = 1;
       while (j + c < found.length && found[j + c] === found[j]) c++;

@@ -12,6 +12,7 @@ import { Audit } from './pages/audit.js';
 import { Accounts } from './pages/accounts.js';
 import { Review } from './pages/review.js';
 import { Knowledge } from './pages/knowledge.js';
+import { Scams } from './pages/scams.js';
 import { WaitingBadge } from './waiting.js';
 
 /** The pages each role may open, in the menu's order (the server enforces the same, per request). */
@@ -23,6 +24,7 @@ const PAGES = {
   audit: { roles: ['admin', 'editor'], view: Audit },
   review: { roles: ['admin', 'editor'], view: Review },
   knowledge: { roles: ['admin', 'editor'], view: Knowledge },
+  scams: { roles: ['admin', 'editor', 'viewer'], view: Scams },
   accounts: { roles: ['admin'], view: Accounts },
 };
 

@@ -20,14 +20,14 @@ function found(org: Organisation, office: Office | undefined, kind: Kind, pecFir
   return pecFirst ? [...list.filter((c) => c.type === 'pec'), ...list.filter((c) => c.type !== 'pec')] : list;
 }
 
-const valueText = (ctx: Speaking, c: Contact, org: Organisation) => (TYPES.phone.includes(c.type) ? phoneText(ctx, c.value, org) : c.value);
+export const valueText = (ctx: Speaking, c: Contact, org: Organisation) => (TYPES.phone.includes(c.type) ? phoneText(ctx, c.value, org) : c.value);
 
 /** One contact as a list item: "Centralita de Como: <number>". */
-function contactLine(ctx: Speaking, c: Contact, org: Organisation): string {
+export function contactLine(ctx: Speaking, c: Contact, org: Organisation): string {
   return bullet(`${label(ctx, c)}: ${valueText(ctx, c, org)}`);
 }
 
-function label(ctx: Speaking, c: Contact): string {
+export function label(ctx: Speaking, c: Contact): string {
   const { k, t, lang } = ctx;
   const where = c.office ? k.office(c.office) : undefined;
   const text = c.label?.[lang] || t(`contact.label.${c.type}`);
@@ -36,7 +36,7 @@ function label(ctx: Speaking, c: Contact): string {
 }
 
 /** One contact as a sentence: "La centralita de la sede de ATS Insubria en Como es el <number>." */
-function contactSentence(ctx: Speaking, c: Contact, org: Organisation): string {
+export function contactSentence(ctx: Speaking, c: Contact, org: Organisation): string {
   const where = c.office ? ctx.k.office(c.office) : undefined;
   return ctx.t(`contact.one.${c.type}`, { ...nameValues(ctx.lang, where, org), ...(where ? {} : { office_of: nameValues(ctx.lang, undefined, org).org_of }), value: valueText(ctx, c, org) });
 }
