@@ -799,7 +799,7 @@ describe('erasure in the citizen\'s words', () => {
   it('a yes in more words erases; the conversation keeps its language', async () => {
     const s = session('erase-yes');
     await ask(s, '¿La OMAC de Altabix está abierta?', { org: 'elche' });
-    expect((await ask(s, 'me gustaría que no guardarais nada de esto')).reply.text).toContain(t('es', 'forget.confirm'));
+    expect((await ask(s, 'preferiría que no guardarais esta conversación')).reply.text).toContain(t('es', 'forget.confirm'));
     const done = await ask(s, 'sí, venga, bórralo');
     expect(done.lang).toBe('es');
     expect(done.reply.text).toBe(t('es', 'forget.done'));

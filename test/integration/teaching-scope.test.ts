@@ -102,11 +102,18 @@ describe("one organisation's examples", () => {
   }, 60_000);
 
   it('a change that flips a single validation message of the shared model is refused', async () => {
-    const res = await teach(bearer(TOKEN), { text: 'when does the Altabix OMAC open in the afternoon', lang: 'en', intent: 'appointment' });
-    expect(res.statusCode, res.body).toBe(422);
+    // Taught until it would flip: the first examples may leave the message's reading as it was (the
+    // model weighs one example against hundreds); the one that flips it is refused and not kept.
+    let res;
+    for (const text of ['when does the Altabix OMAC open in the afternoon', ...ATTACK]) {
+      res = await teach(bearer(TOKEN), { text, lang: 'en', intent: 'appointment' });
+      if (res.statusCode !== 201) break;
+    }
+    expect(res!.statusCode, res!.body).toBe(422);
+    res = res!;
     expect(res.json().refusal.confused).toEqual([{ expected: 'office_hours', got: 'appointment', count: 1, examples: [ASKED] }]);
     expect(res.json().refusal.org).toBeUndefined();
-    expect(await bot.stores.examples.list()).toEqual([]);
+    expect((await reading(ASKED, 'elche')).intent).toBe('office_hours');
   }, 60_000);
 });
 
