@@ -162,6 +162,8 @@ export class EntityExtractor {
       // "Ha tornat a funcionar la web?": which services work is the weakest topic; another one named wins.
       if (e.type === 'topic' && found.topic && WEAK_TOPICS.has(found.topic) && !WEAK_TOPICS.has(e.id)) delete found.topic;
       if ((e.type === 'office' || e.type === 'health') && found[e.type] && found[e.type] !== e.id && !also[e.type]?.includes(e.id)) (also[e.type] ??= []).push(e.id);
+      // "ah vale, entonces no, déjela": a no anywhere outweighs a yes (nothing is erased or sent on a doubt).
+      if (e.type === 'answer' && e.id === 'no') found.answer = 'no';
       found[e.type] ??= e.id;
     };
     for (let i = 0; i < words.length; ) {

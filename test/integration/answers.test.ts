@@ -805,6 +805,13 @@ describe('erasure in the citizen\'s words', () => {
     expect(done.reply.text).toBe(t('es', 'forget.done'));
   });
 
+  it('a yes and a no in one answer keep everything (a doubt erases nothing)', async () => {
+    const s = session('erase-doubt');
+    expect((await ask(s, 'Borra mis datos, por favor?', { org: 'elche' })).reply.text).toContain(t('es', 'forget.confirm'));
+    expect((await ask(s, 'vale... bueno no, mejor déjelo así')).reply.text).toBe(t('es', 'forget.kept'));
+    expect(await kept(s)).toBe(true);
+  });
+
   it('a no in more words keeps everything', async () => {
     const s = session('erase-no');
     await ask(s, 'Kan ni glömma allt jag har skrivit?', { org: 'elche' });
