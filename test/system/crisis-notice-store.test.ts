@@ -1,38 +1,19 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStores, type CrisisNotice, type Stores } from '../../src/storage/index.js';
+import { describe, expect, it } from 'vitest';
+import { type CrisisNotice } from '../../src/storage/index.js';
 import { Knowledge } from '../../src/knowledge/knowledge.js';
 import { loadKnowledge } from '../../src/knowledge/loader.js';
 import { CrisisNotices } from '../../src/operations/crisis-notices.js';
 import { ROOT } from '../../src/config.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { eachStore, STORE_KINDS } from '../support/each-store.js';
 
 /**
  * Crisis notices and the stamps of notes' languages on each store: memory, an SQLite file and a real
  * redis-server. Two stores on one Redis or file stand for two instances (or a restart).
  */
-let redis: RedisServer;
-const opened: Stores[] = [];
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic-crisis-notices-'));
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  for (const s of opened) await s.close();
-  await redis?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-const kinds = ['memory', 'sqlite', 'redis'] as const;
-function stores(kind: (typeof kinds)[number], dir: string): Stores {
-  const s = createStores({ STORE: kind, DATA_DIR: dir, REDIS_URL: redis.url });
-  opened.push(s);
-  return s;
-}
+const { stores, dataDir } = eachStore('crisis-notices');
+const kinds = STORE_KINDS;
 
 const notice = (org: string, text: Record<string, string>, by = 'ana'): CrisisNotice => ({
   id: randomUUID(),

@@ -1,37 +1,18 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { createStores, DAY_MS, type Handoff, type Stores } from '../../src/storage/index.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { DAY_MS, type Handoff } from '../../src/storage/index.js';
+import { eachStore, STORE_KINDS } from '../support/each-store.js';
 
 /**
  * The hand-over repository on each store (memory, an SQLite file, a real redis-server): one open
  * conversation per address, atomic changes, the staff group's posts, and HANDOFF_RETENTION_DAYS
  * after a conversation closes (the bot's clock moved forward).
  */
-let redis: RedisServer;
 let offset = 0;
 const clock = () => Date.now() + offset;
-const opened: Stores[] = [];
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic-handoff-store-'));
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  for (const s of opened) await s.close();
-  await redis?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-const kinds = ['memory', 'sqlite', 'redis'] as const;
-function stores(kind: (typeof kinds)[number]): Stores {
-  const s = createStores({ STORE: kind, DATA_DIR: path.join(dataDir, randomUUID()), REDIS_URL: redis.url, HANDOFF_RETENTION_DAYS: 30 }, undefined, clock);
-  opened.push(s);
-  return s;
-}
+const { stores } = eachStore('handoff-store', { HANDOFF_RETENTION_DAYS: 30 }, clock);
+const kinds = STORE_KINDS;
 const at = () => new Date(clock()).toISOString();
 function handoff(addressId: string): Handoff {
   return {

@@ -1,36 +1,17 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStores, TOLD_KEPT_MS, type Stores } from '../../src/storage/index.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { TOLD_KEPT_MS } from '../../src/storage/index.js';
+import { eachStore, STORE_KINDS } from '../support/each-store.js';
 
 /**
  * Who was told of a change (for an undo's correction) and status records put back, on each store:
  * memory, an SQLite file and a real redis-server. Two stores on one Redis or file stand for two instances.
  */
-let redis: RedisServer;
 let offset = 0;
 const clock = () => Date.now() + offset;
-const opened: Stores[] = [];
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic-notice-log-'));
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  for (const s of opened) await s.close();
-  await redis?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-const kinds = ['memory', 'sqlite', 'redis'] as const;
-function stores(kind: (typeof kinds)[number], dir = path.join(dataDir, randomUUID())): Stores {
-  const s = createStores({ STORE: kind, DATA_DIR: dir, REDIS_URL: redis.url }, undefined, clock);
-  opened.push(s);
-  return s;
-}
+const { stores, dataDir, redisUrl } = eachStore('notice-log', {}, clock);
+const kinds = STORE_KINDS;
 
 describe.each(kinds)('the notice log on %s', (kind) => {
   it('records who was told until the change is withdrawn, then refuses; withdrawing returns them', async () => {
@@ -53,7 +34,7 @@ describe.each(kinds)('the notice log on %s', (kind) => {
     await s.noticeLog.tell(change, ['web:a']);
     if (kind === 'redis') {
       // Redis expires the key by its own clock: its time to live is what is checked.
-      const client = (await import('@keyv/redis')).createClient({ url: redis.url });
+      const client = (await import('@keyv/redis')).createClient({ url: redisUrl() });
       await client.connect();
       const ttl = await client.pTTL(`chatbot:notice:told:${change}`);
       await client.close();

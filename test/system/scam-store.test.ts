@@ -1,34 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStores, type ScamEntry, type Stores } from '../../src/storage/index.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { type ScamEntry } from '../../src/storage/index.js';
+import { eachStore, STORE_KINDS } from '../support/each-store.js';
 
 /**
  * The scam list on each store: memory, an SQLite file and a real redis-server. Two stores on one
  * Redis or file stand for two instances: a contact listed at once on both is listed (and logged) once.
  */
-let redis: RedisServer;
-const opened: Stores[] = [];
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic-scams-'));
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  for (const s of opened) await s.close();
-  await redis?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-const kinds = ['memory', 'sqlite', 'redis'] as const;
-function stores(kind: (typeof kinds)[number], dir: string): Stores {
-  const s = createStores({ STORE: kind, DATA_DIR: dir, REDIS_URL: redis.url });
-  opened.push(s);
-  return s;
-}
+const { stores, dataDir } = eachStore('scams');
+const kinds = STORE_KINDS;
 const entry = (org: string, id: string, value: string, at: string): ScamEntry => ({ id, org, kind: 'phone', value, written: value, by: 'ana', at });
 
 describe.each(kinds)('the scam list on %s', (kind) => {

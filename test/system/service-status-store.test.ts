@@ -1,37 +1,17 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStores, type Stores } from '../../src/storage/index.js';
+import { describe, expect, it } from 'vitest';
 import { ChatCore } from '../../src/core/chat-core.js';
 import { testConfig } from '../support/helpers.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { eachStore, STORE_KINDS } from '../support/each-store.js';
 
 /**
  * The live state of services on each store (memory, an SQLite file, a real redis-server), and a
  * service's change surviving a restart and reaching another instance. Two stores on one file or one
  * Redis stand for two instances.
  */
-let redis: RedisServer;
-const opened: Stores[] = [];
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic-service-status-'));
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  for (const s of opened) await s.close();
-  await redis?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-const kinds = ['memory', 'sqlite', 'redis'] as const;
-function stores(kind: (typeof kinds)[number], dir = path.join(dataDir, randomUUID())): Stores {
-  const s = createStores({ STORE: kind, DATA_DIR: dir, REDIS_URL: redis.url });
-  opened.push(s);
-  return s;
-}
+const { stores, dataDir, redisUrl } = eachStore('service-status');
+const kinds = STORE_KINDS;
 
 describe.each(kinds)('service status on %s', (kind) => {
   it('merges a change into the record: fields not given are kept, the note per language', async () => {
@@ -88,7 +68,7 @@ describe('a service change in a running bot', () => {
   });
 
   it('reaches a second instance on one redis-server', async () => {
-    const env = { STORE: 'redis', REDIS_URL: redis.url };
+    const env = { STORE: 'redis', REDIS_URL: redisUrl() };
     const [a, b] = [await ChatCore.create(testConfig(env)), await ChatCore.create(testConfig(env))];
     try {
       await b.services.update('paiporta-e-office', { status: 'unavailable', expected: '2020-04-15' }, 'pau');
