@@ -367,7 +367,8 @@ describe('a viewer', () => {
     const it_ = consoleTexts('it');
     await page.locator('main h1').filter({ hasText: it_.board.title }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('it');
-    expect(await page.locator('nav a').allTextContents()).toEqual([it_.nav.board, it_.nav.insights]);
+    // The scam list is read-only for a viewer (who may be asked about a number on the phone): no form there either.
+    expect(await page.locator('nav a').allTextContents()).toEqual([it_.nav.board, it_.nav.insights, it_.nav.scams]);
     await page.locator(`[data-office="${OFFICE}"]`).waitFor();
     // A row to open, with nothing to pick; opened, what the bot says of it, without a form.
     expect(await page.locator(`[data-office="${OFFICE}"] input[type="checkbox"]`).count()).toBe(0);
