@@ -197,44 +197,70 @@ export class RedisStatus implements StatusRepository {
   constructor(private readonly redis: RedisRecords) {}
 
   change(office: string, change: StoredStatus): Promise<StoredStatus> {
-    return this.redis.run(async (c) => {
-      const [, record] = await c.multi().hSet(`${P}status:${office}`, toHash(change)).hGetAll(`${P}status:${office}`).exec();
-      return fromHash(record as unknown as Record<string, string>);
-    });
+    return changeLive(this.redis, statusKey(office), change, 'expectedReopening');
   }
 
   async replace(office: string, record: StoredStatus): Promise<void> {
-    await this.redis.run((c) => c.multi().del(`${P}status:${office}`).hSet(`${P}status:${office}`, toHash(record)).exec());
+    await this.redis.run((c) => c.multi().del(statusKey(office)).hSet(statusKey(office), liveToHash(record, 'expectedReopening')).exec());
   }
 
   all(officeIds: string[]): Promise<Map<string, StoredStatus>> {
-    return this.redis.run(async (c) => {
-      const tx = c.multi();
-      for (const o of officeIds) tx.hGetAll(`${P}status:${o}`);
-      const records = (await tx.exec()) as unknown as Record<string, string>[];
-      return new Map(officeIds.flatMap((o, i) => (Object.keys(records[i] ?? {}).length ? [[o, fromHash(records[i])] as const] : [])));
-    });
+    return liveRecords(this.redis, officeIds, statusKey, 'expectedReopening');
   }
 }
 
-function toHash(change: StoredStatus): Record<string, string> {
+const statusKey = (office: string) => `${P}status:${office}`;
+
+/** What a live record (an office's or a service's) holds besides its expected return. */
+interface LiveRecord {
+  updatedAt: string;
+  updatedBy?: string;
+  status?: string;
+  note?: Partial<Record<string, string>>;
+  noteWritten?: Partial<Record<string, string>>;
+}
+
+/**
+ * A live record as a hash (status, its expected return under `dateField`, updatedAt, updatedBy,
+ * note.<lang>, written.<lang>), and back: the office's and the service's records alike.
+ */
+export function liveToHash(change: LiveRecord, dateField: string): Record<string, string> {
   const fields: Record<string, string> = { updatedAt: change.updatedAt };
   if (change.updatedBy) fields.updatedBy = change.updatedBy;
   if (change.status) fields.status = change.status;
-  if (change.expectedReopening !== undefined) fields.expectedReopening = change.expectedReopening;
+  const date = (change as unknown as Record<string, string | undefined>)[dateField];
+  if (date !== undefined) fields[dateField] = date;
   for (const [lang, text] of Object.entries(change.note ?? {})) if (text !== undefined) fields[`note.${lang}`] = text;
-  for (const [lang, at] of Object.entries(change.noteWritten ?? {})) fields[`written.${lang}`] = at;
+  for (const [lang, at] of Object.entries(change.noteWritten ?? {})) if (at !== undefined) fields[`written.${lang}`] = at;
   return fields;
 }
 
-function fromHash(hash: Record<string, string>): StoredStatus {
-  const out: StoredStatus = { updatedAt: hash.updatedAt };
+export function liveFromHash<T extends LiveRecord>(hash: Record<string, string>, dateField: string): T {
+  const out: LiveRecord & Record<string, unknown> = { updatedAt: hash.updatedAt };
   if (hash.updatedBy) out.updatedBy = hash.updatedBy;
-  if (hash.status) out.status = hash.status as StoredStatus['status'];
-  if (hash.expectedReopening !== undefined) out.expectedReopening = hash.expectedReopening;
+  if (hash.status) out.status = hash.status;
+  if (hash[dateField] !== undefined) out[dateField] = hash[dateField];
   for (const [field, text] of Object.entries(hash)) if (field.startsWith('note.')) out.note = { ...out.note, [field.slice(5)]: text };
   for (const [field, at] of Object.entries(hash)) if (field.startsWith('written.')) out.noteWritten = { ...out.noteWritten, [field.slice(8)]: at };
-  return out;
+  return out as unknown as T;
+}
+
+/** Live records by id, read in one MULTI (an id without a record is left out). */
+export function liveRecords<T extends LiveRecord>(redis: RedisRecords, ids: string[], keyOf: (id: string) => string, dateField: string): Promise<Map<string, T>> {
+  return redis.run(async (c) => {
+    const tx = c.multi();
+    for (const id of ids) tx.hGetAll(keyOf(id));
+    const records = (await tx.exec()) as unknown as Record<string, string>[];
+    return new Map(ids.flatMap((id, i) => (Object.keys(records[i] ?? {}).length ? [[id, liveFromHash<T>(records[i], dateField)] as const] : [])));
+  });
+}
+
+/** Merges a change into a live record in one MULTI and reads the record back. */
+export function changeLive<T extends LiveRecord>(redis: RedisRecords, key: string, change: T, dateField: string): Promise<T> {
+  return redis.run(async (c) => {
+    const [, record] = await c.multi().hSet(key, liveToHash(change, dateField)).hGetAll(key).exec();
+    return liveFromHash<T>(record as unknown as Record<string, string>, dateField);
+  });
 }
 
 export class RedisAudit implements AuditRepository {
