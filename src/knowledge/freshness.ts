@@ -9,6 +9,17 @@ import type { Text } from './schema.js';
 export type Written = Record<string, string>;
 
 const has = (text: Text, lang: string) => !!text[lang]?.trim();
+
+/**
+ * The note a change leaves: the one given replaces the one before in every language (a language it
+ * leaves out is cleared, its readers get another's, marked); none given keeps the one before, unless
+ * the record starts afresh (a new status: a note belongs to the status it was written for), which
+ * leaves none. Undefined: the change does not touch the note.
+ */
+export function replacedNote(before: Text | undefined, given: Text | undefined, fresh: boolean): Text | undefined {
+  const note = given ?? (fresh ? {} : undefined);
+  return note && Object.fromEntries(Object.keys({ ...before, ...note }).map((lang) => [lang, note[lang] ?? '']));
+}
 const time = (iso: string | undefined) => (iso ? Date.parse(iso) || 0 : 0);
 
 /**

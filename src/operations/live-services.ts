@@ -3,7 +3,7 @@ import type { Service } from '../knowledge/schema.js';
 import type { AuditRepository, ServiceAuditEntry, ServiceSnapshot, ServiceStatusRepository } from '../storage/index.js';
 import { isServiceEntry } from '../storage/index.js';
 import { newChangeId } from './notices.js';
-import { restamp } from '../knowledge/freshness.js';
+import { replacedNote, restamp } from '../knowledge/freshness.js';
 
 /** Told of a service's change; the service as it is now. */
 type Listener = (service: Service, entry: ServiceAuditEntry) => Promise<void> | void;
@@ -17,10 +17,8 @@ const snapshot = (s: Service): ServiceSnapshot => ({ status: s.status, note: s.n
  * servicio", said after the service's name) with their own note, a sentence of its own, or none.
  */
 export function completeServiceChange(before: Service, change: ServiceChange): ServiceChange {
-  const fresh = !before.updatedAt || (change.status !== undefined && change.status !== before.status);
-  const given = change.note ?? (fresh ? {} : undefined);
-  if (!given) return change;
-  return { ...change, note: Object.fromEntries(Object.keys({ ...before.note, ...given }).map((lang) => [lang, given[lang] ?? ''])) };
+  const note = replacedNote(before.note, change.note, !before.updatedAt || (change.status !== undefined && change.status !== before.status));
+  return note ? { ...change, note } : change;
 }
 
 /** A change with when each language of its note was written: a language edited now, the others as they were (src/knowledge/freshness.ts). */

@@ -4,7 +4,7 @@ import type { Knowledge, StatusChange } from '../knowledge/knowledge.js';
 import type { KnowledgeBase, Office } from '../knowledge/schema.js';
 import { isServiceEntry, type AuditEntry, type AuditRepository, type StatusRepository, type StoredStatus } from '../storage/index.js';
 import { newChangeId } from './notices.js';
-import { restamp } from '../knowledge/freshness.js';
+import { replacedNote, restamp } from '../knowledge/freshness.js';
 
 export type { AuditEntry } from '../storage/index.js';
 
@@ -34,10 +34,8 @@ export type UndoRefusal = 'nothing' | 'expired' | 'undone';
  * belongs to the status it was written for: "Reabierta a las 9:00" must not outlive the opening).
  */
 export function completeChange(before: Office, change: StatusChange): StatusChange {
-  const newStatus = change.status !== undefined && change.status !== before.status;
-  const given = change.note ?? (newStatus ? {} : undefined);
-  if (!given) return change;
-  return { ...change, note: Object.fromEntries(Object.keys({ ...before.notes, ...given }).map((lang) => [lang, given[lang] ?? ''])) };
+  const note = replacedNote(before.notes, change.note, change.status !== undefined && change.status !== before.status);
+  return note ? { ...change, note } : change;
 }
 
 /** A change with when each language of its note was written: a language edited now, the others as they were (src/knowledge/freshness.ts). */
