@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config.js';
-import { ChatCore } from '../src/core/chat-core.js';
-import { buildApp } from '../src/http/app.js';
+import { assemble } from '../src/app/assemble.js';
+import { buildApp } from '../src/app/http.js';
 import { percentile } from './nlu.js';
 
 const TOKEN = 'bench-retrain-admin-token-0123456789';
@@ -14,7 +14,7 @@ export async function benchRetrain(): Promise<Record<string, number | string>> {
   // A model cache of its own, empty: the retraining really trains (the start trains too).
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-retrain-'));
   const config = loadConfig({ LOG_LEVEL: 'silent', STORE: 'memory', DATA_DIR: dataDir, ADMIN_TOKEN: TOKEN, RATE_LIMIT_PER_MINUTE: '0', NLU_ENCODER: 'ngram' });
-  const bot = await ChatCore.create(config);
+  const bot = await assemble(config);
   const app = buildApp({ bot, adminToken: TOKEN });
   await app.ready();
   try {

@@ -30,7 +30,7 @@ await build({
     'onnxruntime-node',
     'pino', // starts worker threads from its own files for transports
     '@fastify/swagger-ui', // serves the docs page's files from next to its module (__dirname)
-    'esbuild', // the staff console builds its code with it only when run from source (src/staff-console/bundle.ts)
+    'esbuild', // the staff console builds its code with it only when run from source (src/features/console/bundle.ts)
     'write-file-atomic', // names its temporary files after its own __filename, which a bundled ES module has not (the status page's export)
   ],
   // Bundled CommonJS packages call require(): an ES module has none of its own.

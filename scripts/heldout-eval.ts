@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, loadConfig } from '../src/config.js';
-import { ChatCore } from '../src/core/chat-core.js';
-import { buildApp } from '../src/http/app.js';
+import { assemble } from '../src/app/assemble.js';
+import { buildApp } from '../src/app/http.js';
 import { loadHeldOut, scoreHeldOut, type HeldOutScore } from './eval/heldout.js';
 
 const DEFAULT_SETS = [path.join(ROOT, 'test/support/heldout')];
@@ -18,7 +18,7 @@ const DEFAULT_SETS = [path.join(ROOT, 'test/support/heldout')];
 async function score(env: Record<string, string>, dirs: string[]): Promise<{ encoders: string[]; scores: Map<string, HeldOutScore> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'heldout-eval-'));
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', STORE: 'memory', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '0', ...env });
-  const bot = await ChatCore.create(config, undefined, { warn: (m) => console.error(m), error: (m) => console.error(m) });
+  const bot = await assemble(config, undefined, { warn: (m) => console.error(m), error: (m) => console.error(m) });
   const app = buildApp({ bot });
   await app.ready();
   const scores = new Map<string, HeldOutScore>();

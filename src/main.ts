@@ -1,13 +1,13 @@
 import { loadConfig } from './config.js';
 import { localeLangs } from './shared/languages.js';
-import { createLogger } from './shared/logger.js';
+import { createLogger } from './app/logger.js';
 import { loadKnowledge } from './knowledge/loader.js';
 import { createNlu } from './nlu/index.js';
 import { nluSettings } from './nlu/settings.js';
 
 /**
  * The entry point. The NLU starts first: with NLU_THREAD its thread loads the cached model, or reads
- * intents/ and trains, on the second core while this one loads the server's modules (src/server.ts).
+ * intents/ and trains, on the second core while this one loads the server's modules (src/app/server.ts).
  */
 async function main(): Promise<void> {
   const started = performance.now();
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const log = createLogger(config);
   const nlu = createNlu(nluSettings(config, localeLangs(config.LOCALES_DIR)), loadKnowledge(config.KNOWLEDGE_DIR), log);
   nlu.catch(() => {}); // a start that fails is reported where the bot awaits it
-  const { serve } = await import('./server.js');
+  const { serve } = await import('./app/server.js');
   await serve(config, nlu, started, log);
 }
 

@@ -4,7 +4,7 @@ import type { Config } from '../../src/config.js';
 import { writeKnowledge } from '../../src/knowledge/files.js';
 import { KnowledgeError, loadKnowledge } from '../../src/knowledge/loader.js';
 import { checkKnowledge } from '../../src/knowledge/validate.js';
-import { KnowledgeVersions } from '../../src/operations/knowledge-versions.js';
+import { KnowledgeVersions } from '../../src/features/knowledge-editor/versions.js';
 import { localeLangs } from '../../src/shared/languages.js';
 import { createStores, WHOLE } from '../../src/storage/index.js';
 

@@ -9,7 +9,7 @@
  * add and passwd read the password from standard input when it is piped (`… < file`, `printf … |`);
  * at a terminal they generate one and print it once. It is never an argument (shell history, ps).
  */
-import { generatePassword } from '../../src/staff/passwords.js';
+import { generatePassword } from '../../src/features/staff/passwords.js';
 
 export const STAFF_USAGE = 'staff add <username> --role admin|editor|viewer [--org <id>]… [--lang <lang>] | staff list | staff passwd <username> | staff remove <username>';
 

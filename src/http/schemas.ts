@@ -27,7 +27,7 @@ export function useZodSchemas(app: FastifyInstance): void {
   app.setSerializerCompiler(({ schema }) => fastJson(z.toJSONSchema(schema as z.ZodType, { io: 'output', target: 'draft-07' }) as object));
 }
 
-/** Whom a notice would reach (src/operations/preview.ts): the console shows it before anything is sent. */
+/** Whom a notice would reach (src/features/knowledge-editor/preview.ts): the console shows it before anything is sent. */
 export const audienceReply = z
   .object({ total: z.number(), channels: z.record(z.string(), z.number()).describe('web, telegram'), langs: z.record(z.string(), z.number()) })
   .describe('The subscribers it would notify, each once: how many, on which channels, in which languages');

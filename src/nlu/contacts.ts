@@ -6,7 +6,7 @@ import { PLACEHOLDER } from './encoders/ngram.js';
  * Phone numbers, email addresses and links in a message ("me han llamado del <number>", "è
  * davvero la PEC <address>?", "en länk till elche-pagos.com"): what a citizen
  * asks the bot to check (verify_contact). They are found here as written; comparing them with
- * the official contacts is src/knowledge/contact-check.ts's work.
+ * the official contacts is src/conversation/contact-check.ts's work.
  */
 export type FoundContact =
   | { kind: 'phone'; value: string }

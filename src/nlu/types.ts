@@ -65,7 +65,7 @@ export interface NluService {
   /** What this start spent on the model: training it, or loading it from the cache. */
   readonly trainingMs: number;
   /**
-   * Retrains the job's models (intents/ plus each one's overlay: src/operations/teaching.ts) on a
+   * Retrains the job's models (intents/ plus each one's overlay: src/features/teaching/teaching.ts) on a
    * thread of its own, and serves them all from the next message on if the guard rail accepts every
    * one; resolves then.
    */

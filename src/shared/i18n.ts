@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import i18next, { type TFunction } from 'i18next';
-import type { Lang } from '../knowledge/schema.js';
+import type { Lang } from './languages.js';
 import { localeLangs, setIntlLocale } from './languages.js';
 
 export type Translate = TFunction;

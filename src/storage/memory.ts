@@ -1,4 +1,4 @@
-import type { Address } from '../core/dialogue/types.js';
+import type { Address } from '../domain/types.js';
 import { mergeChange } from '../knowledge/knowledge.js';
 import {
   COUNTED,

@@ -1,6 +1,6 @@
 import type { RedisClientType } from '@keyv/redis';
 import { ErrorReply } from '@redis/client';
-import type { Address } from '../core/dialogue/types.js';
+import type { Address } from '../domain/types.js';
 import type { Lang } from '../knowledge/schema.js';
 import { StoreUnavailableError, withinTime } from './errors.js';
 import type { StoreHealth } from './health.js';

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Address } from '../core/dialogue/types.js';
+import type { Address } from '../domain/types.js';
 import type { Lang, Office } from '../knowledge/schema.js';
 import { mergeChange } from '../knowledge/knowledge.js';
 import {

@@ -1,6 +1,6 @@
 import type { Lang, Office, Service } from '../knowledge/schema.js';
 import type { StatusChange } from '../knowledge/knowledge.js';
-import type { Address } from '../core/dialogue/types.js';
+import type { Address } from '../domain/types.js';
 
 /**
  * One repository per kind of record, each operation atomic on its store (a Redis command,
@@ -205,7 +205,7 @@ export interface Delivery {
 
 /**
  * The notification outbox of a single instance (SQLite, memory): a row per delivery, claimed one
- * by one and deleted once made. With Redis the queue is BullMQ's (src/operations/queue.ts).
+ * by one and deleted once made. With Redis the queue is BullMQ's (src/features/notifications/notice-queue.ts).
  */
 export interface OutboxRepository {
   /** Records one delivery per current subscriber of the office (cost linear in subscribers). */

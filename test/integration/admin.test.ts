@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import { ROOT } from '../../src/config.js';
 import { testConfig, say, sessionOf } from '../support/helpers.js';
 
@@ -13,7 +14,7 @@ const auth = { authorization: `Bearer ${TOKEN}` };
 const open: { bot: ChatCore; app: FastifyInstance }[] = [];
 
 async function start(env: Record<string, string> = {}) {
-  const bot = await ChatCore.create(testConfig({ ADMIN_TOKEN: TOKEN, ...env }));
+  const bot = await assemble(testConfig({ ADMIN_TOKEN: TOKEN, ...env }));
   const app = buildApp({ bot, adminToken: bot.config.ADMIN_TOKEN });
   await app.ready();
   open.push({ bot, app });
@@ -31,7 +32,7 @@ const patch = (app: FastifyInstance, id: string, payload: unknown, headers: Reco
 
 describe('admin API', () => {
   it('is off without ADMIN_TOKEN and says so', async () => {
-    const bot = await ChatCore.create(testConfig());
+    const bot = await assemble(testConfig());
     const app = buildApp({ bot });
     open.push({ bot, app });
     const res = await app.inject({ method: 'GET', url: '/api/admin/offices' });

@@ -1,13 +1,14 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { startTelegram, type TelegramChannel } from '../../src/channels/telegram/index.js';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import { startTelegram, type TelegramChannel } from '../../src/features/telegram/index.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import { FakeBotApi } from '../support/fake-bot-api.js';
 import { testConfig } from '../support/helpers.js';
 import { addStaff, bearer, logIn, withSession } from '../support/staff.js';
-import { webInbox } from '../../src/channels/webchat/inbox.js';
+import { webInbox } from '../../src/features/webchat/inbox.js';
 
 const TOKEN = 'announce-admin-token-0123456789';
 const api = new FakeBotApi();
@@ -17,7 +18,7 @@ let channel: TelegramChannel;
 
 beforeAll(async () => {
   const config = testConfig({ ADMIN_TOKEN: TOKEN, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: await api.start() });
-  bot = await ChatCore.create(config);
+  bot = await assemble(config);
   app = buildApp({ bot, adminToken: TOKEN });
   channel = await startTelegram(bot, config, app, pino({ level: 'silent' }));
   await app.ready();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
 import type { Lang } from '../../src/knowledge/schema.js';
 import { postChat, startApp, webId, type ChatResponse } from '../support/helpers.js';
 

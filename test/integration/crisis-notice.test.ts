@@ -1,9 +1,10 @@
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { startTelegram, type TelegramChannel } from '../../src/channels/telegram/index.js';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import { startTelegram, type TelegramChannel } from '../../src/features/telegram/index.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import { FakeBotApi } from '../support/fake-bot-api.js';
 import { postChat, testConfig } from '../support/helpers.js';
 import { addStaff, bearer, logIn, withSession } from '../support/staff.js';
@@ -16,7 +17,7 @@ let channel: TelegramChannel;
 
 beforeAll(async () => {
   const config = testConfig({ ADMIN_TOKEN: TOKEN, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: await api.start() });
-  bot = await ChatCore.create(config);
+  bot = await assemble(config);
   app = buildApp({ bot, adminToken: TOKEN });
   channel = await startTelegram(bot, config, app, pino({ level: 'silent' }));
   await app.ready();

@@ -1,10 +1,11 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
-import { startTelegram, type TelegramChannel } from '../../src/channels/telegram/index.js';
-import { webSessions } from '../../src/channels/webchat/sessions.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
+import { startTelegram, type TelegramChannel } from '../../src/features/telegram/index.js';
+import { webSessions } from '../../src/features/webchat/sessions.js';
 import type { Lang } from '../../src/knowledge/schema.js';
 import { FakeBotApi } from '../support/fake-bot-api.js';
 import { testConfig } from '../support/helpers.js';
@@ -22,7 +23,7 @@ let channel: TelegramChannel;
 beforeAll(async () => {
   api = new FakeBotApi();
   await api.start();
-  bot = await ChatCore.create(testConfig({ ADMIN_TOKEN, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: api.url }));
+  bot = await assemble(testConfig({ ADMIN_TOKEN, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: api.url }));
   app = buildApp({ bot, adminToken: ADMIN_TOKEN });
   await app.ready();
   channel = await startTelegram(bot, bot.config, app, pino({ level: 'silent' }));

@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import { testConfig } from '../support/helpers.js';
 
 /**
@@ -18,7 +19,7 @@ afterEach(async () => {
 });
 
 async function start(maxEventStreams?: number) {
-  const bot = await ChatCore.create(testConfig());
+  const bot = await assemble(testConfig());
   const app = buildApp({ bot, maxEventStreams });
   await app.listen({ host: '127.0.0.1', port: 0 });
   open.push({ bot, app });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
 import { handoffKnowledge } from '../support/handoff-kb.js';
 import { postChat, say, startApp } from '../support/helpers.js';
 import { addStaff, logIn, withSession, type StaffLogin } from '../support/staff.js';

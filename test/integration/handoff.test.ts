@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
 import { handoffKnowledge, hoursNotToday } from '../support/handoff-kb.js';
 import { postChat, say, sessionOf, startApp, webId, type ChatResponse } from '../support/helpers.js';
 import { addStaff, logIn, withSession, type StaffLogin } from '../support/staff.js';

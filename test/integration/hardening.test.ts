@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp, serveMetrics } from '../../src/http/app.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp, serveMetrics } from '../../src/app/http.js';
 import { testConfig } from '../support/helpers.js';
 
 // The smaller findings of #18: trickled requests, /metrics, the admin API's refusals.
@@ -24,7 +25,7 @@ let bot: ChatCore;
 let app: FastifyInstance;
 let port: number;
 beforeAll(async () => {
-  bot = await ChatCore.create(testConfig());
+  bot = await assemble(testConfig());
   app = buildApp({ bot, adminToken: ADMIN_TOKEN, metricsToken: METRICS_TOKEN, logger: pino({ level: 'info' }, sink) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   port = (app.server.address() as AddressInfo).port;

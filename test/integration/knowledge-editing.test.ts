@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
 import { backup, restore } from '../../src/storage/backup/index.js';
 import { startApp } from '../support/helpers.js';
 import { addStaff, bearer, logIn, withSession, type StaffLogin } from '../support/staff.js';

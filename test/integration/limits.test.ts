@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import { remember, sessionOf, testConfig } from '../support/helpers.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
 let bot: ChatCore;
 let app: FastifyInstance;
 beforeAll(async () => {
-  bot = await ChatCore.create(testConfig());
+  bot = await assemble(testConfig());
   app = buildApp({ bot, rateLimitPerMinute: 5, metricsToken: METRICS_TOKEN });
   await app.ready();
 });

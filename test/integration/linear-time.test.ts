@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import { testConfig } from '../support/helpers.js';
 
 /**
@@ -28,7 +29,7 @@ let app: FastifyInstance;
 let session = 0;
 
 beforeAll(async () => {
-  bot = await ChatCore.create(testConfig());
+  bot = await assemble(testConfig());
   app = buildApp({ bot });
   await app.ready();
 });

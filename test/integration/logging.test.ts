@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import { testConfig } from '../support/helpers.js';
 
 function sinkOf(lines: string[]): Writable {
@@ -17,7 +17,7 @@ function sinkOf(lines: string[]): Writable {
 async function logsOf(env: Record<string, string>, text: string): Promise<string> {
   const lines: string[] = [];
   const sink = sinkOf(lines);
-  const bot = await ChatCore.create(testConfig({ LOG_LEVEL: 'trace', ...env }));
+  const bot = await assemble(testConfig({ LOG_LEVEL: 'trace', ...env }));
   const app = buildApp({ bot, logger: pino({ level: 'trace' }, sink) });
   await app.inject({ method: 'POST', url: '/api/chat', payload: { sessionId: 'log-1', text } });
   await app.inject({ method: 'POST', url: '/api/chat', payload: { sessionId: 'log-1', text: 42 } as never });
@@ -46,7 +46,7 @@ describe('logs', () => {
 describe('request ids', () => {
   it("are in the response (x-request-id) and in the log line of the request; a proxy's UUID or hexadecimal id is kept, anything else replaced (#33, 11)", async () => {
     const lines: string[] = [];
-    const bot = await ChatCore.create(testConfig());
+    const bot = await assemble(testConfig());
     const app = buildApp({ bot, logger: pino({ level: 'info' }, sinkOf(lines)) });
     const text = 'mi DNI es 12345678Z, ¿está abierta la OMAC de Torrellano?';
     const generated = await app.inject({ method: 'POST', url: '/api/chat', payload: { sessionId: 'rid-1', text } });

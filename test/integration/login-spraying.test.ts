@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import { testConfig } from '../support/helpers.js';
 import { addStaff, bearer, logIn } from '../support/staff.js';
 
@@ -14,7 +15,7 @@ const TOKEN = 'spray-admin-token-0123456789';
 const open: { bot: ChatCore; app: FastifyInstance }[] = [];
 
 async function start(store: string) {
-  const bot = await ChatCore.create(testConfig({ ADMIN_TOKEN: TOKEN, STORE: store }));
+  const bot = await assemble(testConfig({ ADMIN_TOKEN: TOKEN, STORE: store }));
   const app = buildApp({ bot, adminToken: TOKEN });
   await app.ready();
   open.push({ bot, app });

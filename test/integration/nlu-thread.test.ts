@@ -9,8 +9,8 @@ import { localeLangs } from '../../src/shared/languages.js';
 import { Nlu } from '../../src/nlu/nlu.js';
 import { nluSettings } from '../../src/nlu/settings.js';
 import { NluThread } from '../../src/nlu/thread.js';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import { testConfig } from '../support/helpers.js';
 
 /**
@@ -139,7 +139,7 @@ describe('the NLU thread', () => {
 
   it('serves the web chat through a bot, and ends with it', async () => {
     const config = testConfig({ NLU_ENCODER: 'ngram', NLU_CACHE_DIR: cacheDir, NLU_THREAD: 'true' });
-    const bot = await ChatCore.create(config, undefined, log);
+    const bot = await assemble(config, undefined, log);
     const app = buildApp({ bot });
     const res = await app.inject({ method: 'POST', url: '/api/chat', payload: { sessionId: 't1', text: "Està oberta l'OMAC de l'Altet?" } });
     expect(res.statusCode).toBe(200);

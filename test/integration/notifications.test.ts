@@ -5,9 +5,10 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
-import { startTelegram, type TelegramChannel } from '../../src/channels/telegram/index.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
+import { startTelegram, type TelegramChannel } from '../../src/features/telegram/index.js';
 import type { Lang } from '../../src/knowledge/schema.js';
 import { FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
 import { say, sessionOf, testConfig } from '../support/helpers.js';
@@ -49,7 +50,7 @@ afterEach(async () => {
 
 /** A bot and its web app, pointed at the Bot API server; Telegram starts unless told not to. */
 async function startInstance(apiRoot: string, env: Record<string, string> = {}, telegram = true): Promise<Instance> {
-  const bot = await ChatCore.create(testConfig({ ADMIN_TOKEN, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: apiRoot, ...env }));
+  const bot = await assemble(testConfig({ ADMIN_TOKEN, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: apiRoot, ...env }));
   const app = buildApp({ bot, adminToken: ADMIN_TOKEN });
   await app.ready();
   const instance: Instance = { bot, app };

@@ -2,9 +2,10 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { telegramWebhook } from '../../src/channels/telegram/index.js';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import { telegramWebhook } from '../../src/features/telegram/index.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import { testConfig } from '../support/helpers.js';
 
 const TOKEN = 'an-admin-token-of-some-length';
@@ -30,7 +31,7 @@ let doc: Doc;
 const routes: { method: string; url: string }[] = [];
 
 beforeAll(async () => {
-  bot = await ChatCore.create(config);
+  bot = await assemble(config);
   app = buildApp({ bot, adminToken: TOKEN, widgetOrigins: ['https://www.elche.es'], rateLimitPerMinute: 30 });
   app.addHook('onRoute', ({ method, url }) => {
     for (const m of [method].flat()) routes.push({ method: m, url });

@@ -3,12 +3,13 @@ import path from 'node:path';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { ROOT } from '../../src/config.js';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import type { Lang } from '../../src/knowledge/schema.js';
 import { localeLangs } from '../../src/shared/languages.js';
 import { testConfig } from '../support/helpers.js';
-import { WebSessions, webSessions } from '../../src/channels/webchat/sessions.js';
+import { WebSessions, webSessions } from '../../src/features/webchat/sessions.js';
 
 /**
  * Property tests: 10,000 generated messages (5,000 through the dialogue core, 5,000 through
@@ -130,8 +131,8 @@ let sessions: WebSessions;
 beforeAll(async () => {
   const config = testConfig();
   [bot, served] = await Promise.all([
-    ChatCore.create(config),
-    ChatCore.create({ ...config, NLU_THREAD: true }),
+    assemble(config),
+    assemble({ ...config, NLU_THREAD: true }),
   ]);
   app = buildApp({ bot: served });
   await app.ready();

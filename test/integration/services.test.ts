@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
 import { localized } from '../../src/knowledge/knowledge.js';
 import type { Lang } from '../../src/knowledge/schema.js';
 import { say, sessionOf, startApp } from '../support/helpers.js';

@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
 import { testConfig } from '../support/helpers.js';
 
 let core: ChatCore;
 beforeAll(async () => {
-  core = await ChatCore.create(testConfig());
+  core = await assemble(testConfig());
 });
 afterAll(() => core.close());
 
 describe('one conversation, two messages at the same moment', () => {
   it.each(['memory', 'sqlite'])('both land in the session (%s store)', async (store) => {
-    const c = store === 'memory' ? core : await ChatCore.create(testConfig({ STORE: 'sqlite' }));
+    const c = store === 'memory' ? core : await assemble(testConfig({ STORE: 'sqlite' }));
     const chat = (text: string) => c.chat({ sessionId: 'together', text, channel: 'web' });
     const [office, certificate] = await Promise.all([chat('¿Está abierta la OMAC de El Altet?'), chat('Necesito el certificado de empadronamiento')]);
     expect(office.nlu.entities.office).toBe('elche-el-altet');

@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
-import { sessionSecret, WebSessions, webSessions } from '../../src/channels/webchat/sessions.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
+import { sessionSecret, WebSessions, webSessions } from '../../src/features/webchat/sessions.js';
 import { startApp } from '../support/helpers.js';
 
 // Web chat conversations belong to the browser the server gave their id to.
@@ -133,7 +134,7 @@ describe('the session secret', () => {
     const shared = 's'.repeat(32);
     const [a, b] = await Promise.all(
       ['a', 'b'].map(async () => {
-        const core = await ChatCore.create({ ...bot.config, SESSION_SECRET: shared, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'session-dir-')) });
+        const core = await assemble({ ...bot.config, SESSION_SECRET: shared, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'session-dir-')) });
         const server = buildApp({ bot: core });
         await server.ready();
         return { core, server };

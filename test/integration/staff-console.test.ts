@@ -5,9 +5,9 @@ import { build } from 'esbuild';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
-import { PAGES, staffConsole } from '../../src/staff-console/index.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { buildApp } from '../../src/app/http.js';
+import { PAGES, staffConsole } from '../../src/features/console/index.js';
 import { useZodSchemas } from '../../src/http/schemas.js';
 import { errorReplies } from '../../src/http/errors.js';
 // @ts-expect-error: plain JavaScript, the options scripts/build.mjs uses too

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
 import { createStores } from '../../src/storage/index.js';
 import { startApp, testConfig } from '../support/helpers.js';
 import { addStaff, bearer, logIn, withSession } from '../support/staff.js';

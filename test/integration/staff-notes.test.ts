@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intlLocale } from '../../src/shared/languages.js';
 import type { FastifyInstance } from 'fastify';
-import type { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
 import { say, startApp } from '../support/helpers.js';
 import { bearer } from '../support/staff.js';
 

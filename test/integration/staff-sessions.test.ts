@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import { testConfig } from '../support/helpers.js';
 import { addStaff, bearer, logIn, withSession } from '../support/staff.js';
 
@@ -9,7 +10,7 @@ const TOKEN = 'staff-admin-token-0123456789';
 const open: { bot: ChatCore; app: FastifyInstance }[] = [];
 
 async function start(env: Record<string, string> = {}, trustProxy: false | number = false) {
-  const bot = await ChatCore.create(testConfig({ ADMIN_TOKEN: TOKEN, ...env }));
+  const bot = await assemble(testConfig({ ADMIN_TOKEN: TOKEN, ...env }));
   const app = buildApp({ bot, adminToken: TOKEN, trustProxy });
   await app.ready();
   open.push({ bot, app });

@@ -8,9 +8,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
 import { ROOT } from '../../src/config.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp } from '../../src/app/http.js';
 import { testConfig } from '../support/helpers.js';
 
 // The public status page through the real app: GET /status, /api/status, /status/:org.atom, and
@@ -25,7 +26,7 @@ const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'status-export-'));
 
 async function start(env: Record<string, string> = {}, logLines?: string[]) {
   const logger = logLines ? pino({ level: 'warn' }, new Writable({ write: (chunk, _e, done) => (logLines.push(String(chunk)), done()) })) : undefined;
-  const bot = await ChatCore.create(testConfig({ ADMIN_TOKEN: TOKEN, ...env }), undefined, logger ? { warn: (m) => logger.warn(m), error: (m) => logger.error(m) } : undefined);
+  const bot = await assemble(testConfig({ ADMIN_TOKEN: TOKEN, ...env }), undefined, logger ? { warn: (m) => logger.warn(m), error: (m) => logger.error(m) } : undefined);
   const app = buildApp({ bot, adminToken: TOKEN });
   await app.ready();
   open.push({ bot, app });

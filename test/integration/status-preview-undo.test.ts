@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { ChatCore } from '../../src/core/chat-core.js';
-import type { Address } from '../../src/core/dialogue/types.js';
-import { officeStatus } from '../../src/core/dialogue/answers/status.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import type { Address } from '../../src/domain/types.js';
+import { officeStatus } from '../../src/conversation/answers/status.js';
 import { say, sessionOf, startApp } from '../support/helpers.js';
 import { bearer } from '../support/staff.js';
 

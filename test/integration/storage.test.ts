@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createStores } from '../../src/storage/index.js';
-import { Stats } from '../../src/operations/stats.js';
-import { ChatCore } from '../../src/core/chat-core.js';
+import { Stats } from '../../src/features/insights/stats.js';
+import { assemble } from '../../src/app/assemble.js';
 import { testConfig } from '../support/helpers.js';
 import { webSubscribed } from '../support/texts.js';
 
@@ -47,7 +47,7 @@ describe('SQLite store', () => {
 
 describe('SQLite records beside the sessions', () => {
   it('keep every subscription acknowledged while 20 conversations at a time write their sessions', async () => {
-    const bot = await ChatCore.create(testConfig({ STORE: 'sqlite', DATA_DIR: tmp() }));
+    const bot = await assemble(testConfig({ STORE: 'sqlite', DATA_DIR: tmp() }));
     const done = webSubscribed(bot, 'elche-el-altet', 'es');
     let next = 0;
     let acknowledged = 0;

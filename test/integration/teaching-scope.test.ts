@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
 import { postChat, startApp, webId } from '../support/helpers.js';
 import { addStaff, bearer, logIn, withSession, type StaffLogin } from '../support/staff.js';
 

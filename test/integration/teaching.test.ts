@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Worker } from 'node:worker_threads';
 import { ROOT } from '../../src/config.js';
-import type { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
 import { postChat, startApp } from '../support/helpers.js';
 import { addStaff, bearer, logIn, withSession, type StaffLogin } from '../support/staff.js';
 

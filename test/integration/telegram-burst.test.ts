@@ -1,9 +1,10 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
-import { startTelegram, type TelegramChannel } from '../../src/channels/telegram/index.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
+import { startTelegram, type TelegramChannel } from '../../src/features/telegram/index.js';
 import { FakeBotApi } from '../support/fake-bot-api.js';
 import { testConfig } from '../support/helpers.js';
 import { coreAnswer } from '../support/texts.js';
@@ -16,7 +17,7 @@ let channel: TelegramChannel;
 
 beforeAll(async () => {
   await api.start();
-  bot = await ChatCore.create(testConfig({ TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: api.url }));
+  bot = await assemble(testConfig({ TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: api.url }));
   app = buildApp({ bot });
   channel = await startTelegram(bot, bot.config, app, pino({ level: 'silent' }));
   await api.waitFor((c) => c.method === 'getUpdates');

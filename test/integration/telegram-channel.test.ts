@@ -1,9 +1,10 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
-import { startTelegram, type TelegramChannel } from '../../src/channels/telegram/index.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
+import { startTelegram, type TelegramChannel } from '../../src/features/telegram/index.js';
 import { localized } from '../../src/knowledge/knowledge.js';
 import { FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
 import { handoffKnowledge } from '../support/handoff-kb.js';
@@ -25,7 +26,7 @@ let channel: TelegramChannel;
 beforeAll(async () => {
   const dir = handoffKnowledge({ 'ats-insubria': { telegramChannel: CHANNEL } });
   const config = testConfig({ KNOWLEDGE_DIR: dir, ADMIN_TOKEN: TOKEN, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: await api.start() });
-  bot = await ChatCore.create(config);
+  bot = await assemble(config);
   app = buildApp({ bot, adminToken: TOKEN });
   await app.ready();
   channel = await startTelegram(bot, config, app, pino({ level: 'silent' }));

@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Update } from 'grammy/types';
 import { loadConfig, type Config } from '../../src/config.js';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
-import { startTelegram, telegramWebhook, type TelegramChannel } from '../../src/channels/telegram/index.js';
-import { MAX_TEXT_CHARS } from '../../src/channels/telegram/handlers.js';
-import { RecentUpdates } from '../../src/channels/telegram/guard.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
+import { startTelegram, telegramWebhook, type TelegramChannel } from '../../src/features/telegram/index.js';
+import { MAX_TEXT_CHARS } from '../../src/features/telegram/handlers.js';
+import { RecentUpdates } from '../../src/features/telegram/guard.js';
 import { BOT_USER, FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
 import { coreAnswer } from '../support/texts.js';
 
@@ -23,7 +24,7 @@ const toChat = (chatId: number) => (c: ApiCall) => c.method === 'sendMessage' &&
 
 let bot: ChatCore;
 beforeAll(async () => {
-  bot = await ChatCore.create(telegramConfig('http://127.0.0.1:9'));
+  bot = await assemble(telegramConfig('http://127.0.0.1:9'));
 });
 afterAll(async () => {
   await bot?.close();

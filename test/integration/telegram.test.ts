@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Config } from '../../src/config.js';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
-import { startTelegram, telegramWebhook, type TelegramChannel } from '../../src/channels/telegram/index.js';
-import { MAX_MESSAGE_LENGTH, langHint, splitMessage } from '../../src/channels/telegram/format.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
+import { startTelegram, telegramWebhook, type TelegramChannel } from '../../src/features/telegram/index.js';
+import { MAX_MESSAGE_LENGTH, langHint, splitMessage } from '../../src/features/telegram/format.js';
 import { FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
 import { coreAnswer, statusText } from '../support/texts.js';
 import { testConfig } from '../support/helpers.js';
@@ -26,7 +27,7 @@ const textOf = (call: ApiCall) => String(call.payload.text);
 let bot: ChatCore;
 
 beforeAll(async () => {
-  bot = await ChatCore.create(telegramConfig('http://127.0.0.1:9'));
+  bot = await assemble(telegramConfig('http://127.0.0.1:9'));
 });
 
 afterAll(async () => {

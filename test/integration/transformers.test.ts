@@ -6,8 +6,8 @@ import { makeTinyModel, TINY_DIM, TINY_MODEL_NAME } from '../../scripts/make-tin
 import { TransformersEncoder } from '../../src/nlu/encoders/transformers.js';
 import { SoftmaxClassifier } from '../../src/nlu/classifier.js';
 import { argmax } from '../../src/nlu/linear.js';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import type { Config } from '../../src/config.js';
 import type { NluLog } from '../../src/nlu/index.js';
 import { testConfig } from '../support/helpers.js';
@@ -151,7 +151,7 @@ describe('TransformersEncoder on the tiny generated model', () => {
 });
 
 /** The bot with its NLU on this thread, or on the NLU thread as `npm start` runs it (onnxruntime then runs there). */
-const botOn = (where: string, config: Config, log?: NluLog) => ChatCore.create({ ...config, NLU_THREAD: where === 'NLU thread' }, undefined, log);
+const botOn = (where: string, config: Config, log?: NluLog) => assemble({ ...config, NLU_THREAD: where === 'NLU thread' }, undefined, log);
 
 describe.each(['main thread', 'NLU thread'])('the bot with an embedding model, the NLU on the %s', (where) => {
   it('uses both encoders when the model loads, and says so in /health', async () => {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import { testConfig } from '../support/helpers.js';
 import { addStaff } from '../support/staff.js';
 
@@ -15,7 +16,7 @@ const open: { bot: ChatCore; app: FastifyInstance }[] = [];
 
 async function start(trustProxy: string) {
   const config = testConfig({ ADMIN_TOKEN: TOKEN, TRUST_PROXY: trustProxy, RATE_LIMIT_PER_MINUTE: '5' });
-  const bot = await ChatCore.create(config);
+  const bot = await assemble(config);
   const app = buildApp({ bot, adminToken: TOKEN, trustProxy: config.TRUST_PROXY, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE });
   app.get('/test/ip', async (request) => ({ ip: request.ip }));
   await app.ready();

@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
 import { ROOT } from '../../src/config.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp } from '../../src/app/http.js';
 import { testConfig } from '../support/helpers.js';
-import { webSessions } from '../../src/channels/webchat/sessions.js';
+import { webSessions } from '../../src/features/webchat/sessions.js';
 
 const ALLOWED = 'https://www.elche.es';
 const OTHER = 'https://evil.example';
@@ -15,7 +16,7 @@ let bot: ChatCore;
 let app: FastifyInstance;
 let closed: FastifyInstance;
 beforeAll(async () => {
-  bot = await ChatCore.create(testConfig());
+  bot = await assemble(testConfig());
   app = buildApp({ bot, widgetOrigins: [ALLOWED] });
   closed = buildApp({ bot }); // no WIDGET_ORIGINS: only the server's own pages
   await Promise.all([app.ready(), closed.ready()]);

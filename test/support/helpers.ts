@@ -4,9 +4,10 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig, ROOT, type Config } from '../../src/config.js';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
-import { webSessions } from '../../src/channels/webchat/sessions.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
+import { webSessions } from '../../src/features/webchat/sessions.js';
 
 /** Nothing a test writes lands in the checkout: DATA_DIR is this test file's own temporary folder. */
 let dataDir: string | undefined;
@@ -34,7 +35,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
  * with ADMIN_TOKEN in `env`, the admin API takes it.
  */
 export async function startApp(env: Record<string, string> = {}): Promise<{ bot: ChatCore; app: FastifyInstance }> {
-  const bot = await ChatCore.create(testConfig(env));
+  const bot = await assemble(testConfig(env));
   const app = buildApp({ bot, adminToken: env.ADMIN_TOKEN });
   await app.ready();
   return { bot, app };

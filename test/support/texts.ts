@@ -1,6 +1,6 @@
-import type { ChatCore } from '../../src/core/chat-core.js';
-import { nameValues } from '../../src/core/dialogue/context.js';
-import { statusLine } from '../../src/core/dialogue/answers/status.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { nameValues } from '../../src/conversation/context.js';
+import { statusLine } from '../../src/conversation/answers/status.js';
 import type { Lang } from '../../src/knowledge/schema.js';
 
 /** What the core answers to an intent named outright (a command), in a language: the reference for a channel's reply. */

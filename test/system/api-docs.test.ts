@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { serveInChromium, type Served } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp } from '../../src/app/http.js';
 
 // The docs page in a real browser: its own CSP must be enough for Swagger UI (no violation), the
 // strict one stays everywhere else (test/integration/openapi.test.ts).

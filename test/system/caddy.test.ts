@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../src/config.js';
 import { freePort } from '../support/free-port.js';
 import { startApp } from '../support/helpers.js';
-import type { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
 
 /**
  * deploy/Caddyfile as shipped, run by a real Caddy in front of the bot, with two changes only: it

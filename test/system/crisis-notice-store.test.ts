@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { type CrisisNotice } from '../../src/storage/index.js';
 import { Knowledge } from '../../src/knowledge/knowledge.js';
 import { loadKnowledge } from '../../src/knowledge/loader.js';
-import { CrisisNotices } from '../../src/operations/crisis-notices.js';
+import { CrisisNotices } from '../../src/features/crisis/crisis-notices.js';
 import { ROOT } from '../../src/config.js';
 import { eachStore, STORE_KINDS } from '../support/each-store.js';
 

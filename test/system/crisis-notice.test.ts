@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, serveInChromium, watchProblems, type Served } from '../support/browser.js';
-import { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
 import { ROOT } from '../../src/config.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp } from '../../src/app/http.js';
 import type { Lang } from '../../src/knowledge/schema.js';
 import { testConfig } from '../support/helpers.js';
 
@@ -36,7 +37,7 @@ const asAdmin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'appli
 const noticeOf = async (org: string) => (await (await fetch(`${base}/api/admin/organisations/${org}/notice`, { headers: asAdmin })).json()).notice;
 
 beforeAll(async () => {
-  bot = await ChatCore.create(testConfig({ ADMIN_TOKEN }));
+  bot = await assemble(testConfig({ ADMIN_TOKEN }));
   app = buildApp({ bot, adminToken: ADMIN_TOKEN });
   served = await serveInChromium(app);
   ({ base, browser } = served);

@@ -4,16 +4,17 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
-import { startTelegram, type TelegramChannel } from '../../src/channels/telegram/index.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
+import { startTelegram, type TelegramChannel } from '../../src/features/telegram/index.js';
 import { loadConfig, ROOT, type Config } from '../../src/config.js';
 import { createStores, StoreUnavailableError } from '../../src/storage/index.js';
 import { FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
 import { startRedis } from '../support/redis-server.js';
 import { testConfig } from '../support/helpers.js';
 import { coreAnswer, officeNames, statusText } from '../support/texts.js';
-import { webInbox } from '../../src/channels/webchat/inbox.js';
+import { webInbox } from '../../src/features/webchat/inbox.js';
 
 const silentLogger = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -39,7 +40,7 @@ describe('fault: Redis stops while the bot serves', () => {
     redis = await startRedis();
     config = testConfig({ STORE: 'redis', REDIS_URL: redis.url });
     const stores = createStores(config, { onDegraded: (err) => degraded.push(err), onRecovered: () => recovered++ });
-    bot = await ChatCore.create(config, stores);
+    bot = await assemble(config, stores);
   });
 
   afterAll(async () => {
@@ -93,7 +94,7 @@ describe('fault: Redis stops while the bot serves', () => {
     const after = await b.chat({ sessionId: 'after', text: 'Is the Varese office of ATS Insubria open?', channel: 'web' });
     expect(after.nlu.entities.office).toBe('ats-insubria-varese');
     await b.live.update('elche-el-altet', { status: 'closed' }, 'test');
-    peer = await ChatCore.create(config);
+    peer = await assemble(config);
     expect(await peer.stores.sessions.get('web:after')).toMatchObject({ office: 'ats-insubria-varese' });
     const followUp = await peer.chat({ sessionId: 'after', text: 'and what is the phone number?', channel: 'web' });
     expect(followUp.nlu).toMatchObject({ intent: 'contact_phone', entities: { office: 'ats-insubria-varese' } });
@@ -114,7 +115,7 @@ describe('fault: the Telegram Bot API fails, rate-limits or times out', () => {
 
   beforeAll(async () => {
     const config = loadConfig({ LOG_LEVEL: 'silent', STORE: 'memory', NLU_ENCODER: 'ngram', TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: await api.start() });
-    bot = await ChatCore.create(config);
+    bot = await assemble(config);
     app = buildApp({ bot });
     channel = await startTelegram(bot, config, app, silentLogger);
     await api.waitFor((c) => c.method === 'getUpdates');
@@ -205,7 +206,7 @@ describe('fault: a knowledge file corrupted at runtime', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knowledge-'));
     fs.cpSync(path.join(ROOT, 'knowledge'), dir, { recursive: true });
-    bot = await ChatCore.create(testConfig({ KNOWLEDGE_DIR: dir }));
+    bot = await assemble(testConfig({ KNOWLEDGE_DIR: dir }));
     bot.live.watch(
       (err) => errors.push(err),
       () => reloads++,

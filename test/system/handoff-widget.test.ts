@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { serveInChromium, type Served } from '../support/browser.js';
 import { ROOT } from '../../src/config.js';
-import type { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
 import { handoffKnowledge } from '../support/handoff-kb.js';
 import { say, sessionOf, startApp } from '../support/helpers.js';
 import { addStaff, bearer } from '../support/staff.js';

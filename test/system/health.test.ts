@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import { testConfig } from '../support/helpers.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
@@ -25,7 +26,7 @@ describe('/health/ready while the bot starts', () => {
     expect(await live(app)).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(503); // as before
 
-    core = await ChatCore.create(testConfig({ STORE: 'sqlite' }));
+    core = await assemble(testConfig({ STORE: 'sqlite' }));
     const up = await ready(app);
     expect(up).toEqual({ status: 200, body: { status: 'ready', checks: { nlu: 'ok', knowledge: 'ok', store: 'ok' } } });
     expect(await live(app)).toBe(200);
@@ -40,7 +41,7 @@ describe('/health/ready on Redis', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     redis = await startRedis();
-    bot = await ChatCore.create(testConfig({ STORE: 'redis', REDIS_URL: redis.url }));
+    bot = await assemble(testConfig({ STORE: 'redis', REDIS_URL: redis.url }));
     app = buildApp({ bot });
     await app.ready();
   });

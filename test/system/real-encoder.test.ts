@@ -7,8 +7,9 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.js';
 import { TransformersEncoder } from '../../src/nlu/encoders/transformers.js';
 import type { EncoderThread } from '../../src/nlu/encoders/threaded.js';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import { loadHeldOut, scoreHeldOut } from '../../scripts/eval/heldout.js';
 import { testConfig } from '../support/helpers.js';
 
@@ -107,7 +108,7 @@ describe.runIf(present)('the bot on the real encoder', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     // The NLU on this thread, to reach its embedding thread; the first start embeds the ~5,000 examples (cached for later runs).
-    bot = await ChatCore.create(testConfig({ NLU_ENCODER: 'auto', NLU_THREAD: 'false' }));
+    bot = await assemble(testConfig({ NLU_ENCODER: 'auto', NLU_THREAD: 'false' }));
     app = buildApp({ bot });
     await app.ready();
   }, 300_000);

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { createClient } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import { testConfig } from '../support/helpers.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
@@ -18,7 +19,7 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   redis = await startRedis();
-  bot = await ChatCore.create(testConfig({ STORE: 'redis', REDIS_URL: redis.url, ADMIN_TOKEN: TOKEN }));
+  bot = await assemble(testConfig({ STORE: 'redis', REDIS_URL: redis.url, ADMIN_TOKEN: TOKEN }));
   app = buildApp({ bot, adminToken: TOKEN });
   await app.ready();
 });

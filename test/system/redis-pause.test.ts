@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ChatCore } from '../../src/core/chat-core.js';
-import { buildApp } from '../../src/http/app.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
+import { buildApp } from '../../src/app/http.js';
 import { testConfig } from '../support/helpers.js';
 import { webSubscribed } from '../support/texts.js';
 import { startRedis } from '../support/redis-server.js';
-import { webInbox } from '../../src/channels/webchat/inbox.js';
+import { webInbox } from '../../src/features/webchat/inbox.js';
 
 /**
  * Redis hangs (SIGSTOP: connections open, nothing answers) and comes back (SIGCONT). Whatever
@@ -21,7 +22,7 @@ let peer: ChatCore | undefined;
 
 beforeAll(async () => {
   redis = await startRedis();
-  bot = await ChatCore.create(testConfig({ STORE: 'redis', REDIS_URL: redis.url, ADMIN_TOKEN: TOKEN }));
+  bot = await assemble(testConfig({ STORE: 'redis', REDIS_URL: redis.url, ADMIN_TOKEN: TOKEN }));
   app = buildApp({ bot, adminToken: TOKEN });
   await app.ready();
 });
@@ -73,7 +74,7 @@ describe('Redis paused and resumed', () => {
     expect(sub.reply.text).toBe(webSubscribed(bot, 'paiporta-oficina-unica', 'en'));
     subscriptions.push({ id: 'after-sub', acknowledged: true });
 
-    peer = await ChatCore.create(testConfig({ STORE: 'redis', REDIS_URL: redis.url }));
+    peer = await assemble(testConfig({ STORE: 'redis', REDIS_URL: redis.url }));
     const kept = (await peer.subscriptions.subscribers('paiporta-oficina-unica')).map((s) => s.address.id);
     for (const s of subscriptions.filter((x) => x.acknowledged)) expect(kept, s.id).toContain(s.id);
     await bot.notifier.drain();

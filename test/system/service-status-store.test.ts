@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ChatCore } from '../../src/core/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
 import { testConfig } from '../support/helpers.js';
 import { eachStore, STORE_KINDS } from '../support/each-store.js';
 
@@ -52,10 +52,10 @@ describe('a service change in a running bot', () => {
   it('survives a restart on SQLite (DATA_DIR) and is answered after it', async () => {
     const dir = path.join(dataDir, randomUUID());
     const config = testConfig({ STORE: 'sqlite', DATA_DIR: dir });
-    let bot = await ChatCore.create(config);
+    let bot = await assemble(config);
     const changed = await bot.services.update('ats-insubria-website', { status: 'available', note: { en: 'Back since this morning.' } }, 'ada');
     await bot.close();
-    bot = await ChatCore.create(config);
+    bot = await assemble(config);
     try {
       expect(bot.knowledge.serviceById('ats-insubria-website')).toEqual(changed);
       expect(bot.services.changedBy('ats-insubria-website')).toBe('ada');
@@ -69,7 +69,7 @@ describe('a service change in a running bot', () => {
 
   it('reaches a second instance on one redis-server', async () => {
     const env = { STORE: 'redis', REDIS_URL: redisUrl() };
-    const [a, b] = [await ChatCore.create(testConfig(env)), await ChatCore.create(testConfig(env))];
+    const [a, b] = [await assemble(testConfig(env)), await assemble(testConfig(env))];
     try {
       await b.services.update('paiporta-e-office', { status: 'unavailable', expected: '2020-04-15' }, 'pau');
       expect(a.knowledge.serviceById('paiporta-e-office')!.status).toBe('available');

@@ -5,12 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
 import { ROOT } from '../../src/config.js';
 import { testConfig } from '../support/helpers.js';
-import { webSessions } from '../../src/channels/webchat/sessions.js';
+import { webSessions } from '../../src/features/webchat/sessions.js';
 import { freePort } from '../support/free-port.js';
-import { webInbox } from '../../src/channels/webchat/inbox.js';
+import { webInbox } from '../../src/features/webchat/inbox.js';
 
 /**
  * Graceful shutdown of the real server (`node --import tsx src/main.ts`, STORE=sqlite): SIGTERM
@@ -157,7 +158,7 @@ describe('graceful shutdown on SIGTERM (real server, SQLite)', () => {
     const chatsAnswered = 5 + answered.filter((o) => o.kind !== 'patch').length;
 
     // After: the same DATA_DIR holds everything the server said it did.
-    bot = await ChatCore.create(testConfig({ STORE: 'sqlite', DATA_DIR: dataDir }));
+    bot = await assemble(testConfig({ STORE: 'sqlite', DATA_DIR: dataDir }));
     // The bot keeps a web conversation under the id inside the signed one it issued (its secret is in DATA_DIR).
     const idOf = (token: string) => webSessions(bot!.config).verify(token);
     const ids = async (office: string) => (await bot!.subscriptions.subscribers(office)).map((s) => s.address.id).sort();

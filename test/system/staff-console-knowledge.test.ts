@@ -3,9 +3,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
 import { ROOT } from '../../src/config.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp } from '../../src/app/http.js';
 import type { Lang } from '../../src/knowledge/schema.js';
 import { axeViolations, serveInChromium, touchTargets, watchProblems, type Served } from '../support/browser.js';
 import { testConfig } from '../support/helpers.js';
@@ -40,7 +41,7 @@ async function chat(lang: 'ca' | 'sv'): Promise<string> {
 const digits = (s: string) => s.replace(/\D/g, '');
 
 beforeAll(async () => {
-  bot = await ChatCore.create(testConfig({ ADMIN_TOKEN }));
+  bot = await assemble(testConfig({ ADMIN_TOKEN }));
   app = buildApp({ bot, adminToken: ADMIN_TOKEN });
   served = await serveInChromium(app);
   const res = await fetch(`${served.base}/api/admin/staff`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` }, body: JSON.stringify(EDITOR) });

@@ -3,9 +3,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { axeViolations, serveInChromium, type Served } from '../support/browser.js';
-import { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
 import { ROOT } from '../../src/config.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp } from '../../src/app/http.js';
 import { testConfig } from '../support/helpers.js';
 
 // The review page in a real Chromium against the real app on a real port: an Elche editor sees
@@ -25,7 +26,7 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
   fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: await r.json() }));
 
 beforeAll(async () => {
-  bot = await ChatCore.create(testConfig({ ADMIN_TOKEN, NLU_THREAD: 'true' }));
+  bot = await assemble(testConfig({ ADMIN_TOKEN, NLU_THREAD: 'true' }));
   served = await serveInChromium(buildApp({ bot, adminToken: ADMIN_TOKEN }));
   ({ base, browser } = served);
 }, 120_000);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
-import type { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
 import { ROOT } from '../../src/config.js';
 import { axeViolations, launchChromium, touchTargets, watchProblems } from '../support/browser.js';
 import { say, startApp } from '../support/helpers.js';

@@ -3,9 +3,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
-import { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
 import { ROOT } from '../../src/config.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp } from '../../src/app/http.js';
 import { localized } from '../../src/knowledge/knowledge.js';
 import { axeViolations, serveInChromium, touchTargets, watchProblems, type Served } from '../support/browser.js';
 import { testConfig } from '../support/helpers.js';
@@ -25,7 +26,7 @@ let served: Served | undefined;
 let base: string;
 
 beforeAll(async () => {
-  bot = await ChatCore.create(testConfig({ ADMIN_TOKEN }));
+  bot = await assemble(testConfig({ ADMIN_TOKEN }));
   app = buildApp({ bot, adminToken: ADMIN_TOKEN });
   served = await serveInChromium(app);
   base = served.base;

@@ -5,10 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeViolations, serveInChromium, watchProblems, type Served } from '../support/browser.js';
 import { pino } from 'pino';
-import { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
 import { ROOT } from '../../src/config.js';
-import { buildApp } from '../../src/http/app.js';
-import { startTelegram, type TelegramChannel } from '../../src/channels/telegram/index.js';
+import { buildApp } from '../../src/app/http.js';
+import { startTelegram, type TelegramChannel } from '../../src/features/telegram/index.js';
 import type { Lang } from '../../src/knowledge/schema.js';
 import { FakeBotApi, type ApiCall } from '../support/fake-bot-api.js';
 import { testConfig } from '../support/helpers.js';
@@ -75,7 +76,7 @@ const SEEDED: [string, Lang, string?][] = [
 beforeAll(async () => {
   botApi = new FakeBotApi();
   await botApi.start();
-  bot = await ChatCore.create(testConfig({ ADMIN_TOKEN, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: botApi.url }));
+  bot = await assemble(testConfig({ ADMIN_TOKEN, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_API_ROOT: botApi.url }));
   app = buildApp({ bot, adminToken: ADMIN_TOKEN });
   telegram = await startTelegram(bot, bot.config, app, pino({ level: 'silent' }));
   served = await serveInChromium(app);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { onOneRedis } from '../support/shared-redis.js';
 import { addStaff, bearer, logIn, withSession } from '../support/staff.js';
-import { webInbox } from '../../src/channels/webchat/inbox.js';
+import { webInbox } from '../../src/features/webchat/inbox.js';
 
 const TOKEN = 'staff-redis-token-0123456789';
 // The tests start their instances, on the shared Redis or on SQLite.

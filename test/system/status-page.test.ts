@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../src/config.js';
-import type { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
 import { freePort } from '../support/free-port.js';
 import { axeViolations, serveInChromium, touchTargets, watchProblems, type Served } from '../support/browser.js';
 import { startApp } from '../support/helpers.js';

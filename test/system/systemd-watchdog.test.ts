@@ -5,9 +5,10 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
 import { ROOT } from '../../src/config.js';
-import { systemdWatchdog } from '../../src/http/systemd-watchdog.js';
+import { systemdWatchdog } from '../../src/app/systemd-watchdog.js';
 import { testConfig } from '../support/helpers.js';
 
 // The real systemd-notify (Debian's systemd package, which .ci/run installs) against a socket
@@ -43,7 +44,7 @@ describe.skipIf(!runnable)('the systemd watchdog', () => {
     await expect.poll(() => logged, { timeout: 10_000 }).toContain('no watchdog ping');
     expect(received.filter((m) => m.includes('WATCHDOG=1'))).toEqual([]);
 
-    core = await ChatCore.create(testConfig());
+    core = await assemble(testConfig());
     await expect.poll(() => received.filter((m) => m.includes('WATCHDOG=1')).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     watchdog.stop();
     await expect.poll(() => received.some((m) => m.includes('STOPPING=1')), { timeout: 10_000 }).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Address } from '../../src/core/dialogue/types.js';
-import { webInbox } from '../../src/channels/webchat/inbox.js';
+import type { Address } from '../../src/domain/types.js';
+import { webInbox } from '../../src/features/webchat/inbox.js';
 import { onOneRedis } from '../support/shared-redis.js';
 import { bearer } from '../support/staff.js';
 

@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { serveInChromium, type Served } from '../support/browser.js';
-import { ChatCore } from '../../src/core/chat-core.js';
+import type { ChatCore } from '../../src/app/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
 import { ROOT } from '../../src/config.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp } from '../../src/app/http.js';
 import type { Lang } from '../../src/knowledge/schema.js';
 import { testConfig } from '../support/helpers.js';
-import { webSessions } from '../../src/channels/webchat/sessions.js';
+import { webSessions } from '../../src/features/webchat/sessions.js';
 import { officeNames, statusText } from '../support/texts.js';
 
 // The widget in a real browser, against the real app on a real port.
@@ -49,7 +50,7 @@ async function embeddingSite(attributes = 'data-lang="it"'): Promise<http.Server
 
 beforeAll(async () => {
   [council, stranger, paiporta] = await Promise.all([embeddingSite(), embeddingSite(), embeddingSite('data-org="paiporta"')]);
-  bot = await ChatCore.create(testConfig());
+  bot = await assemble(testConfig());
   app = buildApp({ bot, widgetOrigins: [origin(council), origin(paiporta)] });
   served = await serveInChromium(app);
   ({ base, browser } = served);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { ROOT } from '../../src/config.js';
-import { Dialogue } from '../../src/core/dialogue/turn.js';
-import { checkRegistry, createRegistry, INTENTS } from '../../src/core/intents/registry.js';
-import { loadPolicy } from '../../src/core/dialogue/policy.js';
-import type { Address, Subscriptions } from '../../src/core/dialogue/types.js';
+import { Dialogue } from '../../src/conversation/turn.js';
+import { checkRegistry, createRegistry, INTENTS } from '../../src/conversation/registry.js';
+import { loadPolicy } from '../../src/conversation/policy.js';
+import type { Address, Subscriptions } from '../../src/domain/types.js';
 import { Knowledge } from '../../src/knowledge/knowledge.js';
 import { loadKnowledge } from '../../src/knowledge/loader.js';
 import type { Lang } from '../../src/knowledge/schema.js';

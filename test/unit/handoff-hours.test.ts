@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { organisationSchema } from '../../src/knowledge/schema.js';
-import { staffAvailable, staffHours } from '../../src/core/handoff/hours.js';
+import { staffAvailable, staffHours } from '../../src/features/handoff/hours.js';
 import { loadTexts } from '../../src/shared/i18n.js';
 import { ROOT } from '../../src/config.js';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../src/config.js';
-import { ChatCore } from '../../src/core/chat-core.js';
+import { assemble } from '../../src/app/assemble.js';
 import { loadTexts } from '../../src/shared/i18n.js';
 import { localeLangs } from '../../src/shared/languages.js';
 import { testConfig } from '../support/helpers.js';
@@ -26,7 +26,7 @@ describe('the languages are the folders under locales/', () => {
   });
 
   it('a DEFAULT_LANG without texts stops the start with a readable reason', async () => {
-    await expect(ChatCore.create(testConfig({ DEFAULT_LANG: 'pt' }))).rejects.toThrow(/DEFAULT_LANG=pt has no texts: the languages under .* are ca, en, es, it, sv/);
+    await expect(assemble(testConfig({ DEFAULT_LANG: 'pt' }))).rejects.toThrow(/DEFAULT_LANG=pt has no texts: the languages under .* are ca, en, es, it, sv/);
   });
 
   it('a DEFAULT_LANG that is not a language code is refused with the configuration', () => {

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../src/config.js';
-import { decide, loadPolicy, type Situation } from '../../src/core/dialogue/policy.js';
-import { createRegistry, INTENTS } from '../../src/core/intents/registry.js';
-import type { Session } from '../../src/core/dialogue/types.js';
+import { decide, loadPolicy, type Situation } from '../../src/conversation/policy.js';
+import { createRegistry, INTENTS } from '../../src/conversation/registry.js';
+import type { Session } from '../../src/domain/types.js';
 import type { NluResult } from '../../src/nlu/index.js';
 
 // The declared routing (dialogue/policy.yaml) on its own: readings of messages in, the intent out.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { redact } from '../../src/operations/redact.js';
-import { cleanText } from '../../src/operations/clean-text.js';
+import { redact } from '../../src/privacy/redact.js';
+import { cleanText } from '../../src/privacy/clean-text.js';
 import { ADDRESSES, DIGIT, EMAILS, SAMPLES, writings } from '../support/personal-data.js';
 
 describe('redact', () => {

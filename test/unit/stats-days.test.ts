@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localDay, LOW_MARGIN, Stats, type TurnRecord } from '../../src/operations/stats.js';
+import { localDay, LOW_MARGIN, Stats, type TurnRecord } from '../../src/features/insights/stats.js';
 import { MemoryStats } from '../../src/storage/memory.js';
 import { retention } from '../../src/storage/index.js';
 

@@ -9,10 +9,10 @@ import type { Service } from '../../src/knowledge/schema.js';
 import { loadTexts } from '../../src/shared/i18n.js';
 import { localeLangs } from '../../src/shared/languages.js';
 import type { AuditEntry } from '../../src/storage/index.js';
-import { atomFeed } from '../../src/status-page/feed.js';
-import { statusPage, type PageTexts } from '../../src/status-page/page.js';
-import { snapshot } from '../../src/status-page/snapshot.js';
-import { EXPORT_LINKS } from '../../src/status-page/status-page.js';
+import { atomFeed } from '../../src/features/status-page/feed.js';
+import { statusPage, type PageTexts } from '../../src/features/status-page/page.js';
+import { snapshot } from '../../src/features/status-page/snapshot.js';
+import { EXPORT_LINKS } from '../../src/features/status-page/status-page.js';
 
 const LOCALES = path.join(ROOT, 'locales');
 const LANGS = localeLangs(LOCALES);

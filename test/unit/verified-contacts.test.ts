@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../src/config.js';
 import { Knowledge } from '../../src/knowledge/knowledge.js';
 import { loadKnowledge } from '../../src/knowledge/loader.js';
-import { checkContact } from '../../src/knowledge/contact-check.js';
+import { checkContact } from '../../src/conversation/contact-check.js';
 import { classifierText, findContacts, maskContacts, trainingText } from '../../src/nlu/contacts.js';
 import { NgramEncoder, PLACEHOLDER } from '../../src/nlu/encoders/ngram.js';
 import type { ScamEntry } from '../../src/storage/index.js';

@@ -1,6 +1,6 @@
 // How the console's browser code is bundled: one file, with preact, htm, i18next and Chart.js in it
 // (no CDN). scripts/build.mjs writes it to dist/staff/; the server run from source builds it in
-// memory (src/staff-console/bundle.ts), so both serve the same thing.
+// memory (src/features/console/bundle.ts), so both serve the same thing.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 

@@ -1,5 +1,5 @@
 import { addressKey, type Retention } from '../types.js';
-import type { Address } from '../../core/dialogue/types.js';
+import type { Address } from '../../domain/types.js';
 import { applyChange, byActivity, handoffCutoff, type Handoff, type HandoffChange, type HandoffRepository, type HandoffStatus } from './types.js';
 
 const copy = (h: Handoff): Handoff => structuredClone(h);

@@ -1,5 +1,5 @@
 import type { RedisClientType } from '@keyv/redis';
-import type { Address } from '../../core/dialogue/types.js';
+import type { Address } from '../../domain/types.js';
 import { RECORDS_PREFIX as P, type RedisRecords } from '../redis.js';
 import { addressKey, type Retention } from '../types.js';
 import { byActivity, handoffCutoff, type Handoff, type HandoffChange, type HandoffRepository, type HandoffStatus } from './types.js';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Address } from '../../core/dialogue/types.js';
+import type { Address } from '../../domain/types.js';
 import { addressKey, type Retention } from '../types.js';
 import { applyChange, handoffCutoff, type Handoff, type HandoffChange, type HandoffRepository, type HandoffStatus } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { Address } from '../../core/dialogue/types.js';
+import type { Address } from '../../domain/types.js';
 import type { Lang } from '../../knowledge/schema.js';
 import { DAY_MS, type Retention } from '../types.js';
 

@@ -1,6 +1,6 @@
 /**
  * Who has been told of each status change, for a short while, so that a change undone can be
- * corrected with exactly those people (src/operations/live.ts, undo). Both operations are atomic
+ * corrected with exactly those people (src/features/status/live-offices.ts, undo). Both operations are atomic
  * on their store: a delivery is either recorded before the change was withdrawn (then the undo's
  * correction reaches it) or refused after (then the notice is not sent at all).
  */

@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import { lines, sentences } from './context.js';
+import type { Answer } from './types.js';
+import type { Session } from '../domain/types.js';
+
+/**
+ * A reply in the planner's order: the answer to what was asked first (yes, no or "I don't know"
+ * only to a yes/no question, and only from a fact), then the next step (the contact or channel
+ * that serves this topic), then at most one line of context. A question asked again gets what
+ * was not said yet, or says plainly that this is all the bot knows.
+ */
+export function render(answer: Answer, previous: Session, asked: string, allKnown: string): { text: string; said: string[] } {
+  const parts = [answer.text, answer.next, answer.context].filter((p): p is string => !!p);
+  const said = parts.flatMap(split).map(fingerprint);
+  const before = new Set(previous.said);
+  // A bare "Sí." is no answer alone: with the sentence that says what it is yes to.
+  const [first = '', second = ''] = split(answer.text);
+  const lead = first.length <= SHORT ? sentences(first, second) : first;
+  // Another question, or the same one answered otherwise now (the facts changed): the whole answer.
+  if (previous.asked !== asked || !before.has(fingerprint(first))) return { text: lines(...parts), said };
+  // The same question again: the direct answer (its first sentence) once more, then only what the
+  // last reply did not say, or that this is all the bot knows.
+  const kept = new Set(split(lead).map(fingerprint));
+  const unsaid = (line: string) => sentences(...split(line).filter((s) => kept.has(fingerprint(s)) || !before.has(fingerprint(s))));
+  const fresh = parts.flatMap((p) => p.split('\n')).map(unsaid).filter(Boolean);
+  const text = fresh.join('\n') !== lead ? fresh.join('\n') : lines(sentences(lead, allKnown), answer.next);
+  return { text, said: [...new Set([...before, ...said])] };
+}
+
+/** What identifies a question: the same intent about the same thing, place and channel. */
+export function questionKey(parts: (string | undefined)[]): string {
+  return parts.map((p) => p ?? '').join('|');
+}
+
+/** A first sentence this short ("Sí.", "No.") is said with the next one. */
+const SHORT = 4;
+
+/** Sentences of a reply part: the units the planner compares (list items count as sentences). */
+const split = (text: string) => text.split(/(?<=[.!?])\s+|\n/).filter((s) => s.trim());
+
+// A short digest, not the sentence: the session keeps what the bot said without keeping its text.
+const fingerprint = (sentence: string) => createHash('sha256').update(sentence.trim()).digest('base64url').slice(0, 12);
