@@ -71,6 +71,15 @@ describe('the routing table (dialogue/policy.yaml)', () => {
     expect(decideFor({ intent: 'out_of_scope', confidence: 0.2, entities: { office: 'elche-torrellano' }, bare: true }).intent).toBe('office_status');
   });
 
+  it('a yes/no question about an office that the classifier cannot place asks whether it is open; a bare office or one with a topic does not', () => {
+    const office = { office: 'elche-altabix' };
+    expect(decideFor({ intent: 'out_of_scope', confidence: 0.34, entities: office, act: 'yes_no' }).intent).toBe('office_status');
+    expect(decideFor({ intent: 'contact_phone', confidence: 0.45, entities: office, act: 'yes_no' }).intent).toBe('office_status');
+    // A topic of its own ("¿puedo pedir cita en Altabix?") is that topic's; the classifier sure of its reading keeps it.
+    expect(decideFor({ intent: 'out_of_scope', confidence: 0.34, entities: { ...office, topic: 'appointment' }, act: 'yes_no' }).intent).toBe('appointment');
+    expect(decideFor({ intent: 'office_location', confidence: 0.9, entities: office, act: 'yes_no' }).intent).toBe('office_location');
+  });
+
   it('a question it cannot place, or reads as a goodbye, is about the topic of the turns before', () => {
     const session: Session = { lastIntent: 'transport_card' };
     expect(decideFor({ intent: 'out_of_scope', confidence: 0.3, act: 'what' }, session, 'transport_card').intent).toBe('transport_card');
