@@ -32,6 +32,7 @@ const condition = z
     time: z.enum(['today', 'other']).optional(),
     channel: z.array(z.string()).optional(),
     complaint: z.boolean().optional(),
+    negated: z.boolean().optional(),
   })
   .strict();
 
@@ -170,6 +171,7 @@ function holds(policy: Policy, c: Condition, s: Situation): boolean {
     [c.time, () => nlu.time === c.time],
     [c.channel, () => c.channel!.includes(nlu.entities.channel ?? '')],
     [c.complaint, () => !!nlu.complaint === c.complaint],
+    [c.negated, () => !!nlu.negated === c.negated],
   ];
   return checks.every(([given, check]) => given === undefined || check());
 }

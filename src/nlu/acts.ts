@@ -29,6 +29,9 @@ export type Modality = 'can' | 'must' | 'or';
  */
 const WH_WITHIN = 4;
 
+/** A clause this short ("nej", "bueno no", "ok then") is an answer or an aside, not the request it opens. */
+const ANSWER_WORDS = 2;
+
 /**
  * The days a question may ask about, in the language's own words, from the CLDR data of Intl
  * (Node's ICU): the weekdays and yesterday, today, tomorrow ("sábado", "i morgon"). acts.yaml
@@ -92,12 +95,13 @@ export class ActReader {
         const words = tokens(normalize(clause));
         if (words.length === 0) continue;
         let needs = false;
+        let request = false;
         for (let i = 0; i < words.length; i++) {
           const cue = cues.find((c) => c.words.every((w, j) => words[i + j] === w));
           if (!cue) continue;
           // "Ta bort mina uppgifter. Det är inte en fråga.": only the first clause's negation negates the request.
           if (cue.act === 'negation') negated ||= first;
-          else if (cue.act === 'erase') erasing = true;
+          else if (cue.act === 'erase') erasing = request = true;
           else if (cue.act === 'time') time = 'other';
           else if (cue.act === 'today') time ??= 'today';
           // "¿online o en persona?" offers a choice; "¿ya está arreglado o no?", "har dom öppnat nu eller?" do not.
@@ -114,7 +118,9 @@ export class ActReader {
         }
         // "¿Qué papeles llevo?", "how do I know what to bring?": what is needed, beside "what" or "how" in its clause.
         if (needs && (wh === 'what' || wh === 'how')) wh = 'needs';
-        first = false;
+        // "Nej, jag vill inte ha några notiser", "actually no, I don't…": an answer word or two before
+        // the request does not end its first clause ("borra todo, no quiero…" is the request).
+        first &&= words.length <= ANSWER_WORDS && !request;
       }
       // "Buenas, ¿qué tengo que hacer…?", "Can you tell me where it is?": a question word anywhere in
       // the sentence wins over its mark and over the verb that opens it.

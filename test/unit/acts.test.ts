@@ -69,3 +69,19 @@ describe('the form of a question', () => {
     expect(read(lang, text).time).toBe(time);
   });
 });
+
+describe('negation', () => {
+  it.each([
+    ['sv', 'nej, jag vill inte ha några notiser', true],
+    ['en', 'ok then, I do not want any updates', true],
+    ['es', 'vale, no quiero más avisos', true],
+    ['it', 'ok, non mandarmi più niente', true],
+    ['ca', 'bé, no vull cap avís', true],
+    // Only the request's own clause negates: a negation after it is about something else.
+    ['sv', 'Ta bort mina uppgifter, det är inte en fråga', false],
+    ['es', 'borra mis datos, no quiero que quede nada', false],
+    ['es', 'borra todo, no quiero que quede nada', false],
+  ] as [Lang, string, boolean][])('%s: "%s" is negated: %s', (lang, text, negated) => {
+    expect(read(lang, text).negated).toBe(negated);
+  });
+});

@@ -87,6 +87,12 @@ describe('the routing table (dialogue/policy.yaml)', () => {
     expect(decideFor({ intent: 'goodbye', confidence: 0.9, act: 'statement' }, session, 'transport_card').intent).toBe('goodbye');
   });
 
+  it('a wish for notices that is negated is a wish to stop them; a negated question is not', () => {
+    expect(decideFor({ intent: 'subscribe_updates', confidence: 0.5, negated: true, act: 'statement' }).intent).toBe('unsubscribe_updates');
+    expect(decideFor({ intent: 'subscribe_updates', confidence: 0.9, negated: true, act: 'yes_no' }).intent).toBe('subscribe_updates');
+    expect(decideFor({ intent: 'subscribe_updates', confidence: 0.9, act: 'statement' }).intent).toBe('subscribe_updates');
+  });
+
   it('a complaint read as a goodbye is answered as a complaint', () => {
     expect(decideFor({ intent: 'goodbye', confidence: 0.9, act: 'statement', complaint: true }).intent).toBe('out_of_scope');
   });
