@@ -93,6 +93,12 @@ describe('the routing table (dialogue/policy.yaml)', () => {
     expect(decideFor({ intent: 'subscribe_updates', confidence: 0.9, act: 'statement' }).intent).toBe('subscribe_updates');
   });
 
+  it('a question about the bot is answered as such whatever the conversation was about, and whatever the bot asked', () => {
+    const session: Session = { lastIntent: 'verify_contact', pending: { intent: 'verify_contact' } };
+    expect(decideFor({ intent: 'help', confidence: 0.47, act: 'about_bot' }, session, 'padron').intent).toBe('help');
+    expect(decideFor({ intent: 'human_agent', confidence: 0.8, act: 'about_bot' }, { lastIntent: 'certificate_request', certificate: 'padron' }, 'padron').intent).toBe('help');
+  });
+
   it('a complaint read as a goodbye is answered as a complaint', () => {
     expect(decideFor({ intent: 'goodbye', confidence: 0.9, act: 'statement', complaint: true }).intent).toBe('out_of_scope');
   });
