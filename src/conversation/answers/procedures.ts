@@ -1,10 +1,10 @@
 import { localized } from '../../knowledge/knowledge.js';
 import { NEVER_KNOWN } from '../../nlu/acts.js';
-import type { Channel, Office, Organisation, Procedure } from '../../knowledge/schema.js';
+import type { Channel, Contact, Office, Organisation, Procedure } from '../../knowledge/schema.js';
 import { bullet, capitalize, isOpen, lines, listOf, nameValues, names, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer } from '../types.js';
 import { suggestions } from './suggestions.js';
-import { askChannel, inPerson, nextStep, serviceState } from './contacts.js';
+import { askChannel, contactSentence, inPerson, nextStep, serviceState } from './contacts.js';
 import { statusLine } from './status.js';
 
 /** "el certificado de empadronamiento", "la tarjeta Bus Lliure (…)": what a procedure gets the citizen. */
@@ -123,10 +123,15 @@ function offersInstead(ctx: AnswerContext, org: Organisation, kind: Procedure['k
 }
 
 /** Nothing known of a procedure at an organisation: that, where to ask, what it does offer. */
+/** The contact that serves a kind of procedure whatever its steps: official documents go by PEC (certified email). */
+const SERVED_BY: Partial<Record<Procedure['kind'], Contact['type']>> = { document_submission: 'pec' };
+
 function noneKnown(ctx: AnswerContext, org: Organisation, kind: Procedure['kind'], missing: string): Answer {
   const ask = askChannel(ctx, 'more');
+  const serving = org.contacts.filter((c) => c.type === SERVED_BY[kind]).map((c) => contactSentence(ctx, c, org));
   return {
     text: sentences(missing, ask && ctx.t('procedure.ask', { Ask: capitalize(ask) })),
+    next: serving.length > 0 ? sentences(...serving) : undefined,
     context: offersInstead(ctx, org, kind) || undefined,
     quickReplies: suggestions(ctx, ['phones', 'open_offices']),
   };
