@@ -39,6 +39,8 @@ export interface Frame {
   time?: 'today' | 'other';
   /** A complaint or an insult, whatever it asks. */
   complaint: boolean;
+  /** It asks whether something works ("¿funciona ya el correo?"): a service's state answers it. */
+  works: boolean;
   /** What a yes/no question asks: can it be done, must it be, or which of two. */
   modality?: Modality;
 }

@@ -95,6 +95,7 @@ export class Dialogue {
       time: nlu.time,
       modality: nlu.modality,
       complaint: !!nlu.complaint,
+      works: !!nlu.works,
     };
     const subject = intent === OUT_OF_SCOPE ? {} : this.resolveSubject(session, nlu, intent, spec);
     const ctx: AnswerContext = {

@@ -18,7 +18,7 @@ export const NEVER_KNOWN: ReadonlySet<Act> = new Set(['how_long', 'how_much', 'h
 type Cued = Exclude<Act, 'statement' | 'about_bot'>;
 export type ActCues = Partial<Record<Lang, Partial<Record<CueKind, string[]>>>>;
 /** The lists acts.yaml may give per language. */
-export const CUE_KINDS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'needs', 'yes_no', 'can', 'must', 'or', 'ask', 'negation', 'erase', 'time', 'today'] as const;
+export const CUE_KINDS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'needs', 'yes_no', 'can', 'must', 'or', 'ask', 'negation', 'erase', 'works', 'time', 'today'] as const;
 type CueKind = (typeof CUE_KINDS)[number];
 /** What a yes/no question asks: whether something can be done, whether it must be, or which of two ("¿online o en persona?"). */
 export type Modality = 'can' | 'must' | 'or';
@@ -75,11 +75,12 @@ export class ActReader {
    * ("hoy") or another ("el sábado", "kl 14"). "Necesito el padrón, ¿se puede hacer online?":
    * yes_no, whether it can be done.
    */
-  read(text: string, lang: Lang): { act: Act; negated: boolean; erasing: boolean; time?: 'today' | 'other'; modality?: Modality } {
+  read(text: string, lang: Lang): { act: Act; negated: boolean; erasing: boolean; works: boolean; time?: 'today' | 'other'; modality?: Modality } {
     const cues = this.cues.get(lang) ?? [];
     let act: Act | undefined;
     let negated = false;
     let erasing = false;
+    let works = false;
     let time: 'today' | 'other' | undefined = CLOCK.test(text) ? 'other' : undefined;
     let modality: Modality | undefined;
     let first = true;
@@ -102,6 +103,7 @@ export class ActReader {
           // "Ta bort mina uppgifter. Det är inte en fråga.": only the first clause's negation negates the request.
           if (cue.act === 'negation') negated ||= first;
           else if (cue.act === 'erase') erasing = request = true;
+          else if (cue.act === 'works') works = true;
           else if (cue.act === 'time') time = 'other';
           else if (cue.act === 'today') time ??= 'today';
           // "¿online o en persona?" offers a choice; "¿ya está arreglado o no?", "har dom öppnat nu eller?" do not.
@@ -128,6 +130,6 @@ export class ActReader {
       act ??= wh ?? (yesNo ? 'yes_no' : undefined);
       if (yesNo) modality = or ? 'or' : asks;
     }
-    return { act: act ?? 'statement', negated, erasing, ...(time ? { time } : {}), ...(modality ? { modality } : {}) };
+    return { act: act ?? 'statement', negated, erasing, works, ...(time ? { time } : {}), ...(modality ? { modality } : {}) };
   }
 }

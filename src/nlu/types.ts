@@ -29,6 +29,8 @@ export interface NluResult {
   negated?: boolean;
   /** It has a verb of erasing ("borra", "ta bort", "delete"): an erasure command may be one; a wish without one is not. */
   erasing?: boolean;
+  /** It asks whether something works ("¿funciona ya el correo?", "funkar mejlen?"). */
+  works?: boolean;
   /** Its tone is a complaint or an insult ("¡llevo una hora esperando!", "this is useless"). */
   complaint?: boolean;
   /** What a yes/no question asks: whether something can be done, must be, or which of two. */

@@ -85,3 +85,16 @@ describe('negation', () => {
     expect(read(lang, text).negated).toBe(negated);
   });
 });
+
+describe('asking whether something works', () => {
+  it.each([
+    ['es', '¿ya va bien el correo?', true],
+    ['ca', 'ja funciona el correu?', true],
+    ['it', 'la mail funziona di nuovo?', true],
+    ['sv', 'funkar mejlen nu?', true],
+    ['en', 'is the email back up?', true],
+    ['en', "what's the email address?", false],
+  ] as [Lang, string, boolean][])('%s: "%s" asks whether it works: %s', (lang, text, works) => {
+    expect(read(lang, text).works).toBe(works);
+  });
+});

@@ -91,7 +91,8 @@ export function contacts(ctx: AnswerContext, kind: Kind): Answer {
   const list = found(org, office, kind, pecFirst);
   const n = names(ctx);
   const quickReplies = suggestions(ctx, ['open_offices', 'help']);
-  const service = frame.topic === 'email_service' && kind === 'email' ? k.service(org.id, 'email') : undefined;
+  // "¿Funciona ya el correo?": the email service's state first.
+  const service = (frame.topic === 'email_service' || (frame.works && frame.act === 'yes_no')) && kind === 'email' ? k.service(org.id, 'email') : undefined;
   const working = service && serviceState(ctx, service);
   if (list.length > 0) {
     // "Nobody answers the phone!": the other way to reach them, after the ones asked for.
