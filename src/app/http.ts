@@ -5,6 +5,14 @@ import { errorReplies, validationError } from '../http/errors.js';
 import { useZodSchemas } from '../http/schemas.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { staffApi } from '../features/staff/plugin.js';
+import type { AdminFeature } from '../features/staff/admin-routes.js';
+import { announcementRoutes } from '../features/notifications/announcement-routes.js';
+import { handoffRoutes } from '../features/handoff/routes.js';
+import { teachingRoutes } from '../features/teaching/routes.js';
+import { knowledgeRoutes } from '../features/knowledge-editor/routes.js';
+import { serviceRoutes } from '../features/status/service-routes.js';
+import { crisisNoticeRoutes } from '../features/crisis/notice-routes.js';
+import { scamRoutes } from '../features/crisis/scam-routes.js';
 import type { Config } from '../config.js';
 import { healthRoutes, probeRoutes } from './health.js';
 import { openApi } from '../http/openapi.js';
@@ -36,6 +44,17 @@ export interface AppOptions {
   /** Where staff sessions take their secret and lifetime from; by default the core's configuration. */
   staffConfig?: Pick<Config, 'SESSION_SECRET' | 'DATA_DIR' | 'STAFF_SESSION_HOURS'>;
 }
+
+/** The features' staff routes, under /api/admin: adding a feature's is a line here. */
+const ADMIN_FEATURES: AdminFeature[] = [
+  { routes: announcementRoutes, prefix: '/announcements' },
+  { routes: handoffRoutes, prefix: '/handoffs' },
+  { routes: teachingRoutes },
+  { routes: knowledgeRoutes, prefix: '/knowledge' },
+  { routes: serviceRoutes, prefix: '/services' },
+  { routes: crisisNoticeRoutes },
+  { routes: scamRoutes, prefix: '/organisations' },
+];
 
 /** Trusts the `n` proxies nearest to the server (fastify's own reading of a number, which its types leave out). */
 const hops = (n: number) => (_address: string, hop: number) => hop < n;
@@ -79,7 +98,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.register(probeRoutes, { getCore });
   app.register(metricsRoutes, { getCore, token: options.metricsToken });
   app.register(webchat, { getPort: getCore, origins: options.widgetOrigins ?? [], rateLimitPerMinute: options.rateLimitPerMinute ?? 0, maxEventStreams: options.maxEventStreams });
-  app.register(staffApi, { getCore, token: options.adminToken, config: options.staffConfig ?? (typeof core === 'function' ? undefined : core.config) });
+  app.register(staffApi, { getCore, features: ADMIN_FEATURES, token: options.adminToken, config: options.staffConfig ?? (typeof core === 'function' ? undefined : core.config) });
   app.register(staffConsole, { getCore });
   app.register(statusPageRoutes, { getCore });
   return app;

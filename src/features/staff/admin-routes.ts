@@ -15,16 +15,9 @@ import { documented } from '../../http/openapi.js';
 import { requireCore, type GetCore } from '../../http/require-core.js';
 import { audienceReply, chars } from '../../http/schemas.js';
 import { newestFirst, nextPage, pageQuery } from '../../http/paging.js';
-import { announcementRoutes } from '../notifications/announcement-routes.js';
-import { handoffRoutes } from '../handoff/routes.js';
 import { staffAccountRoutes } from './account-routes.js';
 import { statsQuery } from '../insights/stats-range.js';
-import { teachingRoutes } from '../teaching/routes.js';
-import { knowledgeRoutes } from '../knowledge-editor/routes.js';
-import { serviceRoutes } from '../status/service-routes.js';
 import { isServiceEntry, type AuditRecord } from '../../storage/index.js';
-import { crisisNoticeRoutes } from '../crisis/notice-routes.js';
-import { scamRoutes } from '../crisis/scam-routes.js';
 import type { Knowledge } from '../../knowledge/knowledge.js';
 import type { LiveStatus } from '../status/live-offices.js';
 import type { Stats } from '../insights/stats.js';
@@ -135,8 +128,16 @@ const reloaded = z
   .object({ status: z.literal('reloaded'), offices: z.number(), organisations: z.number(), procedures: z.number() })
   .describe('Reloaded: what the new knowledge base holds');
 
+/** A feature's staff routes, mounted under /api/admin (and `prefix`). */
+export interface AdminFeature {
+  routes: FastifyPluginAsyncZod;
+  prefix?: string;
+}
+
 export interface AdminOptions {
   getCore: GetCore;
+  /** The features' staff routes (src/app/http.ts lists them). */
+  features: AdminFeature[];
   /** ADMIN_TOKEN; without it the admin API answers that it is off. */
   token?: string;
   /** Who is calling: the token or a console session (src/features/staff/auth.ts). */
@@ -149,7 +150,7 @@ export interface AdminOptions {
  * included, is authenticated first: without the token or a session a caller learns nothing, not
  * even which routes exist. Then the route's permission, then, in the handler, the organisation.
  */
-export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { getCore, token, authenticate }) => {
+export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { getCore, features, token, authenticate }) => {
   // What staff read here (statistics, the audit log) stays out of browser and proxy caches, errors included.
   admin.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store');
@@ -307,11 +308,6 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
   });
 
   await admin.register(staffAccountRoutes, { prefix: '/staff' });
-  await admin.register(announcementRoutes, { prefix: '/announcements' });
-  await admin.register(handoffRoutes, { prefix: '/handoffs' });
-  await admin.register(teachingRoutes);
-  await admin.register(knowledgeRoutes, { prefix: '/knowledge' });
-  await admin.register(serviceRoutes, { prefix: '/services' });
-  await admin.register(crisisNoticeRoutes);
-  await admin.register(scamRoutes, { prefix: '/organisations' });
+  // The other features' staff routes, behind the same authentication, permissions and rate limit.
+  for (const { routes, prefix } of features) await admin.register(routes, { prefix });
 };

@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { sessionSecret } from '../webchat/sessions.js';
 import type { Config } from '../../config.js';
 import type { GetCore } from '../../http/require-core.js';
-import { adminRoutes } from './admin-routes.js';
+import { adminRoutes, type AdminFeature } from './admin-routes.js';
 import { staffSessionRoutes } from './session-routes.js';
 import { authenticator } from './auth.js';
 import { warmUp } from './passwords.js';
@@ -18,6 +18,8 @@ const ownSecret = () => ({ SESSION_SECRET: randomBytes(32).toString('base64url')
 
 export interface StaffApiOptions {
   getCore: GetCore;
+  /** The other features' staff routes, under /api/admin. */
+  features?: AdminFeature[];
   /** ADMIN_TOKEN: the Bearer token, and what turns the admin API and the console's sessions on. */
   token?: string;
   /** Unset (an app built without a core, in tests): a secret of this process, sessions of 12 hours. */
@@ -29,7 +31,7 @@ export interface StaffApiOptions {
  * console session or the Bearer token). Cookies, sessions and CSRF tokens come from fastify's
  * own plugins, in this scope only: the chat's routes never read a staff cookie.
  */
-export const staffApi: FastifyPluginAsync<StaffApiOptions> = async (app, { getCore, token, config = ownSecret() }) => {
+export const staffApi: FastifyPluginAsync<StaffApiOptions> = async (app, { getCore, features = [], token, config = ownSecret() }) => {
   const ttlMs = config.STAFF_SESSION_HOURS * 3_600_000;
   // A key of its own, derived from the session secret: a web-chat id can never pass for a staff cookie.
   const secret = Buffer.from(hkdfSync('sha256', sessionSecret(config), '', 'staff-session-cookie', 32)).toString('base64url');
@@ -48,5 +50,5 @@ export const staffApi: FastifyPluginAsync<StaffApiOptions> = async (app, { getCo
   if (token) void warmUp();
   const authenticate = authenticator(getCore, token, config.STAFF_SESSION_HOURS);
   await app.register(staffSessionRoutes, { prefix: '/api/staff', getCore, token, authenticate });
-  await app.register(adminRoutes, { prefix: '/api/admin', getCore, token, authenticate });
+  await app.register(adminRoutes, { prefix: '/api/admin', getCore, features, token, authenticate });
 };
