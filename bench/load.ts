@@ -14,13 +14,36 @@ const MESSAGES = [
 /** Sessions the load spreads over (each gets every message of MESSAGES in turn). */
 const SESSIONS = 250;
 
-const rssMb = (pid: number) => {
+export const rssMb = (pid: number) => {
   const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
   return Math.round(Number(line.split(/\s+/)[1]) / 1024);
 };
 
+/**
+ * The load's requests, built once per connection: the 16 messages of each of the connection's
+ * conversations in turn. Given setupRequest, autocannon rebuilds every request it sends, and on
+ * two cores that client-side work, not the server, capped the figures. Each connection is a
+ * few citizens of its own (250 sessions over the connections, each sending the 16 messages in
+ * turn), as in life: one conversation's messages come one after another. With one list shared by
+ * every connection, all 20 would send the same conversation's message at the same moment, and
+ * the core's per-conversation lock would make them wait for each other (it did: 3,600 req/s).
+ * The session ids are the server's: each conversation's first message gets one.
+ */
+export async function chatRequests(port: number, connections: number) {
+  const ids = await Promise.all(
+    Array.from({ length: SESSIONS }, async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hola' }) });
+      return ((await res.json()) as { sessionId: string }).sessionId;
+    }),
+  );
+  return (connection: number) =>
+    ids
+      .filter((_, s) => s % connections === connection)
+      .flatMap((sessionId) => MESSAGES.map((text) => ({ method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId, text }) })));
+}
+
 /** The machine's CPU time so far, from /proc/stat: [all, stolen by the hypervisor] in clock ticks. */
-function cpuTicks(): [number, number] {
+export function cpuTicks(): [number, number] {
   const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   return [fields.reduce((a, b) => a + b, 0), fields[7] ?? 0];
 }
@@ -41,23 +64,7 @@ export async function benchLoad(seconds = 60, connections = 20, env: Record<stri
   const cold = await startServer(undefined, withToken, startMs);
   await stop(cold.server);
   const { server, port, dataDir, readyMs } = await startServer(cold.dataDir, withToken, startMs);
-  // Requests built once: given setupRequest, autocannon rebuilds every request it sends, and on
-  // two cores that client-side work, not the server, capped the figures. Each connection is a
-  // few citizens of its own (250 sessions over the connections, each sending the 16 messages in
-  // turn), as in life: one conversation's messages come one after another. With one list shared by
-  // every connection, all 20 would send the same conversation's message at the same moment, and
-  // the core's per-conversation lock would make them wait for each other (it did: 3,600 req/s).
-  // The session ids are the server's: each conversation's first message gets one.
-  const ids = await Promise.all(
-    Array.from({ length: SESSIONS }, async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hola' }) });
-      return ((await res.json()) as { sessionId: string }).sessionId;
-    }),
-  );
-  const requestsOf = (connection: number) =>
-    ids
-      .filter((_, s) => s % connections === connection)
-      .flatMap((sessionId) => MESSAGES.map((text) => ({ method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId, text }) })));
+  const requestsOf = await chatRequests(port, connections);
   let connection = 0;
   // The sessions' first messages above came as one burst of 250: not part of the load.
   const skippedBefore = await encoderSkipped(port);

@@ -1,6 +1,7 @@
-/** npm run bench [nlu|load|fanout|retrain|embedding]: prints the figures (not a test; nothing here fails on a slow machine). */
+/** npm run bench [nlu|load|ratio|fanout|retrain|embedding]: prints the figures (not a test; nothing here fails on a slow machine). */
 import { benchNlu } from './nlu.js';
 import { benchLoad } from './load.js';
+import { benchRatio } from './ratio.js';
 import { benchFanOut } from './fanout.js';
 import { benchRetrain } from './retrain.js';
 import { benchEmbedding } from './embedding.js';
@@ -15,6 +16,12 @@ async function main(): Promise<void> {
     const seconds = Number(process.env.BENCH_SECONDS ?? 60);
     console.log(`\n== POST /api/chat under load (autocannon, ${seconds} s, 20 connections, SQLite store)`);
     for (const [k, v] of Object.entries(await benchLoad(seconds))) console.log(`${k.padEnd(56)} ${v}`);
+  }
+  // Not in the default run: `load` measures the same server, and bare fastify beside it only makes a yardstick.
+  if (only === 'ratio') {
+    const [seconds, rounds] = [Number(process.env.BENCH_SECONDS ?? 10), Number(process.env.BENCH_ROUNDS ?? 3)];
+    console.log(`\n== POST /api/chat against bare fastify (one JSON route, a schema, a small reply): ${rounds} alternated rounds of ${seconds} s each, 20 connections, SQLite store`);
+    for (const [k, v] of Object.entries(await benchRatio(seconds, rounds))) console.log(`${k.padEnd(56)} ${v}`);
   }
   // Not in the default run: it fetches the model (npm run model:fetch) and takes ~10 minutes.
   if (only === 'embedding') {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { lines, sentences } from './context.js';
 import type { Answer } from './types.js';
 import type { Session } from '../domain/types.js';
@@ -39,4 +40,10 @@ const SHORT = 4;
 const split = (text: string) => text.split(/(?<=[.!?])\s+|\n/).filter((s) => s.trim());
 
 // A short digest, not the sentence: the session keeps what the bot said without keeping its text.
-const fingerprint = (sentence: string) => createHash('sha256').update(sentence.trim()).digest('base64url').slice(0, 12);
+// The bot says the same sentences again and again: their digests are remembered (a few per reply, ~2 µs each).
+const digests = new LRUCache<string, string>({ max: 5000 });
+const fingerprint = (sentence: string) => {
+  let digest = digests.get(sentence);
+  if (digest === undefined) digests.set(sentence, (digest = createHash('sha256').update(sentence.trim()).digest('base64url').slice(0, 12)));
+  return digest;
+};

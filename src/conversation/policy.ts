@@ -144,36 +144,45 @@ function answersPending(s: Situation): boolean {
   return !!(pending.intent === 'change_language' ? e.language : e.office || e.organisation || e.certificate);
 }
 
-function holds(policy: Policy, c: Condition, s: Situation): boolean {
-  const { nlu, session, registry } = s;
-  const last = session.lastIntent ? registry[session.lastIntent] : undefined;
+/**
+ * What each condition asks, by its name in policy.yaml. Built once: a rule's conditions are checked
+ * by looking up only the ones it names (the table of closures this replaced was built for each
+ * rule at each turn, ~380 functions a message).
+ */
+const CHECKS: { [K in keyof Condition]-?: (c: Condition, s: Situation, policy: Policy) => boolean } = {
+  pending: (c, { session }) => (c.pending === 'confirm' ? !!session.pending?.confirm : !!session.pending),
+  answer: (c, { nlu }) => (c.answer === 'any' ? !!nlu.entities.answer : nlu.entities.answer === c.answer),
+  answersPending: (c, s) => answersPending(s) === c.answersPending,
+  // Sure of another question than the one pending ("sí, bórrelo" is read as the erasure it answers).
+  sure: (c, { nlu, session }, policy) => (nlu.confidence >= policy.thresholds.keepPendingBelow && !nlu.bare && nlu.intent !== session.pending?.intent) === c.sure,
+  sureOfAnother: (c, { nlu }, policy) => (nlu.confidence >= policy.thresholds.sureOfAnother && !nlu.bare) === c.sureOfAnother,
+  topic: (_c, s, policy) => !!takingTopic(policy, s),
+  named: (c, s) => c.named!.every((p) => named(s, p)),
+  notNamed: (c, s) => !c.notNamed!.some((p) => named(s, p)),
+  followUp: (c, { nlu }, policy) => isFollowUp(policy, nlu) === c.followUp,
+  question: (c, { nlu }) => isQuestion(nlu) === c.question,
+  weak: (c, { nlu }, policy) => isWeak(policy, nlu) === c.weak,
+  last: (c, { session, registry, lastTopic }) => (c.last === 'topic' ? !!lastTopic && !!session.lastIntent : !!(session.lastIntent ? registry[session.lastIntent] : undefined)?.[c.last!]),
+  act: (c, { nlu }) => c.act!.includes(nlu.act ?? 'statement'),
+  classified: (c, { nlu }) => c.classified!.includes(nlu.intent),
+  bare: (c, { nlu }) => nlu.bare === c.bare,
   // The classifier reads a greeting, thanks, help: a turn about nothing in particular.
-  const aside = !!registry[nlu.intent]?.aside;
-  const checks: [unknown, () => boolean][] = [
-    [c.pending, () => (c.pending === 'confirm' ? !!session.pending?.confirm : !!session.pending)],
-    [c.answer, () => (c.answer === 'any' ? !!nlu.entities.answer : nlu.entities.answer === c.answer)],
-    [c.answersPending, () => answersPending(s) === c.answersPending],
-    // Sure of another question than the one pending ("sí, bórrelo" is read as the erasure it answers).
-    [c.sure, () => (nlu.confidence >= policy.thresholds.keepPendingBelow && !nlu.bare && nlu.intent !== session.pending?.intent) === c.sure],
-    [c.sureOfAnother, () => (nlu.confidence >= policy.thresholds.sureOfAnother && !nlu.bare) === c.sureOfAnother],
-    [c.topic, () => !!takingTopic(policy, s)],
-    [c.named, () => c.named!.every((p) => named(s, p))],
-    [c.notNamed, () => !c.notNamed!.some((p) => named(s, p))],
-    [c.followUp, () => isFollowUp(policy, nlu) === c.followUp],
-    [c.question, () => isQuestion(nlu) === c.question],
-    [c.weak, () => isWeak(policy, nlu) === c.weak],
-    [c.last, () => (c.last === 'topic' ? !!s.lastTopic && !!session.lastIntent : !!last?.[c.last!])],
-    [c.act, () => c.act!.includes(nlu.act ?? 'statement')],
-    [c.classified, () => c.classified!.includes(nlu.intent)],
-    [c.bare, () => nlu.bare === c.bare],
-    [c.aside, () => aside === c.aside],
-    [c.unsure, () => (nlu.bare || nlu.confidence < policy.thresholds.sureOfAnother || aside) === c.unsure],
-    [c.time, () => nlu.time === c.time],
-    [c.channel, () => c.channel!.includes(nlu.entities.channel ?? '')],
-    [c.complaint, () => !!nlu.complaint === c.complaint],
-    [c.negated, () => !!nlu.negated === c.negated],
-  ];
-  return checks.every(([given, check]) => given === undefined || check());
+  aside: (c, s) => isAside(s) === c.aside,
+  unsure: (c, s, policy) => (s.nlu.bare || s.nlu.confidence < policy.thresholds.sureOfAnother || isAside(s)) === c.unsure,
+  time: (c, { nlu }) => nlu.time === c.time,
+  channel: (c, { nlu }) => c.channel!.includes(nlu.entities.channel ?? ''),
+  complaint: (c, { nlu }) => !!nlu.complaint === c.complaint,
+  negated: (c, { nlu }) => !!nlu.negated === c.negated,
+};
+
+const isAside = ({ nlu, registry }: Situation) => !!registry[nlu.intent]?.aside;
+
+function holds(policy: Policy, c: Condition, s: Situation): boolean {
+  for (const key in c) {
+    const name = key as keyof Condition;
+    if (c[name] !== undefined && !CHECKS[name](c, s, policy)) return false;
+  }
+  return true;
 }
 
 function target(policy: Policy, then: string, s: Situation): string | undefined {

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet, { type HelmetOptions } from 'helmet';
 import fp from 'fastify-plugin';
 
@@ -35,27 +36,42 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Helmet options this route changes (embeddable below). */
     securityHeaders?: HelmetOptions;
-    /** Helmet's middleware for this route, built once when the route is added. */
-    applySecurityHeaders?: ReturnType<typeof helmet>;
+    /** The headers helmet sets for this route, found once when the route is added. */
+    applySecurityHeaders?: Header[];
   }
 }
 
+type Header = [name: string, value: string];
+
 /**
- * Helmet's headers with our CSP, and the Permissions-Policy, on every response, errors and 404s included. Helmet's middleware
- * is built once (and once per route that changes an option), then applied to each response: the
- * @fastify/helmet plugin builds it again on every request (~12 µs of a chat request, measured
- * under `npm run bench -- load`).
+ * The headers helmet's middleware sets with these options, and the Permissions-Policy. Helmet
+ * writes the same ones on every response (nothing of ours depends on the request: no nonce), so
+ * it runs once, on a stand-in response that records them; it only sets headers (and removes
+ * X-Powered-By, which neither node nor fastify writes).
+ */
+function headersOf(options: HelmetOptions): Header[] {
+  const headers: Header[] = [['permissions-policy', PERMISSIONS_POLICY]];
+  const recorder = { setHeader: (name: string, value: string) => headers.push([name, value]), removeHeader: () => {} };
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, () => {});
+  return headers;
+}
+
+/**
+ * Helmet's headers with our CSP, and the Permissions-Policy, on every response, errors and 404s
+ * included. They are found once (and once per route that changes an option), then written on each
+ * response: the @fastify/helmet plugin builds helmet's middleware again on every request (~12 µs of
+ * a chat request), and running the middleware itself rebuilt the CSP string each time (~3% of the
+ * main thread under `npm run bench -- load`).
  */
 export const securityHeaders = fp(async (app) => {
-  const everywhere = helmet(OPTIONS);
+  const everywhere = headersOf(OPTIONS);
   app.addHook('onRoute', (route) => {
     const own = route.config?.securityHeaders;
-    if (own) route.config = { ...route.config, applySecurityHeaders: helmet({ ...OPTIONS, ...own } as HelmetOptions) };
+    if (own) route.config = { ...route.config, applySecurityHeaders: headersOf({ ...OPTIONS, ...own } as HelmetOptions) };
   });
-  // Helmet only sets headers, synchronously; it throws rather than passing an error on.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.raw.setHeader('permissions-policy', PERMISSIONS_POLICY);
-    (request.routeOptions.config.applySecurityHeaders ?? everywhere)(request.raw, reply.raw, () => done());
+    for (const [name, value] of request.routeOptions.config.applySecurityHeaders ?? everywhere) reply.raw.setHeader(name, value);
+    done();
   });
 }, { name: 'security-headers' });
 

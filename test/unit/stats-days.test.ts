@@ -24,6 +24,15 @@ describe("an organisation's days", () => {
     expect(localDay(new Date('2026-07-01T21:30:00Z'), 'Europe/Rome')).toBe('2026-07-01');
   });
 
+  it("are remembered for a second only: a day's last second and the next day's first are two days", () => {
+    // Rome in summer is UTC+2: its midnight is 22:00 UTC.
+    expect(localDay(new Date('2026-07-01T21:59:59.000Z'), 'Europe/Rome')).toBe('2026-07-01');
+    expect(localDay(new Date('2026-07-01T21:59:59.999Z'), 'Europe/Rome')).toBe('2026-07-01');
+    expect(localDay(new Date('2026-07-01T22:00:00.000Z'), 'Europe/Rome')).toBe('2026-07-02');
+    expect(localDay(new Date('2026-07-01T22:00:00.000Z'), 'Atlantic/Canary')).toBe('2026-07-01');
+    expect(localDay(new Date('2026-07-01T21:59:59.999Z'), 'Europe/Rome')).toBe('2026-07-01');
+  });
+
   it('without a time zone are UTC days', async () => {
     const s = stats();
     s.record(turn({ org: 'paiporta' }), new Date('2026-12-07T23:30:00Z'));

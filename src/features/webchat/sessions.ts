@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../../config.js';
 
 /** A web-chat session id as the server issues it: 128 random bits and their HMAC, both base64url. */
 const TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 const SECRET_FILE = 'session-secret';
+/** Tokens verified lately, remembered: each message of a conversation would otherwise compute its HMAC again. */
+const REMEMBERED = 10_000;
 
 /**
  * Issues and checks the web chat's session ids, so that only the browser the server gave an id to
@@ -15,6 +18,8 @@ const SECRET_FILE = 'session-secret';
  */
 export class WebSessions {
   private readonly key: Buffer;
+  /** Token -> session id, only for tokens whose MAC matched (a forged one is checked every time and never kept). */
+  private readonly verified = new LRUCache<string, string>({ max: REMEMBERED });
 
   constructor(secret: string) {
     this.key = Buffer.from(secret, 'utf8');
@@ -33,13 +38,17 @@ export class WebSessions {
 
   /** The session's id when the token is one this server (or one with the same secret) issued; otherwise undefined. */
   verify(token: string | undefined): string | undefined {
+    const known = token && this.verified.get(token);
+    if (known) return known;
     const parts = token ? TOKEN.exec(token) : null;
     if (!parts) return undefined;
     // The MAC as written, against the one spelling this server writes: 43 base64url characters
     // carry 258 bits, so the last one has spellings that decode to the same 32 bytes (#33, 12).
     const given = Buffer.from(parts[2], 'latin1');
     const expected = Buffer.from(this.mac(parts[1]).toString('base64url'), 'latin1');
-    return timingSafeEqual(given, expected) ? parts[1] : undefined;
+    if (!timingSafeEqual(given, expected)) return undefined;
+    this.verified.set(token!, parts[1]);
+    return parts[1];
   }
 }
 
