@@ -31,6 +31,8 @@ const condition = z
     time: z.enum(['today', 'other']).optional(),
     channel: z.array(z.string()).optional(),
     complaint: z.boolean().optional(),
+    correction: z.boolean().optional(),
+    more: z.boolean().optional(),
   })
   .strict();
 
@@ -59,7 +61,7 @@ const policySchema = z
       })
       .strict(),
     inherit: z.object({ place: z.literal('conversation'), topicTurns: z.number().int().min(0) }).strict(),
-    erasure: z.object({ holds: z.array(z.string()), records: z.array(z.string()) }).strict(),
+    erasure: z.object({ holds: z.array(z.string()), records: z.array(z.string()), inherits: z.array(z.string()).default([]) }).strict(),
     topics: z.record(z.string(), topic),
     rules: z.array(z.object({ name: z.string(), when: condition, then: z.string() }).strict()),
   })
@@ -182,6 +184,8 @@ function holds(policy: Policy, c: Condition, s: Situation): boolean {
     [c.time, () => nlu.time === c.time],
     [c.channel, () => c.channel!.includes(nlu.entities.channel ?? '')],
     [c.complaint, () => !!nlu.complaint === c.complaint],
+    [c.correction, () => !!nlu.correction === c.correction],
+    [c.more, () => !!nlu.more === c.more],
   ];
   return checks.every(([given, check]) => given === undefined || check());
 }
