@@ -120,8 +120,9 @@ export class ActReader {
           else if (i === 0 || (asked && i <= WH_WITHIN)) wh ??= cue.act;
           i += cue.words.length - 1;
         }
-        // A verb of erasing in any language: a short "sí, esborra-ho" is often read as another language.
-        erasing ||= words.some((w, i) => this.erasers.some((e) => e.every((x, j) => words[i + j] === x)));
+        // A verb of erasing in any language ("sí, esborra-ho" is often read as another), with its
+        // pronoun joined ("bórrelo", "cancellala").
+        erasing ||= words.some((w, i) => this.erasers.some((e) => e.every((x, j) => words[i + j] === x || (j === e.length - 1 && withPronoun(words[i + j], x)))));
         // "¿Qué papeles llevo?", "how do I know what to bring?": what is needed, beside "what" or "how" in its clause.
         if (needs && (wh === 'what' || wh === 'how')) wh = 'needs';
         first = false;
@@ -135,3 +136,7 @@ export class ActReader {
     return { act: act ?? 'statement', negated, erasing, ...(time ? { time } : {}), ...(modality ? { modality } : {}) };
   }
 }
+
+/** The pronouns a verb takes joined to it in Spanish, Valencian and Italian ("bórrelo", "esborra-ho", "cancellala"). */
+const ENCLITIC = /^(?:me|te|se|nos|os|vos|lo|la|los|las|le|les|ho|li|mi|ti|ci|vi|gli|ne|mela|melo|selo|sela|mho)$/;
+const withPronoun = (word: string | undefined, verb: string) => !!word && word.length > verb.length && word.startsWith(verb) && ENCLITIC.test(word.slice(verb.length));
