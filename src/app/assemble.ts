@@ -100,7 +100,7 @@ export async function assemble(config: Config, stores: Stores = createStores(con
   const registry = createRegistry();
   checkRegistry(registry, nlu.intents);
   const policy = loadPolicy(config.DIALOGUE_DIR, nlu.intents);
-  const dialogueOn = (k: Knowledge, subs = keepsNothing) => new Dialogue({ nlu, knowledge: k, texts, policy, subscriptions: subs, scams: stores.scams, registry, defaultLang: config.DEFAULT_LANG });
+  const dialogueOn = (k: Knowledge, subs = keepsNothing) => new Dialogue({ nlu, knowledge: k, texts, policy, subscriptions: subs, scams: stores.scams, registry, defaultLang: config.DEFAULT_LANG, keepMinutes: config.SESSION_TTL_MINUTES });
   const dialogue = dialogueOn(knowledge, refusing(subscriptions, config.WEB_SUBSCRIPTION_DAYS));
   const handoffs = new HandoffDesk(knowledge, texts, stores.handoffs, stores.inbox, config.HANDOFF_WAIT_MINUTES, config.DEFAULT_LANG);
   handoffs.start();

@@ -67,6 +67,8 @@ export interface AnswerContext {
   scams?: ScamList;
   /** Each language by its own name, as buttons. */
   languageChoices(): QuickReply[];
+  /** Minutes a conversation is kept after its last message (SESSION_TTL_MINUTES), when known. */
+  keepMinutes?: number;
 }
 
 /** What a text about the knowledge base needs: the facts and the language (a contacts list outside a turn). */

@@ -10,10 +10,18 @@ import type { Session } from '../domain/types.js';
  * that serves this topic), then at most one line of context. A question asked again gets what
  * was not said yet, or says plainly that this is all the bot knows.
  */
-export function render(answer: Answer, previous: Session, asked: string, allKnown: string): { text: string; said: string[] } {
+export function render(answer: Answer, previous: Session, asked: string, allKnown: string, more?: string): { text: string; said: string[] } {
   const parts = [answer.text, answer.next, answer.context].filter((p): p is string => !!p);
   const said = parts.flatMap(split).map(fingerprint);
   const before = new Set(previous.said);
+  const unsaid = (line: string) => sentences(...split(line).filter((s) => !before.has(fingerprint(s))));
+  if (more !== undefined) {
+    // "¿Algo más?": only what the last replies did not say, and where to ask more (`more`); nothing
+    // left, that this is all the bot knows, and where to ask.
+    const fresh = parts.flatMap((p) => p.split('\n')).map(unsaid).filter(Boolean);
+    const channel = fresh.some((line) => more.includes(line)) ? undefined : more;
+    return { text: fresh.length > 0 ? lines(...fresh, channel) : lines(allKnown, more), said: [...new Set([...before, ...said])] };
+  }
   // A bare "Sí." is no answer alone: with the sentence that says what it is yes to.
   const [first = '', second = ''] = split(answer.text);
   const lead = first.length <= SHORT ? sentences(first, second) : first;
@@ -22,8 +30,8 @@ export function render(answer: Answer, previous: Session, asked: string, allKnow
   // The same question again: the direct answer (its first sentence) once more, then only what the
   // last reply did not say, or that this is all the bot knows.
   const kept = new Set(split(lead).map(fingerprint));
-  const unsaid = (line: string) => sentences(...split(line).filter((s) => kept.has(fingerprint(s)) || !before.has(fingerprint(s))));
-  const fresh = parts.flatMap((p) => p.split('\n')).map(unsaid).filter(Boolean);
+  const unsaidOrLead = (line: string) => sentences(...split(line).filter((s) => kept.has(fingerprint(s)) || !before.has(fingerprint(s))));
+  const fresh = parts.flatMap((p) => p.split('\n')).map(unsaidOrLead).filter(Boolean);
   const text = fresh.join('\n') !== lead ? fresh.join('\n') : lines(sentences(lead, allKnown), answer.next);
   return { text, said: [...new Set([...before, ...said])] };
 }

@@ -33,6 +33,8 @@ const condition = z
     channel: z.array(z.string()).optional(),
     complaint: z.boolean().optional(),
     negated: z.boolean().optional(),
+    correction: z.boolean().optional(),
+    more: z.boolean().optional(),
   })
   .strict();
 
@@ -49,7 +51,7 @@ const policySchema = z
       })
       .strict(),
     inherit: z.object({ place: z.literal('conversation'), topicTurns: z.number().int().min(0) }).strict(),
-    erasure: z.object({ holds: z.array(z.string()), records: z.array(z.string()) }).strict(),
+    erasure: z.object({ holds: z.array(z.string()), records: z.array(z.string()), inherits: z.array(z.string()).default([]) }).strict(),
     topics: z.record(z.string(), topic),
     rules: z.array(z.object({ name: z.string(), when: condition, then: z.string() }).strict()),
   })
@@ -173,6 +175,8 @@ const CHECKS: { [K in keyof Condition]-?: (c: Condition, s: Situation, policy: P
   channel: (c, { nlu }) => c.channel!.includes(nlu.entities.channel ?? ''),
   complaint: (c, { nlu }) => !!nlu.complaint === c.complaint,
   negated: (c, { nlu }) => !!nlu.negated === c.negated,
+  correction: (c, { nlu }) => !!nlu.correction === c.correction,
+  more: (c, { nlu }) => !!nlu.more === c.more,
 };
 
 const isAside = ({ nlu, registry }: Situation) => !!registry[nlu.intent]?.aside;

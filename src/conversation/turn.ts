@@ -3,10 +3,12 @@ import type { Lang, Office, Organisation } from '../knowledge/schema.js';
 import type { Texts } from '../shared/i18n.js';
 import { OUT_OF_SCOPE, type NluResult, type NluService } from '../nlu/index.js';
 import type { Entities, EntityType } from '../nlu/entities.js';
+import { LEARNED_ACTS } from '../nlu/acts.js';
 import { createRegistry, type IntentRegistry, type IntentSpec } from './registry.js';
 import { topic as innerTopic } from './answers/info.js';
-import { topicService } from './answers/services.js';
-import { isOpen, lines, listOf, nameValues, quick, sentences, type AnswerContext, type Frame, type ScamList } from './context.js';
+import { topicService, working as workingServices } from './answers/services.js';
+import { askChannel } from './answers/contacts.js';
+import { capitalize, isOpen, lines, listOf, nameValues, quick, sentences, type AnswerContext, type Frame, type ScamList } from './context.js';
 import { decide, isWeak, topicOf, type Decision, type Policy } from './policy.js';
 import { questionKey, render } from './planner.js';
 import type { Answer, TurnInput, TurnResult } from './types.js';
@@ -25,6 +27,8 @@ export interface DialogueDeps {
   registry?: IntentRegistry;
   /** The language of a first message whose language is only a guess ("hola", "👍"). */
   defaultLang?: Lang;
+  /** Minutes a conversation is kept after its last message (SESSION_TTL_MINUTES): what the bot says when asked. */
+  keepMinutes?: number;
 }
 
 /** Questions about something already named ("when will it be back?", "is it working now?"), not about something new. */
@@ -49,7 +53,7 @@ export class Dialogue {
     // The picked language, else the conversation's, else the channel's guess (Telegram, the page).
     const hint = input.lang ?? previous.lang ?? input.langHint;
     // Read with the model of the conversation's organisation (examples its staff taught; no other's).
-    const parsed = await this.askingSentence(input.text, hint, previous.organisation ?? input.org);
+    const parsed = corrected(await this.askingSentence(input.text, hint, previous.organisation ?? input.org), previous);
     const nlu = this.withLanguage(parsed, previous, input, session);
     if (input.lang) {
       session.lang = input.lang;
@@ -79,7 +83,9 @@ export class Dialogue {
     const own = topicOf(nlu);
     // "When will it be back?" after the website: a question about the same thing asks of the last topic.
     const same = intent === previous.lastIntent && ATTRIBUTE_ACTS.has(nlu.act ?? 'statement');
-    const topic = own ?? previous.pending?.topic ?? (continues || same ? lastTopic : undefined);
+    // A question about the chat is about the conversation: "sí, bórrala" after it erases the chat.
+    const topic = own ?? (nlu.act === 'about_chat' && intent !== OUT_OF_SCOPE ? 'conversation' : undefined) ?? previous.pending?.topic ?? (continues || same ? lastTopic : undefined);
+    const erased = nlu.entities.topic ?? (policy.erasure.inherits.includes(lastTopic ?? '') ? lastTopic : undefined);
     const certificate = nlu.entities.certificate ?? previous.pending?.certificate ?? (continues || nlu.bare ? previous.certificate : undefined);
     const frame: Frame = {
       act: nlu.act ?? 'statement',
@@ -87,7 +93,7 @@ export class Dialogue {
       about: topic ? policy.topics[topic] : undefined,
       channel: nlu.entities.channel,
       negated: !!nlu.negated,
-      command: !input.intent && (nlu.act ?? 'statement') === 'statement' && !nlu.negated && !!nlu.erasing && policy.erasure.holds.includes(nlu.entities.topic ?? '') && nlu.confidence >= policy.thresholds.eraseWithoutAsking,
+      command: !input.intent && (nlu.act ?? 'statement') === 'statement' && !nlu.negated && !nlu.correction && !!nlu.erasing && policy.erasure.holds.includes(erased ?? '') && nlu.confidence >= policy.thresholds.eraseWithoutAsking,
       records: policy.erasure.records.includes(nlu.entities.topic ?? ''),
       followUp: continues && !own,
       gibberish: !!nlu.gibberish,
@@ -114,13 +120,12 @@ export class Dialogue {
       contacts: nlu.contacts,
       scams: this.deps.scams,
       languageChoices: () => this.languageChoices(),
+      keepMinutes: this.deps.keepMinutes,
     };
     if (input.intent === 'forget_data') ctx.frame.command = true; // /forget: the command itself
     const answer = this.fillSlots(ctx, spec) ?? (await spec.answer(ctx));
     const others = spec.each && nlu.also?.[spec.each];
     if (others && ctx[spec.each === 'office' ? 'office' : 'org']) answer.text = lines(answer.text, ...(await this.others(ctx, spec, spec.each!, others)));
-    // "¡Llevo una hora esperando! Y nadie contesta.": the apology, then the answer; a question is answered first.
-    if (frame.complaint && frame.act === 'statement' && intent !== OUT_OF_SCOPE) answer.text = sentences(ctx.t('complaint.sorry'), answer.text);
     // A question inside the question ("… ¿y mis datos están seguros?") gets its own answer after the main one.
     const innerId = nlu.entities.topic;
     // A subscription to a service says the service's state itself.
@@ -128,8 +133,14 @@ export class Dialogue {
     const inner = innerId && policy.topics[innerId]?.intent !== intent && !covered ? innerTopic(ctx, innerId) : undefined;
     if (inner) answer.context = inner;
 
-    const asked = questionKey([intent, topic, ctx.office?.id, ctx.org?.id, certificate, frame.channel, frame.act, frame.modality]);
-    const { text, said } = render(answer, previous, asked, ctx.t('answer.all_known'));
+    // "¿Algo más?" asks the last question again, for what was not said yet: the organisation's note
+    // and what of it still works are more to say; with nothing left, that this is all, and where to ask.
+    const more = !!nlu.more && continues;
+    if (more && ctx.org) answer.context = sentences(answer.context, localized(ctx.org.incident, lang), workingServices(ctx, ctx.org.id));
+    const asked = more && previous.asked ? previous.asked : questionKey([intent, topic, ctx.office?.id, ctx.org?.id, certificate, frame.channel, frame.act, frame.modality]);
+    const ask = more && !answer.next ? askChannel(ctx, 'more') : undefined;
+    const channel = answer.next ?? (ask ? ctx.t('procedure.ask', { Ask: capitalize(ask) }) : undefined);
+    const { text, said } = render(answer, previous, asked, ctx.t('answer.all_known'), more ? channel ?? '' : undefined);
     session.pending = answer.pending;
     session.asked = asked;
     session.said = said;
@@ -140,7 +151,8 @@ export class Dialogue {
     else if (session.lastIntent) session.subjectAge = (session.subjectAge ?? 0) + 1;
     if (topic && intent !== OUT_OF_SCOPE) [session.topic, session.topicAge] = [topic, 0];
     else if (session.topic) session.topicAge = (session.topicAge ?? 0) + 1;
-    const reply = { text, quickReplies: answer.quickReplies ?? [] };
+    // "¡Llevo una hora esperando! ¿Dónde voy?": a short apology first, then the answer.
+    const reply = { text: frame.complaint && intent !== OUT_OF_SCOPE ? sentences(ctx.t('complaint.sorry'), text) : text, quickReplies: answer.quickReplies ?? [] };
     return { lang, reply, session, erase: answer.erase, nlu: { ...nlu, intent, entities: this.reported(intent, ctx, nlu.entities) } };
   }
 
@@ -158,7 +170,11 @@ export class Dialogue {
     const readings = await Promise.all(parts.map((p) => this.deps.nlu.analyse(p, whole.lang, org)));
     const asking = readings.filter((r) => r.intent !== OUT_OF_SCOPE && !this.registry[r.intent]?.aside);
     const best = asking.sort((a, b) => b.confidence - a.confidence)[0];
-    return best ? { ...whole, ...best, lang: whole.lang, langConfidence: whole.langConfidence, entities: { ...best.entities, ...whole.entities } } : whole;
+    if (!best) return whole;
+    // What the whole message says of itself (a question about the chat, a complaint, a correction) holds for the sentence read.
+    const learned = whole.act && LEARNED_ACTS.includes(whole.act as (typeof LEARNED_ACTS)[number]) ? { act: whole.act } : {};
+    const tone = { complaint: whole.complaint || best.complaint, correction: whole.correction || best.correction, more: whole.more || best.more };
+    return { ...whole, ...best, ...learned, ...tone, lang: whole.lang, langConfidence: whole.langConfidence, entities: { ...best.entities, ...whole.entities } };
   }
 
   /** The answers about the other offices or services a message names, each as it would be asked alone. */
@@ -256,4 +272,15 @@ export class Dialogue {
 }
 
 const officeChoice = (o: Office, lang: Lang) => quick(localized(o.name, lang));
+
+/**
+ * "Olvídalo, quería decir Varese, no Como": a correction means another office than the one talked
+ * about; named several in one message ("el de Varese… ah no, el de Como"), the last.
+ */
+function corrected(nlu: NluResult, previous: Session): NluResult {
+  const named = nlu.entities.office ? [nlu.entities.office, ...(nlu.also?.office ?? [])] : [];
+  if (!nlu.correction || named.length < 2) return nlu;
+  const meant = named.filter((o) => o !== previous.office).at(-1) ?? named.at(-1);
+  return { ...nlu, entities: { ...nlu.entities, office: meant }, also: { ...nlu.also, office: undefined } };
+}
 export { isWeak };

@@ -4,18 +4,22 @@ import type { Lang } from '../knowledge/schema.js';
 /**
  * The form of a question: what kind of answer it wants. `yes_no` wants yes, no or "I don't know"
  * first; the others want that thing (how it is done, where, when, …) and never a yes or a no.
- * `statement`: no question ("necesito el padrón", "borra mis datos"). `about_bot` is learned by
- * the classifier (intents/acts/), not read from cue words; so is a complaint, which is the
- * message's tone, not its act ("¿por qué no funciona la web??" asks why, angrily).
+ * `statement`: no question ("necesito el padrón", "borra mis datos"). The LEARNED acts are read
+ * by a head of their own (intents/acts/), not from cue words: a question about the bot or about
+ * the chat itself (is it kept, who reads it); so are a complaint, a correction and a request for
+ * more, which go beside the message's act ("¿por qué no funciona la web??" asks why, angrily;
+ * "no, perdona, quería decir Torrellano: ¿está abierta?" asks yes/no; "ok, ¿pero cómo exactamente?"
+ * asks how, for more).
  */
-export const ACTS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'needs', 'yes_no', 'statement', 'about_bot'] as const;
+export const LEARNED_ACTS = ['about_bot', 'about_chat'] as const;
+export const ACTS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'needs', 'yes_no', 'statement', ...LEARNED_ACTS] as const;
 export type Act = (typeof ACTS)[number];
 
 /** What the knowledge base never holds: how long, how much, how many, what to bring. Asked, the answer says first that it does not know. */
 export const NEVER_KNOWN: ReadonlySet<Act> = new Set(['how_long', 'how_much', 'how_many', 'needs']);
 
 /** Per language: the words that open each kind of question, that negate, and that ask about a day or time (intents/entities/acts.yaml). */
-type Cued = Exclude<Act, 'statement' | 'about_bot'>;
+type Cued = Exclude<Act, 'statement' | (typeof LEARNED_ACTS)[number]>;
 export type ActCues = Partial<Record<Lang, Partial<Record<CueKind, string[]>>>>;
 /** The lists acts.yaml may give per language. */
 export const CUE_KINDS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'needs', 'yes_no', 'can', 'must', 'or', 'ask', 'negation', 'erase', 'works', 'time', 'today'] as const;
@@ -67,7 +71,11 @@ export class ActReader {
       // Longest first: "cuanto tiempo" is how long, "cuanto" alone how much.
       this.cues.set(lang, list.sort((a, b) => b.words.length - a.words.length));
     }
+    this.erasers = [...this.cues.values()].flatMap((list) => list.filter((c) => c.act === 'erase').map((c) => c.words));
   }
+
+  /** The verbs of erasing of every language. */
+  private readonly erasers: string[][];
 
   /**
    * The act of the first clause that asks something (a question word wins over a bare "?"), and
@@ -118,6 +126,9 @@ export class ActReader {
           else if (i === 0 || (asked && i <= WH_WITHIN)) wh ??= cue.act;
           i += cue.words.length - 1;
         }
+        // A verb of erasing in any language ("sí, esborra-ho" is often read as another), with its
+        // pronoun joined ("bórrelo", "cancellala").
+        erasing ||= words.some((w, i) => this.erasers.some((e) => e.every((x, j) => words[i + j] === x || (j === e.length - 1 && withPronoun(words[i + j], x)))));
         // "¿Qué papeles llevo?", "how do I know what to bring?": what is needed, beside "what" or "how" in its clause.
         if (needs && (wh === 'what' || wh === 'how')) wh = 'needs';
         // "Nej, jag vill inte ha några notiser", "actually no, I don't…": an answer word or two before
@@ -133,3 +144,7 @@ export class ActReader {
     return { act: act ?? 'statement', negated, erasing, works, ...(time ? { time } : {}), ...(modality ? { modality } : {}) };
   }
 }
+
+/** The pronouns a verb takes joined to it in Spanish, Valencian and Italian ("bórrelo", "esborra-ho", "cancellala"). */
+const ENCLITIC = /^(?:me|te|se|nos|os|vos|lo|la|los|las|le|les|ho|li|mi|ti|ci|vi|gli|ne|mela|melo|selo|sela|mho)$/;
+const withPronoun = (word: string | undefined, verb: string) => !!word && word.length > verb.length && word.startsWith(verb) && ENCLITIC.test(word.slice(verb.length));

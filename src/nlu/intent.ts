@@ -65,10 +65,15 @@ export class IntentModel {
   }
 }
 
-/** The act head's vocabulary (its own) and its classifier. */
-export interface ActHeadState {
+/** One part of the act head: its vocabulary (its own) and its classifier. */
+interface ActPartState {
   encoder: NgramState;
   svm: SvmState;
+}
+
+/** The act head's parts, one per group of acts (`head` in intents/acts/*.yaml). */
+export interface ActHeadState {
+  parts: ActPartState[];
 }
 
 /**
@@ -79,44 +84,59 @@ export interface ActHeadState {
  * and read complaints from the fragments of them that intent examples share, so that a plain
  * "ma quindi come lo prenoto il tampone?" or "delete everything you hold on me, immediately" read
  * as complaints by their "ma" or "-ly", and flipped with any example added to an intent.
+ * Acts of another group (`head`: the questions about the conversation, a correction, a request
+ * for more) are a part of their own, so that adding one never moves how the others read.
  */
 export class ActHead {
-  private constructor(
-    private readonly encoder: NgramEncoder,
-    private readonly svm: LinearSvm,
-  ) {}
+  private constructor(private readonly parts: { encoder: NgramEncoder; svm: LinearSvm }[]) {}
 
   /** @param intentTexts the intent examples, as the classifiers learn them (trainingText) */
-  static fit(intentTexts: string[], acts: { text: string; act: string }[], weight = ACT_WEIGHT): ActHead {
-    const classes = [NO_ACT, ...[...new Set(acts.map((a) => a.act))].sort()];
-    const encoder = new NgramEncoder();
-    const features = encoder.fitEncode([...intentTexts, ...acts.map((a) => trainingText(a.text))]);
-    const intentFeatures = features.slice(0, intentTexts.length);
-    const actFeatures = features.slice(intentTexts.length);
-    const svm = new LinearSvm(classes, encoder.dim);
-    // A few hundred act examples beside thousands of others: each counts ACT_WEIGHT times, so that
-    // "ets un robot?" outweighs the help example "ets un robot? i què fas?".
-    const weighted = Array.from({ length: weight }, () => actFeatures).flat();
-    const targets = Array.from({ length: weight }, () => acts.map((a) => classes.indexOf(a.act))).flat();
-    svm.train([...intentFeatures, ...weighted], [...intentFeatures.map(() => 0), ...targets]);
-    return new ActHead(encoder, svm);
+  static fit(intentTexts: string[], acts: { text: string; act: string; head?: string }[], weight = ACT_WEIGHT): ActHead {
+    const groups = [...new Set(acts.map((a) => a.head ?? DEFAULT_HEAD))].sort((a, b) => (a === DEFAULT_HEAD ? -1 : b === DEFAULT_HEAD ? 1 : a.localeCompare(b)));
+    const of = (g: string) => acts.filter((a) => (a.head ?? DEFAULT_HEAD) === g);
+    // The first group reads as it would alone; another learns the first's examples as no act of its own too.
+    const others = (g: string) => (g === groups[0] ? [] : of(groups[0]).map((a) => trainingText(a.text)));
+    return new ActHead(groups.map((g) => fitPart([...intentTexts, ...others(g)], of(g), weight)));
   }
 
   static fromState(state: ActHeadState): ActHead {
-    return new ActHead(NgramEncoder.fromState(state.encoder), LinearSvm.fromState(state.svm));
+    return new ActHead(state.parts.map((p) => ({ encoder: NgramEncoder.fromState(p.encoder), svm: LinearSvm.fromState(p.svm) })));
   }
 
   toState(): ActHeadState {
-    return { encoder: this.encoder.toState(), svm: this.svm.toState() };
+    return { parts: this.parts.map((p) => ({ encoder: p.encoder.toState(), svm: p.svm.toState() })) };
   }
 
-  /** The act a text (normalised as the classifier reads it) reads as, if one is more probable than no act at all. */
+  /** The acts a text (normalised as the classifier reads it) reads as, one at most per group, each more probable there than no act at all. */
+  readAll(normalized: string): string[] {
+    return this.parts.flatMap(({ encoder, svm }) => {
+      const probs = svm.predict(encoder.encode(normalized));
+      const best = argmax(probs);
+      return svm.labels[best] === NO_ACT ? [] : [svm.labels[best]];
+    });
+  }
+
+  /** The first act a text reads as, if any. */
   read(normalized: string): string | undefined {
-    const probs = this.svm.predict(this.encoder.encode(normalized));
-    const best = argmax(probs);
-    return this.svm.labels[best] === NO_ACT ? undefined : this.svm.labels[best];
+    return this.readAll(normalized)[0];
   }
 }
 
+function fitPart(intentTexts: string[], acts: { text: string; act: string }[], weight: number): { encoder: NgramEncoder; svm: LinearSvm } {
+  const classes = [NO_ACT, ...[...new Set(acts.map((a) => a.act))].sort()];
+  const encoder = new NgramEncoder();
+  const features = encoder.fitEncode([...intentTexts, ...acts.map((a) => trainingText(a.text))]);
+  const intentFeatures = features.slice(0, intentTexts.length);
+  const actFeatures = features.slice(intentTexts.length);
+  const svm = new LinearSvm(classes, encoder.dim);
+  // A few hundred act examples beside thousands of others: each counts ACT_WEIGHT times, so that
+  // "ets un robot?" outweighs the help example "ets un robot? i què fas?".
+  const weighted = Array.from({ length: weight }, () => actFeatures).flat();
+  const targets = Array.from({ length: weight }, () => acts.map((a) => classes.indexOf(a.act))).flat();
+  svm.train([...intentFeatures, ...weighted], [...intentFeatures.map(() => 0), ...targets]);
+  return { encoder, svm };
+}
+
+const DEFAULT_HEAD = 'tone';
 const NO_ACT = '-';
 const ACT_WEIGHT = 2;

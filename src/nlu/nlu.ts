@@ -259,16 +259,37 @@ export class Nlu implements NluService {
     const long = tokens(norm).filter((w) => w.length >= 3);
     const gibberish = contacts.length === 0 && Object.keys(found.entities).length === 0 && long.length > 0 && !long.some((w) => /\d/.test(w) || this.knownWords.has(w));
     // Learned: a question about the bot is the message's act, whatever its form; a complaint (an insult too) is its tone.
-    const learned = this.actHead?.read(words);
+    const learned = this.learnedActs(words, text);
     const form = this.acts.read(text, lang);
     // "Dov'è…?", "Varför är … stängt?" ask something of their own; "what about Altabix?" is a follow-up.
     const bare = found.bare && ['statement', 'yes_no', 'what'].includes(form.act);
     // No word it knows: it cannot place the message, whatever the head reads in its letters.
     const decided = gibberish ? { intent: OUT_OF_SCOPE, confidence: 1 } : this.decide(probs);
     // Names and function words alone ("No", "¿y Torrellano?") carry no tone, whatever the head reads in them.
-    const complaint = learned === 'complaint' && !found.bare;
-    const extra = { ...(learned === 'about_bot' ? { act: learned as Act } : {}), ...(complaint ? { complaint: true } : {}), ...(contacts.length > 0 ? { contacts } : {}) };
+    const complaint = learned.includes('complaint') && !found.bare;
+    // A command with a verb of erasing ("borra lo que te he escrito") is no question about the chat, whatever the head reads.
+    const command = form.erasing && form.act === 'statement';
+    // About the chat before about the bot: "¿guardáis lo que escribo?" asks of the bot, and of the chat first.
+    const learnedAct = learned.includes('about_chat') && !command ? 'about_chat' : learned.find((a) => a === 'about_bot');
+    const flags = { complaint, correction: learned.includes('correction'), more: learned.includes('more') };
+    const extra = { ...(learnedAct ? { act: learnedAct as Act } : {}), ...Object.fromEntries(Object.entries(flags).filter(([, on]) => on)), ...(contacts.length > 0 ? { contacts } : {}) };
     return { result: { lang, langConfidence, ...decided, ...found, bare, ...form, ...extra, gibberish }, probs };
+  }
+
+  /**
+   * The learned act of the whole message, else of one of its clauses: a question about the chat or
+   * a correction beside another question ("antes de nada, ¿quién lee esto? es por el padrón") is
+   * outweighed by the question's words in the whole. A complaint only from the whole: a clause
+   * alone reads too often as one ("devo andare in comune per forza?").
+   */
+  private learnedActs(words: string, text: string): string[] {
+    if (!this.actHead) return [];
+    const whole = this.actHead.readAll(words);
+    if (whole.length > 0) return whole;
+    const clauses = text.split(/[.!?,;:¿¡]+|\s-\s/).map((c) => normalize(classifierText(c))).filter((c) => tokens(c).length >= 4);
+    if (clauses.length < 2) return [];
+    const inClause = clauses.flatMap((c) => this.actHead!.readAll(c)).find((a) => a === 'about_chat' || a === 'correction');
+    return inClause ? [inClause] : [];
   }
 
   /** The most probable intent, or out_of_scope below the confidence threshold; and the three best guesses. */

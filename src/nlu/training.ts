@@ -41,6 +41,8 @@ export function loadExamples(dir: string): Example[] {
 const actFile = z
   .object({
     act: z.string().regex(/^[a-z_]+$/),
+    /** The group of acts it is learned with (a part of the act head of its own); default the first one. */
+    head: z.string().regex(/^[a-z_]+$/).optional(),
     examples: z.record(langSchema, z.array(z.string().min(1))),
   })
   .strict();
@@ -49,6 +51,7 @@ const actFile = z
 export interface ActExample {
   text: string;
   act: string;
+  head?: string;
 }
 
 /** Reads intents/acts/*.yaml: the acts a head of their own learns beside the intents (none there: no such head). */
@@ -62,8 +65,8 @@ export function loadActs(dir: string): ActExample[] {
     .flatMap((file) => {
       const parsed = actFile.safeParse(readYaml(fs.readFileSync(path.join(folder, file), 'utf8')));
       if (!parsed.success) throw new Error(`${path.join(folder, file)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      const { act, examples } = parsed.data;
-      return Object.values(examples).flatMap((texts) => texts.map((text) => ({ text, act })));
+      const { act, head, examples } = parsed.data;
+      return Object.values(examples).flatMap((texts) => texts.map((text) => ({ text, act, ...(head ? { head } : {}) })));
     });
 }
 

@@ -33,6 +33,10 @@ export interface NluResult {
   works?: boolean;
   /** Its tone is a complaint or an insult ("¡llevo una hora esperando!", "this is useless"). */
   complaint?: boolean;
+  /** It takes back what it just asked and asks something else ("olvida lo que te he dicho, quería decir Torrellano"): never an erasure. */
+  correction?: boolean;
+  /** It asks for more about the last answer ("¿algo más?", "is that all?", "ok, ¿pero cómo exactamente?"). */
+  more?: boolean;
   /** What a yes/no question asks: whether something can be done, must be, or which of two. */
   modality?: Modality;
   /** It asks about a day or a time: today ("¿hay cita para hoy?") or another ("il sabato è aperta?", "kl 14"). */

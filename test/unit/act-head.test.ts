@@ -22,6 +22,20 @@ describe('the act head (intents/acts/)', () => {
     expect(head.read(trainingText('delete my data'))).toBeUndefined();
   });
 
+  it('acts of another group are a part of their own: the first group reads as it did alone', () => {
+    const conversation = [
+      { text: 'do you keep what I write', act: 'about_chat', head: 'conversation' },
+      { text: 'anything else', act: 'more', head: 'conversation' },
+    ];
+    const both = ActHead.fit(intents, [...acts, ...conversation]);
+    for (const text of ['what a disgrace', 'useless', 'are you a robot?', 'where is the office', 'delete my data']) {
+      expect(both.readAll(trainingText(text))[0] ?? null, text).toBe(head.read(trainingText(text)) ?? null);
+    }
+    expect(both.readAll(trainingText('do you keep what I write?'))).toContain('about_chat');
+    const copy = ActHead.fromState(JSON.parse(JSON.stringify(both.toState())));
+    expect(copy.readAll(trainingText('anything else?'))).toEqual(both.readAll(trainingText('anything else?')));
+  });
+
   it('survives its state, as the model cache and the retraining thread pass it on', () => {
     const copy = ActHead.fromState(JSON.parse(JSON.stringify(head.toState())));
     for (const text of ['what a disgrace', 'are you a robot?', 'where is the office']) expect(copy.read(trainingText(text))).toBe(head.read(trainingText(text)));

@@ -54,6 +54,26 @@ describe('the routing table (dialogue/policy.yaml)', () => {
     expect(decideFor({ intent: 'certificate_request', confidence: 0.9, entities: { certificate: 'padron', topic: 'appointment' }, act: 'yes_no' }).intent).toBe('appointment');
   });
 
+  it('a question about the chat is answered as help, never erasure, unless the classifier is sure of another question', () => {
+    expect(decideFor({ intent: 'forget_data', confidence: 0.5, act: 'about_chat', entities: { topic: 'conversation' } }).intent).toBe('help');
+    expect(decideFor({ intent: 'office_status', confidence: 0.99, act: 'about_chat', entities: { scope: 'all' } }).intent).toBe('office_status');
+  });
+
+  it('a correction read as erasure asks what it corrects to ("olvida lo que te dije, quería decir Altabix")', () => {
+    const reading = { intent: 'forget_data', confidence: 0.7, correction: true, entities: { office: 'elche-altabix' }, guesses: [{ intent: 'forget_data', confidence: 0.7 }, { intent: 'office_status', confidence: 0.2 }] };
+    expect(decideFor(reading, { lastIntent: 'office_status', office: 'elche-torrellano' }).intent).toBe('office_status');
+    // The same words without the correction: an erasure wish, asked about.
+    expect(decideFor({ ...reading, correction: false, confidence: 0.4, entities: {} }).intent).toBe('forget_data');
+  });
+
+  it('asking for more asks the last question again, when the classifier is not sure of another', () => {
+    const session: Session = { lastIntent: 'health_services' };
+    expect(decideFor({ intent: 'goodbye', confidence: 0.5, more: true, act: 'yes_no' }, session, 'quarantine').intent).toBe('health_services');
+    expect(decideFor({ intent: 'appointment', confidence: 0.95, more: true, act: 'yes_no' }, session, 'quarantine').intent).toBe('appointment');
+    // Nothing asked before: nothing to say more of.
+    expect(decideFor({ intent: 'goodbye', confidence: 0.5, more: true }).intent).toBe('goodbye');
+  });
+
   it('personal data asked about is the incident, never erasure; "borra mis datos" stays erasure', () => {
     expect(decideFor({ intent: 'forget_data', confidence: 0.45, entities: { topic: 'data_safety' }, act: 'yes_no' }).intent).toBe('incident_info');
     expect(decideFor({ intent: 'forget_data', confidence: 0.98, entities: { topic: 'data_safety' }, act: 'statement' }).intent).toBe('forget_data');

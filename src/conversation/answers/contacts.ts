@@ -95,9 +95,9 @@ export function contacts(ctx: AnswerContext, kind: Kind): Answer {
   const service = (frame.topic === 'email_service' || (frame.works && frame.act === 'yes_no')) && kind === 'email' ? k.service(org.id, 'email') : undefined;
   const working = service && serviceState(ctx, service);
   if (list.length > 0) {
-    // "Nobody answers the phone!": the other way to reach them, after the ones asked for.
+    // "Nobody answers the phone!": the other ways to reach them (the PEC too), after the ones asked for.
     const other: Kind = kind === 'phone' ? 'email' : 'phone';
-    const also = pecFirst ? [] : found(org, undefined, other).filter((c) => c.type !== 'pec');
+    const also = pecFirst ? [] : found(org, undefined, other);
     const next = also.length > 0 ? lines(t(`contact.also_${other}`), ...also.map((c) => contactLine(ctx, c, org))) : undefined;
     return { text: sentences(working, listOrSentences(ctx, list, org, t(kind === 'phone' ? 'contact.phones' : 'contact.emails', n))), next, quickReplies };
   }

@@ -6,7 +6,7 @@ import type { Answer } from '../types.js';
 import { askChannel, complaint, serviceState, staffContacts } from './contacts.js';
 import { onlineServices } from './procedures.js';
 import { working as workingServices } from './services.js';
-import { statusLine } from './status.js';
+import { statusBoard, statusLine } from './status.js';
 import { suggestions } from './suggestions.js';
 
 /** The organisations the conversation is about: its own, or every one the bot covers. */
@@ -35,6 +35,7 @@ export function goodbye(ctx: AnswerContext): Answer {
 export function help(ctx: AnswerContext): Answer {
   const { k, t, lang } = ctx;
   if (ctx.frame.act === 'about_bot') return aboutBot(ctx);
+  if (ctx.frame.act === 'about_chat') return aboutChat(ctx);
   const orgs = inScope(ctx);
   if (ctx.entities.channel === 'online' && orgs.length === 1) return { text: onlineServices(ctx, orgs[0]), quickReplies: suggestions(ctx, ['phones', 'open_offices']) };
   if (ctx.entities.topic === 'updates') return { text: updates(ctx, orgs), quickReplies: suggestions(ctx, ['open_offices', 'phones']) };
@@ -120,6 +121,12 @@ export function incident(ctx: AnswerContext): Answer {
     offices.length > 1 && open.length > 0
       ? sentences(t('incident.open_now', { offices: shortList(open, lang) }), ...closed.map((o) => statusLine(ctx, o)))
       : sentences(ctx.office && ctx.entities.office === ctx.office.id && statusLine(ctx, ctx.office), working(ctx, org));
+  // "And El Altet?": that office first; "is it all shut since the attack?": how the organisation
+  // works now (its offices' board) answers it. What happened is their context.
+  const office = ctx.frame.followUp && ctx.office && ctx.entities.office === ctx.office.id ? ctx.office : undefined;
+  const asksNow = ctx.frame.act === 'yes_no' && !!entities.state && offices.length > 1;
+  const lead = office ? statusLine(ctx, office) : asksNow ? statusBoard({ k, t, lang, org }) : undefined;
+  if (lead) return { text: lead, context: text, quickReplies: suggestions(ctx, ['open_offices', 'phones']) };
   return {
     text: sentences(unknown, text),
     context: now || undefined,
@@ -166,6 +173,16 @@ export function changeLanguage(ctx: AnswerContext): Answer {
 function aboutBot(ctx: AnswerContext): Answer {
   const org = ctx.org ?? ctx.k.organisation(ctx.session.organisation);
   return { text: ctx.t('about_bot', covered(ctx)), next: org ? staffContacts(ctx, org) : undefined, quickReplies: suggestions(ctx, ['open_offices', 'help']) };
+}
+
+/**
+ * "¿Guardáis lo que escribo?", "vem läser chatten?": what the bot keeps of the chat and for how
+ * long, and that it deletes it when asked. It deletes nothing and asks nothing: a question is no wish.
+ */
+function aboutChat(ctx: AnswerContext): Answer {
+  const { t } = ctx;
+  const kept = ctx.keepMinutes ? t('about_chat.kept', { count: ctx.keepMinutes }) : t('about_chat.kept_plain');
+  return { text: sentences(kept, t('about_chat.unanswered'), t('about_chat.delete')), quickReplies: suggestions(ctx, ['open_offices', 'help']) };
 }
 
 /**
