@@ -270,7 +270,9 @@ export class Nlu implements NluService {
     // A command with a verb of erasing ("borra lo que te he escrito") is no question about the chat, whatever the head reads.
     const command = form.erasing && form.act === 'statement';
     // About the chat before about the bot: "¿guardáis lo que escribo?" asks of the bot, and of the chat first.
-    const learnedAct = learned.includes('about_chat') && !command ? 'about_chat' : learned.find((a) => a === 'about_bot');
+    // A message that names an office asks about the office, not the chat ("e se vado a quello dell'altet?").
+    const aboutChat = learned.includes('about_chat') && !command && !found.entities.office;
+    const learnedAct = aboutChat ? 'about_chat' : learned.find((a) => a === 'about_bot');
     const flags = { complaint, correction: learned.includes('correction'), more: learned.includes('more') };
     const extra = { ...(learnedAct ? { act: learnedAct as Act } : {}), ...Object.fromEntries(Object.entries(flags).filter(([, on]) => on)), ...(contacts.length > 0 ? { contacts } : {}) };
     return { result: { lang, langConfidence, ...decided, ...found, bare, ...form, ...extra, gibberish }, probs };
