@@ -141,7 +141,8 @@ function takingTopic(policy: Policy, s: Situation): Topic | undefined {
 
 function answersPending(s: Situation): boolean {
   const pending = s.session.pending;
-  if (!pending) return false;
+  // An offer ("shall I delete it?") is answered yes or no, never by naming an office.
+  if (!pending || pending.confirm) return false;
   const e = s.nlu.entities;
   return !!(pending.intent === 'change_language' ? e.language : e.office || e.organisation || e.certificate);
 }

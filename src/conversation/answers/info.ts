@@ -152,7 +152,9 @@ export function forget(ctx: AnswerContext): Answer {
   const { t, session, entities, frame } = ctx;
   const asked = session.pending?.intent === 'forget_data' && session.pending.confirm;
   if (asked && entities.answer === 'no') return { text: t('forget.kept'), quickReplies: suggestions(ctx, ['open_offices', 'help']) };
-  if ((asked && entities.answer === 'yes') || frame.command) return { text: t('forget.done'), erase: true };
+  // Only a yes that asks nothing else and names no office or service erases: "ok, and when does El Altet open?" does not.
+  const plainYes = entities.answer === 'yes' && frame.act === 'statement' && !entities.office && !entities.certificate && !entities.health;
+  if ((asked && plainYes) || frame.command) return { text: t('forget.done'), erase: true };
   // "Borrad mi historial médico": not this bot's to erase; whose it is and how to reach them, then the question.
   const org = ctx.org ?? ctx.k.organisation(session.organisation);
   const elsewhere = !asked && frame.records ? lines(sentences(t(org ? 'forget.records' : 'forget.records_anywhere', nameValues(ctx.lang, undefined, org)), org && staffContacts(ctx, org))) : '';
