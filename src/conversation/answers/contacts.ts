@@ -94,6 +94,8 @@ export function contacts(ctx: AnswerContext, kind: Kind): Answer {
   // "¿Funciona ya el correo?": the email service's state first.
   const service = (frame.topic === 'email_service' || (frame.works && frame.act === 'yes_no')) && kind === 'email' ? k.service(org.id, 'email') : undefined;
   const working = service && serviceState(ctx, service);
+  // "¿Tienen WhatsApp?": no organisation lists one; said so, then the ways to reach its staff.
+  if (frame.channel === 'messaging') return { text: t('contact.no_messaging', { ...n, target: n.org_of }), next: lines(...reachParts(ctx, org)), quickReplies };
   if (list.length > 0) {
     // "Nobody answers the phone!": the other ways to reach them (the PEC too), after the ones asked for.
     const other: Kind = kind === 'phone' ? 'email' : 'phone';
