@@ -7,6 +7,7 @@ import { LEARNED_ACTS } from '../nlu/acts.js';
 import { createRegistry, type IntentRegistry, type IntentSpec } from './registry.js';
 import { topic as innerTopic } from './answers/info.js';
 import { topicService, working as workingServices } from './answers/services.js';
+import { quickReplyIntents } from './answers/suggestions.js';
 import { askChannel } from './answers/contacts.js';
 import { capitalize, isOpen, lines, listOf, nameValues, quick, sentences, type AnswerContext, type Frame, type ScamList } from './context.js';
 import { decide, isWeak, topicOf, type Decision, type Policy } from './policy.js';
@@ -40,9 +41,12 @@ const CONTINUES = new Set(['pending', 'last', 'followUp']);
 /** One turn of conversation: (session, message) -> reply. Knows nothing of channels. */
 export class Dialogue {
   private readonly registry: IntentRegistry;
+  /** The quick replies' labels, each with the intent it asks. */
+  private readonly quickReplies: Map<string, string>;
 
   constructor(private readonly deps: DialogueDeps) {
     this.registry = deps.registry ?? createRegistry();
+    this.quickReplies = quickReplyIntents(deps.texts);
   }
 
   async turn(previous: Session, input: TurnInput): Promise<TurnResult> {
@@ -65,7 +69,8 @@ export class Dialogue {
     const lastTopic = previous.topic && (previous.topicAge ?? 0) < policy.inherit.topicTurns ? previous.topic : undefined;
     // What the conversation was about: its topic, else its last question (the Bus Lliure card has no topic word).
     const lastSubject = lastTopic ?? ((previous.subjectAge ?? 0) < policy.inherit.topicTurns ? previous.lastIntent : undefined);
-    const decision: Decision = input.intent ? { intent: input.intent } : decide(policy, { nlu, session: previous, registry: this.registry, lastTopic: lastSubject });
+    const named = input.intent ?? this.quickReplies.get(input.text.trim().toLowerCase());
+    const decision: Decision = named ? { intent: named } : decide(policy, { nlu, session: previous, registry: this.registry, lastTopic: lastSubject });
     const intent = this.registry[decision.intent] ? decision.intent : OUT_OF_SCOPE;
     const spec = this.registry[intent];
     let lang = session.lang ?? nlu.lang;
