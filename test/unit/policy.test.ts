@@ -119,6 +119,13 @@ describe('the routing table (dialogue/policy.yaml)', () => {
     expect(decideFor({ intent: 'human_agent', confidence: 0.8, act: 'about_bot' }, { lastIntent: 'certificate_request', certificate: 'padron' }, 'padron').intent).toBe('help');
   });
 
+  it('a contact check read only weakly with no contact in the message is the classifier\'s next reading; with a number, or read surely, it stays', () => {
+    const guesses = [{ intent: 'verify_contact', confidence: 0.57 }, { intent: 'document_submission', confidence: 0.2 }];
+    expect(decideFor({ intent: 'verify_contact', confidence: 0.57, guesses }).intent).toBe('document_submission');
+    expect(decideFor({ intent: 'verify_contact', confidence: 0.94, guesses }).intent).toBe('verify_contact');
+    expect(decideFor({ intent: 'verify_contact', confidence: 0.57, guesses, contacts: [{ kind: 'phone', value: '965 123 456' }] } as Partial<NluResult>).intent).toBe('verify_contact');
+  });
+
   it('a complaint read as a goodbye is answered as a complaint', () => {
     expect(decideFor({ intent: 'goodbye', confidence: 0.9, act: 'statement', complaint: true }).intent).toBe('out_of_scope');
   });
