@@ -126,6 +126,13 @@ describe('the routing table (dialogue/policy.yaml)', () => {
     expect(decideFor({ intent: 'verify_contact', confidence: 0.57, guesses, contacts: [{ kind: 'phone', value: '965 123 456' }] } as Partial<NluResult>).intent).toBe('verify_contact');
   });
 
+  it('whether an office is open on another day or at an hour asks its hours, however the classifier read it (a language named too)', () => {
+    const office = { office: 'elche-plaza-crevillent' };
+    expect(decideFor({ intent: 'office_status', confidence: 0.9, entities: office, act: 'yes_no', time: 'other' }).intent).toBe('office_hours');
+    expect(decideFor({ intent: 'change_language', confidence: 0.7, entities: { ...office, language: 'es' }, act: 'yes_no', time: 'other' }).intent).toBe('office_hours');
+    expect(decideFor({ intent: 'office_status', confidence: 0.9, entities: office, act: 'yes_no', time: 'today' }).intent).toBe('office_status');
+  });
+
   it('a complaint read as a goodbye is answered as a complaint', () => {
     expect(decideFor({ intent: 'goodbye', confidence: 0.9, act: 'statement', complaint: true }).intent).toBe('out_of_scope');
   });
