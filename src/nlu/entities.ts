@@ -34,6 +34,8 @@ const WEAK_TOPICS = new Set(['working', 'data_safety', 'conversation']);
 const COMPOUND_PART = 6;
 /** What may follow a compound's last part: its ending ("-na", "-en", "-erna"). */
 const ENDING = 4;
+/** A lexicon word this long or longer is also found with a typo ("tillfriskandeintyg"); shorter ones only as written or by stem. */
+const TYPO_LEXICON_WORD = 8;
 /** A lexicon word this long or longer is also found by its stem ("cerrado" finds "cerradas"). */
 const STEMMED_WORD = 4;
 
@@ -64,6 +66,8 @@ export class EntityExtractor {
   /** The most words of a phrase that starts with a word: most words start none, and are skipped at once. */
   private longestFrom = new Map<string, number>();
   private aliasWords = new Set<string>();
+  /** Every word of a name or lexicon phrase: never corrected into another. */
+  private lexiconWords = new Set<string>();
   private corrections = new Map<string, string>();
   /** Lexicon words long enough to stand inside a compound, with what they name. */
   private parts: { word: string; entry: Entry }[] = [];
@@ -115,13 +119,18 @@ export class EntityExtractor {
       }
       this.phrases.set(key, list);
       this.longestFrom.set(words[0], Math.max(this.longestFrom.get(words[0]) ?? 0, words.length));
-      for (const w of words) if (w.length >= 5) this.aliasWords.add(w);
+      // Typos are corrected toward names ("torellano"), and toward lexicon words only when long and
+      // distinctive: "closer" is no typo of "closed".
+      for (const w of words) {
+        this.lexiconWords.add(w);
+        if (w.length >= (lexicon ? TYPO_LEXICON_WORD : 5)) this.aliasWords.add(w);
+      }
     }
   }
 
   /** Maps a word to the alias word it is a typo of, or returns it unchanged. */
   private correct(word: string): string {
-    if (word.length < 5 || this.aliasWords.has(word)) return word;
+    if (word.length < 5 || this.lexiconWords.has(word)) return word;
     const cached = this.corrections.get(word);
     if (cached !== undefined) return cached;
     const known = this.knownWords.has(word);

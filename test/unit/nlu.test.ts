@@ -57,6 +57,12 @@ describe('other entities', () => {
   ])('%s -> %s %s', (text, type, id) => {
     expect(nlu.parse(text).entities[type as 'certificate']).toBe(id);
   });
+
+  it('corrects typos toward names and long lexicon words, never a real word into a short one ("closer" is not "closed")', () => {
+    expect(nlu.parse('and torrellano? thats a bit closer for me').entities.state).toBeUndefined();
+    expect(nlu.parse('esta abierta la de torellano?').entities.office).toBe('elche-torrellano');
+    expect(nlu.parse('necesito el certificado de empadronamento').entities.certificate).toBe('padron');
+  });
 });
 
 describe('language identification', () => {
