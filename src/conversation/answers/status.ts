@@ -217,7 +217,9 @@ export function location(ctx: AnswerContext): Answer {
   const ask = askChannel(ctx, ctx.office || single(ctx) ? 'location' : 'more');
   if (!office) {
     const n = names(ctx);
-    return { text: sentences(openNow(ctx) || t('board.none_open', n), ask ? t('location.unknown_org_ask', { ...n, ask }) : t('location.unknown_org', n)), quickReplies: suggestions(ctx, ['phones']) };
+    // Offices at work that may not see people (ATS Insubria's answer by phone): that is unknown, not "none open".
+    const working = ctx.org && ctx.k.officesOf(ctx.org.id).some(isOpen);
+    return { text: sentences(openNow(ctx) || t(working ? 'board.in_person_unknown' : 'board.none_open', n), ask ? t('location.unknown_org_ask', { ...n, ask }) : t('location.unknown_org', n)), quickReplies: suggestions(ctx, ['phones']) };
   }
   const n = nameValues(lang, office, ctx.org);
   if (office.address) return { text: sentences(t('location.known', { ...n, address: office.address }), !isOpen(office) && statusLine(ctx, office)) };
@@ -234,10 +236,10 @@ function single(ctx: AnswerContext): Office | undefined {
   return offices.length === 1 ? offices[0] : undefined;
 }
 
-/** "You can go to any open OMAC: A, B or C." */
+/** "You can go to any open OMAC: A, B or C.": the offices that see people (ATS Insubria's answer by phone: none). */
 function openNow(ctx: AnswerContext): string {
   const { k, t, lang, org } = ctx;
-  const open = org ? k.officesOf(org.id).filter(isOpen) : [];
+  const open = org ? k.officesOf(org.id).filter((o) => isOpen(o) && seesPeople(o)) : [];
   const anyOpen = org?.anyOpenOffice[lang];
   if (open.length === 0) return '';
   return anyOpen ? t('status.alternatives_now', { any_open: anyOpen, offices: shortList(open, lang, 'disjunction') }) : t('board.open_now', { ...names(ctx), offices: shortList(open, lang) });
