@@ -308,17 +308,20 @@ export function health(ctx: AnswerContext): Answer {
   if (found.length === 0 && !care) return { text: elsewhere(ctx, org), quickReplies };
   const place = localized(org.place, lang);
   const known = ctx.session.organisation === org.id || !!entities.organisation || !!entities.office;
-  const scope = known ? undefined : t(place ? 'health.scope_place' : 'health.scope', { ...nameValues(lang, undefined, org), place });
+  // Asked in a conversation about a council (its page): whose health facts these are comes first.
+  const from = known ? undefined : k.organisation(ctx.session.organisation);
+  const lead = from && from.id !== org.id && k.procedures(from.id, 'health').length === 0 ? elsewhere(ctx, from) : undefined;
+  const scope = known || lead ? undefined : t(place ? 'health.scope_place' : 'health.scope', { ...nameValues(lang, undefined, org), place });
   const next = nextStep(ctx, org, HEALTH_CONTACTS);
   // "Who books the swab?" is answered by the service's text; how long, how much, when are not.
   const unknown = NEVER_KNOWN.has(frame.act) || frame.act === 'when' ? t('answer.unknown') : undefined;
-  if (care) return { text: sentences(unknown, serviceState(ctx, care)), next, context: scope, quickReplies };
+  if (care) return { text: sentences(lead, unknown, serviceState(ctx, care)), next, context: scope, quickReplies };
   // "Is quarantine being activated again?": yes, from the service's text; "do I have to book it myself?": that text alone.
   const yes = frame.act === 'yes_no' && frame.modality !== 'must' && frame.modality !== 'or' ? t('answer.yes') : undefined;
-  if (asked) return { text: sentences(unknown ?? yes, localized(asked.text, lang)), next, context: scope, quickReplies };
-  if (services.length === 0) return { text: t('procedure.none', names(ctx)), next, context: scope, quickReplies };
+  if (asked) return { text: sentences(lead, unknown ?? yes, localized(asked.text, lang)), next, context: scope, quickReplies };
+  if (services.length === 0) return { text: sentences(lead, t('procedure.none', names(ctx))), next, context: scope, quickReplies };
   return {
-    text: lines(t('health.restored', { what: localized(found[0].name, lang) }), ...services.map((s) => bullet(localized(s.text, lang)))),
+    text: lines(sentences(lead, t('health.restored', { what: localized(found[0].name, lang) })), ...services.map((s) => bullet(localized(s.text, lang)))),
     next,
     context: scope,
     quickReplies,
