@@ -65,17 +65,10 @@ export async function benchLoad(seconds = 60, connections = 20, env: Record<stri
   await stop(cold.server);
   const { server, port, dataDir, readyMs } = await startServer(cold.dataDir, withToken, startMs);
   const requestsOf = await chatRequests(port, connections);
-  let connection = 0;
   // The sessions' first messages above came as one burst of 250: not part of the load.
   const skippedBefore = await encoderSkipped(port);
   const before = cpuTicks();
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}/api/chat`,
-    connections,
-    duration: seconds,
-    requests: requestsOf(0),
-    setupClient: (client) => client.setRequests(requestsOf(connection++ % connections)),
-  });
+  const result = await chatLoad(port, seconds, connections, requestsOf);
   const after = cpuTicks();
   const rss = rssMb(server.pid!);
   const skipped = (await encoderSkipped(port)) - skippedBefore;
@@ -97,4 +90,16 @@ export async function benchLoad(seconds = 60, connections = 20, env: Record<stri
     '  of which NLU training ms': cold.nluStartMs,
     'restart to ready ms (trained model cached)': readyMs,
   };
+}
+
+/** `seconds` of autocannon on /api/chat, each connection sending its own conversations' messages (chatRequests). */
+export function chatLoad(port: number, seconds: number, connections: number, requestsOf: Awaited<ReturnType<typeof chatRequests>>) {
+  let connection = 0;
+  return autocannon({
+    url: `http://127.0.0.1:${port}/api/chat`,
+    connections,
+    duration: seconds,
+    requests: requestsOf(0),
+    setupClient: (client) => client.setRequests(requestsOf(connection++ % connections)),
+  });
 }

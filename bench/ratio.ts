@@ -6,9 +6,8 @@
  */
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import autocannon from 'autocannon';
 import { startBareFastify, startServer, stop } from './server.js';
-import { chatRequests, rssMb } from './load.js';
+import { chatLoad, chatRequests, rssMb } from './load.js';
 
 const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
@@ -29,15 +28,8 @@ interface Run {
 }
 
 async function load(pid: number, port: number, seconds: number, connections: number, requestsOf: Awaited<ReturnType<typeof chatRequests>>): Promise<Run> {
-  let connection = 0;
   const [main, all] = [cpuUs(pid, true), cpuUs(pid, false)];
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}/api/chat`,
-    connections,
-    duration: seconds,
-    requests: requestsOf(0),
-    setupClient: (client) => client.setRequests(requestsOf(connection++ % connections)),
-  });
+  const result = await chatLoad(port, seconds, connections, requestsOf);
   const total = Math.max(1, result.requests.total);
   return {
     rps: Math.round(result.requests.average),

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ChatCore } from '../../src/app/chat-core.js';
 import type { Lang } from '../../src/knowledge/schema.js';
-import { postChat, startApp, webId, type ChatResponse } from '../support/helpers.js';
+import { ask as askChat, kept as keptBy, startApp } from '../support/helpers.js';
 
 /**
  * The classes of defects of the native readers' review (issue #29), each on new wordings in all
@@ -38,14 +38,9 @@ afterAll(() => app.close());
 
 let n = 0;
 const session = (tag: string) => `classes-${tag}-${++n}`;
-async function ask(sessionId: string, text: string, extra: { org?: string; lang?: Lang } = {}): Promise<ChatResponse> {
-  const res = await postChat(app, { sessionId, text, ...extra });
-  if (res.statusCode !== 200) throw new Error(`POST /api/chat ${res.statusCode}: ${res.body}`);
-  return res.json();
-}
+const ask = (sessionId: string, text: string, extra: { org?: string; lang?: Lang } = {}) => askChat(app, sessionId, text, extra);
 const t = (lang: Lang, key: string, values: Record<string, unknown> = {}) => core.texts.t(lang)(key, values);
-/** The conversation is still kept (an erasure removes it). */
-const kept = async (name: string) => (await core.stores.sessions.get(`web:${webId(core, name)}`)) !== undefined;
+const kept = (name: string) => keptBy(core, name);
 /** A reply that opens with a yes or a no ("Sí.", "No, …", "Nej,"): not "No sé…", "Non ho…", which say "I don't know". */
 const YES_OR_NO = /^(sí|si|sì|yes|ja|no|nej)[.,!:]/i;
 const ATS_CONTACTS = ['031/370.111', '0332/277.111', 'urp@ats-insubria.it'];

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ChatCore } from '../../src/app/chat-core.js';
 import type { Lang } from '../../src/knowledge/schema.js';
-import { postChat, startApp, webId, type ChatResponse } from '../support/helpers.js';
+import { ask as askChat, kept as keptBy, startApp } from '../support/helpers.js';
 
 /**
  * The five needs of the second blind development set (issue #29), each on wordings of our own in
@@ -80,13 +80,9 @@ afterAll(() => app.close());
 
 let n = 0;
 const session = (tag: string) => `needs-${tag}-${++n}`;
-async function ask(sessionId: string, text: string, extra: { org?: string; lang?: Lang } = {}): Promise<ChatResponse> {
-  const res = await postChat(app, { sessionId, text, ...extra });
-  if (res.statusCode !== 200) throw new Error(`POST /api/chat ${res.statusCode}: ${res.body}`);
-  return res.json();
-}
+const ask = (sessionId: string, text: string, extra: { org?: string; lang?: Lang } = {}) => askChat(app, sessionId, text, extra);
 const t = (lang: Lang, key: string, values: Record<string, unknown> = {}) => core.texts.t(lang)(key, values);
-const kept = async (name: string) => (await core.stores.sessions.get(`web:${webId(core, name)}`)) !== undefined;
+const kept = (name: string) => keptBy(core, name);
 const sentencesOf = (text: string) => text.split(/(?<=[.!?])\s+|\n/).filter((s) => s.trim());
 
 describe.each(LANGS)('%s: the needs of the second development set, on our own wordings', (lang) => {

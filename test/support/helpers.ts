@@ -71,9 +71,15 @@ export async function postChat(app: FastifyInstance, payload: Record<string, unk
   return res;
 }
 
-/** One turn through POST /api/chat. */
-export async function say(app: FastifyInstance, sessionId: string, text: string, lang?: string): Promise<ChatResponse> {
-  const res = await postChat(app, { sessionId, text, ...(lang ? { lang } : {}) });
+/** One turn through POST /api/chat, on an entry point's organisation or in a picked language. */
+export async function ask(app: FastifyInstance, sessionId: string, text: string, extra: { org?: string; lang?: string } = {}): Promise<ChatResponse> {
+  const res = await postChat(app, { sessionId, text, ...extra });
   if (res.statusCode !== 200) throw new Error(`POST /api/chat ${res.statusCode}: ${res.body}`);
   return res.json();
 }
+
+/** One turn through POST /api/chat. */
+export const say = (app: FastifyInstance, sessionId: string, text: string, lang?: string): Promise<ChatResponse> => ask(app, sessionId, text, lang ? { lang } : {});
+
+/** Whether the bot still keeps a web conversation (an erasure removes it). */
+export const kept = async (bot: ChatCore, name: string): Promise<boolean> => (await bot.stores.sessions.get(`web:${webId(bot, name)}`)) !== undefined;
