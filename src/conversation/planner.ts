@@ -14,11 +14,16 @@ export function render(answer: Answer, previous: Session, asked: string, allKnow
   const parts = [answer.text, answer.next, answer.context].filter((p): p is string => !!p);
   const said = parts.flatMap(split).map(fingerprint);
   const before = new Set(previous.said);
-  const unsaid = (line: string) => sentences(...split(line).filter((s) => !before.has(fingerprint(s))));
+  // The lines of the reply with only the sentences not said before (or kept anyway).
+  const unsaid = (kept = new Set<string>()) =>
+    parts
+      .flatMap((p) => p.split('\n'))
+      .map((line) => sentences(...split(line).filter((s) => kept.has(fingerprint(s)) || !before.has(fingerprint(s)))))
+      .filter(Boolean);
   if (more !== undefined) {
     // "¿Algo más?": only what the last replies did not say, and where to ask more (`more`); nothing
     // left, that this is all the bot knows, and where to ask.
-    const fresh = parts.flatMap((p) => p.split('\n')).map(unsaid).filter(Boolean);
+    const fresh = unsaid();
     const channel = fresh.some((line) => more.includes(line)) ? undefined : more;
     return { text: fresh.length > 0 ? lines(...fresh, channel) : lines(allKnown, more), said: [...new Set([...before, ...said])] };
   }
@@ -29,9 +34,7 @@ export function render(answer: Answer, previous: Session, asked: string, allKnow
   if (previous.asked !== asked || !before.has(fingerprint(first))) return { text: lines(...parts), said };
   // The same question again: the direct answer (its first sentence) once more, then only what the
   // last reply did not say, or that this is all the bot knows.
-  const kept = new Set(split(lead).map(fingerprint));
-  const unsaidOrLead = (line: string) => sentences(...split(line).filter((s) => kept.has(fingerprint(s)) || !before.has(fingerprint(s))));
-  const fresh = parts.flatMap((p) => p.split('\n')).map(unsaidOrLead).filter(Boolean);
+  const fresh = unsaid(new Set(split(lead).map(fingerprint)));
   const text = fresh.join('\n') !== lead ? fresh.join('\n') : lines(sentences(lead, allKnown), answer.next);
   return { text, said: [...new Set([...before, ...said])] };
 }

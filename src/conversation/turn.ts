@@ -8,8 +8,8 @@ import { createRegistry, type IntentRegistry, type IntentSpec } from './registry
 import { topic as innerTopic } from './answers/info.js';
 import { topicService, working as workingServices } from './answers/services.js';
 import { quickReplyIntents } from './answers/suggestions.js';
-import { askChannel } from './answers/contacts.js';
-import { capitalize, isOpen, lines, listOf, nameValues, quick, sentences, type AnswerContext, type Frame, type ScamList } from './context.js';
+import { askMore } from './answers/contacts.js';
+import { isOpen, lines, listOf, nameValues, quick, sentences, type AnswerContext, type Frame, type ScamList } from './context.js';
 import { decide, isWeak, topicOf, type Decision, type Policy } from './policy.js';
 import { questionKey, render } from './planner.js';
 import type { Answer, TurnInput, TurnResult } from './types.js';
@@ -143,8 +143,7 @@ export class Dialogue {
     const more = !!nlu.more && continues;
     if (more && ctx.org) answer.context = sentences(answer.context, localized(ctx.org.incident, lang), workingServices(ctx, ctx.org.id));
     const asked = more && previous.asked ? previous.asked : questionKey([intent, topic, ctx.office?.id, ctx.org?.id, certificate, frame.channel, frame.act, frame.modality]);
-    const ask = more && !answer.next ? askChannel(ctx, 'more') : undefined;
-    const channel = answer.next ?? (ask ? ctx.t('procedure.ask', { Ask: capitalize(ask) }) : undefined);
+    const channel = answer.next ?? (more ? askMore(ctx) : undefined);
     const { text, said } = render(answer, previous, asked, ctx.t('answer.all_known'), more ? channel ?? '' : undefined);
     session.pending = answer.pending;
     session.asked = asked;

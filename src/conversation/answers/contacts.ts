@@ -85,7 +85,7 @@ function instead(ctx: Speaking, org: Organisation, missing: Kind): string {
  * correo de ATS?": whether the service works, first.
  */
 export function contacts(ctx: AnswerContext, kind: Kind): Answer {
-  const { k, t, lang, office, frame } = ctx;
+  const { k, t, office, frame } = ctx;
   const org = ctx.org!;
   const pecFirst = frame.channel === 'pec' || frame.topic === 'official_document';
   const list = found(org, office, kind, pecFirst);
@@ -145,6 +145,12 @@ export function nextStep(ctx: AnswerContext, org: Organisation, otherwise: reado
   if (list.length === 0) return undefined;
   const items = list.map((c) => `${label(ctx, c)}: ${valueText(ctx, c, org)}`).join('; ');
   return ctx.t('next.contacts', { ...nameValues(ctx.lang, undefined, org), contacts: items });
+}
+
+/** Where to ask what the bot does not know, as a sentence ("Puede preguntarlo en la web municipal…"). */
+export function askMore(ctx: AnswerContext): string | undefined {
+  const ask = askChannel(ctx, 'more');
+  return ask ? ctx.t('procedure.ask', { Ask: capitalize(ask) }) : undefined;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Channel, Contact, Office, Organisation, Procedure } from '../../kn
 import { bullet, capitalize, isOpen, lines, listOf, nameValues, names, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer } from '../types.js';
 import { suggestions } from './suggestions.js';
-import { askChannel, contactSentence, inPerson, nextStep, serviceState } from './contacts.js';
+import { askChannel, askMore, contactSentence, inPerson, nextStep, serviceState } from './contacts.js';
 import { statusLine } from './status.js';
 
 /** "el certificado de empadronamiento", "la tarjeta Bus Lliure (…)": what a procedure gets the citizen. */
@@ -127,10 +127,9 @@ function offersInstead(ctx: AnswerContext, org: Organisation, kind: Procedure['k
 const SERVED_BY: Partial<Record<Procedure['kind'], Contact['type']>> = { document_submission: 'pec' };
 
 function noneKnown(ctx: AnswerContext, org: Organisation, kind: Procedure['kind'], missing: string): Answer {
-  const ask = askChannel(ctx, 'more');
   const serving = org.contacts.filter((c) => c.type === SERVED_BY[kind]).map((c) => contactSentence(ctx, c, org));
   return {
-    text: sentences(missing, ask && ctx.t('procedure.ask', { Ask: capitalize(ask) })),
+    text: sentences(missing, askMore(ctx)),
     next: serving.length > 0 ? sentences(...serving) : undefined,
     context: offersInstead(ctx, org, kind) || undefined,
     quickReplies: suggestions(ctx, ['phones', 'open_offices']),
@@ -167,10 +166,10 @@ function procedureAnswer(ctx: AnswerContext, found: Procedure[], verb: 'how' | '
   const notes = ctx.frame.followUp ? undefined : found.map((p) => localized(p.notes, ctx.lang)).find(Boolean);
   // What the bot does not know ("¿se puede hacer en línea?" where the facts do not say): the channel that can answer.
   const channel = ctx.frame.channel && ctx.t(`channel_words.${ctx.frame.channel}`);
-  const ask = (unknown || (channel && first === ctx.t('channel.unknown', { channel }))) && askChannel(ctx, 'more');
+  const ask = unknown || (channel && first === ctx.t('channel.unknown', { channel })) ? askMore(ctx) : undefined;
   return {
     text: sentences(first, how),
-    next: sentences(found.some((p) => p.channels.includes('online')) || ctx.frame.channel ? phoneHelp(ctx, org) : undefined, ask && ctx.t('procedure.ask', { Ask: capitalize(ask) })) || undefined,
+    next: sentences(found.some((p) => p.channels.includes('online')) || ctx.frame.channel ? phoneHelp(ctx, org) : undefined, ask) || undefined,
     context: notes,
     quickReplies: suggestions(ctx, ['phones', 'open_offices']),
   };

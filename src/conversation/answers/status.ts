@@ -1,13 +1,12 @@
 import { localized } from '../../knowledge/knowledge.js';
-import { type Lang, type Office, type Organisation, type Text } from '../../knowledge/schema.js';
-import type { Knowledge } from '../../knowledge/knowledge.js';
-import { freshestLang, staleLangs, type Written } from '../../knowledge/freshness.js';
+import type { Lang, Office, Organisation, Text } from '../../knowledge/schema.js';
+import type { Written } from '../../knowledge/freshness.js';
 import type { Translate } from '../../shared/i18n.js';
 import { intlLocale } from '../../shared/languages.js';
-import { nameValues, bullet, capitalize, inSomeLanguage, isOpen, lines, listOf, names, openOffices, quick, sentences, shortList, type AnswerContext } from '../context.js';
+import { nameValues, inSomeLanguage, isOpen, lines, listOf, names, openOffices, quick, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer } from '../types.js';
 import type { QuickReply } from '../../domain/types.js';
-import { askChannel } from './contacts.js';
+import { askChannel, askMore } from './contacts.js';
 import { suggestions } from './suggestions.js';
 import { subscribeService, topicService } from './services.js';
 
@@ -55,8 +54,6 @@ export function statusLine({ t, lang }: StatusContext, office: Office): string {
     const service = localized(office.service, lang) || modes;
     return t(service ? 'status.limited' : 'status.limited_plain', { ...n, service });
   }
-  const at = reopeningDate(office);
-  const when = at ? '' : localized(office.expectedReopening, lang);
   return sentences(t(`status.${office.status}`, n), expected({ t, lang }, office));
 }
 
@@ -167,10 +164,9 @@ export function status(ctx: AnswerContext): Answer {
     const closed = offices.filter((o) => !isOpen(o));
     // "Can one go to the ATS desks?": that the bot does not know, first, then what works and whom to ask.
     const unknown = org && frame.act === 'yes_no' && offices.every((o) => o.status === 'limited' && !seesPeople(o));
-    const ask = unknown && askChannel(ctx, 'more');
     return {
       text: sentences(unknown && t('board.in_person_unknown', names(ctx)), statusBoard({ k, t, lang, org })),
-      next: ask ? t('procedure.ask', { Ask: capitalize(ask) }) : undefined,
+      next: unknown ? askMore(ctx) : undefined,
       quickReplies: [...closed.map((o) => subscribeChoice(t, o, lang)), ...suggestions(ctx, ['phones', 'help'])],
     };
   }
@@ -184,8 +180,8 @@ export function status(ctx: AnswerContext): Answer {
           ? sentences(expected(ctx, office), t(`status.${office.status}`, n))
           : undefined;
   const quickReplies = isOpen(office) ? suggestions(ctx, ['phones', 'certificate']) : [subscribeChoice(t, office, lang), ...suggestions(ctx, ['open_offices'])];
-  const ask = frame.act === 'yes_no' && office.status === 'limited' && !seesPeople(office) && askChannel(ctx, 'more');
-  return { text: officeStatus(ctx, office, lead), next: ask ? t('procedure.ask', { Ask: capitalize(ask) }) : undefined, quickReplies };
+  const ask = frame.act === 'yes_no' && office.status === 'limited' && !seesPeople(office);
+  return { text: officeStatus(ctx, office, lead), next: ask ? askMore(ctx) : undefined, quickReplies };
 }
 
 /** Opening hours, or that the bot does not have them and where they are published; of every office when none is named. */
