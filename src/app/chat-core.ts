@@ -1,21 +1,15 @@
 import type { Config } from '../config.js';
-import { loadKnowledge } from '../knowledge/loader.js';
 import { Knowledge } from '../knowledge/knowledge.js';
-import type { KnowledgeBase, Lang, Office } from '../knowledge/schema.js';
-import { loadTexts, type Texts } from '../shared/i18n.js';
-import { createNlu, type NluLog, type NluService } from '../nlu/index.js';
-import { nluSettings } from '../nlu/settings.js';
+import type { Lang } from '../knowledge/schema.js';
+import type { Texts } from '../shared/i18n.js';
+import type { NluService } from '../nlu/index.js';
 import { Dialogue } from '../conversation/turn.js';
 import { HandoffDesk } from '../features/handoff/desk.js';
-import { checkRegistry, createRegistry } from '../conversation/registry.js';
-import { loadPolicy } from '../conversation/policy.js';
 import type { TurnResult } from '../conversation/types.js';
 import type { Address, Session, Subscriptions } from '../domain/types.js';
 import { LiveStatus } from '../features/status/live-offices.js';
 import { LiveServices } from '../features/status/live-services.js';
-import { Notifier, type NotifierEvents } from '../features/notifications/notifier.js';
-import { noticeText } from '../features/notifications/notice-text.js';
-import { NoticeQueue } from '../features/notifications/notice-queue.js';
+import { Notifier } from '../features/notifications/notifier.js';
 import { Stats } from '../features/insights/stats.js';
 import { Teaching } from '../features/teaching/teaching.js';
 import { KnowledgeVersions } from '../features/knowledge-editor/versions.js';
@@ -26,7 +20,7 @@ import { StatusPage } from '../features/status-page/status-page.js';
 import type { ChatRequest, CliPort } from '../conversation/types.js';
 import type { TelegramPort } from '../features/telegram/port.js';
 import type { WebChatPort } from '../features/webchat/port.js';
-import { createStores, expires, StoreUnavailableError, type Stores, type SubscriptionRepository } from '../storage/index.js';
+import { expires, StoreUnavailableError, type Stores, type SubscriptionRepository } from '../storage/index.js';
 
 /** The intent whose turn erases the conversation instead of saving it. */
 const ERASE = 'forget_data';

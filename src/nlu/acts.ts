@@ -19,7 +19,6 @@ export type Act = (typeof ACTS)[number];
 export const NEVER_KNOWN: ReadonlySet<Act> = new Set(['how_long', 'how_much', 'how_many', 'needs']);
 
 /** Per language: the words that open each kind of question, that negate, and that ask about a day or time (intents/entities/acts.yaml). */
-type Cued = Exclude<Act, 'statement' | (typeof LEARNED_ACTS)[number]>;
 export type ActCues = Partial<Record<Lang, Partial<Record<CueKind, string[]>>>>;
 /** The lists acts.yaml may give per language. */
 export const CUE_KINDS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'needs', 'yes_no', 'can', 'must', 'or', 'ask', 'negation', 'erase', 'works', 'time', 'today'] as const;

@@ -34,7 +34,7 @@ const WEAK_TOPICS = new Set(['working', 'data_safety', 'conversation']);
 const COMPOUND_PART = 6;
 /** What may follow a compound's last part: its ending ("-na", "-en", "-erna"). */
 const ENDING = 4;
-/** A lexicon word this long or longer is also found with a typo ("tillfriskandeintyg"); shorter ones only as written or by stem. */
+/** A lexicon word this long or longer is also found with a typo ("empadronamento"); shorter ones only as written or by stem. */
 const TYPO_LEXICON_WORD = 8;
 /** A lexicon word this long or longer is also found by its stem ("cerrado" finds "cerradas"). */
 const STEMMED_WORD = 4;

@@ -1,9 +1,8 @@
 import { normalize, tokens } from './normalize.js';
-import { ActHead, IntentModel, type IntentModelState } from './intent.js';
-import { SoftmaxClassifier, type ClassifierState } from './classifier.js';
+import { ActHead, IntentModel } from './intent.js';
+import { SoftmaxClassifier } from './classifier.js';
 import { argmax } from './linear.js';
 import { trainDenseHead, vote } from './dense.js';
-import type { SvmState } from './svm.js';
 import { EncoderThread } from './encoders/threaded.js';
 import type { Features } from './encoders/types.js';
 import { ModelCache, cacheKey } from './cache.js';

@@ -12,7 +12,6 @@ import {
   webExpiry,
   type Retention,
   type Notice,
-  type AuditEntry,
   type AuditRecord,
   type AuditRepository,
   type Change,

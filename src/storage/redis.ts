@@ -17,7 +17,6 @@ import {
   dateOfDay,
   type Retention,
   type Notice,
-  type AuditEntry,
   type AuditRecord,
   type AuditRepository,
   type DayStats,

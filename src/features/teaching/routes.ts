@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import yaml from 'js-yaml';
 import { z } from 'zod';
 import { langSchema } from '../../knowledge/schema.js';
-import { OUT_OF_SCOPE } from '../../nlu/index.js';
 import { normalize } from '../../nlu/normalize.js';
 import { redact } from '../../privacy/redact.js';
 import { reviewList } from './review.js';

@@ -1,5 +1,5 @@
 import { RECORDS_PREFIX as P, type RedisRecords } from '../redis.js';
-import { snapshot, type CrisisNotice, type CrisisNoticeLogEntry, type CrisisNoticeRepository } from './types.js';
+import type { CrisisNotice, CrisisNoticeLogEntry, CrisisNoticeRepository } from './types.js';
 
 const NOTICES = `${P}crisis:notices`;
 const LOG = `${P}crisis:log`;
