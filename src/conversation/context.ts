@@ -27,6 +27,8 @@ export interface Frame {
   negated: boolean;
   /** An unmistakable command: not a question, not negated, with a verb of erasing, the classifier sure (erasure runs without asking). */
   command: boolean;
+  /** It lets the matter drop ("never mind"): a goodbye says so briefly. */
+  dismissed: boolean;
   /** It names what an organisation keeps in its own systems (health records, the register): not the bot's to erase. */
   records: boolean;
   /** It continues the conversation's topic without naming one ("¿y por teléfono?", "¿hasta qué edad?"). */

@@ -35,6 +35,7 @@ const condition = z
     negated: z.boolean().optional(),
     correction: z.boolean().optional(),
     more: z.boolean().optional(),
+    dismiss: z.boolean().optional(),
   })
   .strict();
 
@@ -97,13 +98,14 @@ export interface Decision {
  * The intent a message asks, from the declared rules: the first whose conditions all hold
  * decides; else the classifier's intent.
  */
-export function decide(policy: Policy, s: Situation): Decision {
+export function decide(policy: Policy, s: Situation, tried: string[] = []): Decision {
   for (const rule of policy.rules) {
     if (!holds(policy, rule.when, s)) continue;
     if (rule.then === 'guess') {
-      // The rules again, on the classifier's next reading.
-      const next = s.nlu.guesses?.find((g) => g.intent !== s.nlu.intent && g.intent !== OUT_OF_SCOPE);
-      if (next) return decide(policy, { ...s, nlu: { ...s.nlu, ...next } });
+      // The rules again, on the classifier's next reading (never one already set aside).
+      const passed = [...tried, s.nlu.intent];
+      const next = s.nlu.guesses?.find((g) => !passed.includes(g.intent) && g.intent !== OUT_OF_SCOPE);
+      if (next) return decide(policy, { ...s, nlu: { ...s.nlu, ...next } }, passed);
       continue;
     }
     const intent = target(policy, rule.then, s);
@@ -178,6 +180,7 @@ const CHECKS: { [K in keyof Condition]-?: (c: Condition, s: Situation, policy: P
   negated: (c, { nlu }) => !!nlu.negated === c.negated,
   correction: (c, { nlu }) => !!nlu.correction === c.correction,
   more: (c, { nlu }) => !!nlu.more === c.more,
+  dismiss: (c, { nlu }) => !!nlu.dismiss === c.dismiss,
 };
 
 const isAside = ({ nlu, registry }: Situation) => !!registry[nlu.intent]?.aside;

@@ -107,6 +107,7 @@ export class Dialogue {
       modality: nlu.modality,
       complaint: !!nlu.complaint,
       works: !!nlu.works,
+      dismissed: !!nlu.dismiss,
     };
     const subject = intent === OUT_OF_SCOPE ? {} : this.resolveSubject(session, nlu, intent, spec);
     const ctx: AnswerContext = {
@@ -167,6 +168,8 @@ export class Dialogue {
    */
   private async askingSentence(text: string, hint: Lang | undefined, org: string | undefined): Promise<NluResult> {
     const whole = await this.deps.nlu.analyse(text, hint, org);
+    const retracted = await this.afterRetraction(text, whole, org);
+    if (retracted) return retracted;
     const parts = text.split(/(?<=[.!?])\s+|\n/).filter((p) => p.trim());
     // "ok cheers. now delete everything": thanks or a greeting before the question asks nothing of its own.
     const placed = whole.intent !== OUT_OF_SCOPE && !this.registry[whole.intent]?.aside;
@@ -177,8 +180,27 @@ export class Dialogue {
     if (!best) return whole;
     // What the whole message says of itself (a question about the chat, a complaint, a correction) holds for the sentence read.
     const learned = whole.act && LEARNED_ACTS.includes(whole.act as (typeof LEARNED_ACTS)[number]) ? { act: whole.act } : {};
-    const tone = { complaint: whole.complaint || best.complaint, correction: whole.correction || best.correction, more: whole.more || best.more };
+    const tone = { complaint: whole.complaint || best.complaint, correction: whole.correction || best.correction, more: whole.more || best.more, dismiss: whole.dismiss || best.dismiss };
     return { ...whole, ...best, ...learned, ...tone, lang: whole.lang, langConfidence: whole.langConfidence, entities: { ...best.entities, ...whole.entities } };
+  }
+
+  /**
+   * "Oblida lo que t'he dit, volia dir la de Torrellano", "dimentica quello che ho scritto: è per mia
+   * mamma, la fe de vida": a clause that takes back what was said, and the question after it. The
+   * question is what the message asks: the clauses after the retraction, read alone (a correction).
+   * A retraction is a clause with a verb of erasing about the conversation, or one the act head reads
+   * as a correction; with nothing after it, or nothing named after it, the message is read whole.
+   */
+  private async afterRetraction(text: string, whole: NluResult, org: string | undefined): Promise<NluResult | undefined> {
+    if (!whole.correction && !(whole.erasing && whole.entities.topic === 'conversation')) return undefined;
+    const clauses = text.split(/[,.;:!?]+|\s-\s/).filter((c) => c.trim());
+    const readings = await Promise.all(clauses.map((c) => this.deps.nlu.analyse(c, whole.lang, org)));
+    const at = readings.findIndex((r) => r.erasing);
+    if (at < 0 || at === clauses.length - 1) return undefined;
+    const rest = await this.deps.nlu.analyse(clauses.slice(at + 1).join(','), whole.lang, org);
+    const e = rest.entities;
+    if (!whole.correction && !(e.office || e.organisation || e.certificate || e.health || e.topic)) return undefined;
+    return { ...rest, correction: true, erasing: false, lang: whole.lang, langConfidence: whole.langConfidence };
   }
 
   /** The answers about the other offices or services a message names, each as it would be asked alone. */

@@ -21,7 +21,7 @@ export const NEVER_KNOWN: ReadonlySet<Act> = new Set(['how_long', 'how_much', 'h
 /** Per language: the words that open each kind of question, that negate, and that ask about a day or time (intents/entities/acts.yaml). */
 export type ActCues = Partial<Record<Lang, Partial<Record<CueKind, string[]>>>>;
 /** The lists acts.yaml may give per language. */
-export const CUE_KINDS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'needs', 'yes_no', 'can', 'must', 'or', 'ask', 'negation', 'erase', 'works', 'time', 'today'] as const;
+export const CUE_KINDS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'needs', 'yes_no', 'can', 'must', 'or', 'ask', 'negation', 'erase', 'forget', 'works', 'time', 'today'] as const;
 type CueKind = (typeof CUE_KINDS)[number];
 /** What a yes/no question asks: whether something can be done, whether it must be, or which of two ("¿online o en persona?"). */
 export type Modality = 'can' | 'must' | 'or';
@@ -37,13 +37,28 @@ const ANSWER_WORDS = 2;
 
 /**
  * The days a question may ask about, in the language's own words, from the CLDR data of Intl
- * (Node's ICU): the weekdays and yesterday, today, tomorrow ("sábado", "i morgon"). acts.yaml
- * adds what CLDR does not say ("hui", "fin de semana").
+ * (Node's ICU): the weekdays, yesterday, today, tomorrow and the months ("sábado", "i morgon",
+ * "agosto"). A weekday or month is also found in the plural ("los sábados", "lördagar"). acts.yaml
+ * adds what CLDR does not say ("hui", "fin de semana", the afternoons: CLDR's "tarde" is also "late").
+ * Words under four letters ("may") are too often something else.
  */
 function daysOf(lang: Lang): { today: string; other: string[] } {
   const weekday = new Intl.DateTimeFormat(lang, { weekday: 'long', timeZone: 'UTC' });
+  const month = new Intl.DateTimeFormat(lang, { month: 'long', timeZone: 'UTC' });
   const relative = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
-  return { today: relative.format(0, 'day'), other: [...Array.from({ length: 7 }, (_, i) => weekday.format(Date.UTC(2024, 0, 1 + i))), ...[-1, 1].map((d) => relative.format(d, 'day'))] };
+  const days = Array.from({ length: 7 }, (_, i) => weekday.format(Date.UTC(2024, 0, 1 + i)));
+  const months = Array.from({ length: 12 }, (_, i) => month.format(Date.UTC(2024, i, 15)));
+  const other = [...days, ...months].filter((w) => w.length >= 4);
+  return { today: relative.format(0, 'day'), other: [...other, ...[-1, 1].map((d) => relative.format(d, 'day'))] };
+}
+
+/** A day, month or part of the day in the plural: "sabados" is "sabado"'s, "vesprades" "vesprada"'s, "lordagar" "lordag"'s. */
+const PLURAL_FROM = 5;
+function matches(cue: Cue, word: string | undefined, w: string): boolean {
+  if (word === w) return true;
+  if (cue.act !== 'time' || cue.words.length > 1 || w.length < PLURAL_FROM || !word) return false;
+  const stem = /[aeiou]$/.test(w) ? w.slice(0, -1) : w;
+  return word.length >= w.length && word.length - w.length <= 3 && word.startsWith(stem);
 }
 
 /** A time of day as any of the languages writes it: "14:30", "14.30", "14h", "2pm", "kl 14", "alle 9". */
@@ -82,11 +97,12 @@ export class ActReader {
    * ("hoy") or another ("el sábado", "kl 14"). "Necesito el padrón, ¿se puede hacer online?":
    * yes_no, whether it can be done.
    */
-  read(text: string, lang: Lang): { act: Act; negated: boolean; erasing: boolean; works: boolean; time?: 'today' | 'other'; modality?: Modality } {
+  read(text: string, lang: Lang): { act: Act; negated: boolean; erasing: boolean; forgetting: boolean; works: boolean; time?: 'today' | 'other'; modality?: Modality } {
     const cues = this.cues.get(lang) ?? [];
     let act: Act | undefined;
     let negated = false;
     let erasing = false;
+    let forgetting = false;
     let works = false;
     let time: 'today' | 'other' | undefined = CLOCK.test(text) ? 'other' : undefined;
     let modality: Modality | undefined;
@@ -105,11 +121,12 @@ export class ActReader {
         let needs = false;
         let request = false;
         for (let i = 0; i < words.length; i++) {
-          const cue = cues.find((c) => c.words.every((w, j) => words[i + j] === w));
+          const cue = cues.find((c) => c.words.every((w, j) => matches(c, words[i + j], w)));
           if (!cue) continue;
           // "Ta bort mina uppgifter. Det är inte en fråga.": only the first clause's negation negates the request.
           if (cue.act === 'negation') negated ||= first;
           else if (cue.act === 'erase') erasing = request = true;
+          else if (cue.act === 'forget') forgetting = request = true;
           else if (cue.act === 'works') works = true;
           else if (cue.act === 'time') time = 'other';
           else if (cue.act === 'today') time ??= 'today';
@@ -140,7 +157,7 @@ export class ActReader {
       act ??= wh ?? (yesNo ? 'yes_no' : undefined);
       if (yesNo) modality = or ? 'or' : asks;
     }
-    return { act: act ?? 'statement', negated, erasing, works, ...(time ? { time } : {}), ...(modality ? { modality } : {}) };
+    return { act: act ?? 'statement', negated, erasing, forgetting, works, ...(time ? { time } : {}), ...(modality ? { modality } : {}) };
   }
 }
 

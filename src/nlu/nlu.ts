@@ -54,7 +54,11 @@ async function embedOnBothCores(encoder: EncoderThread, texts: string[]): Promis
   }
 }
 
+/** What a verb of forgetting erases when it names it: the conversation, the citizen's data (intents/entities/topic.yaml). */
+const FORGOTTEN = ['conversation', 'data_safety', 'records'];
+
 /** The NLU pipeline: normalise -> encode -> language -> intent -> entities. Trained once at start. */
+
 export class Nlu implements NluService {
   private dense?: Dense;
   /** The intent heads of organisations with taught examples of their own (a retraining's); the others use `model`. */
@@ -254,25 +258,38 @@ export class Nlu implements NluService {
     const own = org === undefined ? undefined : this.orgModels.get(org);
     const probs = own ? own.probabilities(own.features(words)) : this.model.probabilities(features);
     const found = this.entities.extract(norm, lang);
+    // "La web no carga. ¿Sigue funcionando el portal?": what it asks about, and whether it asks if that
+    // is open or closed, working or down, are the question's own; the sentence before is context.
+    const question = text.split(/(?<=[.!])\s+|\n/).filter((s) => s.includes('?'));
+    if ((found.entities.state || found.entities.topic) && question.length === 1 && question[0] !== text) {
+      const own = this.entities.extract(normalize(question[0]), lang).entities;
+      for (const key of ['state', 'topic'] as const) {
+        if (own[key]) found.entities[key] = own[key];
+        else if (key === 'state') delete found.entities.state;
+      }
+    }
     // Words of three letters or more, none of which the bot knows ("asdfgh ñlkj", "ghghgh ???"; "hi" and "ok" are not).
     const long = tokens(norm).filter((w) => w.length >= 3);
     const gibberish = contacts.length === 0 && Object.keys(found.entities).length === 0 && long.length > 0 && !long.some((w) => /\d/.test(w) || this.knownWords.has(w));
     // Learned: a question about the bot is the message's act, whatever its form; a complaint (an insult too) is its tone.
     const learned = this.learnedActs(words, text);
-    const form = this.acts.read(text, lang);
+    const { forgetting, ...read } = this.acts.read(text, lang);
+    // "Olvida lo que te he dicho" erases what it names that the bot holds; "olvídalo" lets a matter drop.
+    const form = { ...read, erasing: read.erasing || (forgetting && FORGOTTEN.includes(found.entities.topic ?? '')) };
     // "Dov'è…?", "Varför är … stängt?" ask something of their own; "what about Altabix?" is a follow-up.
     const bare = found.bare && ['statement', 'yes_no', 'what'].includes(form.act);
     // No word it knows: it cannot place the message, whatever the head reads in its letters.
     const decided = gibberish ? { intent: OUT_OF_SCOPE, confidence: 1 } : this.decide(probs);
     // Names and function words alone ("No", "¿y Torrellano?") carry no tone, whatever the head reads in them.
-    const complaint = learned.includes('complaint') && !found.bare;
+    // Letting a matter drop ("bah, déjalo") is no complaint, however short and gruff.
+    const complaint = learned.includes('complaint') && !found.bare && !learned.includes('dismiss');
     // A command with a verb of erasing ("borra lo que te he escrito") is no question about the chat, whatever the head reads.
     const command = form.erasing && form.act === 'statement';
     // About the chat before about the bot: "¿guardáis lo que escribo?" asks of the bot, and of the chat first.
     // A message that names an office asks about the office, not the chat ("e se vado a quello dell'altet?").
     const aboutChat = learned.includes('about_chat') && !command && !found.entities.office;
     const learnedAct = aboutChat ? 'about_chat' : learned.find((a) => a === 'about_bot');
-    const flags = { complaint, correction: learned.includes('correction'), more: learned.includes('more') };
+    const flags = { complaint, correction: learned.includes('correction'), more: learned.includes('more'), dismiss: learned.includes('dismiss') && !form.erasing };
     const extra = { ...(learnedAct ? { act: learnedAct as Act } : {}), ...Object.fromEntries(Object.entries(flags).filter(([, on]) => on)), ...(contacts.length > 0 ? { contacts } : {}) };
     return { result: { lang, langConfidence, ...decided, ...found, bare, ...form, ...extra, gibberish }, probs };
   }

@@ -37,6 +37,8 @@ export interface NluResult {
   correction?: boolean;
   /** It asks for more about the last answer ("¿algo más?", "is that all?", "ok, ¿pero cómo exactamente?"). */
   more?: boolean;
+  /** It lets the matter drop ("never mind", "déjalo", "strunt i det"): never an erasure or an unsubscription. */
+  dismiss?: boolean;
   /** What a yes/no question asks: whether something can be done, must be, or which of two. */
   modality?: Modality;
   /** It asks about a day or a time: today ("¿hay cita para hoy?") or another ("il sabato è aperta?", "kl 14"). */

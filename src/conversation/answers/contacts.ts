@@ -91,8 +91,9 @@ export function contacts(ctx: AnswerContext, kind: Kind): Answer {
   const list = found(org, office, kind, pecFirst);
   const n = names(ctx);
   const quickReplies = suggestions(ctx, ['open_offices', 'help']);
-  // "¿Funciona ya el correo?": the email service's state first.
-  const service = (frame.topic === 'email_service' || (frame.works && frame.act === 'yes_no')) && kind === 'email' ? k.service(org.id, 'email') : undefined;
+  // "¿Funciona ya el correo?", "is the email still down?": the email service's state first.
+  const asksState = frame.act === 'yes_no' && (frame.works || !!ctx.entities.state);
+  const service = (frame.topic === 'email_service' || asksState) && kind === 'email' ? k.service(org.id, 'email') : undefined;
   const working = service && serviceState(ctx, service);
   // "¿Tienen WhatsApp?": no organisation lists one; said so, then the ways to reach its staff.
   if (frame.channel === 'messaging') return { text: t('contact.no_messaging', { ...n, target: n.org_of }), next: lines(...reachParts(ctx, org)), quickReplies };

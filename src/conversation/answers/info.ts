@@ -28,7 +28,7 @@ export function greeting(ctx: AnswerContext): Answer {
 }
 
 export function goodbye(ctx: AnswerContext): Answer {
-  return { text: ctx.t('goodbye') };
+  return { text: ctx.t(ctx.frame.dismissed ? 'dismissed' : 'goodbye') };
 }
 
 /** What the bot can do for the organisations in scope: only the services that exist for them. */

@@ -196,12 +196,14 @@ export function hours(ctx: AnswerContext): Answer {
   const n = nameValues(lang, office, ctx.org);
   const known = localized(office.hours, lang);
   if (known) return { text: sentences(t('hours.known', { ...n, hours: known }), !isOpen(office) && statusLine(ctx, office)) };
-  // An open office: that the hours are unknown, and where to find them, is the answer; its status
-  // follows. A closed one: when it reopens answers "when does it open?" best, so it comes first.
+  // An open office, or a question about another day ("¿abre los sábados?"): that the hours are
+  // unknown, and where to find them, is the answer; its status follows. A closed one: when it
+  // reopens answers "when does it open?" best, so it comes first.
   const unknown = (key: 'unknown' | 'unknown_named') => (ask ? t(`hours.${key}_ask`, { ...n, ask }) : t(`hours.${key}`, n));
+  const hoursFirst = isOpen(office) || (ctx.frame.act === 'yes_no' && ctx.frame.time === 'other');
   return {
-    text: isOpen(office) ? unknown('unknown_named') : officeStatus(ctx, office),
-    context: isOpen(office) ? statusLine(ctx, office) : unknown('unknown'),
+    text: hoursFirst ? unknown('unknown_named') : officeStatus(ctx, office),
+    context: hoursFirst ? statusLine(ctx, office) : unknown('unknown'),
     quickReplies: isOpen(office) ? suggestions(ctx, ['phones']) : [subscribeChoice(t, office, lang)],
   };
 }
