@@ -29,6 +29,8 @@ export interface Frame {
   command: boolean;
   /** It lets the matter drop ("never mind"): a goodbye says so briefly. */
   dismissed: boolean;
+  /** A way of reaching the organisation fails the citizen: an apology first, then the other ways. */
+  trouble: boolean;
   /** It names what an organisation keeps in its own systems (health records, the register): not the bot's to erase. */
   records: boolean;
   /** It continues the conversation's topic without naming one ("¿y por teléfono?", "¿hasta qué edad?"). */

@@ -36,6 +36,7 @@ const condition = z
     correction: z.boolean().optional(),
     more: z.boolean().optional(),
     dismiss: z.boolean().optional(),
+    trouble: z.boolean().optional(),
   })
   .strict();
 
@@ -181,6 +182,7 @@ const CHECKS: { [K in keyof Condition]-?: (c: Condition, s: Situation, policy: P
   correction: (c, { nlu }) => !!nlu.correction === c.correction,
   more: (c, { nlu }) => !!nlu.more === c.more,
   dismiss: (c, { nlu }) => !!nlu.dismiss === c.dismiss,
+  trouble: (c, { nlu }) => !!nlu.trouble === c.trouble,
 };
 
 const isAside = ({ nlu, registry }: Situation) => !!registry[nlu.intent]?.aside;

@@ -8,7 +8,7 @@ import { createRegistry, type IntentRegistry, type IntentSpec } from './registry
 import { topic as innerTopic } from './answers/info.js';
 import { topicService, working as workingServices } from './answers/services.js';
 import { quickReplyIntents } from './answers/suggestions.js';
-import { askMore } from './answers/contacts.js';
+import { askMore, staffContacts } from './answers/contacts.js';
 import { isOpen, lines, listOf, nameValues, quick, sentences, type AnswerContext, type Frame, type ScamList } from './context.js';
 import { decide, isWeak, topicOf, type Decision, type Policy } from './policy.js';
 import { questionKey, render } from './planner.js';
@@ -108,6 +108,7 @@ export class Dialogue {
       complaint: !!nlu.complaint,
       works: !!nlu.works,
       dismissed: !!nlu.dismiss,
+      trouble: !!nlu.trouble,
     };
     const subject = intent === OUT_OF_SCOPE ? {} : this.resolveSubject(session, nlu, intent, spec);
     const ctx: AnswerContext = {
@@ -144,7 +145,8 @@ export class Dialogue {
     const more = !!nlu.more && continues;
     if (more && ctx.org) answer.context = sentences(answer.context, localized(ctx.org.incident, lang), workingServices(ctx, ctx.org.id));
     const asked = more && previous.asked ? previous.asked : questionKey([intent, topic, ctx.office?.id, ctx.org?.id, certificate, frame.channel, frame.act, frame.modality]);
-    const channel = answer.next ?? (more ? askMore(ctx) : undefined);
+    // "La web no carga": after what is known of it, the other ways to reach the staff.
+    const channel = answer.next ?? (more ? askMore(ctx) : frame.trouble && ctx.org ? staffContacts(ctx, ctx.org) : undefined);
     const { text, said } = render(answer, previous, asked, ctx.t('answer.all_known'), more ? channel ?? '' : undefined);
     session.pending = answer.pending;
     session.asked = asked;
@@ -157,7 +159,8 @@ export class Dialogue {
     if (topic && intent !== OUT_OF_SCOPE) [session.topic, session.topicAge] = [topic, 0];
     else if (session.topic) session.topicAge = (session.topicAge ?? 0) + 1;
     // "¡Llevo una hora esperando! ¿Dónde voy?": a short apology first, then the answer.
-    const reply = { text: frame.complaint && intent !== OUT_OF_SCOPE ? sentences(ctx.t('complaint.sorry'), text) : text, quickReplies: answer.quickReplies ?? [] };
+    const sorry = (frame.complaint || frame.trouble) && intent !== OUT_OF_SCOPE;
+    const reply = { text: sorry ? sentences(ctx.t('complaint.sorry'), text) : text, quickReplies: answer.quickReplies ?? [] };
     return { lang, reply, session, erase: answer.erase, nlu: { ...nlu, intent, entities: this.reported(intent, ctx, nlu.entities) } };
   }
 
@@ -180,7 +183,7 @@ export class Dialogue {
     if (!best) return whole;
     // What the whole message says of itself (a question about the chat, a complaint, a correction) holds for the sentence read.
     const learned = whole.act && LEARNED_ACTS.includes(whole.act as (typeof LEARNED_ACTS)[number]) ? { act: whole.act } : {};
-    const tone = { complaint: whole.complaint || best.complaint, correction: whole.correction || best.correction, more: whole.more || best.more, dismiss: whole.dismiss || best.dismiss };
+    const tone = { complaint: whole.complaint || best.complaint, correction: whole.correction || best.correction, more: whole.more || best.more, dismiss: whole.dismiss || best.dismiss, trouble: whole.trouble || best.trouble };
     return { ...whole, ...best, ...learned, ...tone, lang: whole.lang, langConfidence: whole.langConfidence, entities: { ...best.entities, ...whole.entities } };
   }
 

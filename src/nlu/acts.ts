@@ -21,7 +21,7 @@ export const NEVER_KNOWN: ReadonlySet<Act> = new Set(['how_long', 'how_much', 'h
 /** Per language: the words that open each kind of question, that negate, and that ask about a day or time (intents/entities/acts.yaml). */
 export type ActCues = Partial<Record<Lang, Partial<Record<CueKind, string[]>>>>;
 /** The lists acts.yaml may give per language. */
-export const CUE_KINDS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'needs', 'yes_no', 'can', 'must', 'or', 'ask', 'negation', 'erase', 'forget', 'works', 'time', 'today'] as const;
+export const CUE_KINDS = ['how', 'where', 'when', 'what', 'why', 'who', 'how_long', 'how_much', 'how_many', 'needs', 'yes_no', 'can', 'must', 'or', 'ask', 'negation', 'erase', 'forget', 'works', 'fails', 'time', 'today'] as const;
 type CueKind = (typeof CUE_KINDS)[number];
 /** What a yes/no question asks: whether something can be done, whether it must be, or which of two ("¿online o en persona?"). */
 export type Modality = 'can' | 'must' | 'or';
@@ -97,12 +97,13 @@ export class ActReader {
    * ("hoy") or another ("el sábado", "kl 14"). "Necesito el padrón, ¿se puede hacer online?":
    * yes_no, whether it can be done.
    */
-  read(text: string, lang: Lang): { act: Act; negated: boolean; erasing: boolean; forgetting: boolean; works: boolean; time?: 'today' | 'other'; modality?: Modality } {
+  read(text: string, lang: Lang): { act: Act; negated: boolean; erasing: boolean; forgetting: boolean; works: boolean; fails: boolean; time?: 'today' | 'other'; modality?: Modality } {
     const cues = this.cues.get(lang) ?? [];
     let act: Act | undefined;
     let negated = false;
     let erasing = false;
     let forgetting = false;
+    let fails = false;
     let works = false;
     let time: 'today' | 'other' | undefined = CLOCK.test(text) ? 'other' : undefined;
     let modality: Modality | undefined;
@@ -128,6 +129,7 @@ export class ActReader {
           else if (cue.act === 'erase') erasing = request = true;
           else if (cue.act === 'forget') forgetting = request = true;
           else if (cue.act === 'works') works = true;
+          else if (cue.act === 'fails') fails = true;
           else if (cue.act === 'time') time = 'other';
           else if (cue.act === 'today') time ??= 'today';
           // "¿online o en persona?" offers a choice; "¿ya está arreglado o no?", "har dom öppnat nu eller?" do not.
@@ -157,7 +159,7 @@ export class ActReader {
       act ??= wh ?? (yesNo ? 'yes_no' : undefined);
       if (yesNo) modality = or ? 'or' : asks;
     }
-    return { act: act ?? 'statement', negated, erasing, forgetting, works, ...(time ? { time } : {}), ...(modality ? { modality } : {}) };
+    return { act: act ?? 'statement', negated, erasing, forgetting, works, fails, ...(time ? { time } : {}), ...(modality ? { modality } : {}) };
   }
 }
 

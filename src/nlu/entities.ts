@@ -36,6 +36,8 @@ const COMPOUND_PART = 6;
 const ENDING = 4;
 /** A lexicon word this long or longer is also found with a typo ("empadronamento"); shorter ones only as written or by stem. */
 const TYPO_LEXICON_WORD = 8;
+/** A name word this long or longer is also found with a typo ("torellano", "El Alted"). */
+const TYPO_NAME_WORD = 5;
 /** A lexicon word this long or longer is also found by its stem ("cerrado" finds "cerradas"). */
 const STEMMED_WORD = 4;
 
@@ -123,7 +125,7 @@ export class EntityExtractor {
       // distinctive: "closer" is no typo of "closed".
       for (const w of words) {
         this.lexiconWords.add(w);
-        if (w.length >= (lexicon ? TYPO_LEXICON_WORD : 5)) this.aliasWords.add(w);
+        if (w.length >= (lexicon ? TYPO_LEXICON_WORD : TYPO_NAME_WORD)) this.aliasWords.add(w);
       }
     }
   }

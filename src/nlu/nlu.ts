@@ -58,7 +58,6 @@ async function embedOnBothCores(encoder: EncoderThread, texts: string[]): Promis
 const FORGOTTEN = ['conversation', 'data_safety', 'records'];
 
 /** The NLU pipeline: normalise -> encode -> language -> intent -> entities. Trained once at start. */
-
 export class Nlu implements NluService {
   private dense?: Dense;
   /** The intent heads of organisations with taught examples of their own (a retraining's); the others use `model`. */
@@ -273,7 +272,7 @@ export class Nlu implements NluService {
     const gibberish = contacts.length === 0 && Object.keys(found.entities).length === 0 && long.length > 0 && !long.some((w) => /\d/.test(w) || this.knownWords.has(w));
     // Learned: a question about the bot is the message's act, whatever its form; a complaint (an insult too) is its tone.
     const learned = this.learnedActs(words, text);
-    const { forgetting, ...read } = this.acts.read(text, lang);
+    const { forgetting, fails, ...read } = this.acts.read(text, lang);
     // "Olvida lo que te he dicho" erases what it names that the bot holds; "olvídalo" lets a matter drop.
     const form = { ...read, erasing: read.erasing || (forgetting && FORGOTTEN.includes(found.entities.topic ?? '')) };
     // "Dov'è…?", "Varför är … stängt?" ask something of their own; "what about Altabix?" is a follow-up.
@@ -289,7 +288,7 @@ export class Nlu implements NluService {
     // A message that names an office asks about the office, not the chat ("e se vado a quello dell'altet?").
     const aboutChat = learned.includes('about_chat') && !command && !found.entities.office;
     const learnedAct = aboutChat ? 'about_chat' : learned.find((a) => a === 'about_bot');
-    const flags = { complaint, correction: learned.includes('correction'), more: learned.includes('more'), dismiss: learned.includes('dismiss') && !form.erasing };
+    const flags = { complaint, correction: learned.includes('correction'), more: learned.includes('more'), dismiss: learned.includes('dismiss') && !form.erasing, trouble: fails };
     const extra = { ...(learnedAct ? { act: learnedAct as Act } : {}), ...Object.fromEntries(Object.entries(flags).filter(([, on]) => on)), ...(contacts.length > 0 ? { contacts } : {}) };
     return { result: { lang, langConfidence, ...decided, ...found, bare, ...form, ...extra, gibberish }, probs };
   }

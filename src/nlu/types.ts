@@ -39,6 +39,8 @@ export interface NluResult {
   more?: boolean;
   /** It lets the matter drop ("never mind", "déjalo", "strunt i det"): never an erasure or an unsubscription. */
   dismiss?: boolean;
+  /** A way of reaching the organisation fails the citizen ("nadie coge el teléfono", "the website won't load"). */
+  trouble?: boolean;
   /** What a yes/no question asks: whether something can be done, must be, or which of two. */
   modality?: Modality;
   /** It asks about a day or a time: today ("¿hay cita para hoy?") or another ("il sabato è aperta?", "kl 14"). */

@@ -21,7 +21,6 @@ const WORDINGS: Record<Lang, { office: string; month: string; weekdays: string; 
   en: { office: 'is the Altabix office open?', month: 'and do they close in August?', weekdays: 'are they open on Sundays?', choice: 'is the ATS email back or still down?', context: "The ATS website won't load. Is the family support portal still working?" },
 };
 const YES_NO = /^(sí|si|no|ja|nej|yes|sì)\b/i;
-const firstSentence = (text: string) => text.split(/(?<=[.!?])\s|\n/)[0];
 
 let bot: ChatCore;
 let app: FastifyInstance;
@@ -50,7 +49,8 @@ describe.each(Object.keys(WORDINGS) as Lang[])('%s: questions answered with what
   });
 
   it('a question after a sentence about something else is answered about its own thing', async () => {
-    const reply = await ask(`context-${lang}`, w.context, 'ats-insubria');
+    // The sentence before says the website fails the citizen: an apology may come first.
+    const reply = (await ask(`context-${lang}`, w.context, 'ats-insubria')).replace(bot.texts.t(lang)('complaint.sorry'), '').trim();
     expect(reply, w.context).toMatch(/^(sí|ja|yes|sì),? /i);
   });
 });

@@ -125,7 +125,8 @@ export const staffContacts = (ctx: Speaking, org: Organisation): string => lines
 /** "I want to talk to a person": the conversation's organisation's ways to reach its staff. */
 export function human(ctx: AnswerContext): Answer {
   const [lead, ...rest] = reachParts(ctx, ctx.org!);
-  return { text: lines(sentences(ctx.t('human.cannot'), lead), ...rest), quickReplies: suggestions(ctx, ['open_offices']) };
+  // "Nobody picks up!": the ways to reach the staff are the answer; that the chat hands over to no one is not.
+  return { text: lines(sentences(!ctx.frame.trouble && ctx.t('human.cannot'), lead), ...rest), quickReplies: suggestions(ctx, ['open_offices']) };
 }
 
 /** A complaint or an insult: a short apology, then the most useful ways to reach a person (of the conversation's organisation, once known). */
