@@ -147,14 +147,16 @@ export class Dialogue {
     const asked = more && previous.asked ? previous.asked : questionKey([intent, topic, ctx.office?.id, ctx.org?.id, certificate, frame.channel, frame.act, frame.modality]);
     // "La web no carga": after what is known of it, the other ways to reach the staff.
     const channel = answer.next ?? (more ? askMore(ctx) : frame.trouble && ctx.org ? staffContacts(ctx, ctx.org) : undefined);
-    const { text, said } = render(answer, previous, asked, ctx.t('answer.all_known'), more ? channel ?? '' : undefined);
+    // Asked again with nothing new to say: that this is all, and where to ask.
+    const { text, said } = render(answer, previous, asked, ctx.t('answer.all_known'), more ? channel ?? '' : undefined, channel ?? askMore(ctx));
     session.pending = answer.pending;
     session.asked = asked;
     session.said = said;
     if (ctx.office) session.office = ctx.office.id;
     if (ctx.org) session.organisation = ctx.org.id;
     if (certificate) session.certificate = certificate;
-    if (!spec.aside) [session.lastIntent, session.subjectAge] = [intent, 0];
+    // An aside that answers a topic ("¿qué trámites hay?" is answered by help) is the subject too.
+    if (!spec.aside || (topic && policy.topics[topic]?.intent === intent)) [session.lastIntent, session.subjectAge] = [intent, 0];
     else if (session.lastIntent) session.subjectAge = (session.subjectAge ?? 0) + 1;
     if (topic && intent !== OUT_OF_SCOPE) [session.topic, session.topicAge] = [topic, 0];
     else if (session.topic) session.topicAge = (session.topicAge ?? 0) + 1;

@@ -4,7 +4,7 @@ import type { Organisation, Procedure, ServiceKind } from '../../knowledge/schem
 import { bullet, isOpen, lines, listOf, nameValues, names, quick, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer } from '../types.js';
 import { askChannel, complaint, serviceState, staffContacts } from './contacts.js';
-import { onlineServices } from './procedures.js';
+import { onlineServices, proceduresByWay } from './procedures.js';
 import { working as workingServices } from './services.js';
 import { statusBoard, statusLine } from './status.js';
 import { suggestions } from './suggestions.js';
@@ -38,6 +38,9 @@ export function help(ctx: AnswerContext): Answer {
   if (ctx.frame.act === 'about_chat') return aboutChat(ctx);
   const orgs = inScope(ctx);
   if (ctx.entities.channel === 'online' && orgs.length === 1) return { text: onlineServices(ctx, orgs[0]), quickReplies: suggestions(ctx, ['phones', 'open_offices']) };
+  // "¿Qué trámites puedo hacer en la OMAC?": by the way each is done; an organisation with none (the ATS's are health services) gets the list below.
+  const byWay = ctx.entities.topic === 'procedures' && orgs.length === 1 ? proceduresByWay(ctx, orgs[0]) : '';
+  if (byWay) return { text: byWay, quickReplies: suggestions(ctx, ['open_offices', 'phones']) };
   if (ctx.entities.topic === 'updates') return { text: updates(ctx, orgs), quickReplies: suggestions(ctx, ['open_offices', 'phones']) };
   const procedures = orgs.flatMap((o) => [...k.procedures(o.id, 'certificate'), ...k.procedures(o.id, 'appointment'), ...k.procedures(o.id, 'document_submission'), ...k.procedures(o.id, 'transport_card'), ...k.procedures(o.id, 'health')]);
   const of = (kind: Procedure['kind']) => procedures.filter((p) => p.kind === kind);

@@ -272,6 +272,28 @@ export function onlineServices(ctx: AnswerContext, org: Organisation): string {
   return sentences(t('help.online_none', nameValues(lang, undefined, org)), inPerson(ctx, org, k.officesOf(org.id).filter(isOpen)), phoneHelp(ctx, org));
 }
 
+/**
+ * "¿Qué trámites puedo hacer en la OMAC?": the organisation's procedures by the way each is done
+ * (online, in person, in person by appointment only), each with its note, and where: all from the
+ * knowledge base. The appointment itself is no procedure of its own here.
+ */
+export function proceduresByWay(ctx: AnswerContext, org: Organisation): string {
+  const { k, t, lang } = ctx;
+  const all = KINDS.filter((kind) => kind !== 'appointment').flatMap((kind) => k.procedures(org.id, kind));
+  const label = (p: Procedure) => capitalize(what(ctx, p) || (p.kind === 'document_submission' ? t('help.online_documents') : ''));
+  const by = (channel: Procedure['channels'][number]) => all.filter((p) => p.channels.includes(channel));
+  const group = (lead: string, found: Procedure[], after?: string) =>
+    found.length > 0 ? lines(lead, ...found.map((p) => bullet(label(p))), sentences(...found.map((p) => localized(p.notes, lang)), after)) : '';
+  const online = k.online(org, lang);
+  const atOffices = by('appointment').flatMap((p) => p.offices ?? []).map((id) => k.office(id)).filter((o): o is Office => !!o);
+  const appointmentNote = k.procedures(org.id, 'appointment').map((p) => localized(p.notes, lang));
+  return lines(
+    online ? group(t('help.online', { online }), by('online')) : '',
+    group(t('help.in_person'), by('in_person'), inPerson(ctx, org, k.officesOf(org.id).filter(isOpen))),
+    group(t('help.by_appointment', { offices: shortList([...new Set(atOffices)], lang) }), by('appointment'), sentences(...appointmentNote)),
+  );
+}
+
 export const documents = (ctx: AnswerContext) => byKind(ctx, 'document_submission', 'submit');
 export const transport = (ctx: AnswerContext) => byKind(ctx, 'transport_card', 'how');
 
