@@ -16,6 +16,12 @@ await build({
   splitting: true, // the Telegram channel is a chunk of its own, loaded only when configured
   platform: 'node',
   format: 'esm',
+  // Minified: node keeps the text of every module a thread loads, and the line table of its source
+  // map; the server's 4.5 MB of code are 2.1 MB so (~5 MB less in the main thread's heap). Names are
+  // kept (error classes, plugins and loggers read them), and the source map gives stack traces the
+  // sources' files and lines.
+  minify: true,
+  keepNames: true,
   sourcemap: true,
   // Stack traces are mapped to the sources' files and lines without their text: with it, node
   // (--enable-source-maps) kept every bundled source in each thread's heap, ~10 MB.
