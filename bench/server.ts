@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '../test/support/free-port.js';
-import { buildBundle, startArgs } from '../test/support/npm-start.js';
+import { buildBundle, startArgs, startEnv } from '../test/support/npm-start.js';
 
 let built = false;
 
@@ -21,6 +21,7 @@ export async function startServer(dataDir = fs.mkdtempSync(path.join(os.tmpdir()
   const server = spawn(process.execPath, withFlags(startArgs()), {
     env: {
       ...process.env,
+      ...startEnv(),
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
@@ -42,12 +43,12 @@ function withFlags(args: string[]): string[] {
   return [...args.slice(0, -1), ...extra, ...args.slice(-1)];
 }
 
-/** The yardstick of `bench -- ratio`: bench/bare-fastify.mjs, run by node with npm start's flags instead of the bundle. */
+/** The yardstick of `bench -- ratio`: bench/bare-fastify.mjs, run by node with npm start's flags and environment instead of the bundle. */
 export async function startBareFastify() {
   const port = await freePort();
   const started = performance.now();
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bare-fastify.mjs');
-  const server = spawn(process.execPath, [...startArgs().slice(0, -1), script], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const server = spawn(process.execPath, [...startArgs().slice(0, -1), script], { env: { ...process.env, ...startEnv(), PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   await healthy(port, started, 10_000);
   return { server, port };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../src/config.js';
 import { freePort } from '../support/free-port.js';
-import { buildBundle, startArgs } from '../support/npm-start.js';
+import { buildBundle, startArgs, startEnv } from '../support/npm-start.js';
 
 /**
  * The server as `npm start` runs it: the esbuild bundle in dist/, whose NLU thread is
@@ -18,7 +18,7 @@ afterAll(() => [dataDir, otherDir].forEach((dir) => fs.rmSync(dir, { recursive: 
 
 async function serve<T>(use: (port: number) => Promise<T>, more: NodeJS.ProcessEnv = {}): Promise<{ result: T; log: string }> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NLU_ENCODER: 'ngram', LOG_LEVEL: 'info', ...more };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...startEnv(), PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NLU_ENCODER: 'ngram', LOG_LEVEL: 'info', ...more };
   for (const key of ['REDIS_URL', 'STORE', 'TELEGRAM_BOT_TOKEN', 'KNOWLEDGE_DIR', 'INTENTS_DIR', 'LOCALES_DIR', 'NODE_OPTIONS']) delete env[key];
   const child = spawn(process.execPath, startArgs(), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
