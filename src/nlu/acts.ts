@@ -37,7 +37,7 @@ const ANSWER_WORDS = 2;
 
 /**
  * The days a question may ask about, in the language's own words, from the CLDR data of Intl
- * (Node's ICU): the weekdays, yesterday, today, tomorrow and the months ("sábado", "i morgon",
+ * (Node's ICU): the weekdays, today, tomorrow and the months ("sábado", "i morgon",
  * "agosto"). A weekday or month is also found in the plural ("los sábados", "lördagar"). acts.yaml
  * adds what CLDR does not say ("hui", "fin de semana", the afternoons: CLDR's "tarde" is also "late").
  * Words under four letters ("may") are too often something else.
@@ -49,7 +49,8 @@ function daysOf(lang: Lang): { today: string; other: string[] } {
   const days = Array.from({ length: 7 }, (_, i) => weekday.format(Date.UTC(2024, 0, 1 + i)));
   const months = Array.from({ length: 12 }, (_, i) => month.format(Date.UTC(2024, i, 15)));
   const other = [...days, ...months].filter((w) => w.length >= 4);
-  return { today: relative.format(0, 'day'), other: [...other, ...[-1, 1].map((d) => relative.format(d, 'day'))] };
+  // Tomorrow is another day to ask about; yesterday is past ("fui ayer y no había nadie").
+  return { today: relative.format(0, 'day'), other: [...other, relative.format(1, 'day')] };
 }
 
 /** A day, month or part of the day in the plural: "sabados" is "sabado"'s, "vesprades" "vesprada"'s, "lordagar" "lordag"'s. */

@@ -65,6 +65,15 @@ describe('the form of a question', () => {
     ['sv', 'stänger ni kl 14?', 'other'],
     ['es', '¿abre a las 9:30?', 'other'],
     ['en', 'is it open?', undefined],
+    // Months and plural weekdays from CLDR; yesterday asks about no opening.
+    ['it', 'ad agosto chiudono?', 'other'],
+    ['es', '¿abren los domingos?', 'other'],
+    ['sv', 'har de öppet på lördagar?', 'other'],
+    ['en', 'are they open on Sundays?', 'other'],
+    ['ca', 'obrin per les vesprades?', 'other'],
+    ['es', 'fui ayer y no había nadie, ¿está cerrado?', undefined],
+    ['en', 'may I go in person?', undefined],
+    ['ca', "si arribe tard què passa?", undefined],
   ] as [Lang, string, string | undefined][])('%s: "%s" asks about %s', (lang, text, time) => {
     expect(read(lang, text).time).toBe(time);
   });
