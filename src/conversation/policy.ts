@@ -159,8 +159,9 @@ const CHECKS: { [K in keyof Condition]-?: (c: Condition, s: Situation, policy: P
   pending: (c, { session }) => (c.pending === 'confirm' ? !!session.pending?.confirm : !!session.pending),
   answer: (c, { nlu }) => (c.answer === 'any' ? !!nlu.entities.answer : nlu.entities.answer === c.answer),
   answersPending: (c, s) => answersPending(s) === c.answersPending,
-  // Sure of another question than the one pending ("sí, bórrelo" is read as the erasure it answers).
-  sure: (c, { nlu, session }, policy) => (nlu.confidence >= policy.thresholds.keepPendingBelow && !nlu.bare && nlu.intent !== session.pending?.intent) === c.sure,
+  // Sure of another question than the one pending ("sí, bórrelo" is read as the erasure it answers;
+  // "yes please" read as thanks asks nothing).
+  sure: (c, s, policy) => (s.nlu.confidence >= policy.thresholds.keepPendingBelow && !s.nlu.bare && s.nlu.intent !== s.session.pending?.intent && !isAside(s)) === c.sure,
   sureOfAnother: (c, { nlu }, policy) => (nlu.confidence >= policy.thresholds.sureOfAnother && !nlu.bare) === c.sureOfAnother,
   topic: (_c, s, policy) => !!takingTopic(policy, s),
   named: (c, s) => c.named!.every((p) => named(s, p)),
