@@ -155,8 +155,8 @@ export class Dialogue {
     if (ctx.office) session.office = ctx.office.id;
     if (ctx.org) session.organisation = ctx.org.id;
     if (certificate) session.certificate = certificate;
-    // An aside that answers a topic ("¿qué trámites hay?" is answered by help) is the subject too.
-    if (!spec.aside || (topic && policy.topics[topic]?.intent === intent)) [session.lastIntent, session.subjectAge] = [intent, 0];
+    // An aside that answers a topic ("¿qué trámites hay?", "¿guardáis lo que escribo?" are answered by help) is the subject too.
+    if (!spec.aside || (topic && intent !== OUT_OF_SCOPE)) [session.lastIntent, session.subjectAge] = [intent, 0];
     else if (session.lastIntent) session.subjectAge = (session.subjectAge ?? 0) + 1;
     if (topic && intent !== OUT_OF_SCOPE) [session.topic, session.topicAge] = [topic, 0];
     else if (session.topic) session.topicAge = (session.topicAge ?? 0) + 1;

@@ -35,7 +35,8 @@ export function goodbye(ctx: AnswerContext): Answer {
 export function help(ctx: AnswerContext): Answer {
   const { k, t, lang } = ctx;
   if (ctx.frame.act === 'about_bot') return aboutBot(ctx);
-  if (ctx.frame.act === 'about_chat') return aboutChat(ctx);
+  // "¿Guardáis lo que escribo?", and after it "¿y cuánto tiempo?".
+  if (ctx.frame.act === 'about_chat' || ctx.frame.topic === 'conversation') return aboutChat(ctx);
   const orgs = inScope(ctx);
   if (ctx.entities.channel === 'online' && orgs.length === 1) return { text: onlineServices(ctx, orgs[0]), quickReplies: suggestions(ctx, ['phones', 'open_offices']) };
   // "¿Qué trámites puedo hacer en la OMAC?": by the way each is done; an organisation with none (the ATS's are health services) gets the list below.
