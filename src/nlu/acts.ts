@@ -94,9 +94,10 @@ export class ActReader {
 
   /**
    * The act of the first clause that asks something (a question word wins over a bare "?"), and
-   * whether a negation stands in the first clause, and the day or time asked about anywhere: today
-   * ("hoy") or another ("el sábado", "kl 14"). "Necesito el padrón, ¿se puede hacer online?":
-   * yes_no, whether it can be done.
+   * whether a negation stands in the first clause, and the day or time asked about: today ("hoy")
+   * or another ("el sábado", "kl 14"), in a sentence that asks, or anywhere when none does ("funkar
+   * vårdcentralen? har tid på torsdag" asks about now). "Necesito el padrón, ¿se puede hacer
+   * online?": yes_no, whether it can be done.
    */
   read(text: string, lang: Lang): { act: Act; negated: boolean; erasing: boolean; forgetting: boolean; works: boolean; fails: boolean; time?: 'today' | 'other'; modality?: Modality } {
     const cues = this.cues.get(lang) ?? [];
@@ -106,13 +107,16 @@ export class ActReader {
     let forgetting = false;
     let fails = false;
     let works = false;
-    let time: 'today' | 'other' | undefined = CLOCK.test(text) ? 'other' : undefined;
+    let time: 'today' | 'other' | undefined;
+    let told: 'today' | 'other' | undefined;
+    const marked = text.includes('?');
     let modality: Modality | undefined;
     let first = true;
     // A sentence asks when it ends with "?"; its clauses ("Could you tell me how …, please?") are where question words stand.
     for (const sentence of text.split(/(?<=[.!?])\s+|\n/)) {
       // "Volevo sapere se…", "I was wondering where…": a question without its mark.
       let asked = sentence.includes('?');
+      let when: 'today' | 'other' | undefined = CLOCK.test(sentence) ? 'other' : undefined;
       let wh: Act | undefined;
       let verbFirst = false;
       let asks: Modality | undefined;
@@ -131,8 +135,8 @@ export class ActReader {
           else if (cue.act === 'forget') forgetting = request = true;
           else if (cue.act === 'works') works = true;
           else if (cue.act === 'fails') fails = true;
-          else if (cue.act === 'time') time = 'other';
-          else if (cue.act === 'today') time ??= 'today';
+          else if (cue.act === 'time') when = 'other';
+          else if (cue.act === 'today') when ??= 'today';
           // "¿online o en persona?" offers a choice; "¿ya está arreglado o no?", "har dom öppnat nu eller?" do not.
           else if (cue.act === 'or') or ||= i > 0 && words.slice(i + 1).some((w) => !cues.some((c) => c.act === 'negation' && c.words.length === 1 && c.words[0] === w));
           else if (cue.act === 'ask') asked = true;
@@ -159,7 +163,11 @@ export class ActReader {
       const yesNo = !act && !wh && (verbFirst || asked);
       act ??= wh ?? (yesNo ? 'yes_no' : undefined);
       if (yesNo) modality = or ? 'or' : asks;
+      // With a question mark somewhere, the sentences that have one ask; "har tid på torsdag" after it tells.
+      if (marked ? asked : wh || verbFirst || asked) time = time === 'other' ? time : when ?? time;
+      else told = told === 'other' ? told : when ?? told;
     }
+    time ??= act ? undefined : told;
     return { act: act ?? 'statement', negated, erasing, forgetting, works, fails, ...(time ? { time } : {}), ...(modality ? { modality } : {}) };
   }
 }

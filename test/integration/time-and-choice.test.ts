@@ -13,12 +13,12 @@ import { postChat, startApp } from '../support/helpers.js';
  * - "the website is down. Is the family portal still there?": yes, for the portal; the website's
  *   "down" is not what is asked.
  */
-const WORDINGS: Record<Lang, { office: string; month: string; weekdays: string; choice: string; context: string }> = {
-  es: { office: '¿la OMAC de Altabix está abierta?', month: '¿y en agosto cierran?', weekdays: '¿abren los domingos?', choice: '¿el correo de la ATS funciona ya o sigue sin ir?', context: 'La web de la ATS no carga. ¿El portal de medidas para las familias sigue funcionando?' },
-  ca: { office: "l'OMAC d'Altabix està oberta?", month: 'i a l\'agost tanquen?', weekdays: 'obrin els diumenges?', choice: "el correu de l'ATS funciona o encara està caigut?", context: "La web de l'ATS no carrega. El portal de mesures per a les famílies continua funcionant?" },
-  it: { office: "l'OMAC di Altabix è aperta?", month: 'e a luglio chiudono?', weekdays: 'aprono le domeniche?', choice: "la mail dell'ATS funziona di nuovo o è ancora ferma?", context: "Il sito dell'ATS non si apre. Il portale delle misure per la famiglia funziona ancora?" },
-  sv: { office: 'har OMAC Altabix öppet?', month: 'och stänger de i juli?', weekdays: 'har de öppet på söndagar?', choice: 'funkar ATS mejl igen eller ligger den fortfarande nere?', context: 'ATS webbplats går inte att nå. Fungerar portalen för familjestöd fortfarande?' },
-  en: { office: 'is the Altabix office open?', month: 'and do they close in August?', weekdays: 'are they open on Sundays?', choice: 'is the ATS email back or still down?', context: "The ATS website won't load. Is the family support portal still working?" },
+const WORDINGS: Record<Lang, { office: string; month: string; weekdays: string; choice: string; context: string; care: string }> = {
+  es: { care: '¿el médico de cabecera atiende también en agosto?', office: '¿la OMAC de Altabix está abierta?', month: '¿y en agosto cierran?', weekdays: '¿abren los domingos?', choice: '¿el correo de la ATS funciona ya o sigue sin ir?', context: 'La web de la ATS no carga. ¿El portal de medidas para las familias sigue funcionando?' },
+  ca: { care: "el metge de capçalera atén també a l'agost?", office: "l'OMAC d'Altabix està oberta?", month: 'i a l\'agost tanquen?', weekdays: 'obrin els diumenges?', choice: "el correu de l'ATS funciona o encara està caigut?", context: "La web de l'ATS no carrega. El portal de mesures per a les famílies continua funcionant?" },
+  it: { care: 'il medico di famiglia riceve anche ad agosto?', office: "l'OMAC di Altabix è aperta?", month: 'e a luglio chiudono?', weekdays: 'aprono le domeniche?', choice: "la mail dell'ATS funziona di nuovo o è ancora ferma?", context: "Il sito dell'ATS non si apre. Il portale delle misure per la famiglia funziona ancora?" },
+  sv: { care: 'tar husläkaren emot i juli också?', office: 'har OMAC Altabix öppet?', month: 'och stänger de i juli?', weekdays: 'har de öppet på söndagar?', choice: 'funkar ATS mejl igen eller ligger den fortfarande nere?', context: 'ATS webbplats går inte att nå. Fungerar portalen för familjestöd fortfarande?' },
+  en: { care: 'is my family doctor seeing people in August too?', office: 'is the Altabix office open?', month: 'and do they close in August?', weekdays: 'are they open on Sundays?', choice: 'is the ATS email back or still down?', context: "The ATS website won't load. Is the family support portal still working?" },
 };
 const YES_NO = /^(sí|si|no|ja|nej|yes|sì)\b/i;
 
@@ -40,6 +40,11 @@ describe.each(Object.keys(WORDINGS) as Lang[])('%s: questions answered with what
     const t = bot.texts.t(lang);
     const noHours = t("hours.unknown_named", officeNames(bot, "elche-altabix", lang)).replace(/\.$/, "");
     expect(reply.startsWith(noHours), `${w[kind]} -> ${reply}`).toBe(true);
+  });
+
+  it('whether a health service works in a month: no information, first, then how it works now', async () => {
+    const reply = await ask(`care-${lang}`, w.care, 'ats-insubria');
+    expect(reply.startsWith(bot.texts.t(lang)('answer.unknown')), `${w.care} -> ${reply}`).toBe(true);
   });
 
   it('an either/or question about a service gets its state without a yes or no', async () => {

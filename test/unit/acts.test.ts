@@ -74,6 +74,9 @@ describe('the form of a question', () => {
     ['es', 'fui ayer y no había nadie, ¿está cerrado?', undefined],
     ['en', 'may I go in person?', undefined],
     ['ca', "si arribe tard què passa?", undefined],
+    // The day told after the question is no day asked about.
+    ['sv', 'funkar vårdcentralen som vanligt? har tid hos läkaren på torsdag', undefined],
+    ['es', 'tengo cita el lunes. ¿funciona el centro de salud?', undefined],
   ] as [Lang, string, string | undefined][])('%s: "%s" asks about %s', (lang, text, time) => {
     expect(read(lang, text).time).toBe(time);
   });

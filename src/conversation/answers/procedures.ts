@@ -334,8 +334,10 @@ export function health(ctx: AnswerContext): Answer {
   const lead = from && from.id !== org.id && k.procedures(from.id, 'health').length === 0 ? elsewhere(ctx, from) : undefined;
   const scope = known || lead ? undefined : t(place ? 'health.scope_place' : 'health.scope', { ...nameValues(lang, undefined, org), place });
   const next = nextStep(ctx, org, HEALTH_CONTACTS);
-  // "Who books the swab?" is answered by the service's text; how long, how much, when are not.
-  const unknown = NEVER_KNOWN.has(frame.act) || frame.act === 'when' ? t('answer.unknown') : undefined;
+  // "Who books the swab?" is answered by the service's text; how long, how much, when are not, nor
+  // whether it works on another day ("¿cierra en agosto?": the facts are today's).
+  const later = frame.act === 'yes_no' && frame.time === 'other';
+  const unknown = NEVER_KNOWN.has(frame.act) || frame.act === 'when' || later ? t('answer.unknown') : undefined;
   if (care) return { text: sentences(lead, unknown, serviceState(ctx, care)), next, context: scope, quickReplies };
   // "Is quarantine being activated again?": yes, from the service's text; "do I have to book it myself?": that text alone.
   const yes = frame.act === 'yes_no' && frame.modality !== 'must' && frame.modality !== 'or' ? t('answer.yes') : undefined;

@@ -61,8 +61,10 @@ export function serviceLine(ctx: Speaking, service: Service, asked?: Asked): str
 
 /** A service's state in answer to a message: yes or no first to a yes/no question. */
 export function serviceState(ctx: AnswerContext, service: Service): string {
-  // "¿Funciona ya o sigue caído?" offers two answers: the state, with no yes or no before it.
-  const asked = ctx.frame.act !== 'yes_no' || ctx.frame.modality === 'or' ? undefined : ctx.entities.state === 'closed' ? 'closed' : 'works';
+  // "¿Funciona ya o sigue caído?" offers two answers, "¿cierra en agosto?" asks of another day than
+  // the facts': the state, with no yes or no before it.
+  const plain = ctx.frame.act !== 'yes_no' || ctx.frame.modality === 'or' || ctx.frame.time === 'other';
+  const asked = plain ? undefined : ctx.entities.state === 'closed' ? 'closed' : 'works';
   return serviceLine(ctx, service, asked);
 }
 
