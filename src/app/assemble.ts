@@ -72,7 +72,7 @@ export async function assemble(config: Config, stores: Stores = createStores(con
   };
   // With Redis every instance works one shared queue; otherwise the store's outbox (one instance).
   const queue = stores.redisUrl ? new NoticeQueue(stores.redisUrl, subscriptions, stores.inbox, stores.noticeLog, render, events) : undefined;
-  const notifier = new Notifier(stores.outbox, stores.inbox, stores.noticeLog, render, events, queue);
+  const notifier = new Notifier(stores.outbox, stores.noticeLog, render, events, queue);
   metrics.pending = () => notifier.pendingCount();
   metrics.storeDegraded = () => stores.degraded;
   // A change is sent to the office's subscribers; an undo corrects only those who were told of the change it undoes.

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { DAY_MS, type Handoff } from '../../src/storage/index.js';

@@ -1,6 +1,6 @@
 import type { Office, Service, Text } from '../../knowledge/schema.js';
 import type { Address } from '../../domain/types.js';
-import { addressKey, type Change, type Delivery, type InboxRepository, type NoticeLogRepository, type OutboxRepository, type Subscriber } from '../../storage/index.js';
+import { addressKey, type Change, type Delivery, type NoticeLogRepository, type OutboxRepository, type Subscriber } from '../../storage/index.js';
 import type { NoticeQueue } from './notice-queue.js';
 import { carrier, isAnnouncement, isPermanent, newChangeId, recipientTest, noEvents, type AnnouncementText, type Notice, type NotifierEvents, type Post, type Render, type Sender } from './notices.js';
 
@@ -29,7 +29,6 @@ export class Notifier {
 
   constructor(
     private readonly outbox: OutboxRepository | undefined,
-    private readonly inbox: InboxRepository,
     /** Who was told of each status change: an undo corrects them, and no one else. */
     private readonly log: NoticeLogRepository,
     private readonly render: Render,
