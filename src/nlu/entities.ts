@@ -160,8 +160,9 @@ export class EntityExtractor {
    * ("quants tràmits", "les meues dades") is a question of its own, never bare. Lexicon phrases
    * are found as written, inside a compound, or by their words' stems in any order.
    */
-  extract(normalized: string, lang?: Lang): { entities: Entities; bare: boolean; also?: Also } {
-    const words = tokens(normalized).map((w) => this.correct(w));
+  extract(normalized: string, lang?: Lang, org?: string): { entities: Entities; bare: boolean; also?: Also } {
+    const written = tokens(normalized);
+    const words = written.map((w) => this.correct(w));
     const found: Entities = {};
     // "¿Torrellano y El Altet están abiertas?", "la cuarentena… ¿y el hisopo?": the places and services named after the first.
     const also: Also = {};
@@ -182,7 +183,11 @@ export class EntityExtractor {
       for (; len >= 1; len--) {
         const entries = this.phrases.get(words.slice(i, i + len).join(' '));
         if (!entries) continue;
+        // "abito a Cantù" on the ATS's page is no typo of Elche's Francesc Cantó: an office of
+        // another organisation than the conversation's is found only as written.
+        const typo = written.slice(i, i + len).some((w, j) => w !== words[i + j]);
         for (const e of entries) {
+          if (typo && org && e.org && e.org !== org) continue;
           // "como" is "how" in Spanish: there it names the office only beside "ATS".
           if (lang && e.notIn.includes(lang)) {
             if (!weak) [weak, weakAt] = [e, i];

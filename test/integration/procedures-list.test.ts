@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ChatCore } from '../../src/app/chat-core.js';
 import { localized } from '../../src/knowledge/knowledge.js';
+import { named } from '../../src/conversation/context.js';
 import type { Lang } from '../../src/knowledge/schema.js';
 import { postChat, startApp } from '../support/helpers.js';
 
@@ -41,7 +42,8 @@ describe.each(Object.keys(WORDINGS) as Lang[])('%s: which procedures there are',
 
   it('at Paiporta: what is online and what only by appointment', async () => {
     const reply = await ask('paiporta');
-    expect(reply, WORDINGS[lang].paiporta).toContain(t()('help.by_appointment', { offices: 'Oficina Única' }));
+    const office = named('office', bot.knowledge.office('paiporta-oficina-unica'), lang).office;
+    expect(reply, WORDINGS[lang].paiporta).toContain(t()('help.by_appointment', { offices: office }));
     expect(reply.toLowerCase()).toContain(t()('certificate.the.life').toLowerCase());
     expect(reply.toLowerCase()).toContain(t()('certificate.the.padron').toLowerCase());
   });

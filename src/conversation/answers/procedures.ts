@@ -1,7 +1,7 @@
 import { localized } from '../../knowledge/knowledge.js';
 import { NEVER_KNOWN } from '../../nlu/acts.js';
 import type { Channel, Contact, Office, Organisation, Procedure } from '../../knowledge/schema.js';
-import { bullet, capitalize, isOpen, lines, listOf, nameValues, names, sentences, shortList, type AnswerContext } from '../context.js';
+import { bullet, capitalize, isOpen, lines, listOf, named, nameValues, names, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer } from '../types.js';
 import { suggestions } from './suggestions.js';
 import { askChannel, askMore, contactSentence, inPerson, nextStep, serviceState } from './contacts.js';
@@ -290,7 +290,7 @@ export function proceduresByWay(ctx: AnswerContext, org: Organisation): string {
   return lines(
     online ? group(t('help.online', { online }), by('online')) : '',
     group(t('help.in_person'), by('in_person'), inPerson(ctx, org, k.officesOf(org.id).filter(isOpen))),
-    group(t('help.by_appointment', { offices: shortList([...new Set(atOffices)], lang) }), by('appointment'), sentences(...appointmentNote)),
+    group(t('help.by_appointment', { offices: listOf([...new Set(atOffices)].map((o) => named('office', o, lang).office), lang) }), by('appointment'), sentences(...appointmentNote)),
   );
 }
 
