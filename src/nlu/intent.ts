@@ -65,15 +65,10 @@ export class IntentModel {
   }
 }
 
-/** One part of the act head: its vocabulary (its own) and its classifier. */
-interface ActPartState {
-  encoder: NgramState;
-  svm: SvmState;
-}
-
-/** The act head's parts, one per group of acts (`head` in intents/acts/*.yaml). */
+/** The act head: its vocabulary and its parts' classifiers, one per group of acts (`head` in intents/acts/*.yaml). */
 export interface ActHeadState {
-  parts: ActPartState[];
+  encoder: NgramState;
+  parts: SvmState[];
 }
 
 /**
@@ -85,32 +80,41 @@ export interface ActHeadState {
  * "ma quindi come lo prenoto il tampone?" or "delete everything you hold on me, immediately" read
  * as complaints by their "ma" or "-ly", and flipped with any example added to an intent.
  * Acts of another group (`head`: the questions about the conversation, a correction, a request
- * for more) are a part of their own, so that adding one never moves how the others read.
+ * for more) are a part of their own, so that adding one never moves how the others read. The
+ * parts share one vocabulary, fitted on all the examples: a message is encoded once for all of
+ * them (each part's own was ~1.8 MB and an encoding per message).
  */
 export class ActHead {
-  private constructor(private readonly parts: { encoder: NgramEncoder; svm: LinearSvm }[]) {}
+  private constructor(
+    private readonly encoder: NgramEncoder,
+    private readonly parts: LinearSvm[],
+  ) {}
 
   /** @param intentTexts the intent examples, as the classifiers learn them (trainingText) */
   static fit(intentTexts: string[], acts: { text: string; act: string; head?: string }[], weight = ACT_WEIGHT): ActHead {
     const groups = [...new Set(acts.map((a) => a.head ?? DEFAULT_HEAD))].sort((a, b) => (a === DEFAULT_HEAD ? -1 : b === DEFAULT_HEAD ? 1 : a.localeCompare(b)));
-    const of = (g: string) => acts.filter((a) => (a.head ?? DEFAULT_HEAD) === g);
+    const encoder = new NgramEncoder();
+    const features = encoder.fitEncode([...intentTexts, ...acts.map((a) => trainingText(a.text))]);
+    const intentFeatures = features.slice(0, intentTexts.length);
+    const featuresOf = (g: string) => acts.flatMap((a, i) => ((a.head ?? DEFAULT_HEAD) === g ? [{ act: a.act, x: features[intentTexts.length + i] }] : []));
     // The first group reads as it would alone; another learns the first's examples as no act of its own too.
-    const others = (g: string) => (g === groups[0] ? [] : of(groups[0]).map((a) => trainingText(a.text)));
-    return new ActHead(groups.map((g) => fitPart([...intentTexts, ...others(g)], of(g), weight)));
+    const others = (g: string) => (g === groups[0] ? [] : featuresOf(groups[0]).map((a) => a.x));
+    return new ActHead(encoder, groups.map((g) => fitPart(encoder.dim, [...intentFeatures, ...others(g)], featuresOf(g), weight)));
   }
 
   static fromState(state: ActHeadState): ActHead {
-    return new ActHead(state.parts.map((p) => ({ encoder: NgramEncoder.fromState(p.encoder), svm: LinearSvm.fromState(p.svm) })));
+    return new ActHead(NgramEncoder.fromState(state.encoder), state.parts.map((p) => LinearSvm.fromState(p)));
   }
 
   toState(): ActHeadState {
-    return { parts: this.parts.map((p) => ({ encoder: p.encoder.toState(), svm: p.svm.toState() })) };
+    return { encoder: this.encoder.toState(), parts: this.parts.map((p) => p.toState()) };
   }
 
   /** The acts a text (normalised as the classifier reads it) reads as, one at most per group, each more probable there than no act at all. */
   readAll(normalized: string): string[] {
-    return this.parts.flatMap(({ encoder, svm }) => {
-      const probs = svm.predict(encoder.encode(normalized));
+    const x = this.encoder.encode(normalized);
+    return this.parts.flatMap((svm) => {
+      const probs = svm.predict(x);
       const best = argmax(probs);
       return svm.labels[best] === NO_ACT ? [] : [svm.labels[best]];
     });
@@ -122,19 +126,15 @@ export class ActHead {
   }
 }
 
-function fitPart(intentTexts: string[], acts: { text: string; act: string }[], weight: number): { encoder: NgramEncoder; svm: LinearSvm } {
+function fitPart(dim: number, noAct: Features[], acts: { act: string; x: Features }[], weight: number): LinearSvm {
   const classes = [NO_ACT, ...[...new Set(acts.map((a) => a.act))].sort()];
-  const encoder = new NgramEncoder();
-  const features = encoder.fitEncode([...intentTexts, ...acts.map((a) => trainingText(a.text))]);
-  const intentFeatures = features.slice(0, intentTexts.length);
-  const actFeatures = features.slice(intentTexts.length);
-  const svm = new LinearSvm(classes, encoder.dim);
+  const svm = new LinearSvm(classes, dim);
   // A few hundred act examples beside thousands of others: each counts ACT_WEIGHT times, so that
   // "ets un robot?" outweighs the help example "ets un robot? i què fas?".
-  const weighted = Array.from({ length: weight }, () => actFeatures).flat();
+  const weighted = Array.from({ length: weight }, () => acts.map((a) => a.x)).flat();
   const targets = Array.from({ length: weight }, () => acts.map((a) => classes.indexOf(a.act))).flat();
-  svm.train([...intentFeatures, ...weighted], [...intentFeatures.map(() => 0), ...targets]);
-  return { encoder, svm };
+  svm.train([...noAct, ...weighted], [...noAct.map(() => 0), ...targets]);
+  return svm;
 }
 
 const DEFAULT_HEAD = 'tone';
