@@ -10,7 +10,7 @@ import type { Session } from '../domain/types.js';
  * that serves this topic), then at most one line of context. A question asked again gets what
  * was not said yet, or says plainly that this is all the bot knows.
  */
-export function render(answer: Answer, previous: Session, asked: string, allKnown: string, more?: string, where?: string): { text: string; said: string[] } {
+export function render(answer: Answer, previous: Session, asked: string, allKnown: string, more?: string, where?: () => string | undefined): { text: string; said: string[] } {
   const parts = [answer.text, answer.next, answer.context].filter((p): p is string => !!p);
   const said = parts.flatMap(split).map(fingerprint);
   const before = new Set(previous.said);
@@ -35,7 +35,7 @@ export function render(answer: Answer, previous: Session, asked: string, allKnow
   // The same question again: the direct answer (its first sentence) once more, then only what the
   // last reply did not say, or that this is all the bot knows.
   const fresh = unsaid(new Set(split(lead).map(fingerprint)));
-  const text = fresh.join('\n') !== lead ? fresh.join('\n') : lines(sentences(lead, allKnown), answer.next ?? where);
+  const text = fresh.join('\n') !== lead ? fresh.join('\n') : lines(sentences(lead, allKnown), answer.next ?? where?.());
   return { text, said: [...new Set([...before, ...said])] };
 }
 

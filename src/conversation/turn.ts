@@ -148,7 +148,7 @@ export class Dialogue {
     // "La web no carga": after what is known of it, the other ways to reach the staff.
     const channel = answer.next ?? (more ? askMore(ctx) : frame.trouble && ctx.org ? staffContacts(ctx, ctx.org) : undefined);
     // Asked again with nothing new to say: that this is all, and where to ask.
-    const { text, said } = render(answer, previous, asked, ctx.t('answer.all_known'), more ? channel ?? '' : undefined, channel ?? askMore(ctx));
+    const { text, said } = render(answer, previous, asked, ctx.t('answer.all_known'), more ? channel ?? '' : undefined, () => channel ?? askMore(ctx));
     session.pending = answer.pending;
     session.asked = asked;
     session.said = said;
