@@ -78,6 +78,8 @@ export interface AnswerContext {
 /** What a text about the knowledge base needs: the facts and the language (a contacts list outside a turn). */
 export type Speaking = Pick<AnswerContext, 'k' | 't' | 'lang'>;
 
+/** A yes/no question about another day, month or hour than today ("¿abre los sábados?", "ad agosto chiudono?"): the facts are today's. */
+export const asksAnotherDay = (frame: Frame) => frame.act === 'yes_no' && frame.time === 'other';
 export const lines = (...parts: (string | false | undefined | null)[]) => parts.filter(Boolean).join('\n');
 export const sentences = (...parts: (string | false | undefined | null)[]) => parts.filter(Boolean).join(' ');
 export const bullet = (s: string) => `• ${s}`;

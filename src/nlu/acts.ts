@@ -62,6 +62,10 @@ function matches(cue: Cue, word: string | undefined, w: string): boolean {
   return word.length >= w.length && word.length - w.length <= 3 && word.startsWith(stem);
 }
 
+type Day = 'today' | 'other';
+/** Another day named anywhere outweighs today: "hoy no, ¿y el sábado?" asks about the Saturday. */
+const mergeDay = (kept: Day | undefined, found: Day | undefined): Day | undefined => (kept === 'other' ? kept : found ?? kept);
+
 /** A time of day as any of the languages writes it: "14:30", "14.30", "14h", "2pm", "kl 14", "alle 9". */
 const CLOCK = /\b\d{1,2}([:.]\d{2}\b|\s?(h|am|pm)\b)|\b(kl|klockan|alle|at)\s\d{1,2}\b/i;
 
@@ -107,8 +111,8 @@ export class ActReader {
     let forgetting = false;
     let fails = false;
     let works = false;
-    let time: 'today' | 'other' | undefined;
-    let told: 'today' | 'other' | undefined;
+    let time: Day | undefined;
+    let told: Day | undefined;
     const marked = text.includes('?');
     let modality: Modality | undefined;
     let first = true;
@@ -116,7 +120,7 @@ export class ActReader {
     for (const sentence of text.split(/(?<=[.!?])\s+|\n/)) {
       // "Volevo sapere se…", "I was wondering where…": a question without its mark.
       let asked = sentence.includes('?');
-      let when: 'today' | 'other' | undefined = CLOCK.test(sentence) ? 'other' : undefined;
+      let when: Day | undefined = CLOCK.test(sentence) ? 'other' : undefined;
       let wh: Act | undefined;
       let verbFirst = false;
       let asks: Modality | undefined;
@@ -164,8 +168,8 @@ export class ActReader {
       act ??= wh ?? (yesNo ? 'yes_no' : undefined);
       if (yesNo) modality = or ? 'or' : asks;
       // With a question mark somewhere, the sentences that have one ask; "har tid på torsdag" after it tells.
-      if (marked ? asked : wh || verbFirst || asked) time = time === 'other' ? time : when ?? time;
-      else told = told === 'other' ? told : when ?? told;
+      if (marked ? asked : wh || verbFirst || asked) time = mergeDay(time, when);
+      else told = mergeDay(told, when);
     }
     time ??= act ? undefined : told;
     return { act: act ?? 'statement', negated, erasing, forgetting, works, fails, ...(time ? { time } : {}), ...(modality ? { modality } : {}) };

@@ -259,8 +259,8 @@ export class Nlu implements NluService {
     const found = this.entities.extract(norm, lang, org);
     // "La web no carga. ¿Sigue funcionando el portal?": what it asks about, and whether it asks if that
     // is open or closed, working or down, are the question's own; the sentence before is context.
-    const question = text.split(/(?<=[.!])\s+|\n/).filter((s) => s.includes('?'));
-    if ((found.entities.state || found.entities.topic) && question.length === 1 && question[0] !== text) {
+    const question = found.entities.state || found.entities.topic ? text.split(/(?<=[.!])\s+|\n/).filter((s) => s.includes('?')) : [];
+    if (question.length === 1 && question[0] !== text) {
       const own = this.entities.extract(normalize(question[0]), lang, org).entities;
       for (const key of ['state', 'topic'] as const) {
         if (own[key]) found.entities[key] = own[key];

@@ -1,7 +1,7 @@
 import { localized } from '../../knowledge/knowledge.js';
 import { NEVER_KNOWN } from '../../nlu/acts.js';
 import type { Channel, Contact, Office, Organisation, Procedure } from '../../knowledge/schema.js';
-import { bullet, capitalize, isOpen, lines, listOf, named, nameValues, names, sentences, shortList, type AnswerContext } from '../context.js';
+import { asksAnotherDay, bullet, capitalize, isOpen, lines, listOf, named, nameValues, names, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer } from '../types.js';
 import { suggestions } from './suggestions.js';
 import { askChannel, askMore, contactSentence, inPerson, nextStep, serviceState } from './contacts.js';
@@ -256,6 +256,12 @@ function byKind(ctx: AnswerContext, kind: Procedure['kind'], verb: 'how' | 'subm
 
 const KINDS: Procedure['kind'][] = ['certificate', 'appointment', 'document_submission', 'transport_card', 'health'];
 
+/** Every procedure of an organisation, kind by kind. */
+const proceduresOf = (ctx: AnswerContext, org: Organisation) => KINDS.flatMap((kind) => ctx.k.procedures(org.id, kind));
+
+/** A procedure in a list: what it gets the citizen, or, without a name of its own (filing documents), what the help calls it. */
+const listed = (ctx: AnswerContext, p: Procedure) => what(ctx, p) || (p.kind === 'document_submission' ? ctx.t('help.online_documents') : '');
+
 /**
  * "What can I do online in Paiporta?": the procedures of the organisation done online, where; or
  * that the bot knows of none, and where it is done in person instead.
@@ -263,10 +269,8 @@ const KINDS: Procedure['kind'][] = ['certificate', 'appointment', 'document_subm
 export function onlineServices(ctx: AnswerContext, org: Organisation): string {
   const { k, t, lang } = ctx;
   const online = k.online(org, lang);
-  const found = KINDS.flatMap((kind) => k.procedures(org.id, kind)).filter((p) => p.channels.includes('online'));
-  // A procedure without a name of its own (filing documents) goes by what the help calls it.
-  const label = (p: Procedure) => what(ctx, p) || (p.kind === 'document_submission' ? t('help.online_documents') : '');
-  const labels = found.map(label).filter(Boolean);
+  const found = proceduresOf(ctx, org).filter((p) => p.channels.includes('online'));
+  const labels = found.map((p) => listed(ctx, p)).filter(Boolean);
   // Then who helps by phone, for those the e-office does not let in.
   if (online && labels.length > 0) return lines(t('help.online', { online }), ...labels.map((l) => bullet(capitalize(l))), phoneHelp(ctx, org));
   return sentences(t('help.online_none', nameValues(lang, undefined, org)), inPerson(ctx, org, k.officesOf(org.id).filter(isOpen)), phoneHelp(ctx, org));
@@ -279,11 +283,10 @@ export function onlineServices(ctx: AnswerContext, org: Organisation): string {
  */
 export function proceduresByWay(ctx: AnswerContext, org: Organisation): string {
   const { k, t, lang } = ctx;
-  const all = KINDS.filter((kind) => kind !== 'appointment').flatMap((kind) => k.procedures(org.id, kind));
-  const label = (p: Procedure) => capitalize(what(ctx, p) || (p.kind === 'document_submission' ? t('help.online_documents') : ''));
+  const all = proceduresOf(ctx, org).filter((p) => p.kind !== 'appointment');
   const by = (channel: Procedure['channels'][number]) => all.filter((p) => p.channels.includes(channel));
   const group = (lead: string, found: Procedure[], after?: string) =>
-    found.length > 0 ? lines(lead, ...found.map((p) => bullet(label(p))), sentences(...found.map((p) => localized(p.notes, lang)), after)) : '';
+    found.length > 0 ? lines(lead, ...found.map((p) => bullet(capitalize(listed(ctx, p)))), sentences(...found.map((p) => localized(p.notes, lang)), after)) : '';
   const online = k.online(org, lang);
   const atOffices = by('appointment').flatMap((p) => p.offices ?? []).map((id) => k.office(id)).filter((o): o is Office => !!o);
   const appointmentNote = k.procedures(org.id, 'appointment').map((p) => localized(p.notes, lang));
@@ -336,8 +339,7 @@ export function health(ctx: AnswerContext): Answer {
   const next = nextStep(ctx, org, HEALTH_CONTACTS);
   // "Who books the swab?" is answered by the service's text; how long, how much, when are not, nor
   // whether it works on another day ("¿cierra en agosto?": the facts are today's).
-  const later = frame.act === 'yes_no' && frame.time === 'other';
-  const unknown = NEVER_KNOWN.has(frame.act) || frame.act === 'when' || later ? t('answer.unknown') : undefined;
+  const unknown = NEVER_KNOWN.has(frame.act) || frame.act === 'when' || asksAnotherDay(frame) ? t('answer.unknown') : undefined;
   if (care) return { text: sentences(lead, unknown, serviceState(ctx, care)), next, context: scope, quickReplies };
   // "Is quarantine being activated again?": yes, from the service's text; "do I have to book it myself?": that text alone.
   const yes = frame.act === 'yes_no' && frame.modality !== 'must' && frame.modality !== 'or' ? t('answer.yes') : undefined;

@@ -3,7 +3,7 @@ import type { Lang, Service, ServiceKind } from '../../knowledge/schema.js';
 import type { Answer } from '../types.js';
 import type { Translate } from '../../shared/i18n.js';
 import { intlLocale } from '../../shared/languages.js';
-import { capitalize, inSomeLanguage, listOf, sentences, type AnswerContext } from '../context.js';
+import { asksAnotherDay, capitalize, inSomeLanguage, listOf, sentences, type AnswerContext } from '../context.js';
 
 type Speaking = { k: Knowledge; t: Translate; lang: Lang };
 /** What was asked of the service: whether it works (yes/no), whether it is down (yes/no, asked the other way round), or nothing. */
@@ -63,7 +63,7 @@ export function serviceLine(ctx: Speaking, service: Service, asked?: Asked): str
 export function serviceState(ctx: AnswerContext, service: Service): string {
   // "¿Funciona ya o sigue caído?" offers two answers, "¿cierra en agosto?" asks of another day than
   // the facts': the state, with no yes or no before it.
-  const plain = ctx.frame.act !== 'yes_no' || ctx.frame.modality === 'or' || ctx.frame.time === 'other';
+  const plain = ctx.frame.act !== 'yes_no' || ctx.frame.modality === 'or' || asksAnotherDay(ctx.frame);
   const asked = plain ? undefined : ctx.entities.state === 'closed' ? 'closed' : 'works';
   return serviceLine(ctx, service, asked);
 }

@@ -3,7 +3,7 @@ import type { Lang, Office, Organisation, Text } from '../../knowledge/schema.js
 import type { Written } from '../../knowledge/freshness.js';
 import type { Translate } from '../../shared/i18n.js';
 import { intlLocale } from '../../shared/languages.js';
-import { nameValues, inSomeLanguage, isOpen, lines, listOf, names, openOffices, quick, sentences, shortList, type AnswerContext } from '../context.js';
+import { asksAnotherDay, nameValues, inSomeLanguage, isOpen, lines, listOf, names, openOffices, quick, sentences, shortList, type AnswerContext } from '../context.js';
 import type { Answer } from '../types.js';
 import type { QuickReply } from '../../domain/types.js';
 import { askChannel, askMore } from './contacts.js';
@@ -200,7 +200,7 @@ export function hours(ctx: AnswerContext): Answer {
   // unknown, and where to find them, is the answer; its status follows. A closed one: when it
   // reopens answers "when does it open?" best, so it comes first.
   const unknown = (key: 'unknown' | 'unknown_named') => (ask ? t(`hours.${key}_ask`, { ...n, ask }) : t(`hours.${key}`, n));
-  const hoursFirst = isOpen(office) || (ctx.frame.act === 'yes_no' && ctx.frame.time === 'other');
+  const hoursFirst = isOpen(office) || asksAnotherDay(ctx.frame);
   return {
     text: hoursFirst ? unknown('unknown_named') : officeStatus(ctx, office),
     context: hoursFirst ? statusLine(ctx, office) : unknown('unknown'),
