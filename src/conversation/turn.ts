@@ -146,7 +146,8 @@ export class Dialogue {
     if (more && ctx.org) answer.context = sentences(answer.context, localized(ctx.org.incident, lang), workingServices(ctx, ctx.org.id));
     const asked = more && previous.asked ? previous.asked : questionKey([intent, topic, ctx.office?.id, ctx.org?.id, certificate, frame.channel, frame.act, frame.modality]);
     // "La web no carga": after what is known of it, the other ways to reach the staff.
-    const channel = answer.next ?? (more ? askMore(ctx) : frame.trouble && ctx.org ? staffContacts(ctx, ctx.org) : undefined);
+    if (frame.trouble && !answer.next && ctx.org) answer.next = staffContacts(ctx, ctx.org);
+    const channel = answer.next ?? (more ? askMore(ctx) : undefined);
     // Asked again with nothing new to say: that this is all, and where to ask.
     const { text, said } = render(answer, previous, asked, ctx.t('answer.all_known'), more ? channel ?? '' : undefined, () => channel ?? askMore(ctx));
     session.pending = answer.pending;

@@ -17,6 +17,14 @@ const WORDINGS: Record<Lang, { ats: string; elche: string }> = {
   sv: { ats: 'jag ringer och ringer till ATS men ingen svarar', elche: 'har mejlat Elche kommun två gånger men ingen svarar' },
   en: { ats: 'been ringing the ATS all morning and nobody ever answers', elche: "I've written to Elche council twice and heard nothing back" },
 };
+/** The website named: its own answer (the bot has no state for Elche's), then the other ways. */
+const WEBSITE: Record<Lang, string> = {
+  es: 'la página web del ayuntamiento no carga',
+  ca: "la web de l'ajuntament no carrega",
+  it: 'il sito del comune non si apre',
+  sv: 'kommunens webbplats laddar inte',
+  en: "the council website won't load",
+};
 const REACH = { ats: /urp@ats-insubria\.it/, elche: /OMAC/ };
 
 let bot: ChatCore;
@@ -36,5 +44,12 @@ describe.each(Object.keys(WORDINGS) as Lang[])('%s: a way of reaching the staff 
     expect(reply).toMatch(REACH[org]);
     expect(reply).not.toContain(t('human.cannot'));
     expect(res.json().intent ?? '').not.toBe('verify_contact');
+  });
+
+  it("the council's website that fails: what is known of it, then the ways to reach the staff", async () => {
+    const text = WEBSITE[lang];
+    const reply = (await postChat(app, { sessionId: `trouble-website-${lang}`, text, org: 'elche', lang })).json().reply.text as string;
+    expect(reply.startsWith(bot.texts.t(lang)('complaint.sorry')), `${text} -> ${reply}`).toBe(true);
+    expect(reply).toMatch(/OMAC/);
   });
 });
