@@ -29,6 +29,8 @@ export interface Frame {
   command: boolean;
   /** It lets the matter drop ("never mind"): a goodbye says so briefly. */
   dismissed: boolean;
+  /** It wishes the bot did not keep what was written, without a command ("preferiría que no quedara guardado"). */
+  eraseWish: boolean;
   /** A way of reaching the organisation fails the citizen: an apology first, then the other ways. */
   trouble: boolean;
   /** It names what an organisation keeps in its own systems (health records, the register): not the bot's to erase. */

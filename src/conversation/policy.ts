@@ -17,7 +17,7 @@ const condition = z
     answersPending: z.boolean().optional(),
     sure: z.boolean().optional(),
     sureOfAnother: z.boolean().optional(),
-    topic: z.literal('takesOver').optional(),
+    topic: z.enum(['takesOver', 'none']).optional(),
     named: z.array(z.enum(ENTITY_PARTS)).optional(),
     notNamed: z.array(z.enum(ENTITY_PARTS)).optional(),
     followUp: z.boolean().optional(),
@@ -36,6 +36,8 @@ const condition = z
     correction: z.boolean().optional(),
     more: z.boolean().optional(),
     dismiss: z.boolean().optional(),
+    eraseWish: z.boolean().optional(),
+    staffed: z.boolean().optional(),
     trouble: z.boolean().optional(),
   })
   .strict();
@@ -127,19 +129,24 @@ function named(s: Situation, part: Part): boolean {
 }
 
 export const isWeak = (policy: Policy, nlu: Pick<NluResult, 'intent' | 'confidence'>) => nlu.intent === OUT_OF_SCOPE || nlu.confidence < policy.thresholds.weakIntent;
-/** Only names and function words the classifier is not sure of, or a message it cannot place: it continues the conversation. */
-const isFollowUp = (policy: Policy, nlu: NluResult) => (nlu.bare && nlu.confidence < policy.thresholds.keepPendingBelow) || isWeak(policy, nlu);
+/**
+ * Only names and function words the classifier is not sure of, or reads only as help, thanks or a
+ * greeting ("what about Altabix?"), or a message it cannot place: it continues the conversation.
+ */
+const isFollowUp = (policy: Policy, s: Situation) => (s.nlu.bare && (s.nlu.confidence < policy.thresholds.keepPendingBelow || isAside(s))) || isWeak(policy, s.nlu);
 const isQuestion = (nlu: NluResult) => !!nlu.act && nlu.act !== 'statement';
 
 /** The topic named that takes the message from the classifier: where it cannot place it, or where the topic takes that intent over. */
 function takingTopic(policy: Policy, s: Situation): Topic | undefined {
   const id = topicOf(s.nlu);
   const t = id ? policy.topics[id] : undefined;
-  if (!t || t.intent === s.nlu.intent) return undefined;
+  // A wish to erase reads as the erasure it wishes for: "¿se han llevado también mis datos?" asks about data safety all the same.
+  const intent = s.nlu.eraseWish ? 'forget_data' : s.nlu.intent;
+  if (!t || t.intent === intent) return undefined;
   if (t.needsPlace && !named(s, 'place')) return undefined;
   if (t.inQuestions && !isQuestion(s.nlu)) return undefined;
   if (t.unlessSure && s.nlu.confidence >= policy.thresholds.sureOfAnother) return undefined;
-  return isWeak(policy, s.nlu) || t.takesOver.includes(s.nlu.intent) ? t : undefined;
+  return (!s.nlu.eraseWish && isWeak(policy, s.nlu)) || t.takesOver.includes(intent) ? t : undefined;
 }
 
 function answersPending(s: Situation): boolean {
@@ -163,10 +170,10 @@ const CHECKS: { [K in keyof Condition]-?: (c: Condition, s: Situation, policy: P
   // "yes please" read as thanks asks nothing).
   sure: (c, s, policy) => (s.nlu.confidence >= policy.thresholds.keepPendingBelow && !s.nlu.bare && s.nlu.intent !== s.session.pending?.intent && !isAside(s)) === c.sure,
   sureOfAnother: (c, { nlu }, policy) => (nlu.confidence >= policy.thresholds.sureOfAnother && !nlu.bare) === c.sureOfAnother,
-  topic: (_c, s, policy) => !!takingTopic(policy, s),
+  topic: (c, s, policy) => !!takingTopic(policy, s) === (c.topic === 'takesOver'),
   named: (c, s) => c.named!.every((p) => named(s, p)),
   notNamed: (c, s) => !c.notNamed!.some((p) => named(s, p)),
-  followUp: (c, { nlu }, policy) => isFollowUp(policy, nlu) === c.followUp,
+  followUp: (c, s, policy) => isFollowUp(policy, s) === c.followUp,
   question: (c, { nlu }) => isQuestion(nlu) === c.question,
   weak: (c, { nlu }, policy) => isWeak(policy, nlu) === c.weak,
   last: (c, { session, registry, lastTopic }) => (c.last === 'topic' ? !!lastTopic && !!session.lastIntent : !!(session.lastIntent ? registry[session.lastIntent] : undefined)?.[c.last!]),
@@ -183,6 +190,8 @@ const CHECKS: { [K in keyof Condition]-?: (c: Condition, s: Situation, policy: P
   correction: (c, { nlu }) => !!nlu.correction === c.correction,
   more: (c, { nlu }) => !!nlu.more === c.more,
   dismiss: (c, { nlu }) => !!nlu.dismiss === c.dismiss,
+  eraseWish: (c, { nlu }) => !!nlu.eraseWish === c.eraseWish,
+  staffed: (c, { nlu }) => !!nlu.staffed === c.staffed,
   trouble: (c, { nlu }) => !!nlu.trouble === c.trouble,
 };
 

@@ -108,6 +108,7 @@ export class Dialogue {
       complaint: !!nlu.complaint,
       works: !!nlu.works,
       dismissed: !!nlu.dismiss,
+      eraseWish: !!nlu.eraseWish,
       trouble: !!nlu.trouble,
     };
     const subject = intent === OUT_OF_SCOPE ? {} : this.resolveSubject(session, nlu, intent, spec);
@@ -186,7 +187,7 @@ export class Dialogue {
     if (!best) return whole;
     // What the whole message says of itself (a question about the chat, a complaint, a correction) holds for the sentence read.
     const learned = whole.act && LEARNED_ACTS.includes(whole.act as (typeof LEARNED_ACTS)[number]) ? { act: whole.act } : {};
-    const tone = { complaint: whole.complaint || best.complaint, correction: whole.correction || best.correction, more: whole.more || best.more, dismiss: whole.dismiss || best.dismiss, trouble: whole.trouble || best.trouble };
+    const tone = { complaint: whole.complaint || best.complaint, correction: whole.correction || best.correction, more: whole.more || best.more, dismiss: whole.dismiss || best.dismiss, eraseWish: whole.eraseWish || best.eraseWish, staffed: whole.staffed || best.staffed, trouble: whole.trouble || best.trouble };
     return { ...whole, ...best, ...learned, ...tone, lang: whole.lang, langConfidence: whole.langConfidence, entities: { ...best.entities, ...whole.entities } };
   }
 

@@ -6,7 +6,7 @@ import { SVM_DEFAULTS } from './svm.js';
 import { LANGUAGE_TRAINING } from './language.js';
 
 /** Bump when the model's shape or features change: old cache files are then ignored. */
-const MODEL_VERSION = 'ngram-svm-7'; // 5: contacts masked from the classifier's text; 6: the act head's own vocabulary; 7: one for all its parts
+const MODEL_VERSION = 'ngram-svm-8'; // 5: contacts masked from the classifier's text; 6: the act head's own vocabulary; 7: one for all its parts; 8: `none` examples
 
 function filesUnder(dir: string): string[] {
   return fs

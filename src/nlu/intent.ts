@@ -97,8 +97,9 @@ export class ActHead {
     const features = encoder.fitEncode([...intentTexts, ...acts.map((a) => trainingText(a.text))]);
     const intentFeatures = features.slice(0, intentTexts.length);
     const featuresOf = (g: string) => acts.flatMap((a, i) => ((a.head ?? DEFAULT_HEAD) === g ? [{ act: a.act, x: features[intentTexts.length + i] }] : []));
-    // The first group reads as it would alone; another learns the first's examples as no act of its own too.
-    const others = (g: string) => (g === groups[0] ? [] : featuresOf(groups[0]).map((a) => a.x));
+    // The first group reads as it would alone; another learns the first's acts as no act of its own too
+    // (not its `none` examples: "no pasa nada, ya lo miro yo" is no complaint, and may well let a matter drop).
+    const others = (g: string) => (g === groups[0] ? [] : featuresOf(groups[0]).flatMap((a) => (a.act === NONE ? [] : [a.x])));
     return new ActHead(encoder, groups.map((g) => fitPart(encoder.dim, [...intentFeatures, ...others(g)], featuresOf(g), weight)));
   }
 
@@ -127,16 +128,18 @@ export class ActHead {
 }
 
 function fitPart(dim: number, noAct: Features[], acts: { act: string; x: Features }[], weight: number): LinearSvm {
-  const classes = [NO_ACT, ...[...new Set(acts.map((a) => a.act))].sort()];
+  // `none`: examples that are no act of this head though they look like one ("no hay prisa, gracias" is no complaint).
+  const classes = [NO_ACT, ...[...new Set(acts.map((a) => a.act))].filter((a) => a !== NONE).sort()];
   const svm = new LinearSvm(classes, dim);
   // A few hundred act examples beside thousands of others: each counts ACT_WEIGHT times, so that
   // "ets un robot?" outweighs the help example "ets un robot? i què fas?".
   const weighted = Array.from({ length: weight }, () => acts.map((a) => a.x)).flat();
-  const targets = Array.from({ length: weight }, () => acts.map((a) => classes.indexOf(a.act))).flat();
+  const targets = Array.from({ length: weight }, () => acts.map((a) => (a.act === NONE ? 0 : classes.indexOf(a.act)))).flat();
   svm.train([...noAct, ...weighted], [...noAct.map(() => 0), ...targets]);
   return svm;
 }
 
 const DEFAULT_HEAD = 'tone';
 const NO_ACT = '-';
+const NONE = 'none';
 const ACT_WEIGHT = 2;

@@ -56,6 +56,8 @@ async function embedOnBothCores(encoder: EncoderThread, texts: string[]): Promis
 
 /** What a verb of forgetting erases when it names it: the conversation, the citizen's data (intents/entities/topic.yaml). */
 const FORGOTTEN = ['conversation', 'data_safety', 'records'];
+/** The learned acts read in a clause too: the whole message's words outweigh them. */
+const IN_CLAUSE = ['about_chat', 'correction'];
 
 /** The NLU pipeline: normalise -> encode -> language -> intent -> entities. Trained once at start. */
 export class Nlu implements NluService {
@@ -257,9 +259,10 @@ export class Nlu implements NluService {
     const own = org === undefined ? undefined : this.orgModels.get(org);
     const probs = own ? own.probabilities(own.features(words)) : this.model.probabilities(features);
     const found = this.entities.extract(norm, lang, org);
-    // "La web no carga. ¿Sigue funcionando el portal?": what it asks about, and whether it asks if that
-    // is open or closed, working or down, are the question's own; the sentence before is context.
-    const question = found.entities.state || found.entities.topic ? text.split(/(?<=[.!])\s+|\n/).filter((s) => s.includes('?')) : [];
+    // "La web no carga. ¿Sigue funcionando el portal?", "¿trabajan? pasé y está todo cerrado": what it
+    // asks about, and whether it asks if that is open or closed, working or down, are the question's
+    // own; the sentences around it are context.
+    const question = found.entities.state || found.entities.topic ? text.split(/(?<=[.!?])\s+|\n/).filter((s) => s.includes('?')) : [];
     if (question.length === 1 && question[0] !== text) {
       const own = this.entities.extract(normalize(question[0]), lang, org).entities;
       for (const key of ['state', 'topic'] as const) {
@@ -286,27 +289,30 @@ export class Nlu implements NluService {
     const command = form.erasing && form.act === 'statement';
     // About the chat before about the bot: "¿guardáis lo que escribo?" asks of the bot, and of the chat first.
     // A message that names an office asks about the office, not the chat ("e se vado a quello dell'altet?").
-    const aboutChat = learned.includes('about_chat') && !command && !found.entities.office;
+    // A wish said, not asked ("preferiría que esto no quedara guardado"), is the wish, not a question about the chat.
+    const eraseWish = learned.includes('erase_wish');
+    const aboutChat = learned.includes('about_chat') && !command && !found.entities.office && !(eraseWish && form.act === 'statement');
     const learnedAct = aboutChat ? 'about_chat' : learned.find((a) => a === 'about_bot');
-    const flags = { complaint, correction: learned.includes('correction'), more: learned.includes('more'), dismiss: learned.includes('dismiss') && !form.erasing, trouble: fails };
+    const flags = { complaint, correction: learned.includes('correction'), more: learned.includes('more'), dismiss: learned.includes('dismiss') && !form.erasing, eraseWish, staffed: learned.includes('staffed'), trouble: fails };
     const extra = { ...(learnedAct ? { act: learnedAct as Act } : {}), ...Object.fromEntries(Object.entries(flags).filter(([, on]) => on)), ...(contacts.length > 0 ? { contacts } : {}) };
     return { result: { lang, langConfidence, ...decided, ...found, bare, ...form, ...extra, gibberish }, probs };
   }
 
   /**
-   * The learned act of the whole message, else of one of its clauses: a question about the chat or
-   * a correction beside another question ("antes de nada, ¿quién lee esto? es por el padrón") is
-   * outweighed by the question's words in the whole. A complaint only from the whole: a clause
-   * alone reads too often as one ("devo andare in comune per forza?").
+   * The learned acts of the whole message, and a question about the chat or a correction of one of
+   * its clauses where the whole reads neither: beside another question ("antes de nada, ¿quién lee
+   * esto? es por el padrón") or a wish ("dimentica quello che ti ho chiesto, intendevo Torrellano")
+   * they are outweighed by its words in the whole. A complaint only from the whole: a clause alone
+   * reads too often as one ("devo andare in comune per forza?").
    */
   private learnedActs(words: string, text: string): string[] {
     if (!this.actHead) return [];
     const whole = this.actHead.readAll(words);
-    if (whole.length > 0) return whole;
+    if (whole.some((a) => IN_CLAUSE.includes(a))) return whole;
     const clauses = text.split(/[.!?,;:¿¡]+|\s-\s/).map((c) => normalize(classifierText(c))).filter((c) => tokens(c).length >= 4);
-    if (clauses.length < 2) return [];
-    const inClause = clauses.flatMap((c) => this.actHead!.readAll(c)).find((a) => a === 'about_chat' || a === 'correction');
-    return inClause ? [inClause] : [];
+    if (clauses.length < 2) return whole;
+    const inClause = clauses.flatMap((c) => this.actHead!.readAll(c)).find((a) => IN_CLAUSE.includes(a));
+    return inClause ? [...whole, inClause] : whole;
   }
 
   /** The most probable intent, or out_of_scope below the confidence threshold; and the three best guesses. */

@@ -39,6 +39,10 @@ export interface NluResult {
   more?: boolean;
   /** It lets the matter drop ("never mind", "déjalo", "strunt i det"): never an erasure or an unsubscription. */
   dismiss?: boolean;
+  /** It wishes the bot did not keep what was written, said without a command ("preferiría que no se quedara guardado"): asked first, never erased at once. */
+  eraseWish?: boolean;
+  /** It asks whether anyone is at work at an office or organisation now ("¿hay alguien atendiendo?", "jobbar ni hemifrån?"). */
+  staffed?: boolean;
   /** A way of reaching the organisation fails the citizen ("nadie coge el teléfono", "the website won't load"). */
   trouble?: boolean;
   /** What a yes/no question asks: whether something can be done, must be, or which of two. */

@@ -35,10 +35,13 @@ describe('the routing table (dialogue/policy.yaml)', () => {
     expect(decideFor({ intent: 'office_status', confidence: 0.95, entities: { answer: 'no', office: 'elche-altabix' }, act: 'yes_no' }, session).intent).toBe('office_status');
   });
 
-  it('a wish to erase read only weakly is asked about (asking erases nothing); with a subject of its own it is not', () => {
+  it('a wish not to keep what was written is asked about (asking erases nothing); a question about data safety or a correction read as one is not', () => {
     const session: Session = { lastIntent: 'certificate_request', certificate: 'padron' };
-    expect(decideFor({ intent: 'forget_data', confidence: 0.36, act: 'how' }, session, 'padron').intent).toBe('forget_data');
-    expect(decideFor({ intent: 'forget_data', confidence: 0.36, act: 'how', entities: { certificate: 'padron' } }, session, 'padron').intent).not.toBe('forget_data');
+    expect(decideFor({ intent: 'out_of_scope', confidence: 0.3, act: 'statement', eraseWish: true }, session, 'padron').intent).toBe('forget_data');
+    expect(decideFor({ intent: 'certificate_request', confidence: 0.7, act: 'yes_no', eraseWish: true, entities: { certificate: 'padron' } }, session, 'padron').intent).toBe('forget_data');
+    // "¿Se han llevado también mis datos?" asks about data safety; "lascia perdere quello che ho detto, intendevo Varese" corrects.
+    expect(decideFor({ intent: 'out_of_scope', confidence: 0.4, act: 'yes_no', eraseWish: true, entities: { topic: 'data_safety' } }).intent).toBe('incident_info');
+    expect(decideFor({ intent: 'contact_phone', confidence: 0.5, act: 'statement', eraseWish: true, correction: true }).intent).not.toBe('forget_data');
   });
 
   it('an office named answers "which office?", unless the classifier is sure of another question', () => {

@@ -162,8 +162,10 @@ export function forget(ctx: AnswerContext): Answer {
   // "Borrad mi historial médico": not this bot's to erase; whose it is and how to reach them, then the question.
   const org = ctx.org ?? ctx.k.organisation(session.organisation);
   const elsewhere = !asked && frame.records ? lines(sentences(t(org ? 'forget.records' : 'forget.records_anywhere', nameValues(ctx.lang, undefined, org)), org && staffContacts(ctx, org))) : '';
+  // A wish ("uf, no tendría que haber puesto mi DNI", "¿guardáis lo que escribo? no quiero que quede") hears first what is kept.
+  const before = elsewhere || (frame.eraseWish && !asked ? keptOfChat(ctx) : '');
   return {
-    text: elsewhere ? lines(elsewhere, t('forget.confirm')) : t('forget.confirm'),
+    text: before ? lines(before, t('forget.confirm')) : t('forget.confirm'),
     quickReplies: [quick(t('forget.yes')), quick(t('forget.no'))],
     pending: { intent: 'forget_data', confirm: true },
   };
@@ -186,9 +188,13 @@ function aboutBot(ctx: AnswerContext): Answer {
  * long, and that it deletes it when asked. It deletes nothing and asks nothing: a question is no wish.
  */
 function aboutChat(ctx: AnswerContext): Answer {
+  return { text: sentences(keptOfChat(ctx), ctx.t('about_chat.delete')), quickReplies: suggestions(ctx, ['open_offices', 'help']) };
+}
+
+/** What the bot keeps of the chat, and for how long. */
+function keptOfChat(ctx: AnswerContext): string {
   const { t } = ctx;
-  const kept = ctx.keepMinutes ? t('about_chat.kept', { count: ctx.keepMinutes }) : t('about_chat.kept_plain');
-  return { text: sentences(kept, t('about_chat.unanswered'), t('about_chat.delete')), quickReplies: suggestions(ctx, ['open_offices', 'help']) };
+  return sentences(ctx.keepMinutes ? t('about_chat.kept', { count: ctx.keepMinutes }) : t('about_chat.kept_plain'), t('about_chat.unanswered'));
 }
 
 /**
