@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { localDay, LOW_MARGIN, Stats, type TurnRecord } from '../../src/features/insights/stats.js';
 import { MemoryStats } from '../../src/storage/memory.js';
 import { retention } from '../../src/storage/index.js';
@@ -9,6 +9,10 @@ import { retention } from '../../src/storage/index.js';
 const zones: Record<string, string> = { elche: 'Europe/Madrid', 'ats-insubria': 'Europe/Rome' };
 const stats = () => new Stats(new MemoryStats(retention()), 0.5, 0, (org) => zones[org]);
 const turn = (over: Partial<TurnRecord>): TurnRecord => ({ channel: 'web', intent: 'office_status', lang: 'es', confidence: 0.9, text: '¿Está abierta El Altet?', ...over });
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe("an organisation's days", () => {
   it('are its time zone\'s: 23:30 UTC on 7 December is 8 December in Elche, and still the 7th in UTC', async () => {
@@ -31,6 +35,16 @@ describe("an organisation's days", () => {
     expect(localDay(new Date('2026-07-01T22:00:00.000Z'), 'Europe/Rome')).toBe('2026-07-02');
     expect(localDay(new Date('2026-07-01T22:00:00.000Z'), 'Atlantic/Canary')).toBe('2026-07-01');
     expect(localDay(new Date('2026-07-01T21:59:59.999Z'), 'Europe/Rome')).toBe('2026-07-01');
+  });
+
+  it("reach the organisation's own today when no end is asked: at 23:30 UTC staff in Elche see the question just asked", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-07T23:30:00Z'));
+    const s = stats();
+    s.record(turn({ org: 'elche', office: 'elche-el-altet' }));
+    expect((await s.query('2026-12-07', '2026-12-07', ['elche'], true)).total).toBe(1);
+    // A day asked stays as asked.
+    expect((await s.query('2026-12-07', '2026-12-07', ['elche'])).total).toBe(0);
   });
 
   it('without a time zone are UTC days', async () => {

@@ -7,7 +7,7 @@ const DAY_MS = 86_400_000;
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD').optional();
 
 /** Both days default to today, a lone `to` starts the range too; refused: a day not of the calendar, backwards, too long. */
-function days(q: { from?: string; to?: string }, ctx: z.RefinementCtx): { from: string; to: string } {
+function days(q: { from?: string; to?: string }, ctx: z.RefinementCtx): { from: string; to: string; untilToday: boolean } {
   const to = q.to ?? new Date().toISOString().slice(0, 10);
   const from = q.from ?? to;
   const [a, b] = [Date.parse(`${from}T00:00:00Z`), Date.parse(`${to}T00:00:00Z`)];
@@ -16,7 +16,8 @@ function days(q: { from?: string; to?: string }, ctx: z.RefinementCtx): { from: 
   }
   if (b < a) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to comes before from' });
   else if ((b - a) / DAY_MS + 1 > MAX_STATS_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `a range of at most ${MAX_STATS_DAYS} days` });
-  return { from, to };
+  // No end asked: today, each organisation's own (Stats.query).
+  return { from, to, untilToday: q.to === undefined };
 }
 
 /** ?from=&to= (YYYY-MM-DD, inclusive). */

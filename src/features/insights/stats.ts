@@ -175,15 +175,19 @@ export class Stats {
 
   /**
    * Totals over the days from..to (YYYY-MM-DD, inclusive): UTC days; with `orgs`, of the questions
-   * about those organisations only, in each one's own days (its time zone).
+   * about those organisations only, in each one's own days (its time zone). `untilToday`: the range
+   * ends today (no day was asked), an organisation's own today, which east of UTC begins before
+   * UTC's (at 23:30 UTC it is already tomorrow in Elche).
    */
-  async query(from: string, to: string, orgs?: string[]): Promise<DayStats & { from: string; to: string }> {
+  async query(from: string, to: string, orgs?: string[], untilToday = false): Promise<DayStats & { from: string; to: string }> {
     await this.flush();
     const out = { from, to, ...empty() };
-    for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1)) {
-      const day = d.toISOString().slice(0, 10);
-      for (const key of orgs ? orgs.map((o) => `${day}@${o}`) : [day]) {
-        const s = await this.store.day(key);
+    for (const org of orgs ?? [undefined]) {
+      const zone = org && untilToday ? this.timeZoneOf(org) : undefined;
+      const last = zone ? localDay(new Date(), zone) : to;
+      for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${last > to ? last : to}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1)) {
+        const day = d.toISOString().slice(0, 10);
+        const s = await this.store.day(org ? `${day}@${org}` : day);
         if (s) merge(out, s);
       }
     }

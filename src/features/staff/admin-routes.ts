@@ -300,11 +300,11 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminOptions> = async (admin, { 
     [400],
   );
   admin.get('/stats', { schema: { querystring: statsQuery, ...stats }, config: { permission: 'insights' } }, async (request, reply) => {
-    const { from, to, org } = request.query;
+    const { from, to, org, untilToday } = request.query;
     if (org && !request.core.knowledge.organisation(org)) return sendError(reply, 400, `querystring/org: no organisation "${org}".`);
     if (org && !inScope(request.principal!, org)) return sendError(reply, 403, `"${org}" is not one of your organisations.`);
     const orgs = request.principal!.orgs;
-    return request.core.stats.query(from, to, org ? [org] : orgs === 'all' ? undefined : orgs);
+    return request.core.stats.query(from, to, org ? [org] : orgs === 'all' ? undefined : orgs, untilToday);
   });
 
   await admin.register(staffAccountRoutes, { prefix: '/staff' });

@@ -4,7 +4,7 @@ import type { Unanswered } from '../../storage/index.js';
 
 /** What the review list reads of the statistics (Stats.query): without importing Stats, which takes reviewId from here. */
 interface UnansweredSource {
-  query(from: string, to: string, orgs?: string[]): Promise<{ unanswered: Unanswered[] }>;
+  query(from: string, to: string, orgs?: string[], untilToday?: boolean): Promise<{ unanswered: Unanswered[] }>;
 }
 
 /** One message the bot did not understand or was unsure of, with every time it came (same language and normalised text). */
@@ -30,13 +30,14 @@ export const reviewId = (lang: string, text: string) => createHash('sha256').upd
 export type Settled = (review: string, org: string | undefined) => boolean;
 
 /**
- * The review list over the days from..to: the statistics' unanswered questions (redacted
- * there), grouped, most frequent first, without the groups settled (taught or dismissed) for
- * every organisation they were asked about.
+ * The review list over the days from..to (until each organisation's own today, with
+ * `untilToday`: Stats.query): the statistics' unanswered questions (redacted there), grouped,
+ * most frequent first, without the groups settled (taught or dismissed) for every organisation
+ * they were asked about.
  * @param orgs staff of some organisations: the questions asked in conversations about them only
  */
-export async function reviewList(stats: UnansweredSource, from: string, to: string, orgs: string[] | undefined, settled: Settled): Promise<ReviewItem[]> {
-  const { unanswered } = await stats.query(from, to, orgs);
+export async function reviewList(stats: UnansweredSource, days: { from: string; to: string; untilToday: boolean }, orgs: string[] | undefined, settled: Settled): Promise<ReviewItem[]> {
+  const { unanswered } = await stats.query(days.from, days.to, orgs, days.untilToday);
   const groups = new Map<string, ReviewItem>();
   for (const u of unanswered) {
     if (!normalize(u.text)) continue;

@@ -118,9 +118,9 @@ export const teachingRoutes: FastifyPluginAsyncZod = async (app) => {
     [400],
   );
   app.get('/review', { schema: { querystring: statsRange, ...list }, config: { permission: 'teach' } }, async (request) => {
-    const { from, to } = request.query;
+    const { from, to, untilToday } = request.query;
     const orgs = request.principal!.orgs;
-    return { items: await reviewList(request.core.stats, from, to, orgs === 'all' ? undefined : orgs, await request.core.teaching.settled()) };
+    return { items: await reviewList(request.core.stats, { from, to, untilToday }, orgs === 'all' ? undefined : orgs, await request.core.teaching.settled()) };
   });
 
   const decide = documented(
@@ -137,7 +137,7 @@ export const teachingRoutes: FastifyPluginAsyncZod = async (app) => {
     // Looked up again (within the days the texts are kept): the id names a group the caller may see.
     const today = new Date();
     const from = new Date(today.getTime() - (core.config.STATS_TEXT_DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
-    const items = await reviewList(core.stats, from, today.toISOString().slice(0, 10), principal!.orgs === 'all' ? undefined : principal!.orgs, () => false);
+    const items = await reviewList(core.stats, { from, to: today.toISOString().slice(0, 10), untilToday: true }, principal!.orgs === 'all' ? undefined : principal!.orgs, () => false);
     const item = items.find((i) => i.id === request.params.id);
     if (!item) return sendError(reply, 404, `No message "${request.params.id}" in the review list of your organisations.`);
     if (request.body.intent === 'dismiss') {
