@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatCore } from '../../src/app/chat-core.js';
 import { assemble } from '../../src/app/assemble.js';
 import { buildApp } from '../../src/app/http.js';
+import { localDay } from '../../src/features/insights/stats.js';
 import { testConfig } from '../support/helpers.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
@@ -70,7 +71,7 @@ describe('per-organisation statistics on Redis', () => {
 
     // Counted per organisation, texts included, and readable through the API.
     for (const org of orgs) {
-      const stats = await bot.stats.query(today(), today(), [org]);
+      const stats = await bot.stats.query(today(), today(), [org], true);
       expect(stats.total).toBeGreaterThanOrEqual(flushes / 3);
       expect(stats.unanswered.length).toBeGreaterThan(0);
     }
@@ -78,12 +79,13 @@ describe('per-organisation statistics on Redis', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().total).toBeGreaterThanOrEqual(flushes);
 
-    // The texts of `<day>@elche` expire with the day's (STATS_TEXT_DAYS + 1 days after its start).
+    // The texts of `<day>@elche` (Elche's own day) expire with the day's (STATS_TEXT_DAYS + 1 days after its start).
     const client = createClient({ url: redis.url });
     await client.connect();
     try {
-      const at = await client.pExpireTime(`chatbot:stats:${today()}@elche:unanswered`);
-      expect(at).toBe(Date.parse(`${today()}T00:00:00Z`) + 91 * 86_400_000);
+      const day = localDay(new Date(), 'Europe/Madrid');
+      const at = await client.pExpireTime(`chatbot:stats:${day}@elche:unanswered`);
+      expect(at).toBe(Date.parse(`${day}T00:00:00Z`) + 91 * 86_400_000);
     } finally {
       await client.close();
     }

@@ -79,9 +79,9 @@ export function Review({ onExpired }) {
   const [notice, setNotice] = useState(null);
   // The list is read when the page opens; the model and the examples again after each lesson.
   const [data, error] = useLoad(async () => {
-    const to = new Date().toISOString().slice(0, 10);
+    // Until today, each organisation's own (the server's default): after midnight in Elche it is still yesterday in UTC.
     const from = new Date(Date.now() - (DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
-    return (await api('GET', `/api/admin/review?from=${from}&to=${to}`)).items;
+    return (await api('GET', `/api/admin/review?from=${from}`)).items;
   }, onExpired);
   const [model, modelError, reloadModel] = useLoad(async () => {
     const [nlu, { examples }] = await Promise.all([api('GET', '/api/admin/nlu'), api('GET', '/api/admin/examples')]);
