@@ -217,7 +217,8 @@ describe('a communications officer on a phone (390×844, touch)', () => {
     await page.locator('.last-change .notice-slot.ok', { hasText: es.board.undone.split(' ')[0] }).waitFor();
     expect(bot.knowledge.office(ALTET)!.status).toBe('open');
     expect(bot.knowledge.office(ALTET)!.notes.es).toBe(NOTE);
-    expect(await page.locator(`[data-office="${ALTET}"] .badge`).textContent()).toBe(es.status.open);
+    // The board reloads after the undo's notice shows: wait for its refreshed badge.
+    await expect.poll(() => page.locator(`[data-office="${ALTET}"] .badge`).textContent()).toBe(es.status.open);
     await screen('undone');
     for (const [i, s] of TELEGRAM.entries()) {
       await botApi.waitFor((c) => c.method === 'sendMessage' && Number(c.payload.chat_id) === s.chat && c.status === 200, before[i] + 2, 15_000);
