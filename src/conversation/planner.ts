@@ -4,13 +4,28 @@ import { lines, sentences } from './context.js';
 import type { Answer } from './types.js';
 import type { Session } from '../domain/types.js';
 
+/** What the planner knows of the turn besides its answer. */
+export interface Turn {
+  /** What identifies the question (questionKey). */
+  asked: string;
+  /** "That's all I know about this." in the reply's language. */
+  allKnown: string;
+  /** It is a yes/no question. */
+  yesNo: boolean;
+  /** It asks for more ("¿algo más?"): where to ask more. */
+  more?: string;
+  /** Where to ask, when the answer has no next step. */
+  where?: () => string | undefined;
+}
+
 /**
  * A reply in the planner's order: the answer to what was asked first (yes, no or "I don't know"
  * only to a yes/no question, and only from a fact), then the next step (the contact or channel
  * that serves this topic), then at most one line of context. A question asked again gets what
  * was not said yet, or says plainly that this is all the bot knows.
  */
-export function render(answer: Answer, previous: Session, asked: string, allKnown: string, more?: string, where?: () => string | undefined): { text: string; said: string[] } {
+export function render(answer: Answer, previous: Session, turn: Turn): { text: string; said: string[] } {
+  const { asked, allKnown, yesNo, more, where } = turn;
   const parts = [answer.text, answer.next, answer.context].filter((p): p is string => !!p);
   const said = parts.flatMap(split).map(fingerprint);
   const before = new Set(previous.said);
@@ -30,10 +45,13 @@ export function render(answer: Answer, previous: Session, asked: string, allKnow
   // A bare "Sí." is no answer alone: with the sentence that says what it is yes to.
   const [first = '', second = ''] = split(answer.text);
   const lead = first.length <= SHORT ? sentences(first, second) : first;
-  // Another question, or the same one answered otherwise now (the facts changed): the whole answer.
-  if (previous.asked !== asked || !before.has(fingerprint(first))) return { text: lines(...parts), said };
-  // The same question again: the direct answer (its first sentence) once more, then only what the
-  // last reply did not say, or that this is all the bot knows.
+  // Another question, or the same one answered otherwise now (the facts changed): the whole answer,
+  // unless a yes/no question gets the last reply again ("¿vale un correo normal?" after the PEC):
+  // that reply has no answer to it, and saying it again would hide that.
+  const again = yesNo && said.every((s) => before.has(s)) && !lead.endsWith(':');
+  if ((previous.asked !== asked && !again) || !before.has(fingerprint(first))) return { text: lines(...parts), said };
+  // The same question again, or another with the same reply: the direct answer (its first sentence)
+  // once more, then only what the last reply did not say, or that this is all the bot knows.
   const fresh = unsaid(new Set(split(lead).map(fingerprint)));
   const text = fresh.join('\n') !== lead ? fresh.join('\n') : lines(sentences(lead, allKnown), answer.next ?? where?.());
   return { text, said: [...new Set([...before, ...said])] };

@@ -209,7 +209,8 @@ function target(policy: Policy, then: string, s: Situation): string | undefined 
   const { session, registry } = s;
   if (then === 'pending') return session.pending?.intent;
   if (then === 'topic') return takingTopic(policy, s)?.intent;
-  if (then === 'last') return session.lastIntent;
+  // The last question again; after a request (a subscription), what asking of it follows: "¿y cuánto tardará?" asks the status.
+  if (then === 'last') return (session.lastIntent && registry[session.lastIntent]?.followUp) ?? session.lastIntent;
   if (then === 'followUp') {
     // "¿y Torrellano?" after a status question asks the status; after a subscription, the status too.
     const last = session.lastIntent ? registry[session.lastIntent] : undefined;

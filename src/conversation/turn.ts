@@ -150,7 +150,13 @@ export class Dialogue {
     if (frame.trouble && !answer.next && ctx.org) answer.next = staffContacts(ctx, ctx.org);
     const channel = answer.next ?? (more ? askMore(ctx) : undefined);
     // Asked again with nothing new to say: that this is all, and where to ask.
-    const { text, said } = render(answer, previous, asked, ctx.t('answer.all_known'), more ? channel ?? '' : undefined, () => channel ?? askMore(ctx));
+    const { text, said } = render(answer, previous, {
+      asked,
+      allKnown: ctx.t('answer.all_known'),
+      yesNo: frame.act === 'yes_no',
+      more: more ? (channel ?? '') : undefined,
+      where: () => channel ?? askMore(ctx),
+    });
     session.pending = answer.pending;
     session.asked = asked;
     session.said = said;

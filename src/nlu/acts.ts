@@ -32,6 +32,9 @@ export type Modality = 'can' | 'must' | 'or';
  */
 const WH_WITHIN = 4;
 
+/** A clause this long or longer after the one with a question word asks itself ("…, ¿le dan el certificado?"); a shorter one is a tag ("…, más o menos?"). */
+const ASKING_CLAUSE = 4;
+
 /** A clause this short ("nej", "bueno no", "ok then") is an answer or an aside, not the request it opens. */
 const ANSWER_WORDS = 2;
 
@@ -57,7 +60,9 @@ function daysOf(lang: Lang): { today: string; other: string[] } {
 const PLURAL_FROM = 5;
 function matches(cue: Cue, word: string | undefined, w: string): boolean {
   if (word === w) return true;
-  if (cue.act !== 'time' || cue.words.length > 1 || w.length < PLURAL_FROM || !word) return false;
+  // A day's name in the plural ("sábados"); the verb that ends a question's words in another tense ("cuánto tardará").
+  const inflected = cue.act === 'time' ? cue.words.length === 1 : cue.words.length > 1 && w === cue.words.at(-1);
+  if (!inflected || w.length < PLURAL_FROM || !word) return false;
   const stem = /[aeiou]$/.test(w) ? w.slice(0, -1) : w;
   return word.length >= w.length && word.length - w.length <= 3 && word.startsWith(stem);
 }
@@ -122,12 +127,21 @@ export class ActReader {
       let asked = sentence.includes('?');
       let when: Day | undefined = CLOCK.test(sentence) ? 'other' : undefined;
       let wh: Act | undefined;
+      // Whether that question word opens its clause: "tengo q entregar unos documentos, ¿dónde puedo?"
+      // asks where (the clause that opens with one), not what ("q" inside the clause before).
+      let whOpens = false;
+      let wondered = false;
+      // Whether it stands in the sentence's last clause so far.
+      let whLast = false;
+      let lastClause = 0;
       let verbFirst = false;
       let asks: Modality | undefined;
       let or = false;
       for (const clause of sentence.split(/[.!?¡¿,;:]+/)) {
         const words = tokens(normalize(clause));
         if (words.length === 0) continue;
+        whLast = false;
+        lastClause = words.length;
         let needs = false;
         let request = false;
         for (let i = 0; i < words.length; i++) {
@@ -143,14 +157,14 @@ export class ActReader {
           else if (cue.act === 'today') when ??= 'today';
           // "¿online o en persona?" offers a choice; "¿ya está arreglado o no?", "har dom öppnat nu eller?" do not.
           else if (cue.act === 'or') or ||= i > 0 && words.slice(i + 1).some((w) => !cues.some((c) => c.act === 'negation' && c.words.length === 1 && c.words[0] === w));
-          else if (cue.act === 'ask') asked = true;
+          else if (cue.act === 'ask') asked = wondered = true;
           else if (cue.act === 'needs') needs = true;
           // A yes/no question typed without its mark opens with its verb ("can I…", "kan jag…").
           else if (cue.act === 'yes_no' || cue.act === 'can' || cue.act === 'must') {
             verbFirst ||= i === 0;
             if (cue.act !== 'yes_no' && (i === 0 || (asked && i <= WH_WITHIN))) asks ??= cue.act;
           }
-          else if (i === 0 || (asked && i <= WH_WITHIN)) wh ??= cue.act;
+          else if ((i === 0 && !whOpens) || (!wh && asked && i <= WH_WITHIN)) [wh, whOpens, whLast] = [cue.act, i === 0, true];
           i += cue.words.length - 1;
         }
         // A verb of erasing in any language ("sí, esborra-ho" is often read as another), with its
@@ -162,6 +176,9 @@ export class ActReader {
         // the request does not end its first clause ("borra todo, no quiero…" is the request).
         first &&= words.length <= ANSWER_WORDS && !request;
       }
+      // "Y cuando le den el alta, ¿le dan el certificado?": a question word inside a clause before the
+      // one that asks was a conjunction (after "I was wondering" it asked; "…, más o menos?" asks nothing).
+      if (asked && wh && !whOpens && !whLast && !wondered && lastClause >= ASKING_CLAUSE) wh = undefined;
       // "Buenas, ¿qué tengo que hacer…?", "Can you tell me where it is?": a question word anywhere in
       // the sentence wins over its mark and over the verb that opens it.
       const yesNo = !act && !wh && (verbFirst || asked);

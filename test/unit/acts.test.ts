@@ -19,6 +19,25 @@ describe('the form of a question', () => {
     // Beside no "what" or "how", the same words ask nothing of the kind.
     ['es', '¿Puedo llevar a mi hijo?', 'yes_no'],
     ['en', 'where do I take the documents?', 'where'],
+    // A clause that opens with its question word asks it, not a "que" inside the clause before.
+    ['es', 'tengo q llevar unos papeles al ayuntamiento, donde los dejo?', 'where'],
+    ['ca', 'he de presentar una instància, on la porte?', 'where'],
+    ['it', 'devo consegnare dei moduli che mi hanno dato, dove li porto?', 'where'],
+    ['sv', 'jag har ett papper som ska lämnas in, var gör jag det?', 'where'],
+    ['en', 'i have some forms that need handing in, where do they go?', 'where'],
+    // A clause that opens with its verb asks yes or no; "when" in the clause before it is a conjunction…
+    ['es', 'y cuando le den el alta, ¿tiene que pedir el certificado?', 'yes_no'],
+    ['ca', 'i quan estiga bé, li donaran el certificat?', 'yes_no'],
+    ['it', 'e quando sarà guarita, le daranno il certificato?', 'yes_no'],
+    ['sv', 'och när hon är frisk, får hon ett intyg då?', 'yes_no'],
+    ['en', 'and when shes better, will she get a recovery cert?', 'yes_no'],
+    // …unless the message wonders about it first, or what follows is a tag of three words or fewer.
+    ['en', 'i was wondering when it opens, can you tell me?', 'when'],
+    ['ca', 'i quant de temps tardarà, més o menys?', 'how_long'],
+    ['en', 'and how long will it take, more or less?', 'how_long'],
+    // The verb that ends a question's words, in another tense.
+    ['es', '¿y cuánto tardará más o menos?', 'how_long'],
+    ['ca', 'quant tardaran a donar-me cita?', 'how_long'],
   ] as [Lang, string, string][])('%s: "%s" asks %s', (lang, text, act) => {
     expect(read(lang, text).act).toBe(act);
   });

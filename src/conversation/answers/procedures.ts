@@ -223,15 +223,18 @@ export function appointment(ctx: AnswerContext): Answer {
   }
   const rule = sentences(t('appointment.rule', nameValues(lang, office, org)), localized(found.notes, lang));
   const how = frame.act === 'how' || frame.act === 'where' || frame.act === 'when';
-  // "Sin cita?": no, first. "Com la demane?": how it is booked, or that the bot does not know. "Cal cita?": yes.
+  // Booked by phone, by email, online? Unknown unless the facts say how it is booked.
+  const byChannel = frame.channel && frame.channel !== 'in_person' && !booking ? t('channel.unknown', { channel: t(`channel_words.${frame.channel}`) }) : undefined;
+  // "Sin cita?": no, first. "Com la demane?": how it is booked, or that the bot does not know.
+  // "¿Cuánto se tarda en tener cita?": not known. "Cal cita?": yes.
   const lead =
     frame.channel === 'walk_in'
       ? t('appointment.required', nameValues(lang, office, org))
       : how
         ? booking || t('appointment.no_booking')
-        : frame.act === 'yes_no' && frame.modality !== 'or'
-          ? t('answer.yes')
-          : undefined;
+        : NEVER_KNOWN.has(frame.act)
+          ? t('answer.unknown')
+          : byChannel ?? (frame.act === 'yes_no' && frame.modality !== 'or' ? t('answer.yes') : undefined);
   return {
     text: sentences(lead, frame.channel === 'walk_in' ? localized(found.notes, lang) : rule, !how && booking),
     next: booking ? undefined : phoneHelp(ctx, org),
