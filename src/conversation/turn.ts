@@ -111,7 +111,7 @@ export class Dialogue {
       eraseWish: !!nlu.eraseWish,
       trouble: !!nlu.trouble,
     };
-    const subject = intent === OUT_OF_SCOPE ? {} : this.resolveSubject(session, nlu, intent, spec);
+    const subject = this.resolveSubject(session, nlu, intent, spec);
     const ctx: AnswerContext = {
       k,
       t: texts.t(lang),
@@ -280,6 +280,9 @@ export class Dialogue {
   private resolveSubject(session: Session, nlu: NluResult, intent: string, spec: IntentSpec): { officeId?: string; orgId?: string } {
     const { knowledge: k } = this.deps;
     const e = nlu.entities;
+    // A message the bot cannot answer is about no place, unless it complains of the one it names
+    // ("¡fui tres veces al de Paiporta!": the apology's contacts are Paiporta's, and so is what follows).
+    if (intent === OUT_OF_SCOPE) return nlu.complaint ? { officeId: e.office, orgId: e.organisation ?? k.office(e.office)?.organisation } : {};
     let officeId = e.office ?? (session.pending?.intent === intent ? session.pending.office : undefined);
     let orgId = e.organisation ?? k.office(officeId)?.organisation;
     // "Which offices are open?", "¿están abiertas las oficinas?": every office of the conversation's organisation.

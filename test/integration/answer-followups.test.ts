@@ -22,7 +22,7 @@ const t = (lang: Lang, key: string, values: Record<string, unknown> = {}) => cor
 async function talk(org: string, lang: Lang, ...messages: string[]): Promise<string[]> {
   const sessionId = `followups-${++n}`;
   const replies: string[] = [];
-  for (const [i, text] of messages.entries()) replies.push((await ask(app, sessionId, text, i === 0 ? { org, lang } : {})).reply.text);
+  for (const [i, text] of messages.entries()) replies.push((await ask(app, sessionId, text, i === 0 ? { ...(org ? { org } : {}), lang } : {})).reply.text);
   return replies;
 }
 const YES_OR_NO = /^(sí|si|sì|yes|ja|no|nej)[.,!:]/i;
@@ -59,6 +59,14 @@ const APPOINTMENT_UNKNOWNS: Record<Lang, [string, string, string]> = {
   en: ['Do I need an appointment for the Oficina Única?', 'And how long does it take to get one?', 'Could I book the appointment by phone?'],
 };
 
+const COMPLAINT_NAMING_PLACE: Record<Lang, [string, string]> = {
+  es: ['Estoy harto, he ido tres veces a la oficina de Paiporta y nada', 'Lo que quiero es el certificado de empadronamiento'],
+  ca: ["Estic fart, he anat tres voltes a l'ajuntament de Paiporta i res", "Jo el que vull és el certificat d'empadronament"],
+  it: ['Sono stufo, tre volte sono andato in comune a Paiporta e mi hanno rimandato a casa', 'A me serve solo il certificato di residenza'],
+  sv: ['Jag är så trött på det här, tre gånger har jag varit på kommunen i Paiporta i onödan', 'Jag behöver bara mitt empadronamiento-intyg'],
+  en: ["This is ridiculous, I've been to the Paiporta town hall three times for nothing", 'I just need my padrón certificate'],
+};
+
 describe.each(['es', 'ca', 'it', 'sv', 'en'] as Lang[])('%s: follow-ups and first words', (lang) => {
   it('a yes/no follow-up the last reply has no answer to is not given that reply again: its lead, that this is all, where to ask', async () => {
     const [first, second] = await talk('ats-insubria', lang, ...ORDINARY_EMAIL[lang]);
@@ -81,6 +89,15 @@ describe.each(['es', 'ca', 'it', 'sv', 'en'] as Lang[])('%s: follow-ups and firs
     expect(asked).toContain(localized(core.knowledge.office('elche-el-altet')!.expectedReopening, lang));
     expect(asked).toMatch(/Torrellano/);
     expect(asked).not.toMatch(YES_OR_NO);
+  });
+
+  it('a complaint that names a place keeps it: its apology has that council\'s contacts, and the next question is about it', async () => {
+    const [sorry, certificate] = await talk('', lang, ...COMPLAINT_NAMING_PLACE[lang]);
+    expect(sorry.startsWith(t(lang, 'complaint.sorry')), sorry).toBe(true);
+    expect(sorry).not.toContain(t(lang, 'complaint.which'));
+    expect(sorry).toContain('Paiporta');
+    expect(certificate).toContain('Paiporta');
+    expect(certificate).not.toContain('Elche');
   });
 
   it('how long an appointment takes, or whether it is booked by phone, is "I don\'t know" first, never a yes', async () => {
