@@ -147,7 +147,10 @@ export class Dialogue {
     if (more && ctx.org) answer.context = sentences(answer.context, localized(ctx.org.incident, lang), workingServices(ctx, ctx.org.id));
     const asked = more && previous.asked ? previous.asked : questionKey([intent, topic, ctx.office?.id, ctx.org?.id, certificate, frame.channel, frame.act, frame.modality]);
     // "La web no carga": after what is known of it, the other ways to reach the staff.
-    if (frame.trouble && !answer.next && ctx.org) answer.next = staffContacts(ctx, ctx.org);
+    if (frame.trouble && !answer.next && ctx.org) {
+      const reach = staffContacts(ctx, ctx.org);
+      if (!answer.text.includes(reach)) answer.next = reach; // "Nobody picks up": the hand-over's answer has them already.
+    }
     const channel = answer.next ?? (more ? askMore(ctx) : undefined);
     // Asked again with nothing new to say: that this is all, and where to ask.
     const { text, said } = render(answer, previous, {

@@ -164,7 +164,9 @@ export class ActReader {
             verbFirst ||= i === 0;
             if (cue.act !== 'yes_no' && (i === 0 || (asked && i <= WH_WITHIN))) asks ??= cue.act;
           }
-          else if ((i === 0 && !whOpens) || (!wh && asked && i <= WH_WITHIN)) [wh, whOpens, whLast] = [cue.act, i === 0, true];
+          // A word that also joins clauses ("que", "che", "som", "what") asks only near the start of
+          // its clause; "chi", "dove", "cuándo" ask anywhere in a sentence with its mark ("ok e se è positiva chi attiva la quarantena?").
+          else if ((i === 0 && !whOpens) || (!wh && asked && (i <= WH_WITHIN || cue.act !== 'what'))) [wh, whOpens, whLast] = [cue.act, i === 0, true];
           i += cue.words.length - 1;
         }
         // A verb of erasing in any language ("sí, esborra-ho" is often read as another), with its

@@ -278,6 +278,10 @@ export class Nlu implements NluService {
     const { forgetting, fails, ...read } = this.acts.read(text, lang);
     // "Olvida lo que te he dicho" erases what it names that the bot holds; "olvídalo" lets a matter drop.
     const form = { ...read, erasing: read.erasing || (forgetting && FORGOTTEN.includes(found.entities.topic ?? '')) };
+    // "¿No carga la web?": a yes/no question that says something fails asks whether it is down (not
+    // "La web no carga. ¿Sigue funcionando el portal?": there the failing is told, the question is the portal's).
+    const asksFailing = fails && (question.length !== 1 || question[0] === text || this.acts.read(question[0], lang).fails);
+    if (asksFailing && form.act === 'yes_no' && !found.entities.state) found.entities.state = 'closed';
     // "Dov'è…?", "Varför är … stängt?" ask something of their own; "what about Altabix?" is a follow-up.
     const bare = found.bare && ['statement', 'yes_no', 'what'].includes(form.act);
     // No word it knows: it cannot place the message, whatever the head reads in its letters.

@@ -67,6 +67,22 @@ const COMPLAINT_NAMING_PLACE: Record<Lang, [string, string]> = {
   en: ["This is ridiculous, I've been to the Paiporta town hall three times for nothing", 'I just need my padrón certificate'],
 };
 
+const NOBODY_ANSWERS: Record<Lang, string> = {
+  es: 'Llevo toda la mañana llamando a la ATS y nadie contesta',
+  ca: "He cridat a l'ATS tres voltes i ningú contesta",
+  it: "Chiamo l'ATS da stamattina e nessuno risponde",
+  sv: 'Jag har ringt ATS hela förmiddagen men ingen svarar',
+  en: "I've been calling the ATS all morning and nobody answers",
+};
+
+const SITE_FAILS: Record<Lang, string> = {
+  es: '¿La web de la ATS no carga para nadie más?',
+  ca: "La web de l'ATS no carrega per a ningú?",
+  it: "Il sito dell'ATS non carica neanche a voi?",
+  sv: 'Laddar inte ATS webbplats för någon annan heller?',
+  en: "Won't load the ATS website for anyone else either?",
+};
+
 describe.each(['es', 'ca', 'it', 'sv', 'en'] as Lang[])('%s: follow-ups and first words', (lang) => {
   it('a yes/no follow-up the last reply has no answer to is not given that reply again: its lead, that this is all, where to ask', async () => {
     const [first, second] = await talk('ats-insubria', lang, ...ORDINARY_EMAIL[lang]);
@@ -98,6 +114,18 @@ describe.each(['es', 'ca', 'it', 'sv', 'en'] as Lang[])('%s: follow-ups and firs
     expect(sorry).toContain('Paiporta');
     expect(certificate).toContain('Paiporta');
     expect(certificate).not.toContain('Elche');
+  });
+
+  it('nobody answering gets an apology and each way to reach the staff once', async () => {
+    const [reply] = await talk('ats-insubria', lang, NOBODY_ANSWERS[lang]);
+    expect(reply.startsWith(t(lang, 'complaint.sorry')), reply).toBe(true);
+    expect(reply.split('urp@ats-insubria.it').length - 1, reply).toBe(1);
+  });
+
+  it('asked whether the website fails, yes first: it is down', async () => {
+    const [reply] = await talk('ats-insubria', lang, SITE_FAILS[lang]);
+    const yes = t(lang, 'answer.yes').replace('.', '');
+    expect(reply, reply).toMatch(new RegExp(`(^|\\. )${yes}[.,]`));
   });
 
   it('how long an appointment takes, or whether it is booked by phone, is "I don\'t know" first, never a yes', async () => {

@@ -35,6 +35,13 @@ describe('the form of a question', () => {
     ['en', 'i was wondering when it opens, can you tell me?', 'when'],
     ['ca', 'i quant de temps tardarà, més o menys?', 'how_long'],
     ['en', 'and how long will it take, more or less?', 'how_long'],
+    // A question word that joins no clauses asks anywhere in a sentence with its mark; "que" far in does not.
+    ['es', 'vale, y si da positivo mi hijo quién le activa la cuarentena?', 'who'],
+    ['ca', 'i si el meu fill dona positiu qui li activa la quarantena?', 'who'],
+    ['it', 'e se mio figlio risulta positivo chi gli attiva la quarantena?', 'who'],
+    ['sv', 'och om min son testar positivt vem aktiverar karantänen då?', 'who'],
+    ['en', 'and if my son tests positive who sets up the quarantine?', 'who'],
+    ['es', '¿puedo ir a la oficina de siempre que está en Altabix?', 'yes_no'],
     // The verb that ends a question's words, in another tense.
     ['es', '¿y cuánto tardará más o menos?', 'how_long'],
     ['ca', 'quant tardaran a donar-me cita?', 'how_long'],
