@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { ChatCore } from '../../src/app/chat-core.js';
+import { describe, expect, it } from 'vitest';
 import type { Lang } from '../../src/knowledge/schema.js';
-import { ask as askChat, kept as keptBy, startApp } from '../support/helpers.js';
+import { chatting } from '../support/helpers.js';
 
 /**
  * The classes of defects of the native readers' review (issue #29), each on new wordings in all
@@ -29,18 +27,7 @@ const wordings = Object.fromEntries(
   LANGS.map((lang) => [lang, JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../fixtures/class-wordings', `${lang}.json`), 'utf8')) as Wordings]),
 ) as Record<Lang, Wordings>;
 
-let core: ChatCore;
-let app: FastifyInstance;
-beforeAll(async () => {
-  ({ bot: core, app } = await startApp());
-});
-afterAll(() => app.close());
-
-let n = 0;
-const session = (tag: string) => `classes-${tag}-${++n}`;
-const ask = (sessionId: string, text: string, extra: { org?: string; lang?: Lang } = {}) => askChat(app, sessionId, text, extra);
-const t = (lang: Lang, key: string, values: Record<string, unknown> = {}) => core.texts.t(lang)(key, values);
-const kept = (name: string) => keptBy(core, name);
+const { session, ask, t, kept } = chatting('classes');
 /** A reply that opens with a yes or a no ("Sí.", "No, …", "Nej,"): not "No sé…", "Non ho…", which say "I don't know". */
 const YES_OR_NO = /^(sí|si|sì|yes|ja|no|nej)[.,!:]/i;
 const ATS_CONTACTS = ['031/370.111', '0332/277.111', 'urp@ats-insubria.it'];

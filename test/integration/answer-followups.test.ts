@@ -1,28 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { ChatCore } from '../../src/app/chat-core.js';
+import { describe, expect, it } from 'vitest';
 import type { Lang } from '../../src/knowledge/schema.js';
 import { localized } from '../../src/knowledge/knowledge.js';
-import { ask, startApp } from '../support/helpers.js';
+import { chatting } from '../support/helpers.js';
 
 /**
  * Follow-ups the last answer does not cover, and questions whose first word must fit their form
  * (issue #29, graded replies of 2026-12-07), in all five languages, with wordings of our own.
  */
-let core: ChatCore;
-let app: FastifyInstance;
-beforeAll(async () => {
-  ({ bot: core, app } = await startApp());
-});
-afterAll(() => app.close());
-
-let n = 0;
-const t = (lang: Lang, key: string, values: Record<string, unknown> = {}) => core.texts.t(lang)(key, values);
+const chat = chatting('followups');
+const { t } = chat;
 /** A conversation's replies, one per message, in one new session. */
 async function talk(org: string, lang: Lang, ...messages: string[]): Promise<string[]> {
-  const sessionId = `followups-${++n}`;
+  const sessionId = chat.session('talk');
   const replies: string[] = [];
-  for (const [i, text] of messages.entries()) replies.push((await ask(app, sessionId, text, i === 0 ? { ...(org ? { org } : {}), lang } : {})).reply.text);
+  for (const [i, text] of messages.entries()) replies.push((await chat.ask(sessionId, text, i === 0 ? { ...(org ? { org } : {}), lang } : {})).reply.text);
   return replies;
 }
 const YES_OR_NO = /^(sí|si|sì|yes|ja|no|nej)[.,!:]/i;
@@ -102,7 +93,7 @@ describe.each(['es', 'ca', 'it', 'sv', 'en'] as Lang[])('%s: follow-ups and firs
   it('how long, asked after subscribing, is answered with the office state and its expected reopening, not the subscription again', async () => {
     const [subscribed, asked] = await talk('elche', lang, ...HOW_LONG_AFTER_SUBSCRIBING[lang]);
     expect(asked).not.toBe(subscribed);
-    expect(asked).toContain(localized(core.knowledge.office('elche-el-altet')!.expectedReopening, lang));
+    expect(asked).toContain(localized(chat.core.knowledge.office('elche-el-altet')!.expectedReopening, lang));
     expect(asked).toMatch(/Torrellano/);
     expect(asked).not.toMatch(YES_OR_NO);
   });

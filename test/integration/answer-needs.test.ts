@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { ChatCore } from '../../src/app/chat-core.js';
+import { describe, expect, it } from 'vitest';
 import type { Lang } from '../../src/knowledge/schema.js';
-import { ask as askChat, kept as keptBy, startApp } from '../support/helpers.js';
+import { chatting } from '../support/helpers.js';
 
 /**
  * The five needs of the second blind development set (issue #29), each on wordings of our own in
@@ -71,18 +69,8 @@ const WORDINGS: Record<Lang, Wordings> = {
 const LANGS = Object.keys(WORDINGS) as Lang[];
 const ATS_CONTACTS = ['031/370.111', '0332/277.111', 'urp@ats-insubria.it', 'protocollo@pec.ats-insubria.it'];
 
-let core: ChatCore;
-let app: FastifyInstance;
-beforeAll(async () => {
-  ({ bot: core, app } = await startApp());
-});
-afterAll(() => app.close());
-
-let n = 0;
-const session = (tag: string) => `needs-${tag}-${++n}`;
-const ask = (sessionId: string, text: string, extra: { org?: string; lang?: Lang } = {}) => askChat(app, sessionId, text, extra);
-const t = (lang: Lang, key: string, values: Record<string, unknown> = {}) => core.texts.t(lang)(key, values);
-const kept = (name: string) => keptBy(core, name);
+const chat = chatting('needs');
+const { session, ask, t, kept } = chat;
 const sentencesOf = (text: string) => text.split(/(?<=[.!?])\s+|\n/).filter((s) => s.trim());
 
 describe.each(LANGS)('%s: the needs of the second development set, on our own wordings', (lang) => {
@@ -91,9 +79,9 @@ describe.each(LANGS)('%s: the needs of the second development set, on our own wo
   it('whether the council is shut: which offices are open now comes first, not what happened', async () => {
     const body = await ask(session('shut'), w.shut, { lang });
     const [first] = sentencesOf(body.reply.text);
-    const torrellano = core.knowledge.office('elche-torrellano')!;
+    const torrellano = chat.core.knowledge.office('elche-torrellano')!;
     expect(first, body.reply.text).toContain(torrellano.short[lang] ?? 'Torrellano');
-    expect(body.reply.text.startsWith(core.knowledge.organisation('elche')!.incident[lang]!)).toBe(false);
+    expect(body.reply.text.startsWith(chat.core.knowledge.organisation('elche')!.incident[lang]!)).toBe(false);
   });
 
   it('a question about the chat is answered about the chat: kept for a limited time, deleted when asked; nothing deleted, nothing offered', async () => {
@@ -101,7 +89,7 @@ describe.each(LANGS)('%s: the needs of the second development set, on our own wo
       const s = session('chat');
       await ask(s, 'hola', { lang, org: 'elche' });
       const body = await ask(s, text);
-      expect(body.reply.text, text).toContain(t(lang, 'about_chat.kept', { count: core.config.SESSION_TTL_MINUTES }));
+      expect(body.reply.text, text).toContain(t(lang, 'about_chat.kept', { count: chat.core.config.SESSION_TTL_MINUTES }));
       expect(body.reply.text, text).toContain(t(lang, 'about_chat.delete'));
       expect(body.reply.text, text).not.toContain(t(lang, 'forget.confirm'));
       expect(await kept(s), text).toBe(true);
@@ -141,7 +129,7 @@ describe.each(LANGS)('%s: the needs of the second development set, on our own wo
       const allKnown = again.reply.text.includes(t(lang, 'answer.all_known'));
       // New sentences, or plainly all the bot knows; with the e-office that can answer either way.
       expect(allKnown || repeated.length === 0, `${more}: ${again.reply.text}`).toBe(true);
-      expect(again.reply.text, more).toContain(core.knowledge.organisation('paiporta')!.officialSite[lang]!);
+      expect(again.reply.text, more).toContain(chat.core.knowledge.organisation('paiporta')!.officialSite[lang]!);
     }
   });
 

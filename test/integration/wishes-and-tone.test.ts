@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { ChatCore } from '../../src/app/chat-core.js';
+import { describe, expect, it } from 'vitest';
 import type { Lang } from '../../src/knowledge/schema.js';
-import { ask as askChat, kept as keptBy, startApp } from '../support/helpers.js';
+import { chatting } from '../support/helpers.js';
 
 // A wish not to keep what was written, said without a verb of erasing, is asked about (the
 // learned act of intents/acts/erase_wish.yaml); messages that only look like complaints get no
@@ -54,42 +52,32 @@ const CASES: Record<Lang, Case> = {
   },
 };
 
-let core: ChatCore;
-let app: FastifyInstance;
-beforeAll(async () => {
-  ({ bot: core, app } = await startApp());
-});
-afterAll(() => app.close());
-
-let n = 0;
-const session = (tag: string) => `wishes-${tag}-${++n}`;
-const t = (lang: Lang, key: string) => core.texts.t(lang)(key);
-const kept = (name: string) => keptBy(core, name);
+const { session, ask: askChat, t, kept } = chatting('wishes');
 const FIRST: Record<Lang, string> = { es: '¿está abierta la OMAC de Torrellano?', ca: "està oberta l'OMAC de Torrellano?", it: "l'OMAC di Torrellano è aperta?", sv: 'har OMAC Torrellano öppet?', en: 'is the Torrellano office open?' };
 
 describe.each(Object.keys(CASES) as Lang[])('%s: wishes about the chat, and tone', (lang) => {
   const c = CASES[lang];
   const start = async (tag: string, org = 'elche') => {
     const s = session(tag);
-    await askChat(app, s, FIRST[lang], { org, lang });
+    await askChat(s, FIRST[lang], { org, lang });
     return s;
   };
 
   it('a wish not to keep what was written hears what is kept and is asked first, erases nothing, and a yes then erases', async () => {
     for (const text of c.wishes) {
       const s = await start('wish');
-      const body = await askChat(app, s, text);
+      const body = await askChat(s, text);
       expect(body.reply.text, text).toContain(t(lang, 'about_chat.unanswered'));
       expect(body.reply.text.endsWith(t(lang, 'forget.confirm')), text).toBe(true);
       expect(await kept(s), text).toBe(true);
-      await askChat(app, s, body.reply.quickReplies[0].text);
+      await askChat(s, body.reply.quickReplies[0].text);
       expect(await kept(s), text).toBe(false);
     }
   });
 
   it('a question whether data were taken in the attack is about data safety, never a question about erasing', async () => {
     const s = await start('data');
-    const body = await askChat(app, s, c.dataQuestion);
+    const body = await askChat(s, c.dataQuestion);
     expect(body.reply.text).not.toContain(t(lang, 'forget.confirm'));
     expect(body.nlu.intent).toBe('incident_info');
     expect(await kept(s)).toBe(true);
@@ -97,20 +85,20 @@ describe.each(Object.keys(CASES) as Lang[])('%s: wishes about the chat, and tone
 
   it('a question whether the chat is kept, with a wish beside it, says what is kept and how to have it deleted, and deletes nothing', async () => {
     const s = await start('kept');
-    const body = await askChat(app, s, c.keptAndWish);
+    const body = await askChat(s, c.keptAndWish);
     expect(body.reply.text).toContain(t(lang, 'about_chat.unanswered'));
     expect(await kept(s)).toBe(true);
   });
 
   it('a calm message with words of trouble in it gets no apology', async () => {
     for (const text of c.calm) {
-      const body = await askChat(app, await start('calm'), text);
+      const body = await askChat(await start('calm'), text);
       expect(body.reply.text, text).not.toContain(t(lang, 'complaint.sorry'));
     }
   });
 
   it('whether anyone is at an office now is answered with its status', async () => {
-    const body = await askChat(app, session('staffing'), c.staffing, { org: lang === 'it' ? 'ats-insubria' : 'elche', lang });
+    const body = await askChat(session('staffing'), c.staffing, { org: lang === 'it' ? 'ats-insubria' : 'elche', lang });
     expect(body.nlu.intent).toBe('office_status');
   });
 });

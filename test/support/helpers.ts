@@ -2,12 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig, ROOT, type Config } from '../../src/config.js';
 import type { ChatCore } from '../../src/app/chat-core.js';
 import { assemble } from '../../src/app/assemble.js';
 import { buildApp } from '../../src/app/http.js';
 import { webSessions } from '../../src/features/webchat/sessions.js';
+import type { Lang } from '../../src/knowledge/schema.js';
 
 /** Nothing a test writes lands in the checkout: DATA_DIR is this test file's own temporary folder. */
 let dataDir: string | undefined;
@@ -83,3 +85,29 @@ export const say = (app: FastifyInstance, sessionId: string, text: string, lang?
 
 /** Whether the bot still keeps a web conversation (an erasure removes it). */
 export const kept = async (bot: ChatCore, name: string): Promise<boolean> => (await bot.stores.sessions.get(`web:${webId(bot, name)}`)) !== undefined;
+
+/**
+ * One bot and web app for a test file's conversations, started before its tests and closed after
+ * them: `session(tag)` names a new conversation, `ask` sends one message, `t` is a locale's text,
+ * `kept` whether a conversation is still kept.
+ */
+export function chatting(prefix: string) {
+  const started = {} as { bot: ChatCore; app: FastifyInstance };
+  beforeAll(async () => {
+    Object.assign(started, await startApp());
+  });
+  afterAll(() => started.app.close());
+  let n = 0;
+  return {
+    get core(): ChatCore {
+      return started.bot;
+    },
+    get app(): FastifyInstance {
+      return started.app;
+    },
+    session: (tag: string) => `${prefix}-${tag}-${++n}`,
+    ask: (sessionId: string, text: string, extra: { org?: string; lang?: Lang } = {}) => ask(started.app, sessionId, text, extra),
+    t: (lang: Lang, key: string, values: Record<string, unknown> = {}) => started.bot.texts.t(lang)(key, values),
+    kept: (name: string) => kept(started.bot, name),
+  };
+}
