@@ -7,6 +7,9 @@ import { suggestions } from './suggestions.js';
 import { askChannel, askMore, contactSentence, inPerson, nextStep, serviceState } from './contacts.js';
 import { statusLine } from './status.js';
 
+/** "No sé si se puede hacer por teléfono.": a way of doing things the facts do not speak of. */
+const unknownBy = (t: AnswerContext['t'], channel: string) => t('channel.unknown', { channel: t(`channel_words.${channel}`) });
+
 /** "el certificado de empadronamiento", "la tarjeta Bus Lliure (…)": what a procedure gets the citizen. */
 function what(ctx: AnswerContext, p: Procedure): string {
   return p.certificate ? ctx.t(`certificate.the.${p.certificate}`) : localized(p.name, ctx.lang);
@@ -72,13 +75,12 @@ function channelAnswer(ctx: AnswerContext, procedures: Procedure[]): string | un
   // Nothing said of the procedure in person, but its organisation's office sees people only by appointment: that is the answer.
   const byAppointment = state === 'unknown' && (asked === 'in_person' || asked === 'walk_in') ? appointmentOnly(ctx) : undefined;
   if (byAppointment) return t(asked === 'walk_in' ? 'appointment.required' : 'appointment.rule', nameValues(ctx.lang, byAppointment, ctx.org));
-  const channel = t(`channel_words.${asked}`);
-  if (state === 'unknown') return t('channel.unknown', { channel });
+  if (state === 'unknown') return unknownBy(t, asked);
   if (frame.act !== 'yes_no') return undefined;
   // Done online, but the e-office is down now: not now (the other ways follow).
   const online = asked === 'online' || asked === 'remote';
   if (state === 'yes' && online && ctx.org && eOfficeDown(ctx, ctx.org) && !procedures.some((p) => p.channels.some((c) => c !== 'online'))) return t('channel.not_now');
-  return state === 'yes' ? t('answer.yes') : t('channel.no', { channel });
+  return state === 'yes' ? t('answer.yes') : t('channel.no', { channel: t(`channel_words.${asked}`) });
 }
 
 /** The organisation's e-office, when staff (or the sources) say it is down now. */
@@ -165,8 +167,7 @@ function procedureAnswer(ctx: AnswerContext, found: Procedure[], verb: 'how' | '
   const how = found.map((p) => howTo(ctx, p, verb)).join('\n');
   const notes = ctx.frame.followUp ? undefined : found.map((p) => localized(p.notes, ctx.lang)).find(Boolean);
   // What the bot does not know ("¿se puede hacer en línea?" where the facts do not say): the channel that can answer.
-  const channel = ctx.frame.channel && ctx.t(`channel_words.${ctx.frame.channel}`);
-  const ask = unknown || (channel && first === ctx.t('channel.unknown', { channel })) ? askMore(ctx) : undefined;
+  const ask = unknown || (ctx.frame.channel && first === unknownBy(ctx.t, ctx.frame.channel)) ? askMore(ctx) : undefined;
   return {
     text: sentences(first, how),
     next: sentences(found.some((p) => p.channels.includes('online')) || ctx.frame.channel ? phoneHelp(ctx, org) : undefined, ask) || undefined,
@@ -224,7 +225,7 @@ export function appointment(ctx: AnswerContext): Answer {
   const rule = sentences(t('appointment.rule', nameValues(lang, office, org)), localized(found.notes, lang));
   const how = frame.act === 'how' || frame.act === 'where' || frame.act === 'when';
   // Booked by phone, by email, online? Unknown unless the facts say how it is booked.
-  const byChannel = frame.channel && frame.channel !== 'in_person' && !booking ? t('channel.unknown', { channel: t(`channel_words.${frame.channel}`) }) : undefined;
+  const byChannel = frame.channel && frame.channel !== 'in_person' && !booking ? unknownBy(t, frame.channel) : undefined;
   // "Sin cita?": no, first. "Com la demane?": how it is booked, or that the bot does not know.
   // "¿Cuánto se tarda en tener cita?": not known. "Cal cita?": yes.
   const lead =
